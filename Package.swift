@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "tonghop",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "SheetIO", targets: ["SheetIO"]),
+        .library(name: "TongHop", targets: ["TongHop"]),
+        .executable(name: "tonghop", targets: ["tonghop"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZip",
+            pkgConfig: "libzip",
+            providers: [.apt(["libzip-dev"])]
+        ),
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
+        .target(
+            name: "SheetIO",
+            dependencies: ["CZip", "CXlsxWriter"]
+        ),
+        .target(
+            name: "TongHop",
+            dependencies: ["SheetIO", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "tonghop",
+            dependencies: ["TongHop", "SheetIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "SheetIOTests", dependencies: ["SheetIO"]),
+        .testTarget(name: "TongHopTests", dependencies: ["TongHop", "SheetIO"]),
+        .testTarget(name: "CLITests", dependencies: ["SheetIO"]),
+    ]
+)

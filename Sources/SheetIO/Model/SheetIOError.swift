@@ -1,0 +1,142 @@
+/// The language of messages shown to people. Workbooks are always in Vietnamese.
+public enum MessageLanguage: String, Sendable, CaseIterable {
+    case vi, en
+
+    /// From `LANG`/`LC_ALL`/`LC_MESSAGES`: English when they name an `en` locale, else Vietnamese.
+    public static func fromEnvironment(_ env: [String: String]) -> MessageLanguage {
+        for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let v = env[key], !v.isEmpty {
+                return v.lowercased().hasPrefix("en") ? .en : .vi
+            }
+        }
+        return .vi
+    }
+}
+
+/// Why a spreadsheet could not be read or written. Renders as one line naming the file,
+/// and where known the part inside the archive, the sheet and the cell.
+public struct SheetIOError: Error, Sendable, CustomStringConvertible, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// The file does not exist or cannot be opened.
+        case cannotOpen(String)
+        /// An old binary Excel 97-2003 file (.xls).
+        case legacyXLS
+        /// An OLE container holding an encrypted OOXML package: a password-protected workbook.
+        case encrypted
+        /// Neither a ZIP archive nor a known spreadsheet format.
+        case notASpreadsheet
+        /// A ZIP archive that is not an XLSX workbook (ODS, DOCX, …).
+        case notXLSX(String)
+        /// The ZIP container is damaged (libzip's message).
+        case corruptZip(String)
+        /// A part's CRC-32 does not match its content.
+        case badCRC
+        /// A configured limit (``ReadLimits``) was reached.
+        case limitExceeded(Limit, Int64)
+        /// The XML of a part is not well formed.
+        case malformedXML(String)
+        /// A DTD or an entity other than XML's predefined and numeric ones.
+        case forbiddenXML(String)
+        /// Text that is not valid UTF-8.
+        case invalidUTF8
+        /// A cell whose content cannot be what it says (bad reference, shared-string index…).
+        case invalidCell(String)
+        /// No sheet with that name or number.
+        case noSuchSheet(String)
+        /// A CSV file that cannot be read as text.
+        case csv(String)
+        /// Writing failed (libxlsxwriter's message or the file system's).
+        case write(String)
+    }
+
+    /// The limits of ``ReadLimits``, named for messages.
+    public enum Limit: String, Sendable, Equatable {
+        case fileBytes, entryBytes, totalBytes, rows, columns, stringBytes, sharedStrings
+        case xmlDepth, attributes, csvRows, csvFields, cells
+
+        func message(_ limit: Int64, _ lang: MessageLanguage) -> String {
+            let vi = lang == .vi
+            let size = ReadLimits.bytesText(limit)
+            switch self {
+            case .fileBytes: return vi ? "tệp lớn hơn \(size)" : "file larger than \(size)"
+            case .entryBytes: return vi ? "một phần giải nén ra hơn \(size) (bom ZIP?)" : "one part inflates to more than \(size) (zip bomb?)"
+            case .totalBytes: return vi ? "sổ làm việc giải nén ra hơn \(size) (bom ZIP?)" : "the workbook inflates to more than \(size) (zip bomb?)"
+            case .rows: return vi ? "quá \(limit) dòng" : "more than \(limit) rows"
+            case .columns: return vi ? "quá \(limit) cột" : "more than \(limit) columns"
+            case .stringBytes: return vi ? "một chuỗi hoặc thẻ XML dài hơn \(size)" : "a text or XML token longer than \(size)"
+            case .sharedStrings: return vi ? "quá \(limit) chuỗi dùng chung" : "more than \(limit) shared strings"
+            case .xmlDepth: return vi ? "XML lồng sâu quá \(limit) cấp" : "XML nested deeper than \(limit) levels"
+            case .attributes: return vi ? "một thẻ XML có quá \(limit) thuộc tính" : "an XML element with more than \(limit) attributes"
+            case .csvRows: return vi ? "CSV quá \(limit) dòng" : "CSV with more than \(limit) rows"
+            case .csvFields: return vi ? "một dòng CSV quá \(limit) trường" : "a CSV row with more than \(limit) fields"
+            case .cells: return vi ? "vùng dữ liệu quá \(limit) ô" : "a range of more than \(limit) cells"
+            }
+        }
+    }
+
+    public var kind: Kind
+    public var file: String
+    public var part: String?
+    public var sheet: String?
+    public var cell: String?
+
+    public init(_ kind: Kind, file: String, part: String? = nil, sheet: String? = nil, cell: String? = nil) {
+        self.kind = kind
+        self.file = file
+        self.part = part
+        self.sheet = sheet
+        self.cell = cell
+    }
+
+    public var description: String { message(.en) }
+
+    /// One line: "FILE [part P, sheet S, cell C]: what is wrong — what to do".
+    public func message(_ lang: MessageLanguage) -> String {
+        var place: [String] = []
+        if let part { place.append((lang == .vi ? "phần " : "part ") + part) }
+        if let sheet { place.append((lang == .vi ? "trang " : "sheet ") + "\"\(sheet)\"") }
+        if let cell { place.append((lang == .vi ? "ô " : "cell ") + cell) }
+        let where_ = place.isEmpty ? "" : " (" + place.joined(separator: ", ") + ")"
+        return "\(file)\(where_): \(what(lang))"
+    }
+
+    private func what(_ lang: MessageLanguage) -> String {
+        let vi = lang == .vi
+        switch kind {
+        case .cannotOpen(let why):
+            return vi ? "không mở được tệp: \(why)" : "cannot open the file: \(why)"
+        case .legacyXLS:
+            return vi ? "tệp Excel 97-2003 (.xls) không được hỗ trợ; mở trong Excel và lưu lại dạng .xlsx (Excel Workbook)"
+                      : "old Excel 97-2003 format (.xls) is not supported; open it in Excel and save as .xlsx (Excel Workbook)"
+        case .encrypted:
+            return vi ? "tệp có mật khẩu (được mã hoá); bỏ mật khẩu trong Excel (Tệp › Thông tin › Bảo vệ sổ làm việc) rồi lưu lại dạng .xlsx"
+                      : "the workbook is password-protected (encrypted); remove the password in Excel (File › Info › Protect Workbook) and save as .xlsx"
+        case .notASpreadsheet:
+            return vi ? "không phải tệp XLSX hay CSV (không phải kho ZIP); lưu lại từ Excel dạng .xlsx"
+                      : "not an XLSX or CSV file (not a ZIP archive); save it from Excel as .xlsx"
+        case .notXLSX(let why):
+            return vi ? "kho ZIP nhưng không phải sổ làm việc XLSX (\(why)); lưu lại từ Excel dạng .xlsx"
+                      : "a ZIP archive but not an XLSX workbook (\(why)); save it from Excel as .xlsx"
+        case .corruptZip(let why):
+            return vi ? "tệp bị hỏng (ZIP: \(why))" : "the file is damaged (ZIP: \(why))"
+        case .badCRC:
+            return vi ? "tệp bị hỏng: mã kiểm tra CRC không khớp" : "the file is damaged: CRC check failed"
+        case .limitExceeded(let limit, let value):
+            return limit.message(value, lang)
+        case .malformedXML(let why):
+            return vi ? "XML không hợp lệ: \(why)" : "malformed XML: \(why)"
+        case .forbiddenXML(let why):
+            return vi ? "XML bị từ chối: \(why)" : "XML refused: \(why)"
+        case .invalidUTF8:
+            return vi ? "văn bản không phải UTF-8 hợp lệ" : "text is not valid UTF-8"
+        case .invalidCell(let why):
+            return vi ? "ô không hợp lệ: \(why)" : "invalid cell: \(why)"
+        case .noSuchSheet(let name):
+            return vi ? "không có trang \(name)" : "no sheet \(name)"
+        case .csv(let why):
+            return vi ? "không đọc được CSV: \(why)" : "cannot read the CSV: \(why)"
+        case .write(let why):
+            return vi ? "không ghi được: \(why)" : "cannot write: \(why)"
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// Any spreadsheet file tonghop reads: an XLSX workbook or a CSV file (one sheet, named
+/// after the file). The kind is recognised from the content, not the extension.
+public final class SpreadsheetDocument {
+    public enum Kind: String, Sendable { case xlsx, csv }
+
+    public let fileName: String
+    public let kind: Kind
+    public let sheets: [SheetInfo]
+    /// The workbook, for XLSX files.
+    public let workbook: XLSXWorkbook?
+    private let csvBytes: [UInt8]?
+    private let limits: ReadLimits
+    /// The CSV delimiter to use instead of detecting one.
+    public var csvDelimiter: UInt8?
+
+    public convenience init(path: String, displayName: String? = nil, limits: ReadLimits = .default) throws {
+        let name = displayName ?? path
+        guard let fh = FileHandle(forReadingAtPath: path) else {
+            var isDir: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+            throw SheetIOError(.cannotOpen(!exists ? "no such file" : isDir.boolValue ? "is a folder" : "permission denied"), file: name)
+        }
+        let head = [UInt8]((try? fh.read(upToCount: 512)) ?? Data())
+        try? fh.close()
+        if SpreadsheetDocument.isZip(head) {
+            try self.init(workbook: XLSXWorkbook(path: path, displayName: name, limits: limits), limits: limits)
+            return
+        }
+        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            _ = try XLSXWorkbook(path: path, displayName: name, limits: limits)  // throws .xls / encrypted
+        }
+        try SpreadsheetDocument.refuseNonCSV(head, name: name)
+        let csv = try CSVReader(path: path, displayName: name, limits: limits)
+        self.init(csvName: name, reader: csv, limits: limits)
+    }
+
+    public convenience init(bytes: [UInt8], displayName: String, limits: ReadLimits = .default) throws {
+        let head = Array(bytes.prefix(512))
+        if SpreadsheetDocument.isZip(head) || head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            try self.init(workbook: XLSXWorkbook(bytes: bytes, displayName: displayName, limits: limits), limits: limits)
+            return
+        }
+        try SpreadsheetDocument.refuseNonCSV(head, name: displayName)
+        let csv = try CSVReader(bytes: bytes, displayName: displayName, limits: limits)
+        self.init(csvName: displayName, reader: csv, limits: limits)
+    }
+
+    private init(workbook: XLSXWorkbook, limits: ReadLimits) {
+        fileName = workbook.fileName
+        kind = .xlsx
+        sheets = workbook.sheets
+        self.workbook = workbook
+        csvBytes = nil
+        self.limits = limits
+    }
+
+    private init(csvName: String, reader: CSVReader, limits: ReadLimits) {
+        fileName = csvName
+        kind = .csv
+        let base = (csvName as NSString).lastPathComponent
+        sheets = [SheetInfo(name: (base as NSString).deletingPathExtension, visibility: .visible, kind: .worksheet, part: nil)]
+        workbook = nil
+        self.limits = limits
+        firstCSVReader = reader
+        csvBytes = nil
+    }
+
+    private var firstCSVReader: CSVReader?
+
+    static func isZip(_ head: [UInt8]) -> Bool {
+        head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06])
+            || head.starts(with: [0x50, 0x4B, 0x07, 0x08])
+    }
+
+    /// HTML or SpreadsheetML 2003 saved under a spreadsheet name (old web systems do this):
+    /// refused with what to do, rather than read as CSV.
+    static func refuseNonCSV(_ head: [UInt8], name: String) throws {
+        var text = String(decoding: head.prefix(256), as: UTF8.self).lowercased()
+        text = text.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}")))
+        if text.hasPrefix("<!doctype html") || text.hasPrefix("<html") || text.hasPrefix("<table") {
+            throw SheetIOError(.notXLSX("an HTML page saved as a spreadsheet"), file: name)
+        }
+        if text.hasPrefix("<?xml") && text.contains("urn:schemas-microsoft-com:office:spreadsheet") || text.contains("<workbook") {
+            throw SheetIOError(.notXLSX("an XML Spreadsheet 2003 file"), file: name)
+        }
+        let ext = (name as NSString).pathExtension.lowercased()
+        if ["xlsx", "xlsm", "xltx", "xltm"].contains(ext) {
+            throw SheetIOError(.notASpreadsheet, file: name)
+        }
+    }
+
+    /// The 0-based index of a sheet given as a 1-based number or a name.
+    public func sheetIndex(_ spec: String) throws -> Int {
+        if let n = Int(spec) {
+            guard n >= 1 && n <= sheets.count else {
+                throw SheetIOError(.noSuchSheet("\(n) (\(sheets.count) sheets)"), file: fileName)
+            }
+            return n - 1
+        }
+        if let i = sheets.firstIndex(where: { $0.name == spec }) ?? sheets.firstIndex(where: { $0.name.lowercased() == spec.lowercased() }) {
+            return i
+        }
+        throw SheetIOError(.noSuchSheet("\"\(spec)\" (sheets: \(sheets.map(\.name).joined(separator: ", ")))"), file: fileName)
+    }
+
+    /// Streams a sheet's rows. For CSV there is one sheet; each call reads it afresh.
+    public func rows(ofSheet index: Int) throws -> RowReader {
+        if let workbook { return try workbook.rows(ofSheet: index) }
+        guard index == 0 else { throw SheetIOError(.noSuchSheet("#\(index + 1) (1 sheet)"), file: fileName) }
+        if let r = firstCSVReader {
+            firstCSVReader = nil
+            return r
+        }
+        return try CSVReader(path: fileName, displayName: fileName, delimiter: csvDelimiter, limits: limits)
+    }
+
+    /// Reads a whole sheet into memory.
+    public func readSheet(_ index: Int) throws -> Sheet {
+        if let workbook { return try workbook.readSheet(index) }
+        let reader = try rows(ofSheet: index)
+        var rows: [Row] = []
+        while let r = try reader.next() { if !r.cells.isEmpty { rows.append(r) } }
+        return Sheet(name: sheets[index].name, rows: rows)
+    }
+}

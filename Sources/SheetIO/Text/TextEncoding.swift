@@ -1,0 +1,170 @@
+import Foundation
+
+/// The encodings a text (CSV) file is recognised in.
+public enum TextEncoding: String, Sendable, CaseIterable {
+    case utf8 = "UTF-8"
+    case utf8BOM = "UTF-8 (BOM)"
+    case utf16LE = "UTF-16LE"
+    case utf16BE = "UTF-16BE"
+    case windows1258 = "Windows-1258"
+    case tcvn3 = "TCVN3 (ABC)"
+    case vni = "VNI-Windows"
+    case windows1252 = "Windows-1252"
+}
+
+/// Decodes the bytes of a text file to UTF-8, recognising the encoding.
+public enum TextDecoder {
+    public struct Result {
+        /// UTF-8 bytes, BOM removed; NFC-normalised when decoded from a legacy code page.
+        public var utf8: [UInt8]
+        public var encoding: TextEncoding
+        /// Set when the text shows Vietnamese letters replaced by "?" (saved as Windows-1252
+        /// on a non-Vietnamese Windows): a few examples of the damaged words.
+        public var lostLetters: [String]
+    }
+
+    /// Recognises the encoding: a BOM first; else valid UTF-8 (refused if it is UTF-8
+    /// that was once read as Windows-1252 and saved again); else the single-byte code page
+    /// (Windows-1258, TCVN3, VNI) whose decoding gives the most well-formed Vietnamese
+    /// syllables; else Windows-1252.
+    public static func decode(_ bytes: [UInt8], file: String) throws -> Result {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            let body = Array(bytes[3...])
+            guard validUTF8(body) else { throw SheetIOError(.invalidUTF8, file: file) }
+            try checkMojibake(body, file: file)
+            return Result(utf8: body, encoding: .utf8BOM, lostLetters: [])
+        }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            let le = bytes[0] == 0xFF
+            var units: [UInt16] = []
+            units.reserveCapacity(bytes.count / 2)
+            var i = 2
+            while i + 1 < bytes.count {
+                units.append(le ? UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 : UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]))
+                i += 2
+            }
+            var out: [UInt8] = []
+            out.reserveCapacity(units.count)
+            var it = units.makeIterator()
+            var decoder = UTF16()
+            loop: while true {
+                switch decoder.decode(&it) {
+                case .scalarValue(let s): UTF8.encode(s) { out.append($0) }
+                case .emptyInput: break loop
+                case .error: throw SheetIOError(.csv("invalid UTF-16"), file: file)
+                }
+            }
+            return Result(utf8: out, encoding: le ? .utf16LE : .utf16BE, lostLetters: [])
+        }
+        if validUTF8(bytes) {
+            try checkMojibake(bytes, file: file)
+            return Result(utf8: bytes, encoding: .utf8, lostLetters: [])
+        }
+        // A legacy single-byte code page: score each candidate on a sample.
+        let sample = Array(bytes.prefix(256 << 10))
+        var best: (TextEncoding, Int) = (.windows1252, Int.min)
+        for enc in [TextEncoding.windows1258, .tcvn3, .vni] {
+            let text = decodeSingleByte(sample, enc)
+            let (valid, invalid) = VietnameseText.syllableCounts(text)
+            let score = valid - 3 * invalid
+            if valid > 0 && score > best.1 { best = (enc, score) }
+        }
+        let encoding = best.1 > 0 ? best.0 : .windows1252
+        let text = decodeSingleByte(bytes, encoding)
+        let lost = encoding == .windows1252 ? VietnameseText.wordsWithLostLetters(text) : []
+        return Result(utf8: Array(text.utf8), encoding: encoding, lostLetters: lost)
+    }
+
+    /// Scalar → Windows-1252 byte, for bytes 0x80–0xFF.
+    private static let windows1252Reverse: [UInt32: UInt8] = {
+        var d: [UInt32: UInt8] = [:]
+        for (i, v) in CodePages.windows1252.enumerated() { d[UInt32(v)] = UInt8(0x80 + i) }
+        return d
+    }()
+
+    static func validUTF8(_ b: [UInt8]) -> Bool {
+        b.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) != nil }
+    }
+
+    /// Decodes a single-byte code page and NFC-normalises (Windows-1258 and VNI write
+    /// tone marks as separate characters).
+    public static func decodeSingleByte(_ bytes: [UInt8], _ enc: TextEncoding) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.reserveCapacity(bytes.count)
+        switch enc {
+        case .vni:
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if i + 1 < bytes.count, bytes[i + 1] >= 0xC0, let v = CodePages.vniPairs[UInt16(b) << 8 | UInt16(bytes[i + 1])] {
+                    scalars.append(Unicode.Scalar(v)!)
+                    i += 2
+                    continue
+                }
+                if b >= 0xC0, let v = CodePages.vniSingle[b] {
+                    // ơ/ư may take a tone byte after them.
+                    if i + 1 < bytes.count, let v2 = CodePages.vniPairs[UInt16(b) << 8 | UInt16(bytes[i + 1])] {
+                        scalars.append(Unicode.Scalar(v2)!)
+                        i += 2
+                        continue
+                    }
+                    scalars.append(Unicode.Scalar(v)!)
+                } else if b < 0x80 {
+                    scalars.append(Unicode.Scalar(b))
+                } else {
+                    scalars.append(Unicode.Scalar(CodePages.windows1252[Int(b - 0x80)])!)
+                }
+                i += 1
+            }
+        default:
+            let table: [UInt16] = enc == .windows1258 ? CodePages.windows1258 : enc == .tcvn3 ? CodePages.tcvn3 : CodePages.windows1252
+            for b in bytes {
+                scalars.append(b < 0x80 ? Unicode.Scalar(b) : Unicode.Scalar(table[Int(b - 0x80)])!)
+            }
+        }
+        return String(scalars).precomposedStringWithCanonicalMapping
+    }
+
+    /// UTF-8 text that was read as Windows-1252 and saved again as UTF-8 ("MÆ°á»ng"):
+    /// refused, because the bytes Windows-1252 cannot hold are already lost.
+    static func checkMojibake(_ bytes: [UInt8], file: String) throws {
+        // Fast exit: mojibake of Vietnamese always contains Ã, Ä, Æ or á (C3 83, C3 84,
+        // C3 86, C3 A1) followed by a Windows-1252 character of the 0x80–0xBF range.
+        guard bytes.count > 3 else { return }
+        let text = String(decoding: bytes.prefix(1 << 20), as: UTF8.self)
+        var hits = 0
+        var examples: [String] = []
+        for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," || $0 == ";" || $0 == "\t" || $0 == "\"" }) {
+            guard word.unicodeScalars.contains(where: { $0.value >= 0x80 }) else { continue }
+            // Re-encode as Windows-1252; if that is valid multi-byte UTF-8, it was mojibake.
+            var raw: [UInt8] = []
+            var representable = true
+            for s in word.unicodeScalars {
+                if s.value < 0x80 { raw.append(UInt8(s.value)); continue }
+                if s.value == 0xFFFD { raw.append(0x81); continue }  // a byte 1252 could not show
+                if let b = windows1252Reverse[s.value] { raw.append(b) } else { representable = false; break }
+            }
+            guard representable, raw.contains(where: { $0 >= 0xC2 && $0 <= 0xEF }) else { continue }
+            // Count lead/continuation patterns of UTF-8 in the re-encoded bytes.
+            var i = 0, seq = 0
+            while i < raw.count {
+                let b = raw[i]
+                let need = b >= 0xE0 && b <= 0xEF ? 2 : b >= 0xC2 && b <= 0xDF ? 1 : 0
+                if need > 0 && i + need < raw.count {
+                    var ok = true
+                    for k in 1...need where i + k >= raw.count || raw[i + k] & 0xC0 != 0x80 { ok = false }
+                    if ok { seq += 1; i += need + 1; continue }
+                }
+                i += 1
+            }
+            if seq > 0 {
+                hits += 1
+                if examples.count < 3 { examples.append(String(word)) }
+            }
+        }
+        if hits >= 2 || (hits == 1 && text.count < 200) {
+            throw SheetIOError(.csv("UTF-8 text that was opened as Windows-1252 and saved again (mojibake: \(examples.joined(separator: ", "))); export the file again from the original"),
+                               file: file)
+        }
+    }
+}

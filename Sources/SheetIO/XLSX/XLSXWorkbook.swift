@@ -1,0 +1,265 @@
+import Foundation
+
+/// A sheet as listed in the workbook, in workbook order.
+public struct SheetInfo: Hashable, Sendable {
+    public enum Visibility: String, Sendable { case visible, hidden, veryHidden }
+    public enum Kind: String, Sendable { case worksheet, chartsheet, dialogsheet, macrosheet }
+
+    public var name: String
+    public var visibility: Visibility
+    public var kind: Kind
+    /// The part holding the sheet's XML, normalised (nil if the workbook points nowhere).
+    public var part: String?
+}
+
+/// An XLSX workbook opened for reading. Sheets are streamed row by row
+/// (``rows(ofSheet:)``) or read whole (``readSheet(_:)``).
+///
+/// Memory: the shared strings and the current row; never the whole sheet XML.
+/// Not thread-safe; one workbook per thread.
+public final class XLSXWorkbook {
+    public let fileName: String
+    public let limits: ReadLimits
+    public let sheets: [SheetInfo]
+    /// The workbook uses the 1904 date system (`workbookPr date1904="1"` or `"true"`).
+    public let date1904: Bool
+    let archive: ZipArchive
+    let styles: Styles
+    private let sharedStringsPart: String?
+    private var sharedStringsCache: [String]?
+
+    /// Opens a workbook on disk. `displayName` names it in error messages.
+    public convenience init(path: String, displayName: String? = nil, limits: ReadLimits = .default) throws {
+        let name = displayName ?? path
+        try XLSXWorkbook.checkFile(path: path, name: name, limits: limits)
+        try self.init(archive: ZipArchive(path: path, displayName: name, limits: limits))
+    }
+
+    /// Opens a workbook held in memory.
+    public convenience init(bytes: [UInt8], displayName: String, limits: ReadLimits = .default) throws {
+        if let kind = XLSXWorkbook.sniffNonZip(Array(bytes.prefix(8)), whole: bytes) {
+            throw SheetIOError(kind, file: displayName)
+        }
+        guard bytes.count <= limits.maxFileBytes else {
+            throw SheetIOError(.limitExceeded(.fileBytes, limits.maxFileBytes), file: displayName)
+        }
+        try self.init(archive: ZipArchive(bytes: bytes, displayName: displayName, limits: limits))
+    }
+
+    init(archive: ZipArchive) throws {
+        self.archive = archive
+        self.limits = archive.limits
+        self.fileName = archive.fileName
+        let file = archive.fileName
+
+        // Package relationships → the workbook part.
+        var workbookPart: String? = nil
+        if archive.contains("_rels/.rels") {
+            let rels = try Relationships(archive: archive, part: "_rels/.rels", sourceDir: "")
+            workbookPart = rels.first(typeSuffix: "/officeDocument")?.target
+        }
+        if workbookPart == nil || !archive.contains(workbookPart!) {
+            workbookPart = archive.contains("xl/workbook.xml") ? "xl/workbook.xml"
+                : archive.entryNames.map(ZipArchive.normalise).first { $0.hasSuffix("workbook.xml") }
+        }
+        guard let wbPart = workbookPart else {
+            let hint = archive.contains("content.xml") ? "OpenDocument .ods" : archive.contains("word/document.xml") ? "Word .docx" : "no workbook part"
+            throw SheetIOError(.notXLSX(hint), file: file)
+        }
+        let wbDir = Relationships.directory(of: wbPart)
+        let relsPart = wbDir + "_rels/" + Relationships.fileName(of: wbPart) + ".rels"
+        let wbRels = archive.contains(relsPart)
+            ? try Relationships(archive: archive, part: relsPart, sourceDir: wbDir) : Relationships()
+
+        // workbook.xml: the sheets and the date system.
+        let parser = XMLPullParser(source: try archive.open(wbPart), file: file, part: wbPart, limits: archive.limits)
+        var sheets: [SheetInfo] = []
+        var date1904 = false
+        var fallbackIndex = 0
+        while try parser.next() != .eof {
+            guard parser.event == .start else { continue }
+            if parser.isName("workbookPr") && parser.depth == 2 {
+                // Only the workbook's own workbookPr: extensions (x14:workbookPr) carry others.
+                let v = try parser.attribute("date1904")?.lowercased()
+                date1904 = v == "1" || v == "true"
+            } else if parser.isName("sheet") {
+                fallbackIndex += 1
+                let name = try parser.attribute("name") ?? "Sheet\(fallbackIndex)"
+                let state = try parser.attribute("state")
+                let rid = try parser.attribute("id", prefixed: true)
+                var part: String? = nil
+                var kind = SheetInfo.Kind.worksheet
+                if let rid, let rel = wbRels.byID[rid] {
+                    part = rel.target
+                    if rel.type.hasSuffix("/chartsheet") { kind = .chartsheet }
+                    else if rel.type.hasSuffix("/dialogsheet") { kind = .dialogsheet }
+                    else if rel.type.hasSuffix("/xlMacrosheet") || rel.type.hasSuffix("/macrosheet") { kind = .macrosheet }
+                } else if archive.contains(wbDir + "worksheets/sheet\(fallbackIndex).xml") {
+                    part = wbDir + "worksheets/sheet\(fallbackIndex).xml"
+                }
+                let vis: SheetInfo.Visibility = state == "hidden" ? .hidden : state == "veryHidden" ? .veryHidden : .visible
+                sheets.append(SheetInfo(name: name, visibility: vis, kind: kind, part: part))
+            } else if parser.isName("definedNames") || parser.isName("calcPr") || parser.isName("bookViews") {
+                try parser.skipElement()
+            }
+        }
+        self.sheets = sheets
+        self.date1904 = date1904
+
+        func partFor(_ suffix: String, fallback: String) -> String? {
+            if let t = wbRels.first(typeSuffix: suffix)?.target, archive.contains(t) { return t }
+            let f = wbDir + fallback
+            return archive.contains(f) ? f : nil
+        }
+        sharedStringsPart = partFor("/sharedStrings", fallback: "sharedStrings.xml")
+        if let stylesPart = partFor("/styles", fallback: "styles.xml") {
+            styles = try Styles(parser: XMLPullParser(source: try archive.open(stylesPart), file: file, part: stylesPart, limits: archive.limits))
+        } else {
+            styles = .empty
+        }
+    }
+
+    /// Checks what a file is before handing it to libzip, so that .xls files and
+    /// password-protected workbooks get a message saying what to do.
+    static func checkFile(path: String, name: String, limits: ReadLimits) throws {
+        guard let fh = FileHandle(forReadingAtPath: path) else {
+            let why = FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"
+            throw SheetIOError(.cannotOpen(why), file: name)
+        }
+        defer { try? fh.close() }
+        let size = (try? fh.seekToEnd()) ?? 0
+        if size > UInt64(limits.maxFileBytes) {
+            throw SheetIOError(.limitExceeded(.fileBytes, limits.maxFileBytes), file: name)
+        }
+        try? fh.seek(toOffset: 0)
+        let head = [UInt8]((try? fh.read(upToCount: 8)) ?? Data())
+        if head.count < 4 {
+            throw SheetIOError(.notASpreadsheet, file: name)
+        }
+        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            try? fh.seek(toOffset: 0)
+            let whole = [UInt8]((try? fh.readToEnd()) ?? Data())
+            if let kind = sniffNonZip(head, whole: whole) { throw SheetIOError(kind, file: name) }
+        }
+    }
+
+    /// Recognises OLE compound files: encrypted OOXML (a stream named "EncryptedPackage")
+    /// or a legacy .xls. Returns nil for anything else.
+    static func sniffNonZip(_ head: [UInt8], whole: [UInt8]) -> SheetIOError.Kind? {
+        guard head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) else { return nil }
+        let marker = Array("EncryptedPackage".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        if whole.count >= marker.count {
+            let m0 = marker[0]
+            var i = 0
+            while i <= whole.count - marker.count {
+                if whole[i] == m0 && Array(whole[i..<i + marker.count]) == marker { return .encrypted }
+                i += 1
+            }
+        }
+        return .legacyXLS
+    }
+
+    // MARK: Sheets
+
+    /// The 0-based index of the sheet with this name (exact, then case-insensitive).
+    public func sheetIndex(named name: String) -> Int? {
+        sheets.firstIndex { $0.name == name } ?? sheets.firstIndex { $0.name.lowercased() == name.lowercased() }
+    }
+
+    /// The code of a number format id ("0.0%", "dd/mm/yyyy", built-in "General"…).
+    public func numberFormatCode(id: Int) -> String? { styles.code(forID: id) }
+
+    /// How a number format id shows numbers (date, percent, number, text).
+    public func numberFormatDisplay(id: Int) -> NumberFormat.Display {
+        NumberFormat.display(id: id, code: styles.customFormats[id])
+    }
+
+    func sharedStrings() throws -> [String] {
+        if let s = sharedStringsCache { return s }
+        var s: [String] = []
+        if let part = sharedStringsPart {
+            s = try SharedStrings.read(XMLPullParser(source: try archive.open(part), file: fileName, part: part, limits: limits))
+        }
+        sharedStringsCache = s
+        return s
+    }
+
+    /// Streams the rows of a sheet (0-based index in workbook order). Chartsheets and
+    /// dialog sheets yield no rows.
+    public func rows(ofSheet index: Int) throws -> SheetRowReader {
+        guard sheets.indices.contains(index) else {
+            throw SheetIOError(.noSuchSheet("#\(index + 1) (\(sheets.count) sheets)"), file: fileName)
+        }
+        let info = sheets[index]
+        guard info.kind == .worksheet || info.kind == .macrosheet, let part = info.part, archive.contains(part) else {
+            return SheetRowReader(empty: info.name)
+        }
+        let strings = try sharedStrings()
+        let stream = try archive.open(part)
+        // Large sheets are inflated on a second thread while this one parses.
+        let big = (archive.declaredSize(of: part) ?? 0) > 8 << 20
+        let source: ByteSource = big ? PipelinedByteSource(upstream: stream) : stream
+        let parser = XMLPullParser(source: source, file: fileName, part: part, limits: limits,
+                                   initialCapacity: big ? 1 << 20 : 64 << 10)
+        return SheetRowReader(parser: parser, sheetName: info.name, sharedStrings: strings, styles: styles,
+                              date1904: date1904, limits: limits)
+    }
+
+    /// Reads a whole sheet into memory (sparse: only cells with a value or a formula).
+    public func readSheet(_ index: Int) throws -> Sheet {
+        let reader = try rows(ofSheet: index)
+        var rows: [Row] = []
+        while let row = try reader.next() { rows.append(row) }
+        return Sheet(name: sheets[index].name, rows: rows, mergedRanges: reader.mergedRanges)
+    }
+}
+
+/// The relationships of one part (`_rels/X.rels`), targets resolved to archive paths.
+struct Relationships {
+    struct Rel { var id: String; var type: String; var target: String }
+    var byID: [String: Rel] = [:]
+    var ordered: [Rel] = []
+
+    init() {}
+
+    init(archive: ZipArchive, part: String, sourceDir: String) throws {
+        let parser = XMLPullParser(source: try archive.open(part), file: archive.fileName, part: part, limits: archive.limits)
+        while try parser.next() != .eof {
+            guard parser.event == .start, parser.isName("Relationship") else { continue }
+            if try parser.attribute("TargetMode")?.lowercased() == "external" { continue }
+            guard let id = try parser.attribute("Id"), let type = try parser.attribute("Type"),
+                  let target = try parser.attribute("Target") else { continue }
+            let rel = Rel(id: id, type: type, target: Relationships.resolve(target, from: sourceDir))
+            byID[id] = rel
+            ordered.append(rel)
+        }
+    }
+
+    /// Transitional and Strict OOXML differ in the namespace but not the last path segment.
+    func first(typeSuffix: String) -> Rel? { ordered.first { $0.type.hasSuffix(typeSuffix) } }
+
+    /// "xl/" for "xl/workbook.xml", "" for "workbook.xml".
+    static func directory(of part: String) -> String {
+        guard let slash = part.lastIndex(of: "/") else { return "" }
+        return String(part[...slash])
+    }
+
+    static func fileName(of part: String) -> String {
+        guard let slash = part.lastIndex(of: "/") else { return part }
+        return String(part[part.index(after: slash)...])
+    }
+
+    /// Resolves a target: absolute ("/xl/…") from the package root, else relative to the
+    /// source part's folder, with "." and ".." applied and "\" read as "/".
+    static func resolve(_ target: String, from dir: String) -> String {
+        let t = target.replacingOccurrences(of: "\\", with: "/")
+        let joined = t.hasPrefix("/") ? String(t.dropFirst()) : dir + t
+        var parts: [Substring] = []
+        for seg in joined.split(separator: "/", omittingEmptySubsequences: true) {
+            if seg == "." { continue }
+            if seg == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(seg)
+        }
+        return ZipArchive.normalise(parts.joined(separator: "/"))
+    }
+}

@@ -1,0 +1,207 @@
+import CZip
+import Foundation
+
+/// A ZIP archive opened read-only through libzip, with entry names looked up the way
+/// OOXML consumers must: case-insensitively, `\` read as `/`, no leading `/`.
+///
+/// Not thread-safe: one archive is read from one thread at a time.
+public final class ZipArchive {
+    /// The file name used in error messages.
+    public let fileName: String
+    public let limits: ReadLimits
+    private let handle: OpaquePointer
+    /// Keeps the bytes of an in-memory archive alive while libzip reads them.
+    private let memory: UnsafeMutableRawPointer?
+    /// Normalised entry name → index.
+    private var index: [String: UInt64] = [:]
+    /// Entry names as stored, in archive order.
+    public private(set) var entryNames: [String] = []
+    /// Bytes inflated so far from this archive, over all entries (guarded by ``lock``).
+    var inflatedTotal: Int64 = 0
+    /// Serialises libzip calls: a sheet may be inflated on a helper thread
+    /// (``PipelinedByteSource``) while another part is read.
+    let lock = NSLock()
+
+    /// Opens an archive on disk. `displayName` names it in errors (default: the path).
+    public convenience init(path: String, displayName: String? = nil, limits: ReadLimits = .default) throws {
+        let name = displayName ?? path
+        var err: Int32 = 0
+        guard let za = zip_open(path, ZIP_RDONLY, &err) else {
+            throw ZipArchive.openError(code: err, file: name)
+        }
+        try self.init(handle: za, memory: nil, fileName: name, limits: limits)
+    }
+
+    /// Opens an archive held in memory (used by the fuzzer and for uploads).
+    public convenience init(bytes: [UInt8], displayName: String, limits: ReadLimits = .default) throws {
+        let copy = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 8)
+        bytes.withUnsafeBytes { if let b = $0.baseAddress { copy.copyMemory(from: b, byteCount: bytes.count) } }
+        var zerr = zip_error_t()
+        zip_error_init(&zerr)
+        defer { zip_error_fini(&zerr) }
+        guard let src = zip_source_buffer_create(copy, UInt64(bytes.count), 0, &zerr) else {
+            copy.deallocate()
+            throw SheetIOError(.corruptZip(String(cString: zip_error_strerror(&zerr))), file: displayName)
+        }
+        guard let za = zip_open_from_source(src, ZIP_RDONLY, &zerr) else {
+            zip_source_free(src)
+            copy.deallocate()
+            throw ZipArchive.openError(code: zip_error_code_zip(&zerr), file: displayName)
+        }
+        try self.init(handle: za, memory: copy, fileName: displayName, limits: limits)
+    }
+
+    private init(handle: OpaquePointer, memory: UnsafeMutableRawPointer?, fileName: String, limits: ReadLimits) throws {
+        self.handle = handle
+        self.memory = memory
+        self.fileName = fileName
+        self.limits = limits
+        let n = zip_get_num_entries(handle, 0)
+        guard n >= 0 else {
+            throw SheetIOError(.corruptZip("cannot list entries"), file: fileName)
+        }
+        entryNames.reserveCapacity(Int(n))
+        for i in 0..<UInt64(n) {
+            guard let cname = zip_get_name(handle, i, ZIP_FL_ENC_GUESS) else { continue }
+            let name = String(cString: cname)
+            entryNames.append(name)
+            let key = ZipArchive.normalise(name)
+            if index[key] == nil { index[key] = i }
+        }
+    }
+
+    deinit {
+        zip_discard(handle)
+        memory?.deallocate()
+    }
+
+    /// "XL\\SharedStrings.xml" and "/xl/sharedStrings.xml" both become "xl/sharedstrings.xml".
+    public static func normalise(_ name: String) -> String {
+        var s = name.replacingOccurrences(of: "\\", with: "/")
+        while s.hasPrefix("/") { s.removeFirst() }
+        return s.lowercased()
+    }
+
+    /// Whether an entry exists (name compared as ``normalise(_:)`` does).
+    public func contains(_ name: String) -> Bool { index[ZipArchive.normalise(name)] != nil }
+
+    /// The inflated size the archive declares for an entry (a hint only: never trusted
+    /// for allocation or limits).
+    public func declaredSize(of name: String) -> Int64? {
+        guard let i = index[ZipArchive.normalise(name)] else { return nil }
+        var st = zip_stat_t()
+        zip_stat_init(&st)
+        guard zip_stat_index(handle, i, 0, &st) == 0, st.valid & UInt64(ZIP_STAT_SIZE) != 0 else { return nil }
+        return Int64(clamping: st.size)
+    }
+
+    /// Opens an entry for streaming. Limits are enforced as bytes come out of inflate.
+    public func open(_ name: String) throws -> ZipEntryStream {
+        guard let i = index[ZipArchive.normalise(name)] else {
+            throw SheetIOError(.notXLSX("missing part \(name)"), file: fileName, part: name)
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        guard let zf = zip_fopen_index(handle, i, 0) else {
+            let zerr = zip_get_error(handle)!
+            let code = zip_error_code_zip(zerr)
+            if code == ZIP_ER_NOPASSWD || code == ZIP_ER_ENCRNOTSUPP || code == ZIP_ER_WRONGPASSWD {
+                throw SheetIOError(.encrypted, file: fileName, part: name)
+            }
+            throw SheetIOError(.corruptZip(String(cString: zip_error_strerror(zerr))), file: fileName, part: name)
+        }
+        return ZipEntryStream(archive: self, file: zf, name: name)
+    }
+
+    /// Reads a whole entry into memory (for the small parts: workbook, relationships,
+    /// styles, shared strings), within the per-entry and total limits.
+    public func readAll(_ name: String) throws -> [UInt8] {
+        let stream = try open(name)
+        var out: [UInt8] = []
+        if let hint = declaredSize(of: name) { out.reserveCapacity(Int(min(hint, 64 << 20))) }
+        var chunk = [UInt8](repeating: 0, count: 256 << 10)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try stream.read(into: $0.baseAddress!, capacity: $0.count) }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+        }
+        return out
+    }
+
+    private static func openError(code: Int32, file: String) -> SheetIOError {
+        switch code {
+        case ZIP_ER_NOZIP: return SheetIOError(.notASpreadsheet, file: file)
+        case ZIP_ER_OPEN, ZIP_ER_NOENT, ZIP_ER_READ:
+            return SheetIOError(.cannotOpen(String(cString: strerror(errno))), file: file)
+        default:
+            var zerr = zip_error_t()
+            zip_error_init_with_code(&zerr, code)
+            defer { zip_error_fini(&zerr) }
+            return SheetIOError(.corruptZip(String(cString: zip_error_strerror(&zerr))), file: file)
+        }
+    }
+}
+
+/// One entry of a ``ZipArchive`` being inflated. Closing happens on deinit.
+public final class ZipEntryStream: ByteSource {
+    private let archive: ZipArchive
+    private var file: OpaquePointer?
+    public let name: String
+    /// Bytes inflated from this entry so far.
+    public private(set) var produced: Int64 = 0
+
+    fileprivate init(archive: ZipArchive, file: OpaquePointer, name: String) {
+        self.archive = archive
+        self.file = file
+        self.name = name
+    }
+
+    deinit {
+        archive.lock.lock()
+        if let file { zip_fclose(file) }
+        archive.lock.unlock()
+    }
+
+    public func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
+        archive.lock.lock()
+        defer { archive.lock.unlock() }
+        guard let f = file else { return 0 }
+        let limits = archive.limits
+        // Never ask for more than one byte past a limit: reaching it is then detected
+        // without inflating a bomb any further.
+        let roomEntry = limits.maxEntryBytes - produced
+        let roomTotal = limits.maxTotalBytes - archive.inflatedTotal
+        let ask = Int(max(0, min(Int64(capacity), roomEntry + 1, roomTotal + 1)))
+        let n = ask == 0 ? 0 : zip_fread(f, buffer, UInt64(ask))
+        if n < 0 {
+            let code = zip_error_code_zip(zip_file_get_error(f))
+            let msg = String(cString: zip_file_strerror(f))
+            zip_fclose(f)
+            file = nil
+            if code == ZIP_ER_CRC { throw SheetIOError(.badCRC, file: archive.fileName, part: name) }
+            throw SheetIOError(.corruptZip(msg), file: archive.fileName, part: name)
+        }
+        produced += Int64(n)
+        archive.inflatedTotal += Int64(n)
+        if produced > limits.maxEntryBytes {
+            throw SheetIOError(.limitExceeded(.entryBytes, limits.maxEntryBytes),
+                               file: archive.fileName, part: name)
+        }
+        if archive.inflatedTotal > limits.maxTotalBytes {
+            throw SheetIOError(.limitExceeded(.totalBytes, limits.maxTotalBytes),
+                               file: archive.fileName, part: name)
+        }
+        if n == 0 { zip_fclose(f); file = nil }
+        return Int(n)
+    }
+}
+
+extension ReadLimits {
+    /// "2 GiB", "512 MiB", "300 bytes".
+    static func bytesText(_ n: Int64) -> String {
+        if n >= 1 << 30 && n % (1 << 30) == 0 { return "\(n >> 30) GiB" }
+        if n >= 1 << 20 && n % (1 << 20) == 0 { return "\(n >> 20) MiB" }
+        if n >= 1 << 10 && n % (1 << 10) == 0 { return "\(n >> 10) KiB" }
+        return "\(n) bytes"
+    }
+}
