@@ -44,8 +44,9 @@ let package = Package(
             name: "tonghop-bench",
             dependencies: ["SheetIO", "TongHop", "CZip"]
         ),
-        .testTarget(name: "SheetIOTests", dependencies: ["SheetIO"]),
-        .testTarget(name: "TongHopTests", dependencies: ["TongHop", "SheetIO"]),
-        .testTarget(name: "CLITests", dependencies: ["SheetIO"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SheetIOTests", dependencies: ["SheetIO", "TestSupport"]),
+        .testTarget(name: "TongHopTests", dependencies: ["TongHop", "SheetIO", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["SheetIO", "TestSupport", "tonghop"]),
     ]
 )

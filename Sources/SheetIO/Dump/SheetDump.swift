@@ -15,10 +15,17 @@ public enum SheetDump {
                              to out: OutputBuffer) throws {
         switch format {
         case .csv:
-            var lastColumn = -1
+            var lastColumn = -1, lastRow = -1
             let first = try open()
             while let row = try first.next() {
-                if let c = row.cells.last?.column, c > lastColumn { lastColumn = c }
+                if let c = row.cells.last?.column {
+                    lastColumn = max(lastColumn, c)
+                    lastRow = row.index
+                }
+            }
+            if (lastRow + 1) * (lastColumn + 1) > maxCSVCells {
+                throw SheetIOError(.limitExceeded(.cells, Int64(maxCSVCells)), file: fileName, sheet: sheetName,
+                                   cell: "A1:" + CellRef(row: lastRow, column: lastColumn).a1)
             }
             let reader = try open()
             var nextRow = 0
@@ -29,10 +36,6 @@ public enum SheetDump {
                     out.append(String(repeating: ",", count: max(0, lastColumn)))
                     out.append("\r\n")
                     nextRow += 1
-                }
-                if (row.index + 1) * (lastColumn + 1) > maxCSVCells {
-                    throw SheetIOError(.limitExceeded(.cells, Int64(maxCSVCells)), file: fileName, sheet: sheetName,
-                                       cell: CellRef(row: row.index, column: lastColumn).a1)
                 }
                 line.removeAll(keepingCapacity: true)
                 var col = 0

@@ -69,7 +69,8 @@ public struct SheetIOError: Error, Sendable, CustomStringConvertible, Equatable 
             case .attributes: return vi ? "một thẻ XML có quá \(limit) thuộc tính" : "an XML element with more than \(limit) attributes"
             case .csvRows: return vi ? "CSV quá \(limit) dòng" : "CSV with more than \(limit) rows"
             case .csvFields: return vi ? "một dòng CSV quá \(limit) trường" : "a CSV row with more than \(limit) fields"
-            case .cells: return vi ? "vùng dữ liệu quá \(limit) ô" : "a range of more than \(limit) cells"
+            case .cells: return vi ? "vùng dữ liệu quá \(limit) ô để in dạng lưới CSV (dạng JSON chỉ liệt kê các ô có dữ liệu)"
+                                 : "a range of more than \(limit) cells for a CSV grid (JSON output lists only the cells used)"
             }
         }
     }

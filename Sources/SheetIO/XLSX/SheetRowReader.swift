@@ -106,17 +106,14 @@ public final class SheetRowReader {
             var column = nextColumn
             var style = 0
             var type = CellType.number
-            var explicitRef: CellRef? = nil
             for a in p.attributes where a.nameLength == 1 {
                 let v = p.base + a.valueStart
                 switch p.byte(a.nameStart) {
                 case UInt8(ascii: "r"):
                     if a.valueLength > 0 {
                         guard let ref = CellRef.parse(v, a.valueLength) else {
-                            throw error(.invalidCell("bad cell reference \"\(String(decoding: UnsafeBufferPointer(start: v, count: a.valueLength), as: UTF8.self))\""),
-                                        CellRef(row: rowIndex, column: column))
+                            throw error(.invalidCell("bad cell reference \"\(String(decoding: UnsafeBufferPointer(start: v, count: a.valueLength), as: UTF8.self))\" in row \(rowIndex + 1)"))
                         }
-                        explicitRef = ref
                         column = ref.column
                     }
                 case UInt8(ascii: "s"):
@@ -125,10 +122,6 @@ public final class SheetRowReader {
                     type = CellType(v, a.valueLength)
                 default: break
                 }
-            }
-            if let ref = explicitRef, ref.row != rowIndex {
-                // A cell whose reference names another row: trust the row element.
-                _ = ref
             }
             if column >= limits.maxColumns {
                 throw error(.limitExceeded(.columns, Int64(limits.maxColumns)), CellRef(row: rowIndex, column: column))

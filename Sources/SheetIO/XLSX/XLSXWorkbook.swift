@@ -32,7 +32,12 @@ public final class XLSXWorkbook {
     public convenience init(path: String, displayName: String? = nil, limits: ReadLimits = .default) throws {
         let name = displayName ?? path
         try XLSXWorkbook.checkFile(path: path, name: name, limits: limits)
-        try self.init(archive: ZipArchive(path: path, displayName: name, limits: limits))
+        do {
+            try self.init(archive: ZipArchive(path: path, displayName: name, limits: limits))
+        } catch let e as SheetIOError where e.kind == .notASpreadsheet {
+            // It starts like a ZIP (checked above) but libzip finds no central directory.
+            throw SheetIOError(.corruptZip("incomplete or truncated (the end of the archive is missing)"), file: name)
+        }
     }
 
     /// Opens a workbook held in memory.
@@ -72,7 +77,8 @@ public final class XLSXWorkbook {
             ? try Relationships(archive: archive, part: relsPart, sourceDir: wbDir) : Relationships()
 
         // workbook.xml: the sheets and the date system.
-        let parser = XMLPullParser(source: try archive.open(wbPart), file: file, part: wbPart, limits: archive.limits)
+        let wbStream = try archive.open(wbPart)
+        let parser = XMLPullParser(source: wbStream, file: file, part: wbStream.name, limits: archive.limits)
         var sheets: [SheetInfo] = []
         var date1904 = false
         var fallbackIndex = 0
@@ -113,7 +119,8 @@ public final class XLSXWorkbook {
         }
         sharedStringsPart = partFor("/sharedStrings", fallback: "sharedStrings.xml")
         if let stylesPart = partFor("/styles", fallback: "styles.xml") {
-            styles = try Styles(parser: XMLPullParser(source: try archive.open(stylesPart), file: file, part: stylesPart, limits: archive.limits))
+            let st = try archive.open(stylesPart)
+            styles = try Styles(parser: XMLPullParser(source: st, file: file, part: st.name, limits: archive.limits))
         } else {
             styles = .empty
         }
@@ -133,7 +140,7 @@ public final class XLSXWorkbook {
         }
         try? fh.seek(toOffset: 0)
         let head = [UInt8]((try? fh.read(upToCount: 8)) ?? Data())
-        if head.count < 4 {
+        if head.count < 4 || !(SpreadsheetDocument.isZip(head) || head.starts(with: [0xD0, 0xCF, 0x11, 0xE0])) {
             throw SheetIOError(.notASpreadsheet, file: name)
         }
         if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
@@ -178,7 +185,8 @@ public final class XLSXWorkbook {
         if let s = sharedStringsCache { return s }
         var s: [String] = []
         if let part = sharedStringsPart {
-            s = try SharedStrings.read(XMLPullParser(source: try archive.open(part), file: fileName, part: part, limits: limits))
+            let stream = try archive.open(part)
+            s = try SharedStrings.read(XMLPullParser(source: stream, file: fileName, part: stream.name, limits: limits))
         }
         sharedStringsCache = s
         return s
@@ -199,7 +207,7 @@ public final class XLSXWorkbook {
         // Large sheets are inflated on a second thread while this one parses.
         let big = (archive.declaredSize(of: part) ?? 0) > 8 << 20
         let source: ByteSource = big ? PipelinedByteSource(upstream: stream) : stream
-        let parser = XMLPullParser(source: source, file: fileName, part: part, limits: limits,
+        let parser = XMLPullParser(source: source, file: fileName, part: stream.name, limits: limits,
                                    initialCapacity: big ? 1 << 20 : 64 << 10)
         return SheetRowReader(parser: parser, sheetName: info.name, sharedStrings: strings, styles: styles,
                               date1904: date1904, limits: limits)
@@ -223,7 +231,8 @@ struct Relationships {
     init() {}
 
     init(archive: ZipArchive, part: String, sourceDir: String) throws {
-        let parser = XMLPullParser(source: try archive.open(part), file: archive.fileName, part: part, limits: archive.limits)
+        let stream = try archive.open(part)
+        let parser = XMLPullParser(source: stream, file: archive.fileName, part: stream.name, limits: archive.limits)
         while try parser.next() != .eof {
             guard parser.event == .start, parser.isName("Relationship") else { continue }
             if try parser.attribute("TargetMode")?.lowercased() == "external" { continue }

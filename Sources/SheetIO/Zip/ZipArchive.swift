@@ -14,6 +14,8 @@ public final class ZipArchive {
     private let memory: UnsafeMutableRawPointer?
     /// Normalised entry name → index.
     private var index: [String: UInt64] = [:]
+    /// Normalised entry name → the name as stored (for messages).
+    private var storedNames: [String: String] = [:]
     /// Entry names as stored, in archive order.
     public private(set) var entryNames: [String] = []
     /// Bytes inflated so far from this archive, over all entries (guarded by ``lock``).
@@ -66,7 +68,10 @@ public final class ZipArchive {
             let name = String(cString: cname)
             entryNames.append(name)
             let key = ZipArchive.normalise(name)
-            if index[key] == nil { index[key] = i }
+            if index[key] == nil {
+                index[key] = i
+                storedNames[key] = name
+            }
         }
     }
 
@@ -110,7 +115,7 @@ public final class ZipArchive {
             }
             throw SheetIOError(.corruptZip(String(cString: zip_error_strerror(zerr))), file: fileName, part: name)
         }
-        return ZipEntryStream(archive: self, file: zf, name: name)
+        return ZipEntryStream(archive: self, file: zf, name: storedNames[ZipArchive.normalise(name)] ?? name)
     }
 
     /// Reads a whole entry into memory (for the small parts: workbook, relationships,

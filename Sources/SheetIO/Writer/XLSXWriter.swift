@@ -1,0 +1,183 @@
+import CXlsxWriter
+import Foundation
+
+/// Duplicated C strings that live until the arena is dropped: for libxlsxwriter
+/// structs whose `char *` fields must stay valid during one call.
+final class CStringArena {
+    private var pointers: [UnsafeMutablePointer<CChar>] = []
+    func dup(_ s: String?) -> UnsafeMutablePointer<CChar>? {
+        guard let s else { return nil }
+        let p = strdup(s)!
+        pointers.append(p)
+        return p
+    }
+    deinit { for p in pointers { free(p) } }
+}
+
+/// An XLSX workbook being written through libxlsxwriter 1.1.4.
+///
+/// The workbook owns the C handle. ``close()`` writes everything to a temporary file
+/// beside the destination and renames it into place, so a failed write never leaves a
+/// half-written file under the final name; `deinit` only frees (a workbook dropped
+/// without ``close()`` writes nothing).
+public final class XLSXWriter {
+    public struct Options: Sendable {
+        /// libxlsxwriter's constant-memory mode: each row is flushed to disk when the
+        /// next one starts (rows must be written in order; strings are written inline).
+        public var constantMemory = false
+        public init(constantMemory: Bool = false) { self.constantMemory = constantMemory }
+    }
+
+    public let path: String
+    let tempPath: String
+    private var handle: UnsafeMutablePointer<lxw_workbook>?
+    private var formats: [CellFormat: UnsafeMutablePointer<lxw_format>] = [:]
+    public private(set) var worksheets: [Worksheet] = []
+    private var closed = false
+
+    /// Starts a workbook to be written at `path` on ``close()``.
+    public init(path: String, options: Options = Options()) throws {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw SheetIOError(.write("folder \(dir) does not exist"), file: path)
+        }
+        tempPath = dir + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        var opts = lxw_workbook_options()
+        opts.constant_memory = options.constantMemory ? 1 : 0
+        opts.tmpdir = nil
+        opts.use_zip64 = 1  // sheets over 4 GiB inflated stay readable
+        guard let wb = workbook_new_opt(tempPath, &opts) else {
+            throw SheetIOError(.write("libxlsxwriter could not create the workbook"), file: path)
+        }
+        handle = wb
+    }
+
+    deinit {
+        if let handle, !closed { lxw_workbook_free(handle) }
+        if !closed { unlink(tempPath) }
+    }
+
+    var wb: UnsafeMutablePointer<lxw_workbook> { handle! }
+
+    /// Turns a libxlsxwriter error code into a ``SheetIOError`` with the library's message.
+    func check(_ err: lxw_error, _ what: String, sheet: String? = nil, cell: CellRef? = nil) throws {
+        guard err != LXW_NO_ERROR else { return }
+        let msg = String(cString: lxw_strerror(err))
+        throw SheetIOError(.write("\(what): \(msg)"), file: path, sheet: sheet, cell: cell?.a1)
+    }
+
+    /// Adds a worksheet. Names follow Excel's rules: at most 31 characters, none of `[]:*?/\`.
+    public func addWorksheet(_ name: String) throws -> Worksheet {
+        precondition(!closed, "workbook already closed")
+        try check(workbook_validate_sheet_name(wb, name), "sheet name \"\(name)\"")
+        guard let ws = workbook_add_worksheet(wb, name) else {
+            throw SheetIOError(.write("cannot add sheet \"\(name)\""), file: path)
+        }
+        let sheet = Worksheet(workbook: self, handle: ws, name: name)
+        worksheets.append(sheet)
+        return sheet
+    }
+
+    /// The libxlsxwriter format for a ``CellFormat``; equal formats share one.
+    func format(_ f: CellFormat?) -> UnsafeMutablePointer<lxw_format>? {
+        guard let f, f != .default else { return nil }
+        if let existing = formats[f] { return existing }
+        let fmt = workbook_add_format(wb)!
+        if let nf = f.numberFormat { format_set_num_format(fmt, nf) }
+        if let n = f.fontName { format_set_font_name(fmt, n) }
+        if let s = f.fontSize { format_set_font_size(fmt, s) }
+        if f.bold { format_set_bold(fmt) }
+        if f.italic { format_set_italic(fmt) }
+        if f.underline { format_set_underline(fmt, UInt8(LXW_UNDERLINE_SINGLE.rawValue)) }
+        if let c = f.fontColor { format_set_font_color(fmt, c) }
+        if let c = f.fillColor {
+            format_set_pattern(fmt, UInt8(LXW_PATTERN_SOLID.rawValue))
+            format_set_bg_color(fmt, c)
+        }
+        switch f.hAlign {
+        case .general: break
+        case .left: format_set_align(fmt, UInt8(LXW_ALIGN_LEFT.rawValue))
+        case .center: format_set_align(fmt, UInt8(LXW_ALIGN_CENTER.rawValue))
+        case .right: format_set_align(fmt, UInt8(LXW_ALIGN_RIGHT.rawValue))
+        case .fill: format_set_align(fmt, UInt8(LXW_ALIGN_FILL.rawValue))
+        case .justify: format_set_align(fmt, UInt8(LXW_ALIGN_JUSTIFY.rawValue))
+        case .centerAcross: format_set_align(fmt, UInt8(LXW_ALIGN_CENTER_ACROSS.rawValue))
+        }
+        switch f.vAlign {
+        case nil: break
+        case .top: format_set_align(fmt, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
+        case .center: format_set_align(fmt, UInt8(LXW_ALIGN_VERTICAL_CENTER.rawValue))
+        case .bottom: format_set_align(fmt, UInt8(LXW_ALIGN_VERTICAL_BOTTOM.rawValue))
+        }
+        if f.wrap { format_set_text_wrap(fmt) }
+        if f.indent > 0 { format_set_indent(fmt, UInt8(min(f.indent, 15))) }
+        let border: lxw_format_borders? = switch f.border {
+        case .none: nil
+        case .thin: LXW_BORDER_THIN
+        case .medium: LXW_BORDER_MEDIUM
+        case .dotted: LXW_BORDER_DOTTED
+        case .hair: LXW_BORDER_HAIR
+        }
+        if let border { format_set_border(fmt, UInt8(border.rawValue)) }
+        if let c = f.borderColor { format_set_border_color(fmt, c) }
+        if f.unlocked { format_set_unlocked(fmt) }
+        if f.hiddenFormula { format_set_hidden(fmt) }
+        formats[f] = fmt
+        return fmt
+    }
+
+    /// Sets the document properties shown in File › Info.
+    public func setProperties(_ p: DocumentProperties) throws {
+        let arena = CStringArena()
+        var props = lxw_doc_properties()
+        props.title = arena.dup(p.title)
+        props.subject = arena.dup(p.subject)
+        props.author = arena.dup(p.author)
+        props.company = arena.dup(p.company)
+        props.category = arena.dup(p.category)
+        props.keywords = arena.dup(p.keywords)
+        props.comments = arena.dup(p.comments)
+        props.status = arena.dup(p.status)
+        try check(workbook_set_properties(wb, &props), "document properties")
+    }
+
+    /// A custom document property (File › Properties › Custom).
+    public func setCustomProperty(_ name: String, _ value: String) throws {
+        try check(workbook_set_custom_property_string(wb, name, value), "custom property \(name)")
+    }
+
+    /// A workbook-level defined name, e.g. ("DonVi", "=Data!$A$2:$A$9").
+    public func defineName(_ name: String, _ formula: String) throws {
+        try check(workbook_define_name(wb, name, formula), "defined name \(name)")
+    }
+
+    /// Creates a chart; place it with ``Worksheet/insertChart(_:at:scale:)``.
+    public func addChart(_ type: Chart.Kind) throws -> Chart {
+        guard let c = workbook_add_chart(wb, UInt8(type.lxw.rawValue)) else {
+            throw SheetIOError(.write("cannot create chart"), file: path)
+        }
+        return Chart(handle: c)
+    }
+
+    /// Writes the workbook to a temporary file, then renames it to ``path``.
+    public func close() throws {
+        precondition(!closed, "workbook already closed")
+        for ws in worksheets { try ws.finish() }
+        closed = true
+        let err = workbook_close(handle)
+        handle = nil
+        if err != LXW_NO_ERROR {
+            unlink(tempPath)
+            let msg = String(cString: lxw_strerror(err))
+            throw SheetIOError(.write(msg), file: path)
+        }
+        if rename(tempPath, path) != 0 {
+            let why = String(cString: strerror(errno))
+            unlink(tempPath)
+            throw SheetIOError(.write(why), file: path)
+        }
+    }
+}
