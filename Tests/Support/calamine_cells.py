@@ -2,7 +2,7 @@
 """Prints python-calamine's reading of XLSX files as JSON, for the corpus test.
 
 Usage: calamine_cells.py FILE...  ->  {"FILE": {"sheets": [{"name", "cells": {"A1": [type, value]}}]} | {"error": msg}}
-Types: number, text, bool, date, datetime, time, duration (seconds), empty-string.
+Types: number (as its shortest repr text), text, bool, date, datetime, time, duration (seconds).
 """
 import datetime, json, sys
 from python_calamine import CalamineWorkbook
@@ -19,7 +19,7 @@ def typed(v):
     if isinstance(v, bool):
         return ["bool", v]
     if isinstance(v, (int, float)):
-        return ["number", float(v)]
+        return ["number", repr(float(v))]  # text: JSON parsers do not all round doubles exactly
     if isinstance(v, str):
         return ["text", v]
     if isinstance(v, datetime.datetime):

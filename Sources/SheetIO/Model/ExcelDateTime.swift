@@ -24,7 +24,7 @@ public struct ExcelDateTime: Hashable, Sendable, CustomStringConvertible {
     /// the 1904 system) to an ``ExcelDateTime``.
     public init(excelSerial: Double, date1904: Bool, kind: Kind) {
         var s = excelSerial
-        if date1904 {
+        if date1904 && (kind == .date || kind == .dateTime) {
             s += 1462
         } else if (kind == .date || kind == .dateTime) && s >= 1 && s < 60 {
             // Excel's serials 1…59 (1900-01-01…1900-02-28) are one more than days since

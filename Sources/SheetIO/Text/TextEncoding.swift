@@ -32,7 +32,7 @@ public enum TextDecoder {
             let body = Array(bytes[3...])
             guard validUTF8(body) else { throw SheetIOError(.invalidUTF8, file: file) }
             try checkMojibake(body, file: file)
-            return Result(utf8: body, encoding: .utf8BOM, lostLetters: [])
+            return Result(utf8: body, encoding: .utf8BOM, lostLetters: lostLetters(body))
         }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             let le = bytes[0] == 0xFF
@@ -58,7 +58,7 @@ public enum TextDecoder {
         }
         if validUTF8(bytes) {
             try checkMojibake(bytes, file: file)
-            return Result(utf8: bytes, encoding: .utf8, lostLetters: [])
+            return Result(utf8: bytes, encoding: .utf8, lostLetters: lostLetters(bytes))
         }
         // A legacy single-byte code page: score each candidate on a sample.
         let sample = Array(bytes.prefix(256 << 10))
@@ -69,10 +69,15 @@ public enum TextDecoder {
             let score = valid - 3 * invalid
             if valid > 0 && score > best.1 { best = (enc, score) }
         }
-        let encoding = best.1 > 0 ? best.0 : .windows1252
+        var encoding = best.1 > 0 ? best.0 : .windows1252
+        // Where the Windows-1258 reading is the Windows-1252 one (only letters both share,
+        // like "è"), the file is Western: say so.
+        if encoding == .windows1258 && decodeSingleByte(sample, .windows1252) == decodeSingleByte(sample, .windows1258) {
+            encoding = .windows1252
+        }
         let text = decodeSingleByte(bytes, encoding)
-        let lost = encoding == .windows1252 ? VietnameseText.wordsWithLostLetters(text) : []
-        return Result(utf8: Array(text.utf8), encoding: encoding, lostLetters: lost)
+        return Result(utf8: Array(text.utf8), encoding: encoding,
+                      lostLetters: VietnameseText.wordsWithLostLetters(String(text.prefix(1 << 20))))
     }
 
     /// Scalar → Windows-1252 byte, for bytes 0x80–0xFF.
@@ -81,6 +86,12 @@ public enum TextDecoder {
         for (i, v) in CodePages.windows1252.enumerated() { d[UInt32(v)] = UInt8(0x80 + i) }
         return d
     }()
+
+    /// Words like "M??ng" in the first megabyte (a "?" never stands inside a word otherwise).
+    private static func lostLetters(_ utf8: [UInt8]) -> [String] {
+        guard utf8.contains(UInt8(ascii: "?")) else { return [] }
+        return VietnameseText.wordsWithLostLetters(String(decoding: utf8.prefix(1 << 20), as: UTF8.self))
+    }
 
     static func validUTF8(_ b: [UInt8]) -> Bool {
         b.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) != nil }

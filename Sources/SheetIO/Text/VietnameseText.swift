@@ -57,13 +57,12 @@ enum VietnameseText {
         var out: [String] = []
         for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," || $0 == ";" || $0 == "\t" || $0 == "\"" }) {
             let chars = Array(word)
-            guard chars.count >= 2, let q = chars.firstIndex(of: "?") else { continue }
-            let letterBefore = q > 0 && chars[q - 1].isLetter
-            let letterAfter = chars[(q + 1)...].contains { $0.isLetter }
-            if letterBefore || (q == 0 && letterAfter) || (letterAfter && chars.contains(where: { $0.isLetter })) {
-                out.append(String(word))
-                if out.count >= 3 { break }
-            }
+            // A "?" strictly inside a word: letters before and after it ("M??ng", "Huy?n"),
+            // not a question mark that ends a sentence ("lệ?").
+            guard let q = chars.firstIndex(of: "?"), chars[..<q].contains(where: \.isLetter),
+                  chars[(q + 1)...].contains(where: \.isLetter) else { continue }
+            out.append(String(word))
+            if out.count >= 3 { break }
         }
         return out
     }
