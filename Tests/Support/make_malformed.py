@@ -33,7 +33,8 @@ def book(path, sheet, sst=None):
             z.writestr('xl/worksheets/sheet1.xml', sheet.encode('utf-8'))
 
 def bomb(path, gib):
-    """A sheet whose XML inflates to `gib` GiB of spaces inside a cell value."""
+    """A sheet whose XML inflates to `gib` GiB: after the cells, elements full of spaces
+    (each text run below the reader's token limit, so only the inflate limit can stop it)."""
     with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as z:
         z.writestr('[Content_Types].xml', CT)
         z.writestr('_rels/.rels', RELS)
@@ -41,7 +42,7 @@ def bomb(path, gib):
         z.writestr('xl/_rels/workbook.xml.rels', WBRELS)
         with z.open('xl/worksheets/sheet1.xml', 'w', force_zip64=True) as f:
             f.write((HEAD + '<row r="1"><c r="A1"><v>1</v></c></row></sheetData>').encode())
-            chunk = b'<x/>' * (1 << 18)
+            chunk = (b'<x>' + b' ' * 65536 + b'</x>') * 16
             total = int(gib * (1 << 30))
             written = 0
             while written < total:

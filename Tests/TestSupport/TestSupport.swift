@@ -5,7 +5,8 @@ import XCTest
 public enum TestSupport {
     /// The package root (this file is Tests/TestSupport/TestSupport.swift).
     public static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    public static let corpus = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/xlsx")
+    /// A copy of ../shared/corpus/xlsx (calamine and readxl test files, MIT; see its SOURCES.md).
+    public static let corpus = packageRoot.appendingPathComponent("Tests/Corpus/xlsx")
     public static let support = packageRoot.appendingPathComponent("Tests/Support")
 
     /// The built `tonghop` executable next to the test bundle.

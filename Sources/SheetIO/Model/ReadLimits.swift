@@ -6,10 +6,11 @@
 public struct ReadLimits: Sendable, Equatable {
     /// Input file size (bytes), checked before opening. Default 512 MiB.
     public var maxFileBytes: Int64 = 512 << 20
-    /// Inflated bytes of any one ZIP entry. Default 2 GiB.
-    public var maxEntryBytes: Int64 = 2 << 30
-    /// Inflated bytes over all entries read from one archive. Default 4 GiB.
-    public var maxTotalBytes: Int64 = 4 << 30
+    /// Inflated bytes of any one ZIP entry. Default 1 GiB (a 1,000,000 × 10 sheet is
+    /// about 360 MB of XML).
+    public var maxEntryBytes: Int64 = 1 << 30
+    /// Inflated bytes over all entries read from one archive. Default 2 GiB.
+    public var maxTotalBytes: Int64 = 2 << 30
     /// Rows per sheet (Excel's own limit).
     public var maxRows: Int = CellRef.maxRows
     /// Columns per sheet (Excel's own limit, XFD).

@@ -1,0 +1,55 @@
+# tonghop — every target installs what it needs first (Debian packages via apt-get,
+# Python test peers via pip), so `make demo` and `make test` work from a clean clone.
+SHELL := /bin/bash
+APT_PACKAGES := libxlsxwriter-dev libzip-dev pkg-config libsqlite3-dev
+PY_TEST_PACKAGES := openpyxl python-calamine
+PY_BENCH_PACKAGES := openpyxl python-calamine pandas xlsxwriter
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SWIFT ?= swift
+
+.PHONY: all deps pydeps build release demo test bench fuzz clean
+
+all: build
+
+## deps: the Debian packages (apt-get update only when something is missing).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make: installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+## pydeps: the independent readers the tests compare against.
+pydeps:
+	@python3 -c "import openpyxl, python_calamine" 2>/dev/null || { \
+	  echo "make: installing Python test peers: $(PY_TEST_PACKAGES)"; \
+	  python3 -m pip install -q $(PY_TEST_PACKAGES) 2>/dev/null || python3 -m pip install -q --break-system-packages $(PY_TEST_PACKAGES); }
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## demo: the main job on the bundled data.
+demo: release
+	@scripts/demo.sh
+
+## test: the whole test suite (unit, corpus, CLI).
+test: deps pydeps
+	$(SWIFT) build
+	$(SWIFT) test
+
+## bench: BENCHMARKS.md's figures, with the Python peers measured in the same run.
+bench: deps
+	@python3 -c "import openpyxl, python_calamine, pandas, xlsxwriter" 2>/dev/null || \
+	  python3 -m pip install -q $(PY_BENCH_PACKAGES) 2>/dev/null || python3 -m pip install -q --break-system-packages $(PY_BENCH_PACKAGES)
+	$(SWIFT) build -c release
+	@scripts/bench.sh
+
+## fuzz: libFuzzer on the XLSX and CSV readers (FUZZ_SECONDS per target, default 60).
+fuzz: deps
+	@scripts/fuzz.sh
+
+clean:
+	rm -rf .build out bench-data fuzz-out
