@@ -1,46 +1,132 @@
+import CZip
 import Foundation
+import FoundationXML
 import SheetIO
 
-/// Benchmark driver (`make bench`): each subcommand does one job and prints one JSON line
-/// with the wall time; scripts/bench.sh runs it next to the Python peers.
+/// Benchmark driver for `make bench` (scripts/bench.sh). Each job prints one JSON line:
+/// {"job", "seconds", "cells", "peak_mb"}; generators write the inputs (never committed).
+///
+///   gen-xlsx ROWS PATH | gen-csv ROWS PATH | gen-batch N DIR
+///   read-xlsx PATH | read-csv PATH | write-xlsx ROWS PATH | read-batch DIR | floor PATH
 let args = CommandLine.arguments
-func now() -> Double { Date().timeIntervalSince1970 }
 
-func readXLSX(_ path: String) throws -> (Int, Double) {
-    let wb = try XLSXWorkbook(path: path)
-    let r = try wb.rows(ofSheet: 0)
-    var cells = 0
-    var sum = 0.0
-    while let row = try r.next() {
-        cells += row.cells.count
-        for c in row.cells { if case .number(let d) = c.value { sum += d } }
-    }
-    return (cells, sum)
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
-switch args.count > 1 ? args[1] : "" {
-case "read-xlsx":
-    let t0 = now()
-    let (cells, sum) = try readXLSX(args[2])
-    let dt = now() - t0
-    print("{\"job\":\"read-xlsx\",\"seconds\":\(dt),\"cells\":\(cells),\"checksum\":\(sum)}")
-case "floor":
-    // The floor: libzip inflates the sheet and one pass counts '<' bytes.
-    let t0 = now()
-    let za = try ZipArchive(path: args[2])
-    let part = za.entryNames.first { $0.lowercased().contains("worksheets/sheet1") } ?? "xl/worksheets/sheet1.xml"
-    let s = try za.open(part)
-    let buf = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 64)
-    var total = 0, lt = 0
-    while true {
-        let n = try s.read(into: buf, capacity: 1 << 20)
-        if n == 0 { break }
-        total += n
-        let p = buf.assumingMemoryBound(to: UInt8.self)
-        for i in 0..<n where p[i] == 0x3C { lt += 1 }
-    }
-    print("{\"job\":\"floor\",\"seconds\":\(now() - t0),\"bytes\":\(total),\"tags\":\(lt)}")
-default:
-    FileHandle.standardError.write(Data("usage: tonghop-bench read-xlsx FILE\n".utf8))
+func peakMB() -> Double {
+    var u = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
+    return Double(u.ru_maxrss) / 1024
+}
+
+func report(_ job: String, _ seconds: Double, cells: Int, extra: String = "") {
+    print("{\"job\":\"\(job)\",\"seconds\":\(seconds),\"cells\":\(cells),\"peak_mb\":\(peakMB())\(extra)}")
+}
+
+func fail(_ msg: String) -> Never {
+    FileHandle.standardError.write(Data((msg + "\n").utf8))
     exit(2)
+}
+
+let job = args.count > 1 ? args[1] : ""
+func arg(_ i: Int) -> String {
+    if args.count > i { return args[i] }
+    fail("usage: tonghop-bench \(job) …")
+}
+
+do {
+    switch job {
+    case "gen-xlsx": try BenchData.writeXLSX(rows: Int(arg(2))!, path: arg(3))
+    case "gen-csv": try BenchData.writeCSV(rows: Int(arg(2))!, path: arg(3))
+    case "gen-batch": try BenchData.writeBatch(count: Int(arg(2))!, dir: arg(3))
+
+    case "read-xlsx":
+        let t0 = now()
+        let wb = try XLSXWorkbook(path: arg(2))
+        let r = try wb.rows(ofSheet: 0)
+        var cells = 0
+        var sum = 0.0
+        while let row = try r.next() {
+            cells += row.cells.count
+            for c in row.cells { if case .number(let d) = c.value { sum += d } }
+        }
+        report(job, now() - t0, cells: cells, extra: ",\"checksum\":\(sum)")
+
+    case "read-csv":
+        let t0 = now()
+        let r = try CSVReader(path: arg(2))
+        var cells = 0
+        while let row = try r.next() { cells += row.cells.count }
+        report(job, now() - t0, cells: cells)
+
+    case "write-xlsx":
+        let rows = Int(arg(2))!
+        let t0 = now()
+        let wb = try XLSXWriter(path: arg(3), options: .init(constantMemory: true))
+        let ws = try wb.addWorksheet("Data")
+        for (c, h) in BenchData.header.enumerated() { try ws.write(0, c, text: h) }
+        for r in 1...rows {
+            try ws.write(r, 0, number: Double(r))
+            try ws.write(r, 1, text: BenchData.pool[BenchData.text1(r)])
+            try ws.write(r, 2, text: BenchData.pool[BenchData.text2(r)])
+            for c in 3..<10 { try ws.write(r, c, number: BenchData.number(r, c)) }
+        }
+        try wb.close()
+        report(job, now() - t0, cells: rows * 10 + 10)
+
+    case "read-batch":
+        let dir = arg(2)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".xlsx") }.sorted()
+        let t0 = now()
+        var cells = 0
+        for f in files {
+            let wb = try XLSXWorkbook(path: dir + "/" + f)
+            let r = try wb.rows(ofSheet: 0)
+            while let row = try r.next() { cells += row.cells.count }
+        }
+        report(job, now() - t0, cells: cells, extra: ",\"files\":\(files.count)")
+
+    case "floor":
+        // The floor: libzip inflates the sheet part and one pass counts '<' bytes.
+        let t0 = now()
+        let za = try ZipArchive(path: arg(2))
+        let s = try za.open("xl/worksheets/sheet1.xml")
+        let buf = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        var total = 0, tags = 0
+        while true {
+            let n = try s.read(into: buf, capacity: 1 << 20)
+            if n == 0 { break }
+            total += n
+            let p = buf.assumingMemoryBound(to: UInt8.self)
+            for i in 0..<n where p[i] == 0x3C { tags += 1 }
+        }
+        report(job, now() - t0, cells: 0, extra: ",\"bytes\":\(total),\"tags\":\(tags)")
+
+    case "read-xlsx-foundation":
+        // Foundation's XMLParser (SAX) on the same sheet, inflated to memory first: the
+        // library we did not use, for the README's claim.
+        let t0 = now()
+        let za = try ZipArchive(path: arg(2))
+        let bytes = try za.readAll("xl/worksheets/sheet1.xml")
+        let counter = CellCounter()
+        let parser = XMLParser(data: Data(bytes))
+        parser.delegate = counter
+        _ = parser.parse()
+        report(job, now() - t0, cells: counter.cells)
+
+    default:
+        fail("usage: tonghop-bench gen-xlsx|gen-csv|gen-batch|read-xlsx|read-csv|write-xlsx|read-batch|floor|read-xlsx-foundation …")
+    }
+} catch let e as SheetIOError {
+    fail(e.message(.en))
+}
+
+final class CellCounter: NSObject, XMLParserDelegate {
+    var cells = 0
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        if name == "c" { cells += 1 }
+    }
 }

@@ -10,6 +10,7 @@ final class XLSXWriterTests: XCTestCase {
         try wb.setProperties(DocumentProperties(title: "Báo cáo tổng hợp", author: "Sở Kế hoạch và Đầu tư Lai Châu"))
         try wb.setCustomProperty("template", "lai-chau-ktxh")
         let ws = try wb.addWorksheet("Tổng hợp")
+        ws.autofitColumns()
         let bold = CellFormat().with { $0.bold = true; $0.border = .thin }
         let pct = CellFormat().with { $0.numberFormat = "0.0" }
         let input = CellFormat().with { $0.unlocked = true; $0.fillColor = 0xFFF2CC }
@@ -48,7 +49,6 @@ final class XLSXWriterTests: XCTestCase {
         print.repeatRows = 2...2
         print.footer = "&CTrang &P/&N"
         try ws.setPrint(print)
-        ws.autofitColumns()
         let chart = try wb.addChart(.column)
         chart.addSeries(categories: "='Tổng hợp'!$A$4:$A$4", values: "='Tổng hợp'!$E$4:$E$4", name: "Ước TH")
         chart.setTitle("Sản lượng")

@@ -71,8 +71,22 @@ public final class CSVReader: RowReader {
             throw SheetIOError(.limitExceeded(.fileBytes, limits.maxFileBytes), file: name)
         }
         try? fh.seek(toOffset: 0)
-        let data = (try? fh.readToEnd()) ?? Data()
-        try self.init(bytes: [UInt8](data), displayName: name, delimiter: delimiter, limits: limits)
+        // Read straight into the array: one allocation for the whole file.
+        let count = Int(size)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buf, initialized in
+            var off = 0
+            while off < count {
+                let n = Foundation.read(fh.fileDescriptor, buf.baseAddress! + off, count - off)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                off += n
+            }
+            failed = off != count
+            initialized = off
+        }
+        if failed { throw SheetIOError(.cannotOpen("read error: \(String(cString: strerror(errno)))"), file: name) }
+        try self.init(bytes: bytes, displayName: name, delimiter: delimiter, limits: limits)
     }
 
     public init(bytes raw: [UInt8], displayName: String, delimiter: UInt8? = nil, limits: ReadLimits = .default) throws {
@@ -81,14 +95,15 @@ public final class CSVReader: RowReader {
         guard raw.count <= limits.maxFileBytes else {
             throw SheetIOError(.limitExceeded(.fileBytes, limits.maxFileBytes), file: displayName)
         }
-        if raw.contains(0) && !(raw.starts(with: [0xFF, 0xFE]) || raw.starts(with: [0xFE, 0xFF])) {
+        if !(raw.starts(with: [0xFF, 0xFE]) || raw.starts(with: [0xFE, 0xFF])), memchr(raw, 0, raw.count) != nil {
             throw SheetIOError(.csv("binary data (NUL bytes): not a text file"), file: displayName)
         }
         let decoded = try TextDecoder.decode(raw, file: displayName)
         bytes = decoded.utf8
+        pos = decoded.start
         encoding = decoded.encoding
         if !decoded.lostLetters.isEmpty { diagnostics.append(CSVDiagnostic(row: nil, kind: .lostLetters(decoded.lostLetters))) }
-        let (d, expected) = CSVReader.detect(bytes, forced: delimiter)
+        let (d, expected) = CSVReader.detect(bytes, from: pos, forced: delimiter)
         self.delimiter = d
         expectedFields = expected
         cells.reserveCapacity(32)
@@ -97,15 +112,15 @@ public final class CSVReader: RowReader {
     /// Picks the delimiter whose count per record is most consistent over the first
     /// records (outside quotes), preferring more fields; ties go to `;` over `,` (Excel's
     /// list separator where the decimal symbol is a comma), then tab, then `|`.
-    static func detect(_ b: [UInt8], forced: UInt8?) -> (UInt8, Int) {
+    static func detect(_ b: [UInt8], from: Int, forced: UInt8?) -> (UInt8, Int) {
         let candidates: [UInt8] = [UInt8(ascii: ";"), UInt8(ascii: ","), 0x09, UInt8(ascii: "|")]
         var counts: [[Int]] = Array(repeating: [], count: candidates.count)
         var current = [Int](repeating: 0, count: candidates.count)
         var inQuotes = false
-        var i = 0
+        var i = from
         var records = 0
         var lineHasContent = false
-        let limit = min(b.count, 1 << 20)
+        let limit = min(b.count, from + (1 << 20))
         while i < limit && records < 200 {
             let c = b[i]
             if c == UInt8(ascii: "\"") { inQuotes.toggle(); lineHasContent = true }

@@ -15,8 +15,10 @@ public enum TextEncoding: String, Sendable, CaseIterable {
 /// Decodes the bytes of a text file to UTF-8, recognising the encoding.
 public enum TextDecoder {
     public struct Result {
-        /// UTF-8 bytes, BOM removed; NFC-normalised when decoded from a legacy code page.
+        /// UTF-8 bytes from ``start`` on (a UTF-8 BOM is skipped, not copied away);
+        /// NFC-normalised when decoded from a legacy code page.
         public var utf8: [UInt8]
+        public var start: Int = 0
         public var encoding: TextEncoding
         /// Set when the text shows Vietnamese letters replaced by "?" (saved as Windows-1252
         /// on a non-Vietnamese Windows): a few examples of the damaged words.
@@ -29,10 +31,10 @@ public enum TextDecoder {
     /// syllables; else Windows-1252.
     public static func decode(_ bytes: [UInt8], file: String) throws -> Result {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-            let body = Array(bytes[3...])
-            guard validUTF8(body) else { throw SheetIOError(.invalidUTF8, file: file) }
-            try checkMojibake(body, file: file)
-            return Result(utf8: body, encoding: .utf8BOM, lostLetters: lostLetters(body))
+            guard validUTF8(bytes, from: 3) else { throw SheetIOError(.invalidUTF8, file: file) }
+            let head = Array(bytes[3..<min(bytes.count, 3 + (1 << 20))])
+            try checkMojibake(head, file: file)
+            return Result(utf8: bytes, start: 3, encoding: .utf8BOM, lostLetters: lostLetters(head))
         }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             let le = bytes[0] == 0xFF
@@ -54,11 +56,12 @@ public enum TextDecoder {
                 case .error: throw SheetIOError(.csv("invalid UTF-16"), file: file)
                 }
             }
-            return Result(utf8: out, encoding: le ? .utf16LE : .utf16BE, lostLetters: [])
+            return Result(utf8: out, encoding: le ? .utf16LE : .utf16BE, lostLetters: lostLetters(out))
         }
-        if validUTF8(bytes) {
-            try checkMojibake(bytes, file: file)
-            return Result(utf8: bytes, encoding: .utf8, lostLetters: lostLetters(bytes))
+        if validUTF8(bytes, from: 0) {
+            let head = Array(bytes.prefix(1 << 20))
+            try checkMojibake(head, file: file)
+            return Result(utf8: bytes, encoding: .utf8, lostLetters: lostLetters(head))
         }
         // A legacy single-byte code page: score each candidate on a sample.
         let sample = Array(bytes.prefix(256 << 10))
@@ -93,8 +96,42 @@ public enum TextDecoder {
         return VietnameseText.wordsWithLostLetters(String(decoding: utf8.prefix(1 << 20), as: UTF8.self))
     }
 
-    static func validUTF8(_ b: [UInt8]) -> Bool {
-        b.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) != nil }
+    /// Whether `b[from...]` is well-formed UTF-8 (no overlongs, surrogates or values past
+    /// U+10FFFF). Eight ASCII bytes at a time; no allocation.
+    static func validUTF8(_ b: [UInt8], from: Int) -> Bool {
+        b.withUnsafeBufferPointer { buf -> Bool in
+            guard let p = buf.baseAddress else { return true }
+            let n = buf.count
+            var i = from
+            while i < n {
+                if i + 8 <= n {
+                    let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                    if w & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
+                }
+                let c = p[i]
+                if c < 0x80 { i += 1; continue }
+                func cont(_ k: Int) -> Bool { i + k < n && p[i + k] & 0xC0 == 0x80 }
+                if c >= 0xC2 && c <= 0xDF {
+                    guard cont(1) else { return false }
+                    i += 2
+                } else if c >= 0xE0 && c <= 0xEF {
+                    guard cont(1), cont(2) else { return false }
+                    let c1 = p[i + 1]
+                    if c == 0xE0 && c1 < 0xA0 { return false }  // overlong
+                    if c == 0xED && c1 >= 0xA0 { return false }  // surrogate
+                    i += 3
+                } else if c >= 0xF0 && c <= 0xF4 {
+                    guard cont(1), cont(2), cont(3) else { return false }
+                    let c1 = p[i + 1]
+                    if c == 0xF0 && c1 < 0x90 { return false }
+                    if c == 0xF4 && c1 >= 0x90 { return false }
+                    i += 4
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
     }
 
     /// Decodes a single-byte code page and NFC-normalises (Windows-1258 and VNI write

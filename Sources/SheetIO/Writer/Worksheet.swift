@@ -134,7 +134,8 @@ public final class Worksheet {
 
     /// Sizes every column without an explicit width to its widest content when the
     /// workbook closes (libxlsxwriter 1.1.4 has no autofit). Widths count characters,
-    /// a Vietnamese letter with its marks as one.
+    /// a Vietnamese letter with its marks as one. Content is measured from this call on,
+    /// so call it before writing; sheets without it pay nothing for measuring.
     public func autofitColumns(min: Double = 6, max: Double = 60) {
         autofit = (min, max)
     }
@@ -142,8 +143,10 @@ public final class Worksheet {
     /// The widest content written so far in a column (Excel character units).
     public func contentWidth(ofColumn col: Int) -> Double { contentWidth[col] ?? 0 }
 
-    private func measure(_ col: Int, _ width: Double, _ format: CellFormat?) {
-        var w = width
+    @inline(__always)
+    private func measure(_ col: Int, _ width: @autoclosure () -> Double, _ format: CellFormat?) {
+        guard autofit != nil else { return }
+        var w = width()
         if format?.bold == true { w *= 1.1 }
         if let s = format?.fontSize, s > 11 { w *= s / 11 }
         if w > (contentWidth[col] ?? 0) { contentWidth[col] = w }
@@ -371,7 +374,7 @@ public final class Worksheet {
     /// Protects literal `_xHHHH_` in text: libxlsxwriter 1.1.4 writes it as is, and every
     /// reader would then decode it as an escaped character.
     static func escapeOOXML(_ s: String) -> String {
-        guard s.contains("_x") || s.contains("_X") else { return s }
+        guard s.utf8.contains(UInt8(ascii: "_")) else { return s }
         var out = ""
         let chars = Array(s.utf8)
         var i = 0

@@ -77,8 +77,7 @@ public final class XLSXWorkbook {
             ? try Relationships(archive: archive, part: relsPart, sourceDir: wbDir) : Relationships()
 
         // workbook.xml: the sheets and the date system.
-        let wbStream = try archive.open(wbPart)
-        let parser = XMLPullParser(source: wbStream, file: file, part: wbStream.name, limits: archive.limits)
+        let parser = try XLSXWorkbook.parser(archive, wbPart)
         var sheets: [SheetInfo] = []
         var date1904 = false
         var fallbackIndex = 0
@@ -119,11 +118,18 @@ public final class XLSXWorkbook {
         }
         sharedStringsPart = partFor("/sharedStrings", fallback: "sharedStrings.xml")
         if let stylesPart = partFor("/styles", fallback: "styles.xml") {
-            let st = try archive.open(stylesPart)
-            styles = try Styles(parser: XMLPullParser(source: st, file: file, part: st.name, limits: archive.limits))
+            styles = try Styles(parser: XLSXWorkbook.parser(archive, stylesPart))
         } else {
             styles = .empty
         }
+    }
+
+    /// A parser over one part, its first buffer sized from the part's declared size
+    /// (a hint only: the buffer grows as needed and limits are enforced as bytes arrive).
+    static func parser(_ archive: ZipArchive, _ part: String) throws -> XMLPullParser {
+        let stream = try archive.open(part)
+        let hint = Int(min(archive.declaredSize(of: part) ?? (256 << 10), 256 << 10)) + 64
+        return XMLPullParser(source: stream, file: archive.fileName, part: stream.name, limits: archive.limits, initialCapacity: hint)
     }
 
     /// Checks what a file is before handing it to libzip, so that .xls files and
@@ -185,8 +191,7 @@ public final class XLSXWorkbook {
         if let s = sharedStringsCache { return s }
         var s: [String] = []
         if let part = sharedStringsPart {
-            let stream = try archive.open(part)
-            s = try SharedStrings.read(XMLPullParser(source: stream, file: fileName, part: stream.name, limits: limits))
+            s = try SharedStrings.read(XLSXWorkbook.parser(archive, part))
         }
         sharedStringsCache = s
         return s
@@ -207,8 +212,9 @@ public final class XLSXWorkbook {
         // Large sheets are inflated on a second thread while this one parses.
         let big = (archive.declaredSize(of: part) ?? 0) > 8 << 20
         let source: ByteSource = big ? PipelinedByteSource(upstream: stream) : stream
+        let hint = Int(min(archive.declaredSize(of: part) ?? (64 << 10), 64 << 10)) + 64
         let parser = XMLPullParser(source: source, file: fileName, part: stream.name, limits: limits,
-                                   initialCapacity: big ? 1 << 20 : 64 << 10)
+                                   initialCapacity: big ? 1 << 20 : hint)
         return SheetRowReader(parser: parser, sheetName: info.name, sharedStrings: strings, styles: styles,
                               date1904: date1904, limits: limits)
     }
@@ -231,8 +237,7 @@ struct Relationships {
     init() {}
 
     init(archive: ZipArchive, part: String, sourceDir: String) throws {
-        let stream = try archive.open(part)
-        let parser = XMLPullParser(source: stream, file: archive.fileName, part: stream.name, limits: archive.limits)
+        let parser = try XLSXWorkbook.parser(archive, part)
         while try parser.next() != .eof {
             guard parser.event == .start, parser.isName("Relationship") else { continue }
             if try parser.attribute("TargetMode")?.lowercased() == "external" { continue }
@@ -261,14 +266,16 @@ struct Relationships {
     /// Resolves a target: absolute ("/xl/…") from the package root, else relative to the
     /// source part's folder, with "." and ".." applied and "\" read as "/".
     static func resolve(_ target: String, from dir: String) -> String {
-        let t = target.replacingOccurrences(of: "\\", with: "/")
-        let joined = t.hasPrefix("/") ? String(t.dropFirst()) : dir + t
+        let t = ZipArchive.normalise(target)
+        let absolute = target.hasPrefix("/") || target.hasPrefix("\\")
+        let joined = absolute ? t : ZipArchive.normalise(dir) + (dir.isEmpty || dir.hasSuffix("/") ? "" : "/") + t
+        guard joined.contains("./") || joined.hasPrefix(".") else { return joined }
         var parts: [Substring] = []
         for seg in joined.split(separator: "/", omittingEmptySubsequences: true) {
             if seg == "." { continue }
             if seg == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
             parts.append(seg)
         }
-        return ZipArchive.normalise(parts.joined(separator: "/"))
+        return parts.joined(separator: "/")
     }
 }

@@ -44,7 +44,10 @@ final class XMLPullParser {
     /// Whether the current start element was `<x/>` (an `.end` event follows).
     private(set) var selfClosing = false
     private var pendingEnd = false
-    private(set) var attributes: [Attribute] = []
+    /// The current start element's attributes (storage reused between elements).
+    var attributes: ArraySlice<Attribute> { attributeStorage[0..<attributeCount] }
+    private var attributeStorage: [Attribute] = []
+    private var attributeCount = 0
     /// The current text event's bytes, and whether they contain an entity to decode.
     private(set) var textStart = 0
     private(set) var textLength = 0
@@ -60,7 +63,7 @@ final class XMLPullParser {
         self.limits = limits
         cap = max(initialCapacity, 4096)
         buf = .allocate(capacity: cap + 1)
-        attributes.reserveCapacity(16)
+        attributeStorage.reserveCapacity(16)
     }
 
     init(bytes: [UInt8], file: String, part: String, limits: ReadLimits) {
@@ -461,7 +464,7 @@ final class XMLPullParser {
         if p >= end { return try needMore() }
         let nameStop = p
         guard nameStop > nameBegin else { throw malformed("bad start tag") }
-        attributes.removeAll(keepingCapacity: true)
+        attributeCount = 0
         while true {
             while p < end && XMLPullParser.isSpace(buf[p]) { p += 1 }
             if p >= end { return try needMore() }
@@ -501,12 +504,14 @@ final class XMLPullParser {
             guard let hit = memchr(buf + p, Int32(q), end - p) else { return try needMore() }
             let vstop = buf.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             p = vstop + 1
-            if attributes.count >= limits.maxAttributes {
+            if attributeCount >= limits.maxAttributes {
                 throw SheetIOError(.limitExceeded(.attributes, Int64(limits.maxAttributes)), file: file, part: part)
             }
-            attributes.append(Attribute(nameStart: alocal, nameLength: anStop - alocal, hasPrefix: alocal != an,
-                                        valueStart: vstart, valueLength: vstop - vstart,
-                                        valueHasEntity: memchr(buf + vstart, Int32(UInt8(ascii: "&")), vstop - vstart) != nil))
+            let attr = Attribute(nameStart: alocal, nameLength: anStop - alocal, hasPrefix: alocal != an,
+                                 valueStart: vstart, valueLength: vstop - vstart,
+                                 valueHasEntity: memchr(buf + vstart, Int32(UInt8(ascii: "&")), vstop - vstart) != nil)
+            if attributeCount < attributeStorage.count { attributeStorage[attributeCount] = attr } else { attributeStorage.append(attr) }
+            attributeCount += 1
         }
         nameStart = localBegin
         nameLength = nameStop - localBegin
