@@ -1,0 +1,4 @@
+@_exported import SheetIO
+
+/// Message language (the same as SheetIO's).
+public typealias Language = MessageLanguage

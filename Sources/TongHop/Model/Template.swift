@@ -1,0 +1,245 @@
+import SheetIO
+/// A province's report, described once: its value columns, indicators, cross-indicator
+/// rules and reporting units. Loaded from YAML (``Template/load(path:)``).
+public struct Template: Sendable {
+    public var id: String
+    public var version: Int
+    public var title: String
+    /// The form code shown top right, e.g. "Biểu 001.N/BCC-KHĐT".
+    public var formCode: String?
+    /// Who receives the reports ("Sở Kế hoạch và Đầu tư tỉnh Lai Châu").
+    public var receiver: String?
+    public var columns: [ValueColumn]
+    public var comparisons: [ComparisonColumn]
+    public var indicators: [Indicator]
+    public var rules: [Rule]
+    public var units: [ReportingUnit]
+    /// Where it was loaded from.
+    public var sourcePath: String?
+
+    public func indicator(_ code: String) -> Indicator? { indicatorIndex[code.uppercased()].map { indicators[$0] } }
+    public func column(_ key: String) -> ValueColumn? { columns.first { $0.key == key } }
+    public func unit(_ code: String) -> ReportingUnit? { units.first { $0.code == code } }
+
+    var indicatorIndex: [String: Int] = [:]
+
+    public init(id: String, version: Int, title: String, formCode: String?, receiver: String?, columns: [ValueColumn],
+                comparisons: [ComparisonColumn], indicators: [Indicator], rules: [Rule], units: [ReportingUnit]) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.formCode = formCode
+        self.receiver = receiver
+        self.columns = columns
+        self.comparisons = comparisons
+        self.indicators = indicators
+        self.rules = rules
+        self.units = units
+        for (i, ind) in indicators.enumerated() { indicatorIndex[ind.code.uppercased()] = i }
+    }
+
+    /// The column that holds the period's estimate or actual (the one checked hardest).
+    public var estimateColumn: ValueColumn? { columns.first { $0.role == .estimate } ?? columns.last }
+    public var planColumn: ValueColumn? { columns.first { $0.role == .plan } }
+    public var previousColumn: ValueColumn? { columns.first { $0.role == .previous } }
+
+    /// Units that report for a period: valid on its reference date, not the province itself.
+    public func reportingUnits(for period: Period) -> [ReportingUnit] {
+        units.filter { $0.level != .province && $0.isValid(on: period.referenceDate) }
+    }
+
+    /// The province (the root of the hierarchy).
+    public var province: ReportingUnit? { units.first { $0.level == .province } }
+}
+
+/// A value column of the form ("Kế hoạch năm", "Ước thực hiện").
+public struct ValueColumn: Sendable, Hashable {
+    public enum Role: String, Sendable { case previous, plan, estimate, other }
+    public var key: String
+    /// The header shown on the form; "{year}" and "{prev_year}" are filled from the period.
+    public var label: String
+    /// Other headers that mean this column in a submission ("KH", "Kế hoạch {year}").
+    public var aliases: [String]
+    public var role: Role
+    /// Whether targets may be ranges or bounds ("6,6-6,8", "Trên 97").
+    public var acceptsTargets: Bool
+
+    public init(key: String, label: String, aliases: [String] = [], role: Role, acceptsTargets: Bool = false) {
+        self.key = key
+        self.label = label
+        self.aliases = aliases
+        self.role = role
+        self.acceptsTargets = acceptsTargets
+    }
+
+    public func label(for period: Period) -> String { period.fill(label) }
+}
+
+/// A computed comparison column: numerator ÷ denominator × 100 (%).
+public struct ComparisonColumn: Sendable, Hashable {
+    public var key: String
+    public var label: String
+    public var aliases: [String]
+    public var numerator: String
+    public var denominator: String
+
+    public init(key: String, label: String, aliases: [String] = [], numerator: String, denominator: String) {
+        self.key = key
+        self.label = label
+        self.aliases = aliases
+        self.numerator = numerator
+        self.denominator = denominator
+    }
+}
+
+/// One indicator (chỉ tiêu).
+public struct Indicator: Sendable, Hashable {
+    public enum Kind: String, Sendable { case number, integer, percent }
+    public enum Direction: String, Sendable { case higher, lower, none }
+
+    public var code: String
+    public var name: String
+    public var aliases: [String]
+    /// The unit of measure as shown ("nghìn tấn").
+    public var unitText: String
+    public var unit: MeasureUnit?
+    public var kind: Kind
+    public var decimals: Int
+    public var direction: Direction
+    /// Definitional bounds: outside is an error.
+    public var hard: Bounds?
+    /// Plausible bounds: outside is a warning.
+    public var soft: Bounds?
+    /// Largest plausible relative change against the previous year's actual (0.25 = ±25%).
+    public var yoyBound: Double?
+    public var required: Bool
+    public var aggregation: Aggregation
+    /// Whether the province total adds the province-managed part ("khối tỉnh").
+    public var addsProvincePart: Bool
+    /// The section heading it sits under ("I. KINH TẾ").
+    public var group: String?
+    /// The YAML line it was defined on.
+    public var line: Int
+
+    public init(code: String, name: String, aliases: [String] = [], unitText: String, kind: Kind = .number, decimals: Int = 1,
+                direction: Direction = .higher, hard: Bounds? = nil, soft: Bounds? = nil, yoyBound: Double? = nil,
+                required: Bool = true, aggregation: Aggregation = .sum, addsProvincePart: Bool = false, group: String? = nil, line: Int = 0) {
+        self.code = code
+        self.name = name
+        self.aliases = aliases
+        self.unitText = unitText
+        self.unit = MeasureUnit(unitText)
+        self.kind = kind
+        self.decimals = decimals
+        self.direction = direction
+        self.hard = hard
+        self.soft = soft
+        self.yoyBound = yoyBound
+        self.required = required
+        self.aggregation = aggregation
+        self.addsProvincePart = addsProvincePart
+        self.group = group
+        self.line = line
+    }
+}
+
+/// A closed interval, open on a side that is nil.
+public struct Bounds: Sendable, Hashable {
+    public var min: Double?
+    public var max: Double?
+
+    public init(min: Double? = nil, max: Double? = nil) {
+        self.min = min
+        self.max = max
+    }
+
+    public func contains(_ v: Double) -> Bool {
+        if let min, v < min - 1e-9 { return false }
+        if let max, v > max + 1e-9 { return false }
+        return true
+    }
+
+    /// "từ 0 đến 100", "từ 0 trở lên", "không quá 19".
+    public func text(_ lang: Language, decimals: Int = 2) -> String {
+        let f = { (d: Double) in lang == .vi ? VietNumber.format(d, decimals: decimals) : (d == d.rounded() ? String(Int64(d)) : String(d)) }
+        switch (min, max) {
+        case let (a?, b?): return lang == .vi ? "từ \(f(a)) đến \(f(b))" : "from \(f(a)) to \(f(b))"
+        case let (a?, nil): return lang == .vi ? "từ \(f(a)) trở lên" : "\(f(a)) or more"
+        case let (nil, b?): return lang == .vi ? "không quá \(f(b))" : "at most \(f(b))"
+        default: return lang == .vi ? "số bất kỳ" : "any number"
+        }
+    }
+}
+
+/// How an indicator combines over units (the heart of consolidation).
+public enum Aggregation: Sendable, Hashable {
+    /// Flows and stocks: the sum over units.
+    case sum
+    /// Σ numerator ÷ Σ denominator × factor, computed after the parts are summed.
+    case ratio(numerator: String, denominator: String, factor: Double)
+    /// A rate reported by units, averaged with weights from another indicator
+    /// (forest cover by natural area).
+    case weightedMean(weight: String)
+    /// Growth from levels: Σ level(t) ÷ Σ level(t−1) × 100 − 100, never a mean of rates.
+    case growth(level: String)
+    /// Change of a rate in percentage points: aggregated rate at t−1 minus at t.
+    case rateChange(rate: String)
+    case min
+    case max
+    /// Province-only figures (GRDP, CPI): taken from the province's own report.
+    case provinceOnly
+
+    public var methodName: String {
+        switch self {
+        case .sum: return "sum"
+        case .ratio: return "ratio"
+        case .weightedMean: return "weighted_mean"
+        case .growth: return "growth"
+        case .rateChange: return "rate_change"
+        case .min: return "min"
+        case .max: return "max"
+        case .provinceOnly: return "province_only"
+        }
+    }
+
+    /// The indicators this one is computed from.
+    public var inputs: [String] {
+        switch self {
+        case .ratio(let n, let d, _): return [n, d]
+        case .weightedMean(let w): return [w]
+        case .growth(let l): return [l]
+        case .rateChange(let r): return [r]
+        default: return []
+        }
+    }
+}
+
+/// A reporting unit: the province, a district, a commune, or the province-managed part.
+public struct ReportingUnit: Sendable, Hashable {
+    public enum Level: String, Sendable { case province, district, commune, provincePart = "province_part" }
+    public var code: String
+    public var name: String
+    public var aliases: [String]
+    public var parent: String?
+    public var level: Level
+    /// "YYYY-MM-DD", inclusive; nil: always.
+    public var validFrom: String?
+    public var validTo: String?
+
+    public init(code: String, name: String, aliases: [String] = [], parent: String? = nil, level: Level,
+                validFrom: String? = nil, validTo: String? = nil) {
+        self.code = code
+        self.name = name
+        self.aliases = aliases
+        self.parent = parent
+        self.level = level
+        self.validFrom = validFrom
+        self.validTo = validTo
+    }
+
+    public func isValid(on date: String) -> Bool {
+        if let validFrom, date < validFrom { return false }
+        if let validTo, date > validTo { return false }
+        return true
+    }
+}

@@ -1,0 +1,64 @@
+import SheetIO
+/// A unit of measure as a scale and a base: "nghìn tấn" is 10³ × "tấn", "triệu đồng/người"
+/// is 10⁶ × "đồng/người", "%" is 1 × "%".
+public struct MeasureUnit: Hashable, Sendable, CustomStringConvertible {
+    /// The scale factor (1, 10³ nghìn, 10⁴ vạn, 10⁶ triệu, 10⁹ tỷ, and products of them).
+    public var scale: Double
+    /// The base unit, folded ("tan", "dong/nguoi", "%", "ha"); "" for a pure number.
+    public var base: String
+    /// The text it was read from.
+    public var text: String
+
+    public var description: String { text }
+
+    static let scaleWords: [(String, Double)] = [
+        ("nghin", 1e3), ("ngan", 1e3), ("van", 1e4), ("trieu", 1e6), ("ty", 1e9), ("ti", 1e9),
+    ]
+
+    /// Equivalent spellings of base units, folded.
+    static let synonyms: [String: String] = [
+        "dong": "dong", "vnd": "dong", "d": "dong",
+        "tan": "tan", "t": "tan", "ta": "ta", "kg": "kg",
+        "ha": "ha", "hecta": "ha", "hec ta": "ha",
+        "nguoi": "nguoi", "lao dong": "nguoi", "ld": "nguoi",
+        "phan tram": "%", "diem phan tram": "diem %",
+        "luot": "luot", "luot khach": "luot", "luot nguoi": "luot",
+        "xa": "xa", "thon ban": "thon ban", "thon": "thon ban", "ban": "thon ban",
+        "doanh nghiep": "doanh nghiep", "dn": "doanh nghiep",
+        "ho": "ho", "bac si": "bac si", "truong": "truong", "km": "km",
+        "tieu chi": "tieu chi",
+    ]
+
+    /// Parses a unit as written: "nghìn tấn", "Tỷ đồng", "triệu đồng/người", "%",
+    /// "tạ/ha", "người". Returns nil for empty text.
+    public init?(_ text: String) {
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !t.isEmpty else { return nil }
+        self.text = t
+        // Each side of "/" is a base unit of its own ("triệu đồng/người"); scale words
+        // lead the first side.
+        var scale = 1.0
+        var bases: [String] = []
+        for (i, side) in t.split(separator: "/", omittingEmptySubsequences: false).enumerated() {
+            var words = VietFold.loose(side.replacingOccurrences(of: "%", with: " phan tram ")).split(separator: " ").map(String.init)
+            if i == 0 {
+                while words.count > 1, let first = words.first,
+                      let s = MeasureUnit.scaleWords.first(where: { $0.0 == first }) {
+                    scale *= s.1
+                    words.removeFirst()
+                }
+            }
+            let joined = words.joined(separator: " ")
+            bases.append(MeasureUnit.synonyms[joined] ?? joined)
+        }
+        self.scale = scale
+        self.base = bases.joined(separator: "/")
+    }
+
+    /// The factor that converts a number in `self` to a number in `target`, or nil when
+    /// the bases differ (no conversion exists: "%" is not "tấn").
+    public func factor(to target: MeasureUnit) -> Double? {
+        guard base == target.base else { return nil }
+        return scale / target.scale
+    }
+}
