@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SheetIO
+import TongHop
 
 @main
 struct TongHopCommand: ParsableCommand {
@@ -8,7 +9,7 @@ struct TongHopCommand: ParsableCommand {
         commandName: "tonghop",
         abstract: "Tổng hợp báo cáo chỉ tiêu kinh tế - xã hội: kiểm tra, nhập và tổng hợp bảng tính của các đơn vị.",
         discussion: "Consolidates socio-economic indicator reports from lower units: validate, import, summarise.",
-        subcommands: [DumpCommand.self]
+        subcommands: [FormCommand.self, ValidateCommand.self, DumpCommand.self]
     )
 }
 

@@ -10,10 +10,14 @@ public final class SpreadsheetDocument {
     public let sheets: [SheetInfo]
     /// The workbook, for XLSX files.
     public let workbook: XLSXWorkbook?
-    private let csvBytes: [UInt8]?
     private let limits: ReadLimits
     /// The CSV delimiter to use instead of detecting one.
     public var csvDelimiter: UInt8?
+    /// For CSV files: the delimiter and encoding recognised, and the problems found in the
+    /// last full read (ragged rows, lost letters).
+    public private(set) var csvDelimiterUsed: UInt8?
+    public private(set) var csvEncoding: TextEncoding?
+    public private(set) var csvDiagnostics: [CSVDiagnostic] = []
 
     public convenience init(path: String, displayName: String? = nil, limits: ReadLimits = .default) throws {
         let name = displayName ?? path
@@ -52,7 +56,6 @@ public final class SpreadsheetDocument {
         kind = .xlsx
         sheets = workbook.sheets
         self.workbook = workbook
-        csvBytes = nil
         self.limits = limits
     }
 
@@ -64,7 +67,9 @@ public final class SpreadsheetDocument {
         workbook = nil
         self.limits = limits
         firstCSVReader = reader
-        csvBytes = nil
+        csvDelimiterUsed = reader.delimiter
+        csvEncoding = reader.encoding
+        csvDiagnostics = reader.diagnostics
     }
 
     private var firstCSVReader: CSVReader?
@@ -122,6 +127,7 @@ public final class SpreadsheetDocument {
         let reader = try rows(ofSheet: index)
         var rows: [Row] = []
         while let r = try reader.next() { if !r.cells.isEmpty { rows.append(r) } }
+        if let csv = reader as? CSVReader { csvDiagnostics = csv.diagnostics }
         return Sheet(name: sheets[index].name, rows: rows)
     }
 }

@@ -286,10 +286,12 @@ struct TemplateLoader {
         if !unit.isEmpty, MeasureUnit(unit) == nil {
             fail(n["unit"], "\(code): đơn vị tính \"\(unit)\" không đọc được", "\(code): unit \"\(unit)\" cannot be read")
         }
-        return Indicator(code: code.uppercased(), name: name, aliases: strings(n["aliases"]), unitText: unit, kind: kind, decimals: decimals,
-                         direction: direction, hard: bounds(n["hard"], "\(code).hard"), soft: bounds(n["soft"], "\(code).soft"),
-                         yoyBound: number(n["yoy"], "\(code).yoy"), required: n["required"]?.bool ?? true, aggregation: agg,
-                         addsProvincePart: n["province_part"]?.bool ?? false, group: str(n["group"]) ?? group, line: n.mark?.line ?? 0)
+        var ind = Indicator(code: code.uppercased(), name: name, aliases: strings(n["aliases"]), unitText: unit, kind: kind, decimals: decimals,
+                            direction: direction, hard: bounds(n["hard"], "\(code).hard"), soft: bounds(n["soft"], "\(code).soft"),
+                            yoyBound: number(n["yoy"], "\(code).yoy"), required: n["required"]?.bool ?? true, aggregation: agg,
+                            addsProvincePart: n["province_part"]?.bool ?? false, group: str(n["group"]) ?? group, line: n.mark?.line ?? 0)
+        ind.planned = n["plan"]?.bool ?? true
+        return ind
     }
 
     mutating func aggregation(_ n: Node?, code: String) -> Aggregation? {

@@ -48,6 +48,19 @@ public struct Template: Sendable {
         units.filter { $0.level != .province && $0.isValid(on: period.referenceDate) }
     }
 
+    /// The indicators a unit reports: the province-managed part reports the indicators
+    /// it adds to (``Indicator/addsProvincePart``) and the province-only ones; lower units
+    /// report everything but the province-only ones.
+    public func indicators(for unit: ReportingUnit?) -> [Indicator] {
+        guard let unit else { return indicators }
+        switch unit.level {
+        case .provincePart, .province:
+            return indicators.filter { $0.addsProvincePart || $0.aggregation == .provinceOnly }
+        case .district, .commune:
+            return indicators.filter { $0.aggregation != .provinceOnly }
+        }
+    }
+
     /// The province (the root of the hierarchy).
     public var province: ReportingUnit? { units.first { $0.level == .province } }
 }
@@ -113,6 +126,8 @@ public struct Indicator: Sendable, Hashable {
     /// Largest plausible relative change against the previous year's actual (0.25 = ±25%).
     public var yoyBound: Double?
     public var required: Bool
+    /// Whether the indicator has a plan (base data such as natural area has none).
+    public var planned: Bool = true
     public var aggregation: Aggregation
     /// Whether the province total adds the province-managed part ("khối tỉnh").
     public var addsProvincePart: Bool

@@ -1,0 +1,271 @@
+import Foundation
+import SheetIO
+
+/// Writes the blank form a unit fills in: XLSX (protected, with input validation, an
+/// instructions sheet and a hidden identification sheet) or CSV.
+public enum FormBuilder {
+    /// "lai-chau-ktxh_107-muong-te_2024.xlsx".
+    public static func fileName(template: Template, unit: ReportingUnit, period: Period, ext: String) -> String {
+        let slug = VietFold.loose(unit.name).replacingOccurrences(of: " ", with: "-")
+        return "\(template.id)_\(unit.code)-\(slug)_\(period).\(ext)"
+    }
+
+    static let inputFill: UInt32 = 0xFFF9E6
+    static let headerFill: UInt32 = 0xDDEBF7
+
+    /// Writes the XLSX form.
+    public static func writeXLSX(template: Template, unit: ReportingUnit, period: Period, path: String, generatedAt: Date = Date()) throws {
+        let layout = FormLayout(template: template)
+        let wb = try XLSXWriter(path: path)
+        try wb.setProperties(DocumentProperties(title: "\(template.title) \(period.label().uppercased())",
+                                                subject: unit.name, author: "tonghop", company: template.receiver,
+                                                keywords: "\(template.id) v\(template.version) \(unit.code) \(period)"))
+        let ws = try wb.addWorksheet(FormLayout.formSheet)
+        try writeTable(ws, template: template, unit: unit, period: period, layout: layout)
+        try writeInstructions(wb, template: template)
+        try writeMeta(wb, template: template, unit: unit, period: period, generatedAt: generatedAt)
+        ws.activate()
+        try wb.close()
+    }
+
+    static func writeTable(_ ws: Worksheet, template: Template, unit: ReportingUnit, period: Period, layout: FormLayout) throws {
+        let last = layout.columns.count - 1
+        let base = CellFormat().with { $0.fontName = "Times New Roman"; $0.fontSize = 12; $0.vAlign = .center }
+        let bold = base.with { $0.bold = true }
+        let title = bold.with { $0.fontSize = 14; $0.hAlign = .center; $0.wrap = true }
+        let centerItalic = base.with { $0.italic = true; $0.hAlign = .center }
+        let header = bold.with { $0.hAlign = .center; $0.wrap = true; $0.border = .thin; $0.fillColor = headerFill }
+        let numbering = base.with { $0.italic = true; $0.hAlign = .center; $0.border = .thin; $0.fontSize = 10 }
+        let cell = base.with { $0.border = .thin; $0.wrap = true }
+        let centered = cell.with { $0.hAlign = .center }
+        let groupCell = cell.with { $0.bold = true }
+        let note = cell.with { $0.unlocked = true; $0.fillColor = inputFill }
+
+        // Title block.
+        let province = template.province?.name.uppercased() ?? ""
+        let issuer = unit.level == .provincePart ? province : "UBND \(unitTitle(unit).uppercased())"
+        try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 3)), text: issuer, bold.with { $0.hAlign = .center })
+        try ws.merge(CellRange(first: CellRef(row: 0, column: last - 2), last: CellRef(row: 0, column: last)), text: template.formCode ?? "",
+                     bold.with { $0.hAlign = .right })
+        try ws.merge(CellRange(first: CellRef(row: 1, column: 0), last: CellRef(row: 1, column: 3)),
+                     text: "Đơn vị báo cáo: \(unitTitle(unit)) (mã \(unit.code))", base.with { $0.hAlign = .center })
+        if let receiver = template.receiver {
+            try ws.merge(CellRange(first: CellRef(row: 1, column: last - 3), last: CellRef(row: 1, column: last)),
+                         text: "Đơn vị nhận báo cáo: \(receiver)", base.with { $0.hAlign = .right; $0.italic = true })
+        }
+        try ws.merge(CellRange(first: CellRef(row: 3, column: 0), last: CellRef(row: 3, column: last)),
+                     text: "\(template.title) \(period.label().uppercased())", title)
+        try ws.setRow(3, height: 36)
+        try ws.merge(CellRange(first: CellRef(row: 4, column: 0), last: CellRef(row: 4, column: last)),
+                     text: "Kỳ báo cáo: \(period.label()) — mẫu \(template.id), phiên bản \(template.version)", centerItalic)
+
+        // Header and numbering rows.
+        for (c, col) in layout.columns.enumerated() {
+            try ws.write(layout.headerRow, c, text: layout.header(col, template: template, period: period), header)
+        }
+        for (c, n) in layout.numbering(template: template).enumerated() { try ws.write(layout.numberingRow, c, text: n, numbering) }
+        try ws.setRow(layout.headerRow, height: 48)
+
+        // Column widths.
+        for (c, col) in layout.columns.enumerated() {
+            let width: Double
+            switch col {
+            case .stt: width = 5
+            case .code: width = 7
+            case .name: width = 46
+            case .unit: width = 14
+            case .value: width = 15
+            case .comparison: width = 11
+            case .note: width = 22
+            }
+            try ws.setColumns(c, c, width: width)
+        }
+
+        // Indicator rows, with group headings.
+        var row = layout.firstDataRow
+        var group: String? = nil
+        var stt = 0
+        let colIndex = { (k: String) in layout.index(of: .value(k)) }
+        for ind in template.indicators(for: unit) {
+            if ind.group != group, let g = ind.group {
+                group = g
+                stt = 0
+                let (letter, text) = splitGroup(g)
+                try ws.write(row, 0, text: letter, groupCell.with { $0.hAlign = .center })
+                try ws.writeBlank(row, 1, groupCell)
+                try ws.write(row, 2, text: text, groupCell)
+                for c in 3...last { try ws.writeBlank(row, c, groupCell) }
+                row += 1
+            }
+            stt += 1
+            try ws.write(row, 0, number: Double(stt), centered)
+            try ws.write(row, 1, text: ind.code, centered)
+            try ws.write(row, 2, text: ind.name, cell)
+            try ws.write(row, 3, text: ind.unitText, centered)
+            let numberFormat = ind.decimals == 0 ? "#,##0" : "#,##0." + String(repeating: "0", count: ind.decimals)
+            for col in template.columns {
+                let c = colIndex(col.key)
+                if col.role == .plan && !ind.planned {
+                    try ws.writeBlank(row, c, cell.with { $0.fillColor = 0xEDEDED })  // no plan: not an input
+                    continue
+                }
+                let f = cell.with { $0.unlocked = true; $0.fillColor = inputFill; $0.numberFormat = numberFormat; $0.hAlign = .right }
+                try ws.writeBlank(row, c, f)
+                try ws.addDataValidation(CellRange(first: CellRef(row: row, column: c), last: CellRef(row: row, column: c)),
+                                         validation(ind, column: col, ref: CellRef(row: row, column: c)))
+            }
+            for cmp in template.comparisons {
+                let c = layout.index(of: .comparison(cmp.key))
+                let num = CellRef(row: row, column: colIndex(cmp.numerator)).a1
+                let den = CellRef(row: row, column: colIndex(cmp.denominator)).a1
+                try ws.writeFormula(row, c, "=IF(AND(ISNUMBER(\(num)),ISNUMBER(\(den)),\(den)<>0),\(num)/\(den)*100,\"\")",
+                                    result: .text(""), cell.with { $0.numberFormat = "0.0"; $0.hAlign = .right })
+            }
+            try ws.writeBlank(row, layout.index(of: .note), note)
+            row += 1
+        }
+
+        // Signature block.
+        row += 1
+        try ws.merge(CellRange(first: CellRef(row: row, column: 0), last: CellRef(row: row, column: 2)), text: "NGƯỜI LẬP BIỂU", bold.with { $0.hAlign = .center })
+        try ws.merge(CellRange(first: CellRef(row: row, column: last - 3), last: CellRef(row: row, column: last)),
+                     text: "THỦ TRƯỞNG ĐƠN VỊ", bold.with { $0.hAlign = .center })
+        try ws.merge(CellRange(first: CellRef(row: row + 1, column: 0), last: CellRef(row: row + 1, column: 2)), text: "(Ký, ghi rõ họ tên)", centerItalic)
+        try ws.merge(CellRange(first: CellRef(row: row + 1, column: last - 3), last: CellRef(row: row + 1, column: last)),
+                     text: "(Ký, ghi rõ họ tên, đóng dấu)", centerItalic)
+
+        ws.freezePanes(row: layout.firstDataRow, col: 4)
+        ws.protect()
+        var print = PrintSetup()
+        print.landscape = true
+        print.fitWidth = 1
+        print.fitHeight = 0
+        print.repeatRows = layout.headerRow...layout.numberingRow
+        print.footer = "&L\(template.id) v\(template.version) — \(unit.code)&CTrang &P/&N&R\(period)"
+        print.margins = (0.5, 0.4, 0.6, 0.6)
+        print.centerHorizontally = true
+        try ws.setPrint(print)
+    }
+
+    /// The Excel validation of one input cell: a number in the hard range (a whole number
+    /// for integer indicators) or a statistical symbol; plans may also be text ("6,6-6,8").
+    static func validation(_ ind: Indicator, column: ValueColumn, ref: CellRef) -> DataValidation {
+        let a = ref.a1
+        let unitText = ind.unitText.isEmpty ? "" : "ĐVT: \(ind.unitText). "
+        let symbols = "Ký hiệu: - (không phát sinh), ... (không có số liệu), x (không áp dụng)."
+        if column.acceptsTargets {
+            return DataValidation(.any, inputTitle: "Kế hoạch", inputMessage: "\(unitText)Ghi số, khoảng (6,6-6,8) hoặc ngưỡng (Trên 97, Dưới 4). \(symbols)")
+        }
+        var conditions = ["ISNUMBER(\(a))"]
+        if let lo = ind.hard?.min { conditions.append("\(a)>=\(CellText.number(lo))") }
+        if let hi = ind.hard?.max { conditions.append("\(a)<=\(CellText.number(hi))") }
+        if ind.kind == .integer { conditions.append("\(a)=INT(\(a))") }
+        let formula = "=OR(AND(\(conditions.joined(separator: ","))),\(a)=\"-\",\(a)=\"...\",\(a)=\"x\")"
+        let kind = ind.kind == .integer ? "Số nguyên" : "Số"
+        let range = ind.hard.map { " " + $0.text(.vi, decimals: ind.decimals) } ?? ""
+        return DataValidation(.custom(formula), inputTitle: ind.code, inputMessage: "\(unitText)\(kind)\(range). \(symbols)",
+                              errorTitle: "Giá trị không hợp lệ",
+                              errorMessage: "\(ind.name): cần \(kind.lowercased())\(range) (\(ind.unitText)) hoặc ký hiệu -, ..., x.")
+    }
+
+    /// "A. SỐ LIỆU CƠ SỞ" → ("A", "SỐ LIỆU CƠ SỞ").
+    static func splitGroup(_ g: String) -> (String, String) {
+        if let dot = g.firstIndex(of: "."), g.distance(from: g.startIndex, to: dot) <= 4 {
+            return (String(g[..<dot]), g[g.index(after: dot)...].trimmingCharacters(in: .whitespaces))
+        }
+        return ("", g)
+    }
+
+    /// "Huyện Mường Tè", "Thành phố Lai Châu", "Khối tỉnh".
+    public static func unitTitle(_ u: ReportingUnit) -> String {
+        switch u.level {
+        case .district:
+            let l = VietFold.loose(u.name)
+            return l.hasPrefix("thanh pho") || l.hasPrefix("thi xa") || l.hasPrefix("huyen") || l.hasPrefix("quan") ? u.name : "Huyện \(u.name)"
+        case .commune:
+            let l = VietFold.loose(u.name)
+            return l.hasPrefix("xa") || l.hasPrefix("phuong") || l.hasPrefix("thi tran") || l.hasPrefix("dac khu") ? u.name : "Xã \(u.name)"
+        default: return u.name
+        }
+    }
+
+    static func writeInstructions(_ wb: XLSXWriter, template: Template) throws {
+        let ws = try wb.addWorksheet(FormLayout.instructionsSheet)
+        let base = CellFormat().with { $0.fontName = "Times New Roman"; $0.fontSize = 12; $0.wrap = true; $0.vAlign = .top }
+        let bold = base.with { $0.bold = true }
+        try ws.setColumns(0, 0, width: 4)
+        try ws.setColumns(1, 1, width: 110)
+        let lines: [(String, Bool)] = [
+            ("HƯỚNG DẪN GHI BIỂU", true),
+            ("Chỉ ghi vào các ô nền vàng. Không sửa, thêm hoặc xoá dòng, cột, mã chỉ tiêu (cột Mã) và tên trang; trang tính được khoá để tránh sửa nhầm.", false),
+            ("Số liệu ghi theo đúng đơn vị tính ở cột ĐVT. Nếu số liệu có đơn vị khác (ví dụ 8.200 tấn trong khi ĐVT là nghìn tấn), hãy quy đổi (8,2) hoặc ghi kèm đơn vị (\"8.200 tấn\") để hệ thống tự quy đổi và cảnh báo.", false),
+            ("Cách ghi số: gõ số trực tiếp vào ô (Excel tự hiểu theo cài đặt máy). Khi ghi số dạng chữ, dùng dấu phẩy thập phân và dấu chấm phân cách hàng nghìn: 2.450 (hai nghìn bốn trăm năm mươi), 52,9 (năm mươi hai phẩy chín). Chỉ tiêu tỷ lệ (%) ghi 52,3 hoặc 52,3%.", false),
+            ("KÝ HIỆU THỐNG KÊ", true),
+            ("-  (gạch ngang): không phát sinh hiện tượng; được tính là 0 khi tổng hợp.", false),
+            ("... (ba chấm): có phát sinh nhưng chưa có thông tin; không được tính là 0.", false),
+            ("x  : chỉ tiêu không áp dụng cho đơn vị; bị loại khỏi tổng hợp.", false),
+            ("Để trống ô nghĩa là chưa báo cáo; chỉ tiêu bắt buộc để trống sẽ bị báo lỗi.", false),
+            ("KẾ HOẠCH", true),
+            ("Cột kế hoạch có thể ghi một số, một khoảng (6,6-6,8) hoặc một ngưỡng (Trên 97; Dưới 4; ≥ 97).", false),
+            ("KIỂM TRA TRƯỚC KHI GỬI", true),
+            ("Chạy: tonghop validate <tệp này> — chương trình liệt kê mọi lỗi theo ô, giá trị đã ghi và giá trị cần có. Các cột so sánh (%) được tính tự động.", false),
+            ("Mẫu \(template.id), phiên bản \(template.version). \(template.receiver.map { "Gửi về: \($0)." } ?? "")", false),
+        ]
+        for (i, (text, isHeading)) in lines.enumerated() {
+            try ws.write(i, 1, text: text, isHeading ? bold : base)
+        }
+        ws.hideScreenGridlines()
+        ws.protect()
+    }
+
+    static func writeMeta(_ wb: XLSXWriter, template: Template, unit: ReportingUnit, period: Period, generatedAt: Date) throws {
+        let ws = try wb.addWorksheet(FormLayout.metaSheet)
+        let iso = ISO8601DateFormatter().string(from: generatedAt)
+        let pairs: [(String, String)] = [
+            ("template_id", template.id), ("template_version", String(template.version)),
+            ("unit_code", unit.code), ("unit_name", unit.name), ("period", period.description),
+            ("generated_at", iso), ("generator", "tonghop"),
+        ]
+        for (i, (k, v)) in pairs.enumerated() {
+            try ws.write(i, 0, text: k)
+            try ws.write(i, 1, text: v)
+        }
+        ws.protect()
+        ws.hide()
+    }
+
+    /// Writes the same table as CSV (UTF-8 with BOM, ";" as Vietnamese Excel expects),
+    /// with identification lines above the table; comparison columns are left out
+    /// (they are computed).
+    public static func writeCSV(template: Template, unit: ReportingUnit, period: Period, path: String) throws {
+        var lines: [[String]] = [
+            ["Biểu mẫu", template.id, "Phiên bản", String(template.version)],
+            ["Đơn vị", unit.code, unit.name],
+            ["Kỳ báo cáo", period.description, period.label()],
+            [],
+        ]
+        var header = ["STT", "Mã", "Chỉ tiêu", "ĐVT"]
+        header += template.columns.map { $0.label(for: period) }
+        header.append("Ghi chú")
+        lines.append(header)
+        var stt = 0
+        var group: String? = nil
+        for ind in template.indicators(for: unit) {
+            if ind.group != group, let g = ind.group {
+                group = g
+                stt = 0
+                let (letter, text) = splitGroup(g)
+                lines.append([letter, "", text, ""] + template.columns.map { _ in "" } + [""])
+            }
+            stt += 1
+            lines.append([String(stt), ind.code, ind.name, ind.unitText] + template.columns.map { _ in "" } + [""])
+        }
+        let width = header.count
+        var text = "\u{FEFF}"
+        for l in lines {
+            let padded = l + Array(repeating: "", count: max(0, width - l.count))
+            text += padded.map { CellText.quoteCSV($0, delimiter: ";") }.joined(separator: ";") + "\r\n"
+        }
+        try AtomicFile.write(Data(text.utf8), to: path)
+    }
+}

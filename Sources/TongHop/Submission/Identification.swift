@@ -1,0 +1,207 @@
+import Foundation
+import SheetIO
+
+/// Finds who reported and for which period: the hidden sheet, the CSV identification
+/// lines, the title block above the table, the file name; and says when they disagree.
+enum Identification {
+    static func identify(_ s: inout Submission, sheet: Sheet, header: TableHeader, meta: SubmissionReader.Meta,
+                         template t: Template, fileName: String, csv: Bool) {
+        let file = s.file
+        // 1. Hidden sheet.
+        var metaUnit: ReportingUnit? = nil
+        if let code = meta.unitCode {
+            metaUnit = t.unit(code)
+            if metaUnit == nil {
+                s.findings.append(Finding(.unitUnknown, file: file, sheet: FormLayout.metaSheet, value: code,
+                    vi: "biểu ghi mã đơn vị \(code), mẫu \(t.id) không có đơn vị này", en: "the form names unit \(code), which template \(t.id) does not have"))
+            }
+        }
+        let metaPeriod = meta.period.flatMap { Period($0) }
+
+        // 2. Title block (and the CSV identification lines).
+        var titleUnit: (ReportingUnit, CellRef)? = nil
+        var titlePeriod: (Period, CellRef)? = nil
+        for row in sheet.rows where row.index < header.row {
+            let texts = row.cells.compactMap { c -> (String, CellRef)? in
+                guard case .text(let x) = c.value else { return nil }
+                return (x, CellRef(row: row.index, column: c.column))
+            }
+            // CSV identification lines: "Đơn vị;107;Mường Tè", "Kỳ báo cáo;2024;năm 2024".
+            if csv, let first = texts.first {
+                let label = VietFold.loose(first.0)
+                if label == "don vi" || label == "don vi bao cao", texts.count >= 2 {
+                    if let u = t.unit(texts[1].0.trimmingCharacters(in: .whitespaces)) ?? matchUnit(texts[1].0, t) { titleUnit = (u, texts[1].1) }
+                    continue
+                }
+                if label == "ky bao cao" || label == "ky", texts.count >= 2, let p = Period(texts[1].0) ?? periodIn(texts[1].0) {
+                    titlePeriod = (p, texts[1].1)
+                    continue
+                }
+            }
+            for (text, ref) in texts {
+                let l = VietFold.loose(text)
+                if l.hasPrefix("don vi nhan") || l.hasPrefix("noi nhan") || l.hasPrefix("gui ve") { continue }
+                if titleUnit == nil || l.hasPrefix("don vi bao cao"), let u = matchUnit(text, t) { titleUnit = (u, ref) }
+                if titlePeriod == nil || l.hasPrefix("ky bao cao"), let p = periodIn(text) { titlePeriod = (p, ref) }
+            }
+        }
+
+        // 3. File name.
+        let base = ((fileName as NSString).lastPathComponent as NSString).deletingPathExtension
+        let fileUnit = matchUnitInFileName(base, t)
+        let filePeriod = periodInFileName(base)
+
+        // Decide.
+        if let u = metaUnit { s.unit = u; s.unitSource = .metadata }
+        else if let (u, _) = titleUnit { s.unit = u; s.unitSource = csv ? .csvColumns : .titleBlock }
+        else if let u = fileUnit { s.unit = u; s.unitSource = .fileName }
+        if let p = metaPeriod { s.period = p; s.periodSource = .metadata }
+        else if let (p, _) = titlePeriod { s.period = p; s.periodSource = csv ? .csvColumns : .titleBlock }
+        else if let p = filePeriod { s.period = p; s.periodSource = .fileName }
+        else if let y = header.years[t.estimateColumn?.key ?? ""] ?? header.years[t.planColumn?.key ?? ""] { s.period = Period(year: y); s.periodSource = .titleBlock }
+
+        // Disagreements.
+        if let u = s.unit {
+            if let fu = fileUnit, fu.code != u.code {
+                s.findings.append(Finding(.unitMismatch, file: file, value: base, expected: u.name,
+                    vi: "tên tệp chỉ đơn vị \(FormBuilder.unitTitle(fu)) nhưng biểu là của \(FormBuilder.unitTitle(u)) (theo \(sourceText(s.unitSource, .vi)))",
+                    en: "the file name says \(fu.name) but the form is \(u.name)'s (from the \(sourceText(s.unitSource, .en)))"))
+            }
+            if let (tu, ref) = titleUnit, tu.code != u.code, s.unitSource == .metadata {
+                s.findings.append(Finding(.titleMismatch, file: file, sheet: s.sheet, cell: ref, value: FormBuilder.unitTitle(tu), expected: FormBuilder.unitTitle(u),
+                    vi: "tiêu đề ghi \(FormBuilder.unitTitle(tu)) nhưng biểu được tạo cho \(FormBuilder.unitTitle(u))",
+                    en: "the title says \(tu.name) but the form was made for \(u.name)"))
+            }
+        } else {
+            s.findings.append(Finding(.unitUnknown, file: file, sheet: s.sheet,
+                vi: "không xác định được đơn vị báo cáo (không có trang _tonghop, tiêu đề và tên tệp không nêu đơn vị nào của mẫu \(t.id))",
+                en: "the reporting unit cannot be identified (no _tonghop sheet; neither the title nor the file name names a unit of template \(t.id))"))
+        }
+        if let p = s.period {
+            if let fp = filePeriod, fp != p {
+                s.findings.append(Finding(.periodMismatch, file: file, value: base, expected: p.description,
+                    vi: "tên tệp chỉ kỳ \(fp.label(.vi)) nhưng biểu là kỳ \(p.label(.vi))",
+                    en: "the file name says \(fp.label(.en)) but the form is for \(p.label(.en))"))
+            }
+            if let (tp, ref) = titlePeriod, tp != p, s.periodSource == .metadata {
+                s.findings.append(Finding(.periodMismatch, file: file, sheet: s.sheet, cell: ref, value: tp.label(.vi), expected: p.label(.vi),
+                    vi: "tiêu đề ghi kỳ \(tp.label(.vi)) nhưng biểu được tạo cho kỳ \(p.label(.vi))",
+                    en: "the title says \(tp.label(.en)) but the form was made for \(p.label(.en))"))
+            }
+            // Header years: the estimate column must be the period's year, the previous one the year before.
+            for (key, y) in header.years {
+                guard let col = t.column(key), let c = header.values[key] else { continue }
+                let want = col.role == .previous ? p.year - 1 : p.year
+                if y != want {
+                    s.findings.append(Finding(.periodMismatch, file: file, sheet: s.sheet, cell: CellRef(row: header.row, column: c),
+                        column: key, value: String(y), expected: String(want),
+                        vi: "cột \"\(col.label(for: p))\" ghi năm \(y), kỳ báo cáo \(p.label(.vi)) cần năm \(want)",
+                        en: "column \"\(col.label(for: p))\" says \(y); period \(p.label(.en)) needs \(want)"))
+                }
+            }
+            if let u = s.unit, u.level != .province, !u.isValid(on: p.referenceDate) {
+                s.findings.append(Finding(.unitNotReporting, file: file, value: u.code,
+                    vi: "\(FormBuilder.unitTitle(u)) không còn là đơn vị báo cáo vào \(p.referenceDate) (hiệu lực \(u.validFrom ?? "…")–\(u.validTo ?? "…"))",
+                    en: "\(u.name) is not a reporting unit on \(p.referenceDate) (valid \(u.validFrom ?? "…")–\(u.validTo ?? "…"))"))
+            }
+        } else {
+            s.findings.append(Finding(.periodUnknown, file: file, sheet: s.sheet,
+                vi: "không xác định được kỳ báo cáo (ghi \"Kỳ báo cáo: năm 2024\" trong tiêu đề, hoặc đặt tên tệp có kỳ, ví dụ ..._2024-6T.xlsx)",
+                en: "the period cannot be identified (write \"Kỳ báo cáo: năm 2024\" in the title, or put it in the file name, e.g. ..._2024-6T.xlsx)"))
+        }
+        // Template identity and version.
+        if let id = s.templateID, id != t.id {
+            s.findings.append(Finding(.otherTemplate, file: file, sheet: FormLayout.metaSheet, value: id, expected: t.id,
+                vi: "biểu được tạo từ mẫu \"\(id)\", không phải mẫu \"\(t.id)\"", en: "the form was made from template \"\(id)\", not \"\(t.id)\""))
+        } else if let v = s.templateVersion, v != t.version {
+            s.findings.append(Finding(.templateVersion, file: file, sheet: FormLayout.metaSheet, value: String(v), expected: String(t.version),
+                vi: "biểu theo phiên bản \(v) của mẫu, phiên bản hiện hành là \(t.version); nên lấy biểu mới",
+                en: "the form is version \(v) of the template; the current version is \(t.version)"))
+        }
+    }
+
+    static func sourceText(_ s: Submission.Source?, _ lang: Language) -> String {
+        switch (s, lang) {
+        case (.metadata, .vi): return "trang _tonghop"
+        case (.metadata, .en): return "_tonghop sheet"
+        case (.titleBlock, .vi): return "tiêu đề"
+        case (.titleBlock, .en): return "title"
+        case (.csvColumns, .vi): return "dòng đơn vị của CSV"
+        case (.csvColumns, .en): return "CSV unit line"
+        default: return lang == .vi ? "tên tệp" : "file name"
+        }
+    }
+
+    /// The unit a text names: "(mã 107)", a code alone, or a unit's name or alias as whole
+    /// words (tone kept when the text has marks; loose only for unmarked text).
+    static func matchUnit(_ text: String, _ t: Template) -> ReportingUnit? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let u = t.unit(trimmed) { return u }
+        let lt = VietFold.loose(text)
+        // "(mã 107)", "mã đơn vị: 12-KT".
+        let lower = text.lowercased()
+        for marker in ["mã đơn vị:", "mã đơn vị", "mã:", "mã"] {
+            guard let r = lower.range(of: marker) else { continue }
+            let rest = lower[r.upperBound...].trimmingCharacters(in: .whitespaces)
+            let code = rest.prefix { !$0.isWhitespace && $0 != ")" && $0 != "," && $0 != ";" }
+            if let u = t.units.first(where: { $0.code.lowercased() == code }) { return u }
+        }
+        let marked = VietFold.hasMarks(text)
+        let hay = " " + (marked ? VietFold.key(text) : lt) + " "
+        var best: (ReportingUnit, Int)? = nil
+        for u in t.units {
+            for name in [u.name] + u.aliases {
+                let bare = VietFold.withoutAdministrativePrefix(name)
+                for candidate in Set([name, bare]) {
+                    let needle = marked ? VietFold.key(candidate) : VietFold.loose(candidate)
+                    guard needle.count >= 3, hay.contains(" " + needle + " ") else { continue }
+                    // The province's own name inside a district's ("tỉnh Lai Châu" in "Thành phố Lai Châu") loses to the longer match.
+                    let score = needle.count + (u.level == .province ? -100 : 0)
+                    if score > (best?.1 ?? Int.min) { best = (u, score) }
+                }
+            }
+        }
+        return best?.0
+    }
+
+    static func matchUnitInFileName(_ base: String, _ t: Template) -> ReportingUnit? {
+        let tokens = base.split(whereSeparator: { $0 == "_" || $0 == " " || $0 == "." }).map(String.init)
+        for tok in tokens { if let u = t.unit(tok) { return u } }
+        // "lai-chau-ktxh_107-muong-te_2024": code before the name slug.
+        for tok in tokens {
+            let first = tok.split(separator: "-").first.map(String.init) ?? tok
+            if let u = t.unit(first), u.level != .province { return u }
+        }
+        let spaced = base.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ")
+        return matchUnit(spaced, t).flatMap { $0.level == .province ? nil : $0 }
+    }
+
+    /// "năm 2024", "6 tháng đầu năm 2024", "9 THÁNG NĂM 2024", "quý III/2024", "2024-6T".
+    static func periodIn(_ text: String) -> Period? {
+        let l = VietFold.loose(text)
+        guard let year = HeaderMatcher.year(in: l) else { return nil }
+        if l.contains("6 thang") || l.contains("sau thang") { return Period(year: year, span: .months(6)) }
+        if l.contains("9 thang") || l.contains("chin thang") { return Period(year: year, span: .months(9)) }
+        for (i, roman) in ["iv", "iii", "ii", "i"].enumerated() where l.contains("quy \(roman) ") || l.contains("quy \(roman)/") || l.hasSuffix("quy \(roman)") {
+            return Period(year: year, span: .quarter(4 - i))
+        }
+        if let p = Period(text.trimmingCharacters(in: .whitespaces)) { return p }
+        if l.contains("nam \(year)") || l.contains("ky bao cao") { return Period(year: year) }
+        return nil
+    }
+
+    static func periodInFileName(_ base: String) -> Period? {
+        let tokens = base.split(whereSeparator: { $0 == "_" || $0 == " " }).map(String.init)
+        for tok in tokens.reversed() {
+            if let p = Period(tok) { return p }
+        }
+        // "bao-cao-6t-2024": look at hyphen-joined neighbours.
+        let parts = base.lowercased().split(whereSeparator: { $0 == "_" || $0 == " " || $0 == "-" }).map(String.init)
+        for (i, p) in parts.enumerated() where HeaderMatcher.year(in: p) != nil && p.count == 4 {
+            if i + 1 < parts.count, let q = Period("\(p)-\(parts[i + 1])") { return q }
+            if i > 0, let q = Period("\(parts[i - 1])-\(p)") { return q }
+            return Period(p)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,62 @@
+import SheetIO
+
+/// A unit's report as read from a file: who, which period, and every value with the
+/// cell it came from and the text as written.
+public struct Submission: Sendable {
+    public enum Source: String, Sendable, Codable { case metadata, titleBlock = "title", fileName = "file_name", csvColumns = "csv" }
+
+    public var file: String
+    public var sheet: String
+    public var templateID: String?
+    public var templateVersion: Int?
+    public var unit: ReportingUnit?
+    public var unitSource: Source?
+    public var period: Period?
+    public var periodSource: Source?
+    /// How numbers written as text were read.
+    public var convention: VietNumber.Convention = .vi
+    public var rows: [SubmissionRow] = []
+    /// Problems found while reading (table, identification, cell values).
+    public var findings: [Finding] = []
+    /// The rows of the sheet as read (for the annotated copy).
+    public var sheetData: Sheet?
+    /// The 0-based header row and the columns found (column key → 0-based column).
+    public var headerRow: Int?
+    public var columnMap: [String: Int] = [:]
+
+    public init(file: String, sheet: String) {
+        self.file = file
+        self.sheet = sheet
+    }
+
+    /// The value of an indicator in a column, if it was read.
+    public func value(_ code: String, _ column: String) -> ReportedValue? {
+        rows.first { $0.indicator?.code == code }?.values[column]?.value
+    }
+}
+
+/// One indicator row of a submission.
+public struct SubmissionRow: Sendable {
+    public var indicator: Indicator?
+    /// 0-based sheet row.
+    public var row: Int
+    public var codeText: String
+    public var nameText: String
+    public var unitText: String?
+    public var values: [String: SubmittedValue] = [:]
+    public var comparisons: [String: SubmittedValue] = [:]
+    public var note: String?
+}
+
+/// One value cell: where, as written, and as understood.
+public struct SubmittedValue: Sendable, Equatable {
+    public var ref: CellRef
+    /// The text as written (a number cell's shortest text).
+    public var written: String
+    public var value: ReportedValue
+    /// The unit written in the cell or the row's ĐVT, when it differs from the indicator's.
+    public var writtenUnit: String?
+    /// The factor applied to convert it (8.200 tấn × 0,001 → 8,2 nghìn tấn).
+    public var conversion: Double?
+    public var fromFormula: Bool
+}

@@ -1,0 +1,212 @@
+import Foundation
+import SheetIO
+
+/// Reads a filled form (XLSX or CSV, wide or long) into ``Submission``s: finds the
+/// table by its header labels, identifies unit and period (hidden sheet, else title
+/// block, else file name), maps rows by indicator code (else by name, with a warning)
+/// and parses every value cell.
+public struct SubmissionReader: Sendable {
+    public var library: TemplateLibrary
+    /// The template to read against (`--template`); otherwise the form's own.
+    public var template: Template?
+    public var limits: ReadLimits = .default
+
+    public init(library: TemplateLibrary = TemplateLibrary(), template: Template? = nil) {
+        self.library = library
+        self.template = template
+    }
+
+    /// What a file's hidden identification sheet says.
+    struct Meta { var templateID: String?; var version: Int?; var unitCode: String?; var period: String? }
+
+    /// Reads a file. Never throws: an unreadable file is a submission whose findings say why.
+    public func read(path: String, displayName: String? = nil) -> (Template?, [Submission]) {
+        let name = displayName ?? path
+        let doc: SpreadsheetDocument
+        do {
+            doc = try SpreadsheetDocument(path: path, displayName: name, limits: limits)
+        } catch let e as SheetIOError {
+            var s = Submission(file: name, sheet: "")
+            s.findings.append(Finding(.unreadableFile, file: name, vi: e.message(.vi), en: e.message(.en)))
+            return (template, [s])
+        } catch {
+            var s = Submission(file: name, sheet: "")
+            s.findings.append(Finding(.unreadableFile, file: name, vi: "\(error)", en: "\(error)"))
+            return (template, [s])
+        }
+        return read(doc)
+    }
+
+    public func read(_ doc: SpreadsheetDocument) -> (Template?, [Submission]) {
+        let name = doc.fileName
+        func failed(_ e: Error) -> (Template?, [Submission]) {
+            var s = Submission(file: name, sheet: "")
+            let (vi, en) = (e as? SheetIOError).map { ($0.message(.vi), $0.message(.en)) } ?? ("\(e)", "\(e)")
+            s.findings.append(Finding(.unreadableFile, file: name, vi: vi, en: en))
+            return (template, [s])
+        }
+        // Hidden identification sheet.
+        var meta = Meta()
+        if let i = doc.sheets.firstIndex(where: { $0.name == FormLayout.metaSheet }) {
+            do {
+                let m = try doc.readSheet(i)
+                for r in m.rows {
+                    guard let k = r[column: 0]?.value.text else { continue }
+                    let v = r[column: 1].map { CellText.csv($0.value) }
+                    switch k {
+                    case "template_id": meta.templateID = v
+                    case "template_version": meta.version = v.flatMap { Int($0) }
+                    case "unit_code": meta.unitCode = v
+                    case "period": meta.period = v
+                    default: break
+                    }
+                }
+            } catch { return failed(error) }
+        }
+        // Candidate sheets: the form sheet first, then visible worksheets.
+        var order = doc.sheets.indices.filter { doc.sheets[$0].kind == .worksheet && doc.sheets[$0].name != FormLayout.metaSheet
+            && doc.sheets[$0].name != FormLayout.instructionsSheet }
+        order.sort { (doc.sheets[$0].name == FormLayout.formSheet ? 0 : doc.sheets[$0].visibility == .visible ? 1 : 2)
+            < (doc.sheets[$1].name == FormLayout.formSheet ? 0 : doc.sheets[$1].visibility == .visible ? 1 : 2) }
+        var sheets: [(Int, Sheet)] = []
+        do {
+            for i in order { sheets.append((i, try doc.readSheet(i))) }
+        } catch { return failed(error) }
+
+        // The template: given, named by the form, or the library's best match.
+        var tmpl = template
+        var templateFindings: [Finding] = []
+        if tmpl == nil, let id = meta.templateID {
+            tmpl = try? library.load(id)
+            if tmpl == nil {
+                templateFindings.append(Finding(.templateUnknown, file: name, sheet: FormLayout.metaSheet, value: id,
+                    vi: "biểu ghi mẫu \"\(id)\" nhưng không tìm thấy mẫu này trong \(library.directory)/",
+                    en: "the form names template \"\(id)\", which is not in \(library.directory)/"))
+            }
+        }
+        if tmpl == nil {
+            tmpl = bestTemplate(for: sheets.map(\.1))
+        }
+        guard let t = tmpl else {
+            var s = Submission(file: name, sheet: sheets.first.map { doc.sheets[$0.0].name } ?? "")
+            s.findings = templateFindings
+            s.findings.append(Finding(.tableNotFound, file: name,
+                vi: "không nhận ra biểu: không có mẫu nào trong \(library.directory)/ khớp với các mã chỉ tiêu của tệp",
+                en: "form not recognised: no template in \(library.directory)/ matches the file's indicator codes"))
+            return (nil, [s])
+        }
+
+        // Long CSV: one value per line.
+        if doc.kind == .csv, let (_, sheet) = sheets.first, let long = LongTable.locate(sheet) {
+            return (t, LongTable.read(sheet, layout: long, template: t, file: name, csvDelimiterIsSemicolon: doc.csvDelimiterUsed == UInt8(ascii: ";")))
+        }
+
+        // Wide table: the sheet with the best header.
+        let matcher = HeaderMatcher(template: t)
+        var best: (Int, Sheet, TableHeader)? = nil
+        for (i, sheet) in sheets {
+            if let h = TableHeader.locate(in: sheet, matcher: matcher), h.score > (best?.2.score ?? 0) { best = (i, sheet, h) }
+        }
+        guard let (sheetIndex, sheet, header) = best else {
+            var s = Submission(file: name, sheet: sheets.first.map { doc.sheets[$0.0].name } ?? "")
+            s.findings = templateFindings
+            s.findings.append(Finding(.tableNotFound, file: name, sheet: s.sheet,
+                vi: "không tìm thấy bảng số liệu: cần một dòng tiêu đề có cột \"Mã\" hoặc \"Chỉ tiêu\" và các cột \(t.columns.map { "\"\($0.label(for: Period(year: 2024)))\"" }.joined(separator: ", "))",
+                en: "no data table: a header row with \"Mã\" or \"Chỉ tiêu\" and the columns \(t.columns.map { "\"\($0.label(for: Period(year: 2024)))\"" }.joined(separator: ", ")) is needed"))
+            return (t, [s])
+        }
+        var s = Submission(file: name, sheet: doc.sheets[sheetIndex].name)
+        s.findings = templateFindings
+        s.templateID = meta.templateID
+        s.templateVersion = meta.version
+        s.sheetData = sheet
+        s.headerRow = header.row
+        s.columnMap = header.columnKeys
+        Identification.identify(&s, sheet: sheet, header: header, meta: meta, template: t, fileName: name, csv: doc.kind == .csv)
+        ValueParser.parseRows(&s, sheet: sheet, header: header, template: t, csvSemicolon: doc.kind == .csv && doc.csvDelimiterUsed == UInt8(ascii: ";"), workbook: doc.workbook)
+        return (t, [s])
+    }
+
+    /// The template in the library whose indicator codes appear most in the sheets.
+    func bestTemplate(for sheets: [Sheet]) -> Template? {
+        var codes = Set<String>()
+        for sheet in sheets {
+            for r in sheet.rows.prefix(400) {
+                for c in r.cells {
+                    if let t = c.value.text?.trimmingCharacters(in: .whitespaces).uppercased(), t.count <= 12 { codes.insert(t) }
+                }
+            }
+        }
+        var best: (Template, Int)? = nil
+        for t in library.all() {
+            let n = t.indicators.filter { codes.contains($0.code) }.count
+            if n > 0, n > (best?.1 ?? 0) { best = (t, n) }
+        }
+        return best?.0
+    }
+}
+
+/// Where the header row is and what each column holds.
+struct TableHeader {
+    var row: Int
+    /// Column key ("code", "name", "unit", "stt", "note", a value or comparison key) → 0-based column.
+    var columnKeys: [String: Int]
+    var values: [String: Int]
+    var comparisons: [String: Int]
+    var code: Int?
+    var name: Int?
+    var unit: Int?
+    var note: Int?
+    var score: Int
+    /// Years mentioned in value headers (to infer the period).
+    var years: [String: Int]
+
+    /// Scans the first 40 rows; a header cell's text is its own, or the merged range's,
+    /// joined with the cell above when that is a group heading ("So sánh (%)" over "ƯTH/KH").
+    static func locate(in sheet: Sheet, matcher: HeaderMatcher) -> TableHeader? {
+        var best: TableHeader? = nil
+        let candidates = sheet.rows.prefix(40)
+        for row in candidates {
+            let r = row.index
+            var h = TableHeader(row: r, columnKeys: [:], values: [:], comparisons: [:], score: 0, years: [:])
+            let lastCol = row.cells.last?.column ?? 0
+            for c in 0...min(lastCol, 60) {
+                guard var text = headerText(sheet, r, c) else { continue }
+                var role = matcher.role(of: text)
+                if role == nil || role == .name, let above = headerText(sheet, r - 1, c), above != text {
+                    let joined = above + " " + text
+                    if let r2 = matcher.role(of: joined), case .comparison = r2 { role = r2; text = joined }
+                }
+                guard let role else { continue }
+                switch role {
+                case .stt: h.columnKeys["stt"] = c
+                case .code: if h.code == nil { h.code = c; h.columnKeys["code"] = c; h.score += 3 }
+                case .name: if h.name == nil { h.name = c; h.columnKeys["name"] = c; h.score += 3 }
+                case .unit: if h.unit == nil { h.unit = c; h.columnKeys["unit"] = c; h.score += 1 }
+                case .note: h.note = c; h.columnKeys["note"] = c
+                case .value(let k):
+                    if h.values[k] == nil {
+                        h.values[k] = c
+                        h.columnKeys[k] = c
+                        h.score += 2
+                        if let y = HeaderMatcher.year(in: text) { h.years[k] = y }
+                    }
+                case .comparison(let k):
+                    if h.comparisons[k] == nil { h.comparisons[k] = c; h.columnKeys[k] = c; h.score += 1 }
+                }
+            }
+            guard h.code != nil || h.name != nil, !h.values.isEmpty else { continue }
+            if h.score > (best?.score ?? 0) { best = h }
+        }
+        return best
+    }
+
+    static func headerText(_ sheet: Sheet, _ r: Int, _ c: Int) -> String? {
+        guard r >= 0 else { return nil }
+        var ref = CellRef(row: r, column: c)
+        if sheet.cell(at: ref) == nil, let m = sheet.mergedRange(containing: ref) { ref = m.first }
+        guard let v = sheet.cell(at: ref)?.value, case .text(let t) = v else { return nil }
+        let trimmed = t.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\n", with: " ")
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}

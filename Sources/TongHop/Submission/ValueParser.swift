@@ -1,0 +1,253 @@
+import Foundation
+import SheetIO
+
+/// Turns value cells into ``SubmittedValue``s: numbers, numbers written as text in either
+/// convention, statistical symbols, targets, units written with the number; reports
+/// what cannot be read and what was converted.
+struct ValueParser {
+    let file: String
+    let sheet: String
+    let template: Template
+    let convention: VietNumber.Convention
+    /// Whether the convention was decided from unambiguous tokens (else ambiguous tokens warn).
+    let conventionDecided: Bool
+    /// Number format id → display, for percent-formatted cells.
+    var percentFormat: (Int) -> Bool = { _ in false }
+
+    /// Decides the file's convention from the numeric tokens of its text cells: vi-VN
+    /// unless en-US evidence outweighs it; a ";" CSV delimiter is weak evidence for vi-VN.
+    static func convention(texts: [String], semicolonCSV: Bool) -> (VietNumber.Convention, Bool) {
+        var vi = semicolonCSV ? 0.5 : 0, en = 0.0
+        for t in texts {
+            guard let p = VietNumber.parse(t, convention: .vi) else { continue }
+            for tok in p.tokens {
+                switch VietNumber.evidence(tok) {
+                case .vi: vi += 1
+                case .en: en += 1
+                default: break
+                }
+            }
+        }
+        if en > vi { return (.en, true) }
+        return (.vi, vi >= 1)
+    }
+
+    func parse(_ cell: Cell?, ref: CellRef, indicator ind: Indicator, column: ValueColumn, rowUnit: (MeasureUnit, CellRef)?,
+               findings: inout [Finding]) -> SubmittedValue? {
+        guard let cell else { return nil }
+        func add(_ code: FindingCode, value: String?, expected: String? = nil, _ vi: String, _ en: String) {
+            findings.append(Finding(code, file: file, sheet: sheet, cell: ref, indicator: ind.code, column: column.key,
+                                    value: value, expected: expected, vi: vi, en: en))
+        }
+        let where_ = "\(ind.code) «\(ind.name)», cột «\(column.label)»"
+        let whereEN = "\(ind.code) \"\(ind.name)\", column \"\(column.key)\""
+        let expectedNumber = ind.kind == .integer ? "số nguyên" : "số"
+        let expectedText = "\(expectedNumber) (\(ind.unitText)) hoặc ký hiệu -, ..., x"
+        var sv = SubmittedValue(ref: ref, written: CellText.csv(cell.value), value: .empty, writtenUnit: nil, conversion: nil, fromFormula: cell.hasFormula)
+        switch cell.value {
+        case .empty:
+            return cell.hasFormula ? sv : nil
+        case .number(var d):
+            if ind.kind == .percent && percentFormat(cell.numberFormatID) {
+                d *= 100
+                sv.written = VietNumber.format(d, decimals: 6) + "%"
+                add(.percentScaled, value: sv.written, "\(where_): ô định dạng phần trăm, đọc là \(VietNumber.format(d, decimals: 6))",
+                    "\(whereEN): percent-formatted cell read as \(d)")
+            }
+            sv.value = .number(d)
+        case .date(let dt):
+            add(.notANumber, value: dt.iso8601, expected: expectedText, "\(where_): ghi ngày tháng «\(dt.iso8601)», cần \(expectedText)",
+                "\(whereEN): a date \"\(dt.iso8601)\" where a number is expected")
+            return sv
+        case .bool(let b):
+            add(.notANumber, value: b ? "TRUE" : "FALSE", expected: expectedText, "\(where_): ghi «\(b ? "TRUE" : "FALSE")», cần \(expectedText)",
+                "\(whereEN): a boolean where a number is expected")
+            return sv
+        case .error(let e):
+            add(.formulaError, value: e, expected: expectedText, "\(where_): ô có lỗi công thức \(e)", "\(whereEN): formula error \(e)")
+            return sv
+        case .text(let text):
+            guard let p = VietNumber.parse(text, convention: convention) else {
+                add(.notANumber, value: text, expected: expectedText, "\(where_): «\(text)» không phải số, cần \(expectedText)",
+                    "\(whereEN): \"\(text)\" is not a number; expected a number or -, ..., x")
+                return sv
+            }
+            sv.value = p.value
+            // Tokens that read differently in vi-VN and en-US.
+            for tok in p.tokens where VietNumber.evidence(tok) == .ambiguous {
+                let asVi = VietNumber.value(tok, .vi) ?? 0, asEn = VietNumber.value(tok, .en) ?? 0
+                var chosen = convention == .vi ? asVi : asEn
+                var why = conventionDecided ? "theo cách ghi số của cả tệp" : "mặc định kiểu Việt Nam"
+                var whyEN = conventionDecided ? "following the rest of the file" : "vi-VN by default"
+                if !conventionDecided, let hard = ind.hard, hard.contains(asVi) != hard.contains(asEn) {
+                    chosen = hard.contains(asVi) ? asVi : asEn
+                    why = "vì chỉ cách đọc này nằm trong giới hạn \(hard.text(.vi))"
+                    whyEN = "the only reading within \(hard.text(.en))"
+                }
+                if chosen != (convention == .vi ? asVi : asEn) {
+                    if case .number = sv.value { sv.value = .number(chosen) }
+                }
+                if !conventionDecided || chosen != (convention == .vi ? asVi : asEn) {
+                    add(.ambiguousNumber, value: text, expected: "\(VietNumber.format(asVi, decimals: 6)) hoặc \(VietNumber.format(asEn, decimals: 6))",
+                        "\(where_): «\(tok)» có thể là \(VietNumber.format(asVi, decimals: 6)) (kiểu Việt Nam) hoặc \(VietNumber.format(asEn, decimals: 6)) (kiểu Anh – Mỹ); đã hiểu là \(VietNumber.format(chosen, decimals: 6)) \(why). Hãy ghi rõ, ví dụ \(VietNumber.format(chosen, decimals: 6))",
+                        "\(whereEN): \"\(tok)\" reads as \(asVi) (vi-VN) or \(asEn) (en-US); read as \(chosen), \(whyEN)")
+                }
+            }
+            if p.approximate {
+                add(.approximate, value: text, "\(where_): số ước chừng «\(text)», đã dùng \(sv.value.text(decimals: ind.decimals))",
+                    "\(whereEN): approximate figure \"\(text)\"")
+            }
+            switch p.value {
+            case .range, .atLeast, .atMost:
+                if !column.acceptsTargets {
+                    add(.targetNotAllowed, value: text, expected: expectedText,
+                        "\(where_): «\(text)» là khoảng hoặc ngưỡng; chỉ cột kế hoạch được ghi như vậy, cột này cần một số",
+                        "\(whereEN): \"\(text)\" is a range or bound; only the plan column may hold one")
+                    sv.value = .empty
+                    return sv
+                }
+            default: break
+            }
+            if let u = p.unit { return convert(sv, unitText: u, unitRef: ref, ind: ind, column: column, ownCell: true, findings: &findings) }
+        }
+        // The row's ĐVT, when it differs from the template's.
+        if let (ru, rref) = rowUnit, case .number = sv.value {
+            return convert(sv, unitText: ru.text, unitRef: rref, ind: ind, column: column, ownCell: false, findings: &findings)
+        }
+        return sv
+    }
+
+    /// Converts a value written in another unit of the same kind ("8.200 tấn" → 8,2 nghìn
+    /// tấn); a unit of another kind is an error.
+    func convert(_ v: SubmittedValue, unitText: String, unitRef: CellRef, ind: Indicator, column: ValueColumn, ownCell: Bool,
+                 findings: inout [Finding]) -> SubmittedValue {
+        var sv = v
+        guard let written = MeasureUnit(unitText), let target = ind.unit else { return sv }
+        guard let factor = written.factor(to: target) else {
+            findings.append(Finding(.unitIncompatible, file: file, sheet: sheet, cell: unitRef, indicator: ind.code, column: ownCell ? column.key : "ĐVT",
+                value: ownCell ? v.written : unitText, expected: ind.unitText,
+                vi: "\(ind.code) «\(ind.name)»: đơn vị «\(unitText)» không quy đổi được sang «\(ind.unitText)»",
+                en: "\(ind.code) \"\(ind.name)\": unit \"\(unitText)\" cannot be converted to \"\(ind.unitText)\""))
+            sv.value = .empty
+            return sv
+        }
+        guard abs(factor - 1) > 1e-12 else { return sv }
+        func scaled(_ x: Double) -> Double { (x * factor * 1e9).rounded() / 1e9 }
+        switch sv.value {
+        case .number(let d): sv.value = .number(scaled(d))
+        case .range(let a, let b): sv.value = .range(scaled(a), scaled(b))
+        case .atLeast(let a, let s): sv.value = .atLeast(scaled(a), strict: s)
+        case .atMost(let a, let s): sv.value = .atMost(scaled(a), strict: s)
+        default: return sv
+        }
+        sv.writtenUnit = unitText
+        sv.conversion = factor
+        findings.append(Finding(.unitConverted, file: file, sheet: sheet, cell: sv.ref, indicator: ind.code, column: column.key,
+            value: ownCell ? v.written : "\(v.written) \(unitText)", expected: ind.unitText,
+            vi: "\(ind.code) «\(ind.name)»: «\(ownCell ? v.written : v.written + " " + unitText)» đã quy đổi thành \(sv.value.text(decimals: max(ind.decimals, 3))) \(ind.unitText)",
+            en: "\(ind.code) \"\(ind.name)\": \"\(ownCell ? v.written : v.written + " " + unitText)\" converted to \(sv.value.text(decimals: max(ind.decimals, 3))) \(ind.unitText)"))
+        return sv
+    }
+
+    /// Reads the rows under the header of a wide table.
+    static func parseRows(_ s: inout Submission, sheet: Sheet, header: TableHeader, template t: Template, csvSemicolon: Bool, workbook: XLSXWorkbook? = nil) {
+        let dataRows = sheet.rows.filter { $0.index > header.row }
+        // Evidence for the number convention: text in value columns.
+        var texts: [String] = []
+        for r in dataRows {
+            for (_, c) in header.values { if let t = r[column: c]?.value.text { texts.append(t) } }
+        }
+        let (conv, decided) = convention(texts: texts, semicolonCSV: csvSemicolon)
+        s.convention = conv
+        var parser = ValueParser(file: s.file, sheet: s.sheet, template: t, convention: conv, conventionDecided: decided)
+        if let workbook {
+            parser.percentFormat = { workbook.numberFormatDisplay(id: $0) == .percent }
+        } else {
+            parser.percentFormat = { [9, 10].contains($0) }
+        }
+        var seen: [String: Int] = [:]
+        for r in dataRows {
+            func text(_ c: Int?) -> String {
+                guard let c, let cell = r[column: c] else { return "" }
+                return CellText.csv(cell.value).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            let code = text(header.code).uppercased()
+            let name = text(header.name)
+            // The numbering row under the header ("A", "B", "1", "4=3/2").
+            if r.index == header.row + 1, code.count <= 1, name.count <= 1 { continue }
+            var ind = code.isEmpty ? nil : t.indicator(code)
+            let hasValues = header.values.values.contains { r[column: $0] != nil && !(r[column: $0]!.value.isEmpty) }
+            if ind == nil && code.isEmpty && !name.isEmpty {
+                let key = VietFold.key(name)
+                if let match = t.indicators.first(where: { VietFold.key($0.name) == key || $0.aliases.contains { VietFold.key($0) == key } }) {
+                    ind = match
+                    s.findings.append(Finding(.matchedByName, file: s.file, sheet: s.sheet, cell: CellRef(row: r.index, column: header.name ?? 0),
+                        indicator: match.code, value: name, expected: match.code,
+                        vi: "dòng \(r.index + 1) không có mã chỉ tiêu; nhận là \(match.code) theo tên «\(name)»",
+                        en: "row \(r.index + 1) has no indicator code; matched \(match.code) by its name"))
+                }
+            }
+            guard let ind else {
+                if !code.isEmpty && hasValues && code.count <= 12 {
+                    s.findings.append(Finding(.unknownCode, file: s.file, sheet: s.sheet, cell: CellRef(row: r.index, column: header.code ?? 0),
+                        value: code, vi: "mã chỉ tiêu «\(code)» không có trong mẫu \(t.id); dòng này bị bỏ qua",
+                        en: "indicator code \"\(code)\" is not in template \(t.id); the row is ignored"))
+                }
+                continue
+            }
+            if let first = seen[ind.code] {
+                s.findings.append(Finding(.duplicateRow, file: s.file, sheet: s.sheet, cell: CellRef(row: r.index, column: header.code ?? header.name ?? 0),
+                    indicator: ind.code, value: code.isEmpty ? name : code,
+                    vi: "chỉ tiêu \(ind.code) «\(ind.name)» ghi hai lần: dòng \(first + 1) và dòng \(r.index + 1)",
+                    en: "indicator \(ind.code) appears twice: rows \(first + 1) and \(r.index + 1)"))
+                continue
+            }
+            seen[ind.code] = r.index
+            var row = SubmissionRow(indicator: ind, row: r.index, codeText: code, nameText: name)
+            // The row's ĐVT, compared with the template's.
+            var rowUnit: (MeasureUnit, CellRef)? = nil
+            let unitText = text(header.unit)
+            if !unitText.isEmpty {
+                row.unitText = unitText
+                let uref = CellRef(row: r.index, column: header.unit!)
+                if let written = MeasureUnit(unitText), let target = ind.unit, written.base != target.base || written.scale != target.scale {
+                    if written.factor(to: target) != nil {
+                        rowUnit = (written, uref)
+                    } else if MeasureUnit.synonyms.values.contains(written.base) && MeasureUnit.synonyms.values.contains(target.base) {
+                        s.findings.append(Finding(.unitIncompatible, file: s.file, sheet: s.sheet, cell: uref, indicator: ind.code, column: "ĐVT",
+                            value: unitText, expected: ind.unitText,
+                            vi: "\(ind.code) «\(ind.name)»: ĐVT ghi «\(unitText)», mẫu quy định «\(ind.unitText)»; không quy đổi được",
+                            en: "\(ind.code) \"\(ind.name)\": unit column says \"\(unitText)\", the template \"\(ind.unitText)\"; no conversion exists"))
+                    } else {
+                        s.findings.append(Finding(.unitColumnDiffers, file: s.file, sheet: s.sheet, cell: uref, indicator: ind.code, column: "ĐVT",
+                            value: unitText, expected: ind.unitText,
+                            vi: "\(ind.code) «\(ind.name)»: ĐVT ghi «\(unitText)», mẫu quy định «\(ind.unitText)»; số liệu được hiểu theo «\(ind.unitText)»",
+                            en: "\(ind.code): unit column says \"\(unitText)\", the template \"\(ind.unitText)\"; values are read as \"\(ind.unitText)\""))
+                    }
+                }
+            }
+            for col in t.columns {
+                guard let c = header.values[col.key] else { continue }
+                let ref = CellRef(row: r.index, column: c)
+                if let v = parser.parse(r[column: c], ref: ref, indicator: ind, column: col, rowUnit: rowUnit, findings: &s.findings) {
+                    row.values[col.key] = v
+                }
+            }
+            for cmp in t.comparisons {
+                guard let c = header.comparisons[cmp.key], let cell = r[column: c] else { continue }
+                let ref = CellRef(row: r.index, column: c)
+                var v = SubmittedValue(ref: ref, written: CellText.csv(cell.value), value: .empty, writtenUnit: nil, conversion: nil, fromFormula: cell.hasFormula)
+                switch cell.value {
+                case .number(let d): v.value = .number(percentFormatCell(cell, parser) ? d * 100 : d)
+                case .text(let x): if let p = VietNumber.parse(x.replacingOccurrences(of: "%", with: ""), convention: conv) { v.value = p.value }
+                default: break
+                }
+                row.comparisons[cmp.key] = v
+            }
+            if let n = header.note { row.note = text(n).isEmpty ? nil : text(n) }
+            s.rows.append(row)
+        }
+    }
+
+    static func percentFormatCell(_ c: Cell, _ p: ValueParser) -> Bool { p.percentFormat(c.numberFormatID) }
+}

@@ -1,0 +1,136 @@
+import SheetIO
+
+/// One problem found in a submission: a stable code, a severity, where it is, what was
+/// written and what was expected, with a message in Vietnamese and English.
+public struct Finding: Sendable, Equatable, Codable {
+    public var code: String
+    public var severity: Rule.Severity
+    public var file: String
+    public var sheet: String?
+    /// "E12".
+    public var cell: String?
+    /// The Excel row number.
+    public var row: Int?
+    public var indicator: String?
+    /// The value column's key ("estimate") or a header ("ĐVT").
+    public var column: String?
+    /// The text as written.
+    public var value: String?
+    public var expected: String?
+    public var message: String
+    public var messageEN: String
+
+    public init(_ code: FindingCode, file: String, sheet: String? = nil, cell: CellRef? = nil, indicator: String? = nil,
+                column: String? = nil, value: String? = nil, expected: String? = nil, vi: String, en: String,
+                severity: Rule.Severity? = nil) {
+        self.code = code.rawValue
+        self.severity = severity ?? code.severity
+        self.file = file
+        self.sheet = sheet
+        self.cell = cell?.a1
+        self.row = cell.map { $0.row + 1 }
+        self.indicator = indicator
+        self.column = column
+        self.value = value
+        self.expected = expected
+        self.message = vi
+        self.messageEN = en
+    }
+
+    public func message(_ lang: Language) -> String { lang == .vi ? message : messageEN }
+}
+
+/// The stable finding codes. E… errors block an import, W… warnings are shown, I… info.
+public enum FindingCode: String, Sendable, CaseIterable {
+    // File and identification.
+    case tableNotFound = "E001"
+    case unreadableFile = "E002"
+    case unitUnknown = "E010"
+    case periodUnknown = "E011"
+    case unitMismatch = "E012"
+    case periodMismatch = "E013"
+    case unitNotReporting = "E014"
+    case otherTemplate = "E015"
+    case templateVersion = "W016"
+    case templateUnknown = "W017"
+    case titleMismatch = "W018"
+    // Rows.
+    case requiredMissing = "E101"
+    case valueMissing = "E102"
+    case optionalValueMissing = "W102"
+    case unknownCode = "W103"
+    case duplicateRow = "E104"
+    case matchedByName = "W105"
+    case symbolMissing = "I106"
+    // Values.
+    case notANumber = "E110"
+    case notInteger = "E111"
+    case ambiguousNumber = "W112"
+    case targetNotAllowed = "E113"
+    case approximate = "I114"
+    case percentScaled = "I115"
+    case formulaError = "E116"
+    case formulaNoValue = "E117"
+    case hardRange = "E120"
+    case softRange = "W121"
+    case yearOnYear = "W122"
+    case ruleError = "E130"
+    case ruleWarning = "W130"
+    case ruleInfo = "I130"
+    case comparisonMismatch = "W140"
+    case ratioInconsistent = "W145"
+    case unitConverted = "W150"
+    case unitIncompatible = "E151"
+    case unitColumnDiffers = "W152"
+
+    public var severity: Rule.Severity {
+        switch rawValue.first {
+        case "E": return .error
+        case "W": return .warning
+        default: return .info
+        }
+    }
+
+    /// A short title for grouping in reports.
+    public func title(_ lang: Language) -> String {
+        let t: (String, String)
+        switch self {
+        case .tableNotFound: t = ("Không tìm thấy bảng số liệu", "Table not found")
+        case .unreadableFile: t = ("Không đọc được tệp", "File cannot be read")
+        case .unitUnknown: t = ("Không xác định được đơn vị báo cáo", "Reporting unit not identified")
+        case .periodUnknown: t = ("Không xác định được kỳ báo cáo", "Period not identified")
+        case .unitMismatch: t = ("Đơn vị báo cáo không khớp", "Reporting unit mismatch")
+        case .periodMismatch: t = ("Kỳ báo cáo không khớp", "Period mismatch")
+        case .unitNotReporting: t = ("Đơn vị không báo cáo trong kỳ này", "Unit does not report in this period")
+        case .otherTemplate: t = ("Biểu của mẫu khác", "Form of another template")
+        case .templateVersion: t = ("Phiên bản biểu mẫu khác", "Other template version")
+        case .templateUnknown: t = ("Không nhận ra mẫu của biểu", "Form's template not identified")
+        case .titleMismatch: t = ("Tiêu đề biểu không khớp", "Title block disagrees")
+        case .requiredMissing: t = ("Thiếu chỉ tiêu bắt buộc", "Required indicator missing")
+        case .valueMissing: t = ("Chưa ghi số liệu", "Value missing")
+        case .optionalValueMissing: t = ("Chưa ghi số liệu", "Value missing")
+        case .unknownCode: t = ("Mã chỉ tiêu không có trong mẫu", "Unknown indicator code")
+        case .duplicateRow: t = ("Chỉ tiêu ghi hai lần", "Duplicate indicator row")
+        case .matchedByName: t = ("Nhận chỉ tiêu theo tên (thiếu mã)", "Indicator matched by name (no code)")
+        case .symbolMissing: t = ("Ghi ký hiệu \"...\" (chưa có thông tin)", "\"...\" (no information)")
+        case .notANumber: t = ("Không phải số", "Not a number")
+        case .notInteger: t = ("Cần số nguyên", "Whole number expected")
+        case .ambiguousNumber: t = ("Số có thể hiểu hai cách", "Ambiguous number")
+        case .targetNotAllowed: t = ("Khoảng hoặc ngưỡng chỉ dùng cho kế hoạch", "Ranges and bounds only in the plan")
+        case .approximate: t = ("Số ước chừng", "Approximate figure")
+        case .percentScaled: t = ("Ô định dạng %, đã đổi sang số phần trăm", "Percent-formatted cell read as a percentage")
+        case .formulaError: t = ("Ô có lỗi công thức", "Formula error in cell")
+        case .formulaNoValue: t = ("Công thức chưa có giá trị", "Formula without a computed value")
+        case .hardRange: t = ("Ngoài giới hạn cho phép", "Outside the allowed range")
+        case .softRange: t = ("Ngoài khoảng thường gặp", "Outside the plausible range")
+        case .yearOnYear: t = ("Thay đổi bất thường so với năm trước", "Unusual change on the previous year")
+        case .ruleError, .ruleWarning, .ruleInfo: t = ("Vi phạm ràng buộc giữa các chỉ tiêu", "Cross-indicator rule violated")
+        case .comparisonMismatch: t = ("Cột so sánh ghi khác giá trị tính được", "Comparison column disagrees")
+        case .ratioInconsistent: t = ("Tỷ lệ không khớp với tử số và mẫu số", "Ratio disagrees with its parts")
+        case .unitConverted: t = ("Đã quy đổi đơn vị tính", "Unit converted")
+        case .unitIncompatible: t = ("Đơn vị tính không phù hợp", "Incompatible unit")
+        case .unitColumnDiffers: t = ("ĐVT khác với mẫu", "Unit column differs from the template")
+        }
+        return lang == .vi ? t.0 : t.1
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import SheetIO
+
+/// The result of validating one submission.
+public struct FileReport: Sendable {
+    public var file: String
+    public var unit: ReportingUnit?
+    public var period: Period?
+    public var templateID: String?
+    public var templateVersion: Int?
+    public var findings: [Finding]
+
+    public var errors: Int { findings.filter { $0.severity == .error }.count }
+    public var warnings: Int { findings.filter { $0.severity == .warning }.count }
+    public var infos: Int { findings.filter { $0.severity == .info }.count }
+    public var valid: Bool { errors == 0 }
+
+    public init(file: String, unit: ReportingUnit?, period: Period?, templateID: String?, templateVersion: Int?, findings: [Finding]) {
+        self.file = file
+        self.unit = unit
+        self.period = period
+        self.templateID = templateID
+        self.templateVersion = templateVersion
+        // Reading order: by row, then column, then code.
+        self.findings = findings.enumerated().sorted { a, b in
+            let ra = a.element.row ?? 0, rb = b.element.row ?? 0
+            if ra != rb { return ra < rb }
+            let ca = a.element.cell.map(ReportFormatter.columnOf) ?? -1, cb = b.element.cell.map(ReportFormatter.columnOf) ?? -1
+            if ca != cb { return ca < cb }
+            if a.element.code != b.element.code { return a.element.code < b.element.code }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+}
+
+/// Renders reports as people read them (grouped, capped) or as JSON.
+public enum ReportFormatter {
+    /// Details shown per group of identical problems; the rest are summarised by row.
+    public static let perGroup = 8
+    /// Detail lines per file before the rest is only counted.
+    public static let perFile = 200
+
+    static func columnOf(_ a1: String) -> Int { CellRef(a1: a1)?.column ?? -1 }
+
+    public static func text(_ reports: [FileReport], lang: Language, color: Bool) -> String {
+        let vi = lang == .vi
+        func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        var out = ""
+        for r in reports {
+            var head = paint(r.file, "1")
+            var who: [String] = []
+            if let u = r.unit { who.append(FormBuilder.unitTitle(u)) }
+            if let p = r.period { who.append(p.label(lang)) }
+            if !who.isEmpty { head += " — " + who.joined(separator: ", ") }
+            if let id = r.templateID { head += vi ? " (mẫu \(id)\(r.templateVersion.map { " v\($0)" } ?? ""))" : " (template \(id)\(r.templateVersion.map { " v\($0)" } ?? ""))" }
+            out += head + "\n"
+            var lines = 0
+            var capped = false
+            for severity in [Rule.Severity.error, .warning, .info] {
+                let items = r.findings.filter { $0.severity == severity }
+                guard !items.isEmpty else { continue }
+                var groups: [(String, [Finding])] = []
+                for f in items {
+                    if let i = groups.firstIndex(where: { $0.0 == f.code }) { groups[i].1.append(f) } else { groups.append((f.code, [f])) }
+                }
+                let (mark, colour, label) = severity == .error ? ("✗", "31", vi ? "Lỗi" : "Error")
+                    : severity == .warning ? ("!", "33", vi ? "Cảnh báo" : "Warning") : ("i", "36", vi ? "Thông tin" : "Info")
+                for (code, fs) in groups {
+                    let title = FindingCode(rawValue: code)?.title(lang) ?? code
+                    out += "  " + paint("\(mark) \(label) \(code)", colour) + " \(title) (\(fs.count))\n"
+                    for f in fs.prefix(perGroup) {
+                        if lines >= perFile { capped = true; break }
+                        let place = f.cell.map { "\(f.sheet.map { "\($0)!" } ?? "")\($0)" } ?? ""
+                        out += "      " + (place.isEmpty ? "" : place + "  ") + f.message(lang) + "\n"
+                        lines += 1
+                    }
+                    if fs.count > perGroup {
+                        let rows = fs.dropFirst(perGroup).compactMap(\.row)
+                        let where_ = rows.isEmpty ? "" : (vi ? " (dòng " : " (rows ") + rowRanges(rows) + ")"
+                        out += "      " + (vi ? "… và \(fs.count - perGroup) chỗ khác\(where_)" : "… and \(fs.count - perGroup) more\(where_)") + "\n"
+                    }
+                }
+            }
+            if capped {
+                out += "  " + (vi ? "(đã đạt giới hạn \(perFile) dòng chi tiết; dùng --format json để xem đủ)" : "(detail capped at \(perFile) lines; use --format json for all)") + "\n"
+            }
+            let counts = vi ? "\(r.errors) lỗi, \(r.warnings) cảnh báo, \(r.infos) thông tin" : "\(r.errors) errors, \(r.warnings) warnings, \(r.infos) info"
+            out += "  → " + (r.valid ? paint(vi ? "HỢP LỆ" : "VALID", "32") : paint(vi ? "KHÔNG HỢP LỆ" : "NOT VALID", "31;1")) + ": \(counts)\n"
+        }
+        if reports.count > 1 {
+            let ok = reports.filter(\.valid).count
+            out += vi ? "\(reports.count) tệp: \(ok) hợp lệ, \(reports.count - ok) không hợp lệ\n" : "\(reports.count) files: \(ok) valid, \(reports.count - ok) not valid\n"
+        }
+        return out
+    }
+
+    /// "11–20, 35, 40–41".
+    public static func rowRanges(_ rows: [Int]) -> String {
+        let sorted = Array(Set(rows)).sorted()
+        var parts: [String] = []
+        var i = 0
+        while i < sorted.count {
+            var j = i
+            while j + 1 < sorted.count && sorted[j + 1] == sorted[j] + 1 { j += 1 }
+            parts.append(i == j ? "\(sorted[i])" : "\(sorted[i])–\(sorted[j])")
+            i = j + 1
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    public static func json(_ reports: [FileReport], lang: Language) -> String {
+        func s(_ v: String?) -> String { v.map(CellText.jsonString) ?? "null" }
+        var out = "{\"files\":["
+        for (i, r) in reports.enumerated() {
+            if i > 0 { out += "," }
+            out += "\n{\"file\":\(s(r.file)),\"unit\":\(s(r.unit?.code)),\"unit_name\":\(s(r.unit?.name)),\"period\":\(s(r.period?.description)),"
+            out += "\"template\":\(s(r.templateID)),\"template_version\":\(r.templateVersion.map(String.init) ?? "null"),\"valid\":\(r.valid),"
+            out += "\"counts\":{\"error\":\(r.errors),\"warning\":\(r.warnings),\"info\":\(r.infos)},\"findings\":["
+            for (k, f) in r.findings.enumerated() {
+                if k > 0 { out += "," }
+                out += "\n {\"code\":\(s(f.code)),\"severity\":\(s(f.severity.rawValue)),\"sheet\":\(s(f.sheet)),\"cell\":\(s(f.cell)),"
+                out += "\"row\":\(f.row.map(String.init) ?? "null"),\"indicator\":\(s(f.indicator)),\"column\":\(s(f.column)),"
+                out += "\"value\":\(s(f.value)),\"expected\":\(s(f.expected)),\"message\":\(s(f.message(lang)))}"
+            }
+            out += "]}"
+        }
+        out += "\n]}\n"
+        return out
+    }
+}

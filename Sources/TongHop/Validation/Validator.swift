@@ -1,0 +1,162 @@
+import Foundation
+import SheetIO
+
+/// Checks a submission against its template and collects every finding: missing and
+/// duplicate rows, ranges, year-on-year change, cross-indicator rules, typed comparison
+/// columns, ratios against their parts. Reading findings come first.
+public struct Validator: Sendable {
+    public let template: Template
+
+    public init(template: Template) { self.template = template }
+
+    public func validate(_ s: Submission) -> [Finding] {
+        var f = s.findings
+        let t = template
+        guard s.headerRow != nil else { return f }  // no table: nothing more to check
+        let file = s.file, sheet = s.sheet
+        let byCode = Dictionary(s.rows.compactMap { r in r.indicator.map { ($0.code, r) } }, uniquingKeysWith: { a, _ in a })
+        let estimate = t.estimateColumn, previous = t.previousColumn
+
+        // Required indicators and values (those the unit reports).
+        let applicable = Set(t.indicators(for: s.unit).map(\.code))
+        for ind in t.indicators where applicable.contains(ind.code) || byCode[ind.code] != nil {
+            guard let row = byCode[ind.code] else {
+                if ind.required && applicable.contains(ind.code) {
+                    f.append(Finding(.requiredMissing, file: file, sheet: sheet, indicator: ind.code, expected: ind.name,
+                        vi: "thiếu dòng chỉ tiêu bắt buộc \(ind.code) «\(ind.name)»", en: "required indicator \(ind.code) \"\(ind.name)\" has no row"))
+                }
+                continue
+            }
+            for col in t.columns {
+                let v = row.values[col.key]
+                let ref = s.columnMap[col.key].map { CellRef(row: row.row, column: $0) }
+                if col.role == .plan && !ind.planned && (v == nil || v!.value == .empty) { continue }
+                if v?.fromFormula == true && v?.value == .empty, let ref {
+                    f.append(Finding(.formulaNoValue, file: file, sheet: sheet, cell: ref, indicator: ind.code, column: col.key,
+                        value: "(công thức)", expected: "giá trị đã tính",
+                        vi: "\(ind.code) «\(ind.name)», cột «\(col.label(for: s.period ?? Period(year: 2000)))»: ô có công thức nhưng chưa có giá trị tính sẵn (tệp do chương trình khác tạo); mở bằng Excel, lưu lại rồi gửi",
+                        en: "\(ind.code), column \"\(col.key)\": a formula with no computed value (written by a program); open and save it in Excel"))
+                    continue
+                }
+                if (v == nil || v!.value == .empty) && ind.required && applicable.contains(ind.code) {
+                    // A value the reader already refused (not a number…) is reported once.
+                    if let ref, f.contains(where: { $0.cell == ref.a1 && $0.severity == .error }) { continue }
+                    let isEstimate = col.key == estimate?.key
+                    f.append(Finding(isEstimate ? .valueMissing : .optionalValueMissing, file: file, sheet: sheet, cell: ref, indicator: ind.code, column: col.key,
+                        value: "", expected: "số liệu (\(ind.unitText)) hoặc ký hiệu -, ..., x",
+                        vi: "\(ind.code) «\(ind.name)», cột «\(col.label(for: s.period ?? Period(year: 2000)))»: chưa ghi số liệu",
+                        en: "\(ind.code) \"\(ind.name)\", column \"\(col.key)\": no value"))
+                    continue
+                }
+                guard let v else { continue }
+                if v.value == .symbol(.missing) && col.key == estimate?.key && ind.required {
+                    f.append(Finding(.symbolMissing, file: file, sheet: sheet, cell: v.ref, indicator: ind.code, column: col.key, value: v.written,
+                        vi: "\(ind.code) «\(ind.name)»: ghi \"...\" (chưa có thông tin); chỉ tiêu sẽ thiếu khi tổng hợp",
+                        en: "\(ind.code): \"...\" (no information); it will be missing from the totals"))
+                }
+                checkValue(v, ind: ind, col: col, file: file, sheet: sheet, into: &f)
+            }
+            // Year on year, on the estimate against the previous actual.
+            if let bound = ind.yoyBound, let e = estimate.flatMap({ row.values[$0.key] }), let p = previous.flatMap({ row.values[$0.key] }),
+               case .number(let ev) = e.value, case .number(let pv) = p.value, pv > 0 {
+                let change = ev / pv - 1
+                if abs(change) > bound + 1e-9 {
+                    f.append(Finding(.yearOnYear, file: file, sheet: sheet, cell: e.ref, indicator: ind.code, column: estimate!.key, value: e.written,
+                        expected: "±\(VietNumber.format(bound * 100, decimals: 1))% so với \(VietNumber.format(pv, decimals: ind.decimals))",
+                        vi: "\(ind.code) «\(ind.name)»: \(change > 0 ? "tăng" : "giảm") \(VietNumber.format(abs(change) * 100, decimals: 1))% so với \(previous!.label(for: s.period ?? Period(year: 2000)).lowercased()) (\(VietNumber.format(pv, decimals: ind.decimals)) → \(VietNumber.format(ev, decimals: ind.decimals))), vượt mức ±\(VietNumber.format(bound * 100, decimals: 1))% thường gặp",
+                        en: "\(ind.code) \"\(ind.name)\": \(change > 0 ? "up" : "down") \(String(format: "%.1f", abs(change) * 100))% on the previous year (\(pv) → \(ev)), beyond ±\(bound * 100)%"))
+                }
+            }
+            // A ratio reported with its parts: they must agree.
+            if case .ratio(let num, let den, let factor) = ind.aggregation, let nr = byCode[num], let dr = byCode[den] {
+                for col in t.columns {
+                    guard let rv = row.values[col.key], case .number(let r) = rv.value,
+                          let n = nr.values[col.key]?.value.number, let d = dr.values[col.key]?.value.number, d > 0 else { continue }
+                    let computed = n / d * factor
+                    let tolerance = max(0.5 * pow(10, -Double(ind.decimals)) * 2, abs(computed) * 0.005)
+                    if abs(computed - r) > tolerance {
+                        f.append(Finding(.ratioInconsistent, file: file, sheet: sheet, cell: rv.ref, indicator: ind.code, column: col.key, value: rv.written,
+                            expected: VietNumber.format(computed, decimals: ind.decimals),
+                            vi: "\(ind.code) «\(ind.name)» ghi \(rv.value.text(decimals: ind.decimals)) nhưng \(num)/\(den) cho \(VietNumber.format(computed, decimals: ind.decimals))",
+                            en: "\(ind.code) \"\(ind.name)\" is \(r) but \(num)/\(den) gives \(computed)"))
+                    }
+                }
+            }
+            // Typed comparison columns against what the values give.
+            for cmp in t.comparisons {
+                guard let typed = row.comparisons[cmp.key], case .number(let tv) = typed.value, !typed.fromFormula,
+                      let n = row.values[cmp.numerator]?.value.number, let d = row.values[cmp.denominator]?.value.number, d != 0 else { continue }
+                let computed = n / d * 100
+                if abs(computed - tv) > 0.15 {
+                    f.append(Finding(.comparisonMismatch, file: file, sheet: sheet, cell: typed.ref, indicator: ind.code, column: cmp.key, value: typed.written,
+                        expected: VietNumber.format(computed, decimals: 1),
+                        vi: "\(ind.code) «\(ind.name)», cột «\(cmp.label)»: ghi \(VietNumber.format(tv, decimals: 2)) nhưng tính từ số liệu được \(VietNumber.format(computed, decimals: 1))",
+                        en: "\(ind.code), column \"\(cmp.label)\": typed \(tv) but the values give \(String(format: "%.1f", computed))"))
+                }
+            }
+        }
+
+        // Cross-indicator rules, per value column.
+        for rule in t.rules {
+            for col in t.columns where rule.columns.isEmpty || rule.columns.contains(col.key) {
+                let codes = Set(rule.left.codes + rule.right.codes)
+                var missing = 0
+                func value(_ code: String) -> Double? {
+                    guard let v = byCode[code]?.values[col.key]?.value else { return nil }
+                    switch v {
+                    case .number(let d): return d
+                    case .symbol(.none): return 0
+                    case .range, .atLeast, .atMost: return v.representative
+                    default: return nil
+                    }
+                }
+                for c in codes where value(c) == nil { missing += 1 }
+                if missing > 0 && (rule.missing == .skipIfAny || (rule.missing == .skipIfAll && missing == codes.count)) { continue }
+                let lookup: (String) -> Double? = { value($0) ?? 0 }
+                guard let l = rule.left.evaluate(lookup), let r = rule.right.evaluate(lookup) else { continue }
+                if !rule.holds(l, r) {
+                    let leftCode = rule.left.codes.first
+                    let ref = leftCode.flatMap { byCode[$0]?.values[col.key]?.ref }
+                    let code: FindingCode = rule.severity == .error ? .ruleError : rule.severity == .warning ? .ruleWarning : .ruleInfo
+                    let fmt = { (d: Double) in VietNumber.format(d, decimals: 2) }
+                    f.append(Finding(code, file: file, sheet: sheet, cell: ref, indicator: leftCode, column: col.key,
+                        value: "\(rule.left) = \(fmt(l))", expected: "\(rule.op.rawValue) \(fmt(r)) (\(rule.right))",
+                        vi: "\(rule.id): \(rule.message) — cột «\(col.label(for: s.period ?? Period(year: 2000)))»: \(rule.left) = \(fmt(l)), \(rule.right) = \(fmt(r))",
+                        en: "\(rule.id): \(rule.text) fails in column \(col.key): \(rule.left) = \(l), \(rule.right) = \(r)",
+                        severity: rule.severity))
+                }
+            }
+        }
+        return f
+    }
+
+    func checkValue(_ v: SubmittedValue, ind: Indicator, col: ValueColumn, file: String, sheet: String, into f: inout [Finding]) {
+        var numbers: [Double] = []
+        switch v.value {
+        case .number(let d): numbers = [d]
+        case .range(let a, let b): numbers = [a, b]
+        case .atLeast(let a, _), .atMost(let a, _): numbers = [a]
+        default: return
+        }
+        if ind.kind == .integer, case .number(let d) = v.value, d != d.rounded() {
+            f.append(Finding(.notInteger, file: file, sheet: sheet, cell: v.ref, indicator: ind.code, column: col.key, value: v.written,
+                expected: "số nguyên (\(ind.unitText))",
+                vi: "\(ind.code) «\(ind.name)»: ghi \(v.written), cần số nguyên (\(ind.unitText))",
+                en: "\(ind.code) \"\(ind.name)\": \(v.written) where a whole number is expected"))
+            return
+        }
+        if let hard = ind.hard, let bad = numbers.first(where: { !hard.contains($0) }) {
+            f.append(Finding(.hardRange, file: file, sheet: sheet, cell: v.ref, indicator: ind.code, column: col.key, value: v.written,
+                expected: hard.text(.vi, decimals: ind.decimals),
+                vi: "\(ind.code) «\(ind.name)»: ghi \(VietNumber.format(bad, decimals: max(ind.decimals, 2))) \(ind.unitText), cần \(hard.text(.vi, decimals: ind.decimals))",
+                en: "\(ind.code) \"\(ind.name)\": \(bad) \(ind.unitText); must be \(hard.text(.en, decimals: ind.decimals))"))
+            return
+        }
+        if let soft = ind.soft, let odd = numbers.first(where: { !soft.contains($0) }) {
+            f.append(Finding(.softRange, file: file, sheet: sheet, cell: v.ref, indicator: ind.code, column: col.key, value: v.written,
+                expected: soft.text(.vi, decimals: ind.decimals),
+                vi: "\(ind.code) «\(ind.name)»: \(VietNumber.format(odd, decimals: max(ind.decimals, 2))) \(ind.unitText) nằm ngoài khoảng thường gặp (\(soft.text(.vi, decimals: ind.decimals))); kiểm tra lại",
+                en: "\(ind.code) \"\(ind.name)\": \(odd) is outside the usual range (\(soft.text(.en, decimals: ind.decimals)))"))
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import TongHop
+
+struct FormCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "form",
+        abstract: "Tạo biểu mẫu trống cho đơn vị báo cáo (XLSX hoặc CSV).",
+        discussion: """
+        Writes the blank form a unit fills in. With --unit, PATH is the file to write; with \
+        --all, PATH is a folder and each unit reporting in the period gets one file.
+        """
+    )
+
+    @Argument(help: "The template: a YAML file, or a template id in --templates.")
+    var template: String
+
+    @Option(name: .long, help: "The unit's code.")
+    var unit: String?
+
+    @Flag(name: .long, help: "One form per unit reporting in the period.")
+    var all = false
+
+    @Option(name: .long, help: "The period: 2024, 2024-6T, 2024-9T, 2024-Q3. Default: the current year.")
+    var period: String?
+
+    @Option(name: .shortAndLong, help: "Output file (--unit) or folder (--all).")
+    var output: String
+
+    @Option(name: .long, help: "xlsx or csv.")
+    var format: String = "xlsx"
+
+    @Option(name: .long, help: "Templates folder (default: $TONGHOP_TEMPLATES or ./templates).")
+    var templates: String?
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let lang = common.language
+        let t = try loadTemplate(template, dir: templates, lang: lang)
+        guard let p = period.map({ Period($0) }) ?? Period(year: Calendar.current.component(.year, from: Date())) else {
+            printError(lang == .vi ? "kỳ báo cáo \"\(period ?? "")\" không hợp lệ (ví dụ: 2024, 2024-6T, 2024-9T)"
+                                   : "invalid period \"\(period ?? "")\" (e.g. 2024, 2024-6T, 2024-9T)")
+            throw ExitStatus.unreadable
+        }
+        guard format == "xlsx" || format == "csv" else {
+            printError(lang == .vi ? "--format phải là xlsx hoặc csv" : "--format must be xlsx or csv")
+            throw ExitStatus.unreadable
+        }
+        var units: [ReportingUnit]
+        if all {
+            units = t.reportingUnits(for: p)
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        } else if let code = unit {
+            guard let u = t.unit(code) else {
+                printError(lang == .vi ? "mẫu \(t.id) không có đơn vị mã \(code) (có: \(t.units.map(\.code).joined(separator: ", ")))"
+                                       : "template \(t.id) has no unit \(code) (units: \(t.units.map(\.code).joined(separator: ", ")))")
+                throw ExitStatus.unreadable
+            }
+            units = [u]
+        } else {
+            printError(lang == .vi ? "cần --unit MÃ hoặc --all" : "--unit CODE or --all is required")
+            throw ExitStatus.unreadable
+        }
+        do {
+            for u in units {
+                let path = all ? "\(output)/\(FormBuilder.fileName(template: t, unit: u, period: p, ext: format))" : output
+                if format == "csv" {
+                    try FormBuilder.writeCSV(template: t, unit: u, period: p, path: path)
+                } else {
+                    try FormBuilder.writeXLSX(template: t, unit: u, period: p, path: path)
+                }
+                print(path)
+            }
+        } catch let e as SheetIOError {
+            printError(e.message(lang))
+            throw ExitStatus.unreadable
+        }
+    }
+}
+
+/// Loads a template, printing its problems (each with its YAML line) on failure.
+func loadTemplate(_ spec: String, dir: String?, lang: Language) throws -> Template {
+    do {
+        return try TemplateLibrary(directory: dir).load(spec)
+    } catch let e as TemplateError {
+        printError(e.message(lang))
+        throw ExitStatus.unreadable
+    }
+}

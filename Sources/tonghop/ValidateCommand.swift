@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import TongHop
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Kiểm tra biểu báo cáo trước khi gửi: liệt kê mọi lỗi theo ô.",
+        discussion: """
+        Checks filled forms (XLSX or CSV; folders are searched for .xlsx and .csv files) and \
+        prints every problem by cell. Exit status: 0 when no file has errors, 1 when some \
+        has, 2 for usage errors or unreadable files.
+        """
+    )
+
+    @Argument(help: "Filled forms, or folders of them.")
+    var files: [String]
+
+    @Option(name: .long, help: "The template (a YAML file or an id). Default: the one the form names.")
+    var template: String?
+
+    @Option(name: .long, help: "Templates folder (default: $TONGHOP_TEMPLATES or ./templates).")
+    var templates: String?
+
+    @Option(name: .long, help: "text or json.")
+    var format: String = "text"
+
+    @Option(name: .long, help: "Write a copy of the table with flagged cells coloured and commented (a folder for several files).")
+    var annotate: String?
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let lang = common.language
+        guard format == "text" || format == "json" else {
+            printError(lang == .vi ? "--format phải là text hoặc json" : "--format must be text or json")
+            throw ExitStatus.unreadable
+        }
+        let library = TemplateLibrary(directory: templates)
+        let fixed = try template.map { try loadTemplate($0, dir: templates, lang: lang) }
+        let paths = expand(files)
+        guard !paths.isEmpty else {
+            printError(lang == .vi ? "không có tệp .xlsx hoặc .csv nào để kiểm tra" : "no .xlsx or .csv files to check")
+            throw ExitStatus.unreadable
+        }
+        let reader = SubmissionReader(library: library, template: fixed)
+        var reports: [FileReport] = []
+        var unreadable = false
+        var annotated: [(Submission, FileReport)] = []
+        for path in paths {
+            let (t, subs) = reader.read(path: path)
+            for s in subs {
+                let findings = t.map { Validator(template: $0).validate(s) } ?? s.findings
+                if findings.contains(where: { $0.code == FindingCode.unreadableFile.rawValue }) { unreadable = true }
+                let r = FileReport(file: s.file, unit: s.unit, period: s.period, templateID: t?.id ?? s.templateID,
+                                   templateVersion: t?.version ?? s.templateVersion, findings: findings)
+                reports.append(r)
+                if annotate != nil, s.sheetData != nil { annotated.append((s, r)) }
+            }
+        }
+        let out = format == "json" ? ReportFormatter.json(reports, lang: lang)
+            : ReportFormatter.text(reports, lang: lang, color: isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+        FileHandle.standardOutput.write(Data(out.utf8))
+        if let annotate {
+            do {
+                if annotated.count == 1 && !annotate.hasSuffix("/") {
+                    try Annotator.write(annotated[0].0, report: annotated[0].1, to: annotate)
+                } else {
+                    try FileManager.default.createDirectory(atPath: annotate, withIntermediateDirectories: true)
+                    for (s, r) in annotated {
+                        let base = ((s.file as NSString).lastPathComponent as NSString).deletingPathExtension
+                        let suffix = subsCount(annotated, s.file) > 1 ? "_\(s.unit?.code ?? "x")_\(s.period?.description ?? "x")" : ""
+                        try Annotator.write(s, report: r, to: "\(annotate)/\(base)\(suffix)_kiem-tra.xlsx")
+                    }
+                }
+            } catch let e as SheetIOError {
+                printError(e.message(lang))
+                throw ExitStatus.unreadable
+            }
+        }
+        if unreadable { throw ExitStatus.unreadable }
+        if reports.contains(where: { !$0.valid }) { throw ExitStatus.findings }
+    }
+
+    private func subsCount(_ a: [(Submission, FileReport)], _ file: String) -> Int { a.filter { $0.0.file == file }.count }
+}
+
+/// Files as given, folders replaced by the spreadsheets in them (sorted, not recursive).
+func expand(_ args: [String]) -> [String] {
+    var out: [String] = []
+    for a in args {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: a, isDirectory: &isDir), isDir.boolValue {
+            let items = (try? FileManager.default.contentsOfDirectory(atPath: a)) ?? []
+            out += items.filter { let l = $0.lowercased(); return (l.hasSuffix(".xlsx") || l.hasSuffix(".csv") || l.hasSuffix(".xlsm")) && !$0.hasPrefix(".") && !$0.hasPrefix("~$") }
+                .sorted().map { (a as NSString).appendingPathComponent($0) }
+        } else {
+            out.append(a)
+        }
+    }
+    return out
+}
