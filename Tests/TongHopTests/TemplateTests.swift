@@ -1,0 +1,90 @@
+import XCTest
+@testable import TongHop
+import TestSupport
+
+final class TemplateTests: XCTestCase {
+    static let path = TestSupport.packageRoot.appendingPathComponent("templates/lai-chau-ktxh.yaml").path
+
+    func testTheLaiChauTemplateCoversEveryAggregationMethodAndItsUnits() throws {
+        let t = try Template.load(path: Self.path)
+        XCTAssertGreaterThanOrEqual(t.indicators.count, 30)
+        let methods = Set(t.indicators.map(\.aggregation.methodName))
+        XCTAssertEqual(methods, ["sum", "ratio", "weighted_mean", "growth", "rate_change", "min", "max", "province_only"])
+        XCTAssertGreaterThanOrEqual(t.rules.count, 5)
+        let districts = t.reportingUnits(for: Period(year: 2024)).filter { $0.level == .district }
+        XCTAssertEqual(Set(districts.map(\.name)), ["Thành phố Lai Châu", "Tam Đường", "Phong Thổ", "Sìn Hồ", "Mường Tè", "Nậm Nhùn", "Than Uyên", "Tân Uyên"])
+        XCTAssertTrue(t.reportingUnits(for: Period(year: 2024)).contains { $0.level == .provincePart })
+        // After 1 July 2025 the districts no longer report.
+        XCTAssertTrue(t.reportingUnits(for: Period(year: 2025)).allSatisfy { $0.level != .district })
+        if case .ratio(let n, let d, let f) = t.indicator("KT08")!.aggregation {
+            XCTAssertEqual([n, d], ["CS06", "CS05"])
+            XCTAssertEqual(f, 100)
+        } else { XCTFail("KT08 is a ratio of sums") }
+        XCTAssertEqual(t.indicator("XH12")?.yoyBound, nil)
+        XCTAssertEqual(t.indicator("CS01")?.yoyBound, 0.03)
+        XCTAssertEqual(t.indicators(for: t.unit("12-KT")).map(\.code).sorted(), ["KT04", "KT09", "KT10", "KT11", "KT13", "KT14"])
+    }
+
+    func testABadTemplateListsEveryProblemWithItsLine() {
+        let yaml = """
+        id: bad
+        version: x
+        title: Thử
+        columns:
+          - {key: estimate, label: Ước, role: estimate}
+          - {key: estimate, label: Lặp, role: guess}
+        indicators:
+          - {code: A01, name: Một, unit: tấn}
+          - {code: A01, name: Trùng, unit: tấn}
+          - {code: A02, name: Hai, unit: "%", aggregate: {ratio: [A01, ZZ9]}}
+          - {code: A03, name: Ba, unit: tấn, kind: float, hard: [10, 1]}
+        rules:
+          - {id: R1, check: "A01 <= B99"}
+          - {id: R2, check: "A01 A02"}
+        units:
+          - {code: "1", name: Tỉnh, level: province}
+          - {code: "2", name: Huyện, level: district, parent: "9", valid_to: 30/06/2025}
+        """
+        XCTAssertThrowsError(try Template.parse(yaml: yaml, file: "bad.yaml")) { e in
+            let err = e as! TemplateError
+            let text = err.message(.en)
+            XCTAssertTrue(text.contains("bad.yaml:2: \"version\" must be an integer"), text)
+            XCTAssertTrue(text.contains("bad.yaml:6: column role \"guess\""), text)
+            XCTAssertTrue(text.contains("bad.yaml:9: indicator code A01 duplicates line 8"), text)
+            XCTAssertTrue(text.contains("bad.yaml:10: A02: aggregation uses indicator ZZ9"), text)
+            XCTAssertTrue(text.contains("bad.yaml:11: A03: kind \"float\""), text)
+            XCTAssertTrue(text.contains("bad.yaml:13: rule R1: no indicator B99"), text)
+            XCTAssertTrue(text.contains("bad.yaml:14: rule R2: a comparison"), text)
+            XCTAssertTrue(text.contains("bad.yaml:17: unit 2: valid_to must be YYYY-MM-DD"), text)
+            XCTAssertTrue(text.contains("bad.yaml:17: unit 2: no parent unit 9"), text)
+            XCTAssertTrue(err.message(.vi).contains("bad.yaml:2: \"version\" phải là số nguyên"))
+        }
+    }
+
+    func testYAMLSyntaxErrorsNameTheLine() {
+        XCTAssertThrowsError(try Template.parse(yaml: "id: a\nversion: 1\ntitle: [unclosed\n", file: "t.yaml")) { e in
+            let text = (e as! TemplateError).message(.en)
+            XCTAssertTrue(text.hasPrefix("t.yaml:"), text)
+            XCTAssertTrue(text.contains("invalid YAML"), text)
+        }
+    }
+
+    func testRuleExpressionsParseAndEvaluate() throws {
+        let e = try Expr.parse("(A + B) * 2 - C / 4").get()
+        XCTAssertEqual(Set(e.codes), ["A", "B", "C"])
+        XCTAssertEqual(e.evaluate { ["A": 1, "B": 2, "C": 8][$0] }, 4)
+        XCTAssertNil(e.evaluate { ["A": 1, "B": 2][$0] })
+        XCTAssertThrowsError(try Expr.parse("A +").get())
+    }
+
+    func testPeriodsParseAndName() {
+        XCTAssertEqual(Period("2024-6T"), Period(year: 2024, span: .months(6)))
+        XCTAssertEqual(Period("6T/2024"), Period(year: 2024, span: .months(6)))
+        XCTAssertEqual(Period("2024")?.referenceDate, "2024-12-31")
+        XCTAssertEqual(Period("2024-9T")?.referenceDate, "2024-09-30")
+        XCTAssertEqual(Period("2024-6T")?.label(), "6 tháng đầu năm 2024")
+        XCTAssertEqual(Period("2024-6T")?.previous.description, "2023-6T")
+        XCTAssertNil(Period("24"))
+        XCTAssertNil(Period("2024-7T"))
+    }
+}
