@@ -47,5 +47,6 @@ for ws in wb.worksheets:
         "fit_to_page": bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage), "fit_height": ws.page_setup.fitToHeight,
         "print_title_rows": ws.print_title_rows, "footer": ws.oddFooter.center.text,
         "widths": {k: v.width for k, v in ws.column_dimensions.items() if v.width},
+        "unlocked": sorted(c.coordinate for row in ws.iter_rows() for c in row if c.has_style and c.protection.locked is False),
     })
 json.dump(out, sys.stdout, ensure_ascii=False)

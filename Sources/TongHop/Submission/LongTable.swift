@@ -102,7 +102,8 @@ enum LongTable {
                mu.base != target.base || mu.scale != target.scale {
                 rowUnit = (mu, CellRef(row: r.index, column: uc))
             }
-            let parser = ValueParser(file: file, sheet: sheet.name, template: t, convention: conv, conventionDecided: decided)
+            var parser = ValueParser(file: file, sheet: sheet.name, template: t, convention: conv, conventionDecided: decided)
+            parser.period = s.period
             if let v = parser.parse(r[column: layout.value], ref: CellRef(row: r.index, column: layout.value), indicator: ind, column: col,
                                     rowUnit: rowUnit, findings: &s.findings) {
                 row.values[col.key] = v

@@ -11,6 +11,8 @@ struct ValueParser {
     let convention: VietNumber.Convention
     /// Whether the convention was decided from unambiguous tokens (else ambiguous tokens warn).
     let conventionDecided: Bool
+    /// The period, for column labels in messages.
+    var period: Period? = nil
     /// Number format id → display, for percent-formatted cells.
     var percentFormat: (Int) -> Bool = { _ in false }
 
@@ -39,7 +41,7 @@ struct ValueParser {
             findings.append(Finding(code, file: file, sheet: sheet, cell: ref, indicator: ind.code, column: column.key,
                                     value: value, expected: expected, vi: vi, en: en))
         }
-        let where_ = "\(ind.code) «\(ind.name)», cột «\(column.label)»"
+        let where_ = "\(ind.code) «\(ind.name)», cột «\(period.map { column.label(for: $0) } ?? column.label)»"
         let whereEN = "\(ind.code) \"\(ind.name)\", column \"\(column.key)\""
         let expectedNumber = ind.kind == .integer ? "số nguyên" : "số"
         let expectedText = "\(expectedNumber) (\(ind.unitText)) hoặc ký hiệu -, ..., x"
@@ -160,6 +162,7 @@ struct ValueParser {
         let (conv, decided) = convention(texts: texts, semicolonCSV: csvSemicolon)
         s.convention = conv
         var parser = ValueParser(file: s.file, sheet: s.sheet, template: t, convention: conv, conventionDecided: decided)
+        parser.period = s.period
         if let workbook {
             parser.percentFormat = { workbook.numberFormatDisplay(id: $0) == .percent }
         } else {
