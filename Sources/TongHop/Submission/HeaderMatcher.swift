@@ -4,16 +4,59 @@ import SheetIO
 /// Recognises the header cells of a submitted table, tolerant of rewording:
 /// "Mã", "Mã số"; "ĐVT", "Đơn vị tính"; a template column's label or alias with any
 /// year; comparison columns by "%" or "so sánh" and the columns they compare.
-struct HeaderMatcher {
+final class HeaderMatcher: @unchecked Sendable {
     let template: Template
+    /// Roles already decided, by header text (the same headers recur in every file).
+    private var memo: [String: Role?] = [:]
+    private let lock = NSLock()
+
+    /// One matcher per template, shared by every file of a batch.
+    static func shared(for t: Template) -> HeaderMatcher {
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
+        let key = "\(t.id)#\(t.version)#\(t.sourcePath ?? "")"
+        if let m = cache[key] { return m }
+        let m = HeaderMatcher(template: t)
+        cache[key] = m
+        return m
+    }
+    nonisolated(unsafe) private static var cache: [String: HeaderMatcher] = [:]
+    private static let cacheLock = NSLock()
+    /// Label shapes, computed once per template (shaping text is the costly part).
+    private let comparisonShapes: [String: String]
+    private let columnShapes: [String: String]
+    private let columnWords: [(String, Set<String>)]
+
+    init(template: Template) {
+        self.template = template
+        var cmp: [String: String] = [:]
+        for c in template.comparisons { for l in [c.label] + c.aliases { cmp[HeaderMatcher.shape(l)] = cmp[HeaderMatcher.shape(l)] ?? c.key } }
+        var cols: [String: String] = [:]
+        var words: [(String, Set<String>)] = []
+        for c in template.columns {
+            for l in [c.label] + c.aliases {
+                let sh = HeaderMatcher.shape(l)
+                if cols[sh] == nil { cols[sh] = c.key }
+                let w = Set(sh.split(separator: " ").map(String.init)).subtracting(["#", "nam", "cua"])
+                if !w.isEmpty { words.append((c.key, w)) }
+            }
+        }
+        comparisonShapes = cmp
+        columnShapes = cols
+        columnWords = words
+    }
 
     enum Role: Hashable { case stt, code, name, unit, note, value(String), comparison(String) }
 
     /// Loose text with every 4-digit year replaced by "#", so "Thực hiện năm 2023" and the
     /// label "Thực hiện {prev_period}" meet.
     static func shape(_ s: String) -> String {
-        let l = VietFold.loose(s.replacingOccurrences(of: "{prev_period}", with: "nam #").replacingOccurrences(of: "{period}", with: "nam #")
-            .replacingOccurrences(of: "{year}", with: "#").replacingOccurrences(of: "{prev_year}", with: "#"))
+        var text = s
+        if text.contains("{") {
+            text = text.replacingOccurrences(of: "{prev_period}", with: "nam #").replacingOccurrences(of: "{period}", with: "nam #")
+                .replacingOccurrences(of: "{year}", with: "#").replacingOccurrences(of: "{prev_year}", with: "#")
+        }
+        let l = VietFold.loose(text)
         var words: [String] = []
         for w in l.split(separator: " ") {
             let isYear = w.count == 4 && w.unicodeScalars.allSatisfy { $0.value >= 48 && $0.value <= 57 }
@@ -49,15 +92,27 @@ struct HeaderMatcher {
         (.note, ["ghi chu"]),
     ]
 
-    /// The role of a header text, with the year it mentions if any.
+    /// The role of a header text.
     func role(of text: String) -> Role? {
+        lock.lock()
+        if let hit = memo[text] { lock.unlock(); return hit }
+        lock.unlock()
+        let r = computeRole(text)
+        lock.lock()
+        if memo.count > 50_000 { memo.removeAll() }
+        memo[text] = r
+        lock.unlock()
+        return r
+    }
+
+    private func computeRole(_ text: String) -> Role? {
         let s = HeaderMatcher.shape(text)
         guard !s.isEmpty else { return nil }
         for (role, names) in HeaderMatcher.fixed where names.contains(s) { return role }
         let raw = VietFold.loose(text)
         let isComparison = text.contains("%") || text.contains("/") || raw.contains("so sanh") || raw.hasPrefix("so voi") || raw.contains(" so ")
         if isComparison {
-            for c in template.comparisons where ([c.label] + c.aliases).map(HeaderMatcher.shape).contains(s) { return .comparison(c.key) }
+            if let k = comparisonShapes[s] { return .comparison(k) }
             // "ƯTH so KH", "So sánh ƯTH/cùng kỳ": by what it is compared with.
             let words = Set(raw.split(whereSeparator: { $0 == " " || $0 == "/" }).map(String.init))
             let mentionsPlan = words.contains("kh") || raw.contains("ke hoach")
@@ -69,18 +124,14 @@ struct HeaderMatcher {
             }
             if text.contains("%") { return nil }
         }
-        for c in template.columns where ([c.label] + c.aliases).map(HeaderMatcher.shape).contains(s) { return .value(c.key) }
+        if let k = columnShapes[s] { return .value(k) }
         // Reworded within reason: the column whose label shares the most words.
         let words = Set(s.split(separator: " ").map(String.init)).subtracting(["#", "nam", "cua"])
         guard !words.isEmpty else { return nil }
         var best: (String, Double)? = nil
-        for c in template.columns {
-            for label in [c.label] + c.aliases {
-                let lw = Set(HeaderMatcher.shape(label).split(separator: " ").map(String.init)).subtracting(["#", "nam", "cua"])
-                guard !lw.isEmpty else { continue }
-                let score = Double(words.intersection(lw).count) / Double(words.union(lw).count)
-                if score >= 0.6, score > (best?.1 ?? 0) { best = (c.key, score) }
-            }
+        for (key, lw) in columnWords {
+            let score = Double(words.intersection(lw).count) / Double(words.union(lw).count)
+            if score >= 0.6, score > (best?.1 ?? 0) { best = (key, score) }
         }
         return best.map { .value($0.0) }
     }

@@ -30,7 +30,7 @@ enum Identification {
             if csv, let first = texts.first {
                 let label = VietFold.loose(first.0)
                 if label == "don vi" || label == "don vi bao cao", texts.count >= 2 {
-                    if let u = t.unit(texts[1].0.trimmingCharacters(in: .whitespaces)) ?? matchUnit(texts[1].0, t) { titleUnit = (u, texts[1].1) }
+                    if let u = t.unit(texts[1].0.trimmedSpaces) ?? matchUnit(texts[1].0, t) { titleUnit = (u, texts[1].1) }
                     continue
                 }
                 if label == "ky bao cao" || label == "ky", texts.count >= 2, let p = Period(texts[1].0) ?? periodIn(texts[1].0) {
@@ -135,26 +135,39 @@ enum Identification {
     /// The unit a text names: "(mã 107)", a code alone, or a unit's name or alias as whole
     /// words (tone kept when the text has marks; loose only for unmarked text).
     static func matchUnit(_ text: String, _ t: Template) -> ReportingUnit? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // Title lines recur in every file of a batch: remember the answer.
+        let memoKey = "\(t.id)#\(t.version)#\(t.sourcePath ?? "")\u{1}\(text)"
+        needleLock.lock()
+        if let hit = unitMemo[memoKey] { needleLock.unlock(); return hit.flatMap { t.unit($0) } }
+        needleLock.unlock()
+        let found = computeMatchUnit(text, t)
+        needleLock.lock()
+        if unitMemo.count > 50_000 { unitMemo.removeAll() }
+        unitMemo[memoKey] = .some(found?.code)
+        needleLock.unlock()
+        return found
+    }
+    nonisolated(unsafe) private static var unitMemo: [String: String?] = [:]
+
+    private static func computeMatchUnit(_ text: String, _ t: Template) -> ReportingUnit? {
+        let trimmed = text.trimmedSpaces
         if let u = t.unit(trimmed) { return u }
         let lt = VietFold.loose(text)
         // "(mã 107)", "mã đơn vị: 12-KT".
         let lower = text.lowercased()
         for marker in ["mã đơn vị:", "mã đơn vị", "mã:", "mã"] {
             guard let r = lower.range(of: marker) else { continue }
-            let rest = lower[r.upperBound...].trimmingCharacters(in: .whitespaces)
+            let rest = String(lower[r.upperBound...]).trimmedSpaces
             let code = rest.prefix { !$0.isWhitespace && $0 != ")" && $0 != "," && $0 != ";" }
             if let u = t.units.first(where: { $0.code.lowercased() == code }) { return u }
         }
         let marked = VietFold.hasMarks(text)
         let hay = " " + (marked ? VietFold.key(text) : lt) + " "
         var best: (ReportingUnit, Int)? = nil
-        for u in t.units {
-            for name in [u.name] + u.aliases {
-                let bare = VietFold.withoutAdministrativePrefix(name)
-                for candidate in Set([name, bare]) {
-                    let needle = marked ? VietFold.key(candidate) : VietFold.loose(candidate)
-                    guard needle.count >= 3, hay.contains(" " + needle + " ") else { continue }
+        for (u, keys, looses) in unitNeedles(t) {
+            for needle in marked ? keys : looses {
+                do {
+                    guard needle.utf8.count >= 3, hay.utf8Contains(" " + needle + " ") else { continue }
                     // The province's own name inside a district's ("tỉnh Lai Châu" in "Thành phố Lai Châu") loses to the longer match.
                     let score = needle.count + (u.level == .province ? -100 : 0)
                     if score > (best?.1 ?? Int.min) { best = (u, score) }
@@ -163,6 +176,24 @@ enum Identification {
         }
         return best?.0
     }
+
+    /// Each unit's names and aliases, with and without administrative prefix, folded both
+    /// ways; computed once per template.
+    static func unitNeedles(_ t: Template) -> [(ReportingUnit, [String], [String])] {
+        let key = "\(t.id)#\(t.version)#\(t.sourcePath ?? "")"
+        needleLock.lock()
+        defer { needleLock.unlock() }
+        if let hit = needleCache[key] { return hit }
+        let v = t.units.map { u -> (ReportingUnit, [String], [String]) in
+            var names = Set<String>()
+            for n in [u.name] + u.aliases { names.insert(n); names.insert(VietFold.withoutAdministrativePrefix(n)) }
+            return (u, names.map(VietFold.key), names.map(VietFold.loose))
+        }
+        needleCache[key] = v
+        return v
+    }
+    nonisolated(unsafe) private static var needleCache: [String: [(ReportingUnit, [String], [String])]] = [:]
+    private static let needleLock = NSLock()
 
     static func matchUnitInFileName(_ base: String, _ t: Template) -> ReportingUnit? {
         let tokens = base.split(whereSeparator: { $0 == "_" || $0 == " " || $0 == "." }).map(String.init)
@@ -180,13 +211,14 @@ enum Identification {
     static func periodIn(_ text: String) -> Period? {
         let l = VietFold.loose(text)
         guard let year = HeaderMatcher.year(in: l) else { return nil }
-        if l.contains("6 thang") || l.contains("sau thang") { return Period(year: year, span: .months(6)) }
-        if l.contains("9 thang") || l.contains("chin thang") { return Period(year: year, span: .months(9)) }
-        for (i, roman) in ["iv", "iii", "ii", "i"].enumerated() where l.contains("quy \(roman) ") || l.contains("quy \(roman)/") || l.hasSuffix("quy \(roman)") {
+        if l.utf8Contains("6 thang") || l.utf8Contains("sau thang") { return Period(year: year, span: .months(6)) }
+        if l.utf8Contains("9 thang") || l.utf8Contains("chin thang") { return Period(year: year, span: .months(9)) }
+        for (i, roman) in ["iv", "iii", "ii", "i"].enumerated()
+        where l.utf8Contains("quy \(roman) ") || l.utf8Contains("quy \(roman)/") || l.hasSuffix("quy \(roman)") {
             return Period(year: year, span: .quarter(4 - i))
         }
-        if let p = Period(text.trimmingCharacters(in: .whitespaces)) { return p }
-        if l.contains("nam \(year)") || l.contains("ky bao cao") { return Period(year: year) }
+        if let p = Period(text.trimmedSpaces) { return p }
+        if l.utf8Contains("nam \(year)") || l.utf8Contains("ky bao cao") { return Period(year: year) }
         return nil
     }
 

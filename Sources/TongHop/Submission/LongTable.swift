@@ -38,7 +38,7 @@ enum LongTable {
         var subs: [String: Submission] = [:]
         var seen: [String: Set<String>] = [:]
         for r in rows {
-            func text(_ c: Int?) -> String { c.flatMap { r[column: $0] }.map { CellText.csv($0.value).trimmingCharacters(in: .whitespaces) } ?? "" }
+            func text(_ c: Int?) -> String { c.flatMap { r[column: $0] }.map { CellText.csv($0.value).trimmedSpaces } ?? "" }
             let unitText = text(layout.unit), periodText = text(layout.period)
             let key = unitText + "|" + periodText
             if subs[key] == nil {
@@ -75,7 +75,7 @@ enum LongTable {
             let period = s.period ?? Period(year: 2000)
             let colKey = VietFold.loose(colText)
             guard let col = t.columns.first(where: { $0.key == colText || ([$0.label(for: period)] + $0.aliases.map(period.fill)).contains { VietFold.loose($0) == colKey } })
-                ?? t.columns.first(where: { HeaderMatcher(template: t).role(of: colText) == .value($0.key) }) else {
+                ?? t.columns.first(where: { HeaderMatcher.shared(for: t).role(of: colText) == .value($0.key) }) else {
                 s.findings.append(Finding(.tableNotFound, file: file, sheet: sheet.name, cell: CellRef(row: r.index, column: layout.column), value: colText,
                     expected: t.columns.map(\.key).joined(separator: ", "),
                     vi: "cột số liệu «\(colText)» không có trong mẫu (\(t.columns.map(\.key).joined(separator: ", ")))",

@@ -102,7 +102,7 @@ public struct SubmissionReader: Sendable {
         }
 
         // Wide table: the sheet with the best header.
-        let matcher = HeaderMatcher(template: t)
+        let matcher = HeaderMatcher.shared(for: t)
         var best: (Int, Sheet, TableHeader)? = nil
         for (i, sheet) in sheets {
             if let h = TableHeader.locate(in: sheet, matcher: matcher), h.score > (best?.2.score ?? 0) { best = (i, sheet, h) }
@@ -133,7 +133,7 @@ public struct SubmissionReader: Sendable {
         for sheet in sheets {
             for r in sheet.rows.prefix(400) {
                 for c in r.cells {
-                    if let t = c.value.text?.trimmingCharacters(in: .whitespaces).uppercased(), t.count <= 12 { codes.insert(t) }
+                    if let t = c.value.text?.trimmedSpaces.uppercased(), t.count <= 12 { codes.insert(t) }
                 }
             }
         }
@@ -206,7 +206,8 @@ struct TableHeader {
         var ref = CellRef(row: r, column: c)
         if sheet.cell(at: ref) == nil, let m = sheet.mergedRange(containing: ref) { ref = m.first }
         guard let v = sheet.cell(at: ref)?.value, case .text(let t) = v else { return nil }
-        let trimmed = t.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\n", with: " ")
+        var trimmed = t.trimmedSpaces
+        if trimmed.utf8.contains(0x0A) { trimmed = trimmed.replacingOccurrences(of: "\n", with: " ") }
         return trimmed.isEmpty ? nil : trimmed
     }
 }

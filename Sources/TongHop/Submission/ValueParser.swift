@@ -41,10 +41,10 @@ struct ValueParser {
             findings.append(Finding(code, file: file, sheet: sheet, cell: ref, indicator: ind.code, column: column.key,
                                     value: value, expected: expected, vi: vi, en: en))
         }
-        let where_ = "\(ind.code) «\(ind.name)», cột «\(period.map { column.label(for: $0) } ?? column.label)»"
-        let whereEN = "\(ind.code) \"\(ind.name)\", column \"\(column.key)\""
-        let expectedNumber = ind.kind == .integer ? "số nguyên" : "số"
-        let expectedText = "\(expectedNumber) (\(ind.unitText)) hoặc ký hiệu -, ..., x"
+        // Message parts, built only when a finding is made.
+        var where_: String { "\(ind.code) «\(ind.name)», cột «\(period.map { column.label(for: $0) } ?? column.label)»" }
+        var whereEN: String { "\(ind.code) \"\(ind.name)\", column \"\(column.key)\"" }
+        var expectedText: String { "\(ind.kind == .integer ? "số nguyên" : "số") (\(ind.unitText)) hoặc ký hiệu -, ..., x" }
         var sv = SubmittedValue(ref: ref, written: CellText.csv(cell.value), value: .empty, writtenUnit: nil, conversion: nil, fromFormula: cell.hasFormula)
         switch cell.value {
         case .empty:
@@ -172,7 +172,7 @@ struct ValueParser {
         for r in dataRows {
             func text(_ c: Int?) -> String {
                 guard let c, let cell = r[column: c] else { return "" }
-                return CellText.csv(cell.value).trimmingCharacters(in: .whitespacesAndNewlines)
+                return CellText.csv(cell.value).trimmedSpaces
             }
             let code = text(header.code).uppercased()
             let name = text(header.name)

@@ -10,10 +10,33 @@ import Foundation
 public enum VietFold {
     static let toneMarks: [UInt32: Character] = [0x300: "`", 0x301: "'", 0x303: "~", 0x309: "?", 0x323: "."]
 
+    /// Results are memoised: the same headers, names and units recur in every file of a
+    /// batch, and Unicode decomposition through Foundation costs tens of microseconds.
+    private final class Memo: @unchecked Sendable {
+        let lock = NSLock()
+        var key: [String: String] = [:]
+        var loose: [String: String] = [:]
+    }
+    private static let memo = Memo()
+
+    private static func memoised(_ s: String, _ table: ReferenceWritableKeyPath<Memo, [String: String]>, _ compute: (String) -> String) -> String {
+        memo.lock.lock()
+        if let hit = memo[keyPath: table][s] { memo.lock.unlock(); return hit }
+        memo.lock.unlock()
+        let v = compute(s)
+        memo.lock.lock()
+        if memo[keyPath: table].count > 200_000 { memo[keyPath: table].removeAll() }
+        memo[keyPath: table][s] = v
+        memo.lock.unlock()
+        return v
+    }
+
     /// Lower case, words separated by single spaces, each word's tone mark moved to its
     /// end ("Thuỷ" and "Thủy" → "thuy?"). Punctuation other than letters and digits
     /// becomes a space.
-    public static func key(_ s: String) -> String {
+    public static func key(_ s: String) -> String { memoised(s, \.key, computeKey) }
+
+    private static func computeKey(_ s: String) -> String {
         var words: [String] = []
         var word = String.UnicodeScalarView()
         var tone: Character? = nil
@@ -39,7 +62,25 @@ public enum VietFold {
     }
 
     /// No marks at all, đ as d, lower case, single spaces.
-    public static func loose(_ s: String) -> String {
+    public static func loose(_ s: String) -> String { memoised(s, \.loose, computeLoose) }
+
+    private static func computeLoose(_ s: String) -> String {
+        // ASCII needs no decomposition.
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            var out = ""
+            var space = false
+            for b in s.utf8 {
+                let c = (b >= 65 && b <= 90) ? b + 32 : b
+                if (c >= 97 && c <= 122) || (c >= 48 && c <= 57) {
+                    if space && !out.isEmpty { out.append(" ") }
+                    space = false
+                    out.unicodeScalars.append(Unicode.Scalar(c))
+                } else {
+                    space = true
+                }
+            }
+            return out
+        }
         var out = String.UnicodeScalarView()
         var space = false
         for u in s.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
@@ -80,5 +121,37 @@ public enum VietFold {
             }
         }
         return trimmed
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces, tabs and line breaks (no Foundation bridging).
+    var trimmedSpaces: String {
+        let u = utf8
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+        guard let f = u.first, let l = u.last else { return self }
+        // The common case: nothing to trim (a no-break space is C2 A0 in UTF-8).
+        if !isSpace(f) && !isSpace(l) && f != 0xC2 && l != 0xA0 { return self }
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\n" || c == "\r" || c == "\t" || c == "\u{00A0}" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\n" || c == "\r" || c == "\t" || c == "\u{00A0}" { s.removeLast() }
+        return String(s)
+    }
+}
+
+extension String {
+    /// Byte-wise substring test on UTF-8 (no Foundation bridging; both sides are
+    /// already folded, so byte equality is the intended equality).
+    func utf8Contains(_ needle: String) -> Bool {
+        let h = Array(utf8), n = Array(needle.utf8)
+        guard !n.isEmpty else { return true }
+        guard h.count >= n.count else { return false }
+        let first = n[0]
+        var i = 0
+        while i + n.count <= h.count {
+            if h[i] == first && h[i..<(i + n.count)].elementsEqual(n) { return true }
+            i += 1
+        }
+        return false
     }
 }

@@ -89,21 +89,21 @@ public enum VietNumber {
     /// Parses a cell's text under a convention. Returns nil when the text is not a
     /// number, symbol, bound or range (then it is an error for a numeric indicator).
     public static func parse(_ raw: String, convention: Convention) -> Parsed? {
-        var text = raw.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
-        text = text.replacingOccurrences(of: "\u{00A0}", with: " ")
+        var text = raw.utf8.allSatisfy({ $0 < 0x80 }) ? raw.trimmedSpaces : raw.precomposedStringWithCanonicalMapping.trimmedSpaces
+        if text.contains("\u{00A0}") { text = text.replacingOccurrences(of: "\u{00A0}", with: " ") }
         if text.isEmpty { return Parsed(value: .empty, unit: nil, tokens: [], approximate: false) }
         if let s = symbolTexts[text] { return Parsed(value: .symbol(s), unit: nil, tokens: [], approximate: false) }
         var lower = text.lowercased()
         var approximate = false
         for w in approxWords where lower.hasPrefix(w) {
             approximate = true
-            lower = String(lower.dropFirst(w.count)).trimmingCharacters(in: .whitespaces)
+            lower = String(lower.dropFirst(w.count)).trimmedSpaces
             break
         }
         // Bounds.
         for (words, isLower) in [(lowerBoundWords, true), (upperBoundWords, false)] {
             for w in words where lower.hasPrefix(w) {
-                let rest = String(lower.dropFirst(w.count)).trimmingCharacters(in: .whitespaces)
+                let rest = String(lower.dropFirst(w.count)).trimmedSpaces
                 // "từ 6,6 đến 6,8" is a range, not a bound.
                 if w == "từ", let r = parseRange(rest, convention) { return r }
                 guard let (v, tok, unit) = numberWithUnit(rest, convention) else { return nil }
@@ -118,10 +118,12 @@ public enum VietNumber {
 
     /// "6,6-6,8", "6,6 – 6,8", "6,6 đến 6,8", "6,6÷6,8" (a unit may follow the second).
     static func parseRange(_ s: String, _ c: Convention) -> Parsed? {
+        // Only text with a range separator after its first character can be a range.
+        guard s.unicodeScalars.dropFirst().contains(where: { $0 == "-" || $0 == "–" || $0 == "—" || $0 == "÷" || $0 == "đ" }) else { return nil }
         for sep in [" đến ", "đến", "–", "—", "÷", " - ", "-"] {
             guard let r = s.range(of: sep, options: [], range: s.index(s.startIndex, offsetBy: min(1, s.count))..<s.endIndex) else { continue }
-            let a = String(s[..<r.lowerBound]).trimmingCharacters(in: .whitespaces)
-            let b = String(s[r.upperBound...]).trimmingCharacters(in: .whitespaces)
+            let a = String(s[..<r.lowerBound]).trimmedSpaces
+            let b = String(s[r.upperBound...]).trimmedSpaces
             guard let (x, t1, u1) = numberWithUnit(a, c), let (y, t2, u2) = numberWithUnit(b, c), x <= y else { continue }
             return Parsed(value: .range(x, y), unit: u2 ?? u1, tokens: [t1, t2], approximate: false)
         }
@@ -143,7 +145,7 @@ public enum VietNumber {
         var token = String(chars[start..<i])
         // A trailing separator belongs to the sentence, not the number ("52,9.").
         while let l = token.last, l == "." || l == "," { token.removeLast() }
-        let unit = String(chars[i...]).trimmingCharacters(in: .whitespaces)
+        let unit = String(chars[i...]).trimmedSpaces
         if !unit.isEmpty {
             // A unit is letters, "%", "/" and spaces; anything else is not a number cell.
             guard unit.allSatisfy({ $0.isLetter || $0 == "%" || $0 == "/" || $0 == " " || $0 == "." }) else { return nil }
