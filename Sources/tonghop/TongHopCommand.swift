@@ -9,7 +9,8 @@ struct TongHopCommand: ParsableCommand {
         commandName: "tonghop",
         abstract: "Tổng hợp báo cáo chỉ tiêu kinh tế - xã hội: kiểm tra, nhập và tổng hợp bảng tính của các đơn vị.",
         discussion: "Consolidates socio-economic indicator reports from lower units: validate, import, summarise.",
-        subcommands: [FormCommand.self, ValidateCommand.self, DumpCommand.self]
+        subcommands: [FormCommand.self, ValidateCommand.self, ImportCommand.self, StatusCommand.self, SummaryCommand.self,
+                      ScorecardCommand.self, DumpCommand.self]
     )
 }
 

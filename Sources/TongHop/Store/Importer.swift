@@ -1,0 +1,122 @@
+import Foundation
+import SheetIO
+
+/// Imports files into the store: each is read and validated (two at a time, on both
+/// cores), then written in its own transaction. A file with errors imports nothing.
+public struct Importer: Sendable {
+    public let store: Store
+    public let reader: SubmissionReader
+
+    public init(store: Store, reader: SubmissionReader) {
+        self.store = store
+        self.reader = reader
+    }
+
+    /// Imports the files in order; returns one outcome per submission (per file when it
+    /// could not be read).
+    public func run(paths: [String]) throws -> [ImportOutcome] {
+        var outcomes: [ImportOutcome] = []
+        let batch = 64
+        var start = 0
+        while start < paths.count {
+            let chunk = Array(paths[start..<min(paths.count, start + batch)])
+            start += batch
+            // Read and validate in parallel; the sheets are dropped once validated.
+            let results = ParallelMap.map(chunk) { path -> (Template?, [(Submission, [Finding])], String) in
+                let (t, subs) = reader.read(path: path)
+                let checked = subs.map { s -> (Submission, [Finding]) in
+                    var s = s
+                    let f = t.map { Validator(template: $0).validate(s) } ?? s.findings
+                    s.sheetData = nil
+                    return (s, f)
+                }
+                let hash = (try? Data(contentsOf: URL(fileURLWithPath: path))).map(Store.sha256) ?? ""
+                return (t, checked, hash)
+            }
+            for (path, (t, subs, hash)) in zip(chunk, results) {
+                guard let t else {
+                    outcomes.append(ImportOutcome(file: path, status: .rejected, unit: nil, unitName: nil, period: nil, revision: nil,
+                                                  reasons: subs.flatMap { $0.1 }.filter { $0.severity == .error }, warnings: 0))
+                    continue
+                }
+                outcomes += try store.importFile(path: path, displayName: path, template: t, submissions: subs, contentHash: hash)
+            }
+        }
+        return outcomes
+    }
+}
+
+/// Runs a closure over items on all cores, keeping the order.
+enum ParallelMap {
+    static func map<T, R>(_ items: [T], _ body: (T) -> R) -> [R] {
+        let n = items.count
+        guard n > 1 else { return items.map(body) }
+        let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: n)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n))
+        withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let body = body
+            nonisolated(unsafe) let results = results
+            nonisolated(unsafe) let items = items
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var i = w
+                while i < n {
+                    results[i] = body(items[i])
+                    i += workers
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+}
+
+/// Renders import outcomes.
+public enum ImportReport {
+    public static func text(_ outcomes: [ImportOutcome], store: String, lang: Language) -> String {
+        let vi = lang == .vi
+        var out = ""
+        for o in outcomes {
+            let who = [o.unitName.map { $0 } ?? o.unit, o.period].compactMap { $0 }.joined(separator: ", ")
+            let status: String
+            switch o.status {
+            case .imported: status = vi ? "đã nhập (lần \(o.revision ?? 1))" : "imported (revision \(o.revision ?? 1))"
+            case .updated: status = vi ? "đã cập nhật (lần \(o.revision ?? 0), thay lần trước)" : "updated (revision \(o.revision ?? 0), supersedes the previous)"
+            case .unchanged: status = vi ? "không đổi (giống lần \(o.revision ?? 0))" : "unchanged (same as revision \(o.revision ?? 0))"
+            case .rejected: status = vi ? "TỪ CHỐI" : "REJECTED"
+            }
+            out += "\(o.file)\(who.isEmpty ? "" : " — \(who)"): \(status)"
+            if o.warnings > 0 && o.status != .rejected { out += vi ? ", \(o.warnings) cảnh báo" : ", \(o.warnings) warnings" }
+            out += "\n"
+            if o.status == .rejected {
+                for f in o.reasons.prefix(10) {
+                    out += "    \(f.code) \(f.cell.map { "\(f.sheet.map { "\($0)!" } ?? "")\($0)  " } ?? "")\(f.message(lang))\n"
+                }
+                if o.reasons.count > 10 { out += vi ? "    … và \(o.reasons.count - 10) lỗi khác\n" : "    … and \(o.reasons.count - 10) more errors\n" }
+            }
+        }
+        let c = counts(outcomes)
+        out += vi ? "Kho \(store): đã nhập \(c[.imported]!), cập nhật \(c[.updated]!), không đổi \(c[.unchanged]!), từ chối \(c[.rejected]!)\n"
+                  : "Store \(store): imported \(c[.imported]!), updated \(c[.updated]!), unchanged \(c[.unchanged]!), rejected \(c[.rejected]!)\n"
+        return out
+    }
+
+    public static func counts(_ outcomes: [ImportOutcome]) -> [ImportOutcome.Status: Int] {
+        var c: [ImportOutcome.Status: Int] = [.imported: 0, .updated: 0, .unchanged: 0, .rejected: 0]
+        for o in outcomes { c[o.status, default: 0] += 1 }
+        return c
+    }
+
+    public static func json(_ outcomes: [ImportOutcome], store: String, lang: Language) -> String {
+        func s(_ v: String?) -> String { v.map(CellText.jsonString) ?? "null" }
+        let c = counts(outcomes)
+        var out = "{\"store\":\(s(store)),\"counts\":{\"imported\":\(c[.imported]!),\"updated\":\(c[.updated]!),\"unchanged\":\(c[.unchanged]!),\"rejected\":\(c[.rejected]!)},\"files\":["
+        for (i, o) in outcomes.enumerated() {
+            out += (i > 0 ? "," : "") + "\n{\"file\":\(s(o.file)),\"status\":\(s(o.status.rawValue)),\"unit\":\(s(o.unit)),\"period\":\(s(o.period)),"
+            out += "\"revision\":\(o.revision.map(String.init) ?? "null"),\"warnings\":\(o.warnings),\"reasons\":["
+            out += o.reasons.map { "{\"code\":\(s($0.code)),\"cell\":\(s($0.cell)),\"indicator\":\(s($0.indicator)),\"message\":\(s($0.message(lang)))}" }.joined(separator: ",")
+            out += "]}"
+        }
+        return out + "\n]}\n"
+    }
+}

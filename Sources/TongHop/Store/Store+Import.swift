@@ -1,0 +1,133 @@
+import Crypto
+import Foundation
+import GRDB
+import SheetIO
+
+/// What happened to one submission of an import.
+public struct ImportOutcome: Sendable {
+    public enum Status: String, Sendable, Codable { case imported, updated, unchanged, rejected }
+    public var file: String
+    public var status: Status
+    public var unit: String?
+    public var unitName: String?
+    public var period: String?
+    public var revision: Int?
+    /// For rejections: the error findings (and any reading failure).
+    public var reasons: [Finding]
+    public var warnings: Int
+}
+
+extension Store {
+    /// Imports validated submissions of one file in one IMMEDIATE transaction: a file
+    /// with any error imports nothing; the same content again is "unchanged"; new
+    /// content for a unit and period becomes a new revision superseding the old one,
+    /// which is kept for audit.
+    public func importFile(path: String, displayName: String, template: Template, submissions: [(Submission, [Finding])],
+                           contentHash: String, now: Date = Date()) throws -> [ImportOutcome] {
+        // A file with errors anywhere imports nothing.
+        let errors = submissions.flatMap { $0.1.filter { $0.severity == .error } }
+        if !errors.isEmpty || submissions.isEmpty {
+            return submissions.map { s, f in
+                ImportOutcome(file: displayName, status: .rejected, unit: s.unit?.code, unitName: s.unit?.name, period: s.period?.description,
+                              revision: nil, reasons: f.filter { $0.severity == .error }.isEmpty ? errors : f.filter { $0.severity == .error },
+                              warnings: f.filter { $0.severity == .warning }.count)
+            }
+        }
+        let stamp = ISO8601DateFormatter().string(from: now)
+        var outcomes: [ImportOutcome] = []
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    outcomes = []
+                    for (s, findings) in submissions {
+                        guard let unit = s.unit, let period = s.period else { continue }
+                        // Several submissions in one file (a long CSV) share the file's hash, told apart by unit and period.
+                        let hash = submissions.count == 1 ? contentHash : Store.sha256(Data((contentHash + unit.code + period.description).utf8))
+                        let current = try Row.fetchOne(db, sql: """
+                            SELECT id, revision, sha256 FROM submission
+                            WHERE template_id = ? AND unit_code = ? AND period = ? AND is_current = 1
+                            """, arguments: [template.id, unit.code, period.description])
+                        let warnings = findings.filter { $0.severity == .warning }.count
+                        if let current, (current["sha256"] as String) == hash {
+                            outcomes.append(ImportOutcome(file: displayName, status: .unchanged, unit: unit.code, unitName: unit.name,
+                                                          period: period.description, revision: current["revision"], reasons: [], warnings: warnings))
+                            continue
+                        }
+                        let revision = ((current?["revision"] as Int?) ?? 0) + 1
+                        if let current {
+                            try db.execute(sql: "UPDATE submission SET is_current = 0 WHERE id = ?", arguments: [current["id"] as Int64])
+                        }
+                        try db.execute(sql: """
+                            INSERT INTO submission (unit_code, period, template_id, template_version, file_name, sha256, imported_at,
+                                                    revision, supersedes, is_current, errors, warnings, infos, number_convention)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                            """, arguments: [unit.code, period.description, template.id, template.version, displayName, hash, stamp,
+                                             revision, current?["id"] as Int64?, 0, warnings,
+                                             findings.filter { $0.severity == .info }.count, s.convention.rawValue])
+                        let id = db.lastInsertedRowID
+                        let insertValue = try db.cachedStatement(sql: """
+                            INSERT INTO value (submission_id, indicator, column_key, kind, number, number2, strict, symbol, written,
+                                               sheet, cell, unit_written, conversion)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """)
+                        for row in s.rows {
+                            guard let ind = row.indicator else { continue }
+                            for (col, v) in row.values {
+                                let (kind, n1, n2, strict, symbol) = Store.encode(v.value)
+                                try insertValue.execute(arguments: [id, ind.code, col, kind, n1, n2, strict, symbol, v.written, s.sheet,
+                                                                    v.ref.a1, v.writtenUnit, v.conversion])
+                            }
+                        }
+                        let insertFinding = try db.cachedStatement(sql: """
+                            INSERT INTO finding (submission_id, code, severity, sheet, cell, indicator, column_key, value, expected, message, message_en)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """)
+                        for f in findings {
+                            try insertFinding.execute(arguments: [id, f.code, f.severity.rawValue, f.sheet, f.cell, f.indicator, f.column,
+                                                                  f.value, f.expected, f.message, f.messageEN])
+                        }
+                        if let hold = ProcessInfo.processInfo.environment["TONGHOP_TEST_HOLD_IMPORT"], !hold.isEmpty {
+                            // Test hook (store crash-consistency tests): say so, then wait inside the transaction.
+                            FileManager.default.createFile(atPath: hold, contents: Data("holding\n".utf8))
+                            Thread.sleep(forTimeInterval: 30)
+                        }
+                        outcomes.append(ImportOutcome(file: displayName, status: current == nil ? .imported : .updated, unit: unit.code,
+                                                      unitName: unit.name, period: period.description, revision: revision, reasons: [], warnings: warnings))
+                    }
+                    return .commit
+                }
+            }
+        } catch let e as DatabaseError {
+            throw StoreError(path: self.path, message: e.message ?? "\(e)")
+        }
+        return outcomes
+    }
+
+    static func encode(_ v: ReportedValue) -> (String, Double?, Double?, Int?, String?) {
+        switch v {
+        case .empty: return ("empty", nil, nil, nil, nil)
+        case .number(let d): return ("number", d, nil, nil, nil)
+        case .symbol(let s): return ("symbol", nil, nil, nil, s.rawValue)
+        case .range(let a, let b): return ("range", a, b, nil, nil)
+        case .atLeast(let a, let s): return ("at_least", a, nil, s ? 1 : 0, nil)
+        case .atMost(let a, let s): return ("at_most", a, nil, s ? 1 : 0, nil)
+        }
+    }
+
+    static func decode(kind: String, number: Double?, number2: Double?, strict: Int?, symbol: String?) -> ReportedValue {
+        switch kind {
+        case "number": return number.map { .number($0) } ?? .empty
+        case "symbol": return symbol.flatMap(StatSymbol.init(rawValue:)).map { .symbol($0) } ?? .empty
+        case "range": if let a = number, let b = number2 { return .range(a, b) }
+        case "at_least": if let a = number { return .atLeast(a, strict: strict == 1) }
+        case "at_most": if let a = number { return .atMost(a, strict: strict == 1) }
+        default: break
+        }
+        return .empty
+    }
+
+    /// Hex SHA-256 (swift-crypto).
+    public static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+import SheetIO
+
+/// A current submission as stored.
+public struct StoredSubmission: Sendable {
+    public var id: Int64
+    public var unitCode: String
+    public var period: String
+    public var templateVersion: Int
+    public var fileName: String
+    public var importedAt: String
+    public var revision: Int
+    public var warnings: Int
+    public var infos: Int
+}
+
+/// One stored value with where it came from.
+public struct StoredValue: Sendable {
+    public var value: ReportedValue
+    public var written: String
+    public var sheet: String?
+    public var cell: String
+}
+
+extension Store {
+    /// The current submissions of a template and period.
+    public func currentSubmissions(template: String, period: Period) throws -> [StoredSubmission] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, unit_code, period, template_version, file_name, imported_at, revision, warnings, infos
+                FROM submission WHERE template_id = ? AND period = ? AND is_current = 1 ORDER BY unit_code
+                """, arguments: [template, period.description]).map {
+                StoredSubmission(id: $0["id"], unitCode: $0["unit_code"], period: $0["period"], templateVersion: $0["template_version"],
+                                 fileName: $0["file_name"], importedAt: $0["imported_at"], revision: $0["revision"],
+                                 warnings: $0["warnings"], infos: $0["infos"])
+            }
+        }
+    }
+
+    /// Every value of the current submissions: unit → indicator → column → value.
+    public func currentValues(template: String, period: Period) throws -> [String: [String: [String: StoredValue]]] {
+        try pool.read { db in
+            var out: [String: [String: [String: StoredValue]]] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT s.unit_code, v.indicator, v.column_key, v.kind, v.number, v.number2, v.strict, v.symbol, v.written, v.sheet, v.cell
+                FROM value v JOIN submission s ON s.id = v.submission_id
+                WHERE s.template_id = ? AND s.period = ? AND s.is_current = 1
+                """, arguments: [template, period.description])
+            while let r = try rows.next() {
+                let v = Store.decode(kind: r[3], number: r[4], number2: r[5], strict: r[6], symbol: r[7])
+                out[r[0] as String, default: [:]][r[1] as String, default: [:]][r[2] as String] =
+                    StoredValue(value: v, written: r[8], sheet: r[9], cell: r[10])
+            }
+            return out
+        }
+    }
+
+    /// Warnings and info kept with the current submissions (errors block an import).
+    public func currentFindings(template: String, period: Period) throws -> [(unit: String, file: String, finding: Finding)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.unit_code, s.file_name, f.code, f.severity, f.sheet, f.cell, f.indicator, f.column_key, f.value, f.expected, f.message, f.message_en
+                FROM finding f JOIN submission s ON s.id = f.submission_id
+                WHERE s.template_id = ? AND s.period = ? AND s.is_current = 1 ORDER BY s.unit_code, f.rowid
+                """, arguments: [template, period.description]).map { r in
+                var f = Finding(FindingCode(rawValue: r[2]) ?? .unknownCode, file: r[1], sheet: r[4], cell: (r[5] as String?).flatMap { CellRef(a1: $0) },
+                                indicator: r[6], column: r[7], value: r[8], expected: r[9], vi: r[10], en: r[11])
+                f.code = r[2]
+                f.severity = Rule.Severity(rawValue: r[3]) ?? .warning
+                return (r[0], r[1], f)
+            }
+        }
+    }
+
+    /// Periods that have submissions for a template, newest first.
+    public func periods(template: String) throws -> [Period] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT period FROM submission WHERE template_id = ?", arguments: [template])
+        }.compactMap(Period.init).sorted(by: >)
+    }
+
+    /// Counts for tests and the status report: all revisions of a unit and period.
+    public func revisions(template: String, unit: String, period: Period) throws -> [(revision: Int, current: Bool, supersedes: Int64?)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT revision, is_current, supersedes FROM submission WHERE template_id = ? AND unit_code = ? AND period = ? ORDER BY revision
+                """, arguments: [template, unit, period.description]).map { ($0[0], ($0[1] as Int) == 1, $0[2]) }
+        }
+    }
+
+    /// Runs SQLite's integrity check; returns its report ("ok" when sound).
+    public func integrityCheck() throws -> String {
+        try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+}
+
+extension Store {
+    /// The templates the store has submissions of.
+    public func templateIDs() throws -> [String] {
+        try pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT template_id FROM submission ORDER BY template_id") }
+    }
+}

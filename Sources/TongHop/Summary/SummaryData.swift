@@ -1,0 +1,103 @@
+import Foundation
+import SheetIO
+
+/// Who reported for a period, against who should have.
+public struct UnitStatus: Sendable {
+    public var unit: ReportingUnit
+    public var submission: StoredSubmission?
+    public var received: Bool { submission != nil }
+}
+
+/// One unit's plan attainment.
+public struct Scorecard: Sendable {
+    public var unit: ReportingUnit?   // nil: the province
+    public var assessed: Int
+    public var met: Int
+    public var lagging: [Indicator]
+    public var rank: Int = 0
+    public var share: Double { assessed == 0 ? 0 : Double(met) / Double(assessed) }
+
+    /// "16/33 chỉ tiêu đạt và vượt kế hoạch".
+    public func headline(_ lang: Language) -> String {
+        lang == .vi ? "\(met)/\(assessed) chỉ tiêu đạt và vượt kế hoạch" : "\(met)/\(assessed) indicators met or beat the plan"
+    }
+}
+
+/// Everything the summary outputs show, computed once.
+public struct SummaryData: Sendable {
+    public let template: Template
+    public let period: Period
+    public let consolidation: Consolidation
+    public let status: [UnitStatus]
+    public let scorecards: [Scorecard]
+    public let provinceScore: Scorecard
+    public let findings: [(unit: String, file: String, finding: Finding)]
+    public let generatedAt: Date
+
+    /// The units that report, in order: leaves, then the province part.
+    public var reportingUnits: [ReportingUnit] { consolidation.leaves + (consolidation.provincePart.map { [$0] } ?? []) }
+
+    public var completeness: Double {
+        status.isEmpty ? 0 : Double(status.filter(\.received).count) / Double(status.count)
+    }
+
+    public static func load(template t: Template, period p: Period, store: Store, now: Date = Date()) throws -> SummaryData {
+        let subs = try store.currentSubmissions(template: t.id, period: p)
+        let stored = try store.currentValues(template: t.id, period: p)
+        let values = stored.mapValues { $0.mapValues { $0.mapValues(\.value) } }
+        return SummaryData(template: t, period: p, values: values, submissions: subs,
+                           findings: try store.currentFindings(template: t.id, period: p), now: now)
+    }
+
+    public init(template t: Template, period p: Period, values: [String: [String: [String: ReportedValue]]],
+                submissions: [StoredSubmission], findings: [(unit: String, file: String, finding: Finding)], now: Date = Date()) {
+        template = t
+        period = p
+        generatedAt = now
+        let c = Consolidation(template: t, period: p, values: values)
+        consolidation = c
+        let byUnit = Dictionary(submissions.map { ($0.unitCode, $0) }, uniquingKeysWith: { a, _ in a })
+        var expected = c.leaves
+        if let part = c.provincePart, !t.indicators(for: part).isEmpty { expected.append(part) }
+        status = expected.map { UnitStatus(unit: $0, submission: byUnit[$0.code]) }
+        self.findings = findings
+        // Scorecards: each unit's own estimate against its own plan.
+        let est = t.estimateColumn?.key ?? "", plan = t.planColumn?.key ?? ""
+        var cards: [Scorecard] = []
+        for u in expected where byUnit[u.code] != nil {
+            var card = Scorecard(unit: u, assessed: 0, met: 0, lagging: [])
+            for ind in t.indicators(for: u) where ind.planned {
+                let e = values[u.code]?[ind.code]?[est]?.number
+                let pl = values[u.code]?[ind.code]?[plan] ?? .empty
+                switch Attainment.assess(estimate: e, plan: pl, direction: ind.direction) {
+                case .met: card.assessed += 1; card.met += 1
+                case .notMet: card.assessed += 1; card.lagging.append(ind)
+                case .notAssessed: break
+                }
+            }
+            cards.append(card)
+        }
+        // Rank by share met, then by count; equal results share a rank.
+        let ranked = cards.indices.sorted { cards[$0].share != cards[$1].share ? cards[$0].share > cards[$1].share : cards[$0].met > cards[$1].met }
+        for (position, i) in ranked.enumerated() {
+            if position > 0, let before = Optional(cards[ranked[position - 1]]), before.share == cards[i].share && before.met == cards[i].met {
+                cards[i].rank = before.rank
+            } else {
+                cards[i].rank = position + 1
+            }
+        }
+        scorecards = cards
+        // The province: aggregated estimate against aggregated plan.
+        var prov = Scorecard(unit: nil, assessed: 0, met: 0, lagging: [])
+        for ind in t.indicators where ind.planned {
+            let e = c.aggregate(ind.code, est).value
+            let pv = c.aggregate(ind.code, plan).value
+            switch Attainment.assess(estimate: e, plan: pv.map { .number($0) } ?? .empty, direction: ind.direction) {
+            case .met: prov.assessed += 1; prov.met += 1
+            case .notMet: prov.assessed += 1; prov.lagging.append(ind)
+            case .notAssessed: break
+            }
+        }
+        provinceScore = prov
+    }
+}

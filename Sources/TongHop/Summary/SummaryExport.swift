@@ -1,0 +1,109 @@
+import Foundation
+import SheetIO
+
+/// The summary as CSV (the Tổng hợp table) or JSON (figures with coverage, attainment,
+/// scorecards, submission status), and the text reports of `status` and `scorecard`.
+public enum SummaryExport {
+    public static func csv(_ d: SummaryData) -> String {
+        let t = d.template, c = d.consolidation
+        var header = ["Mã", "Chỉ tiêu", "ĐVT"] + t.columns.map { $0.label(for: d.period) } + ["ƯTH so KH (%)", "ƯTH so cùng kỳ (%)", "Đánh giá", "Cách tổng hợp", "Đơn vị báo cáo"]
+        header = header.map { CellText.quoteCSV($0) }
+        var lines = [header.joined(separator: ",")]
+        for ind in t.indicators {
+            let vals = t.columns.map { c.aggregate(ind.code, $0.key) }
+            let f = { (v: Double?) in v.map { CellText.number(($0 * 1e9).rounded() / 1e9) } ?? "" }
+            let (vsPlan, vsPrev, judged) = comparisons(ind, d)
+            let est = c.aggregate(ind.code, t.estimateColumn!.key)
+            var row = [ind.code, ind.name, ind.unitText] + vals.map { f($0.value) }
+            row += [f(vsPlan), f(vsPrev), judged.label(.vi), SummaryWorkbook.methodText(ind, t), est.coverageText]
+            lines.append(row.map { CellText.quoteCSV($0) }.joined(separator: ","))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func comparisons(_ ind: Indicator, _ d: SummaryData) -> (Double?, Double?, Attainment) {
+        let t = d.template, c = d.consolidation
+        let e = c.aggregate(ind.code, t.estimateColumn!.key).value
+        let p = t.planColumn.flatMap { c.aggregate(ind.code, $0.key).value }
+        let pr = t.previousColumn.flatMap { c.aggregate(ind.code, $0.key).value }
+        let vsPlan = (e != nil && p != nil && p != 0) ? e! / p! * 100 : nil
+        let vsPrev = (e != nil && pr != nil && pr != 0) ? e! / pr! * 100 : nil
+        let judged = ind.planned ? Attainment.assess(estimate: e, plan: p.map { .number($0) } ?? .empty, direction: ind.direction) : .notAssessed
+        return (vsPlan, vsPrev, judged)
+    }
+
+    public static func json(_ d: SummaryData) -> String {
+        func s(_ v: String?) -> String { v.map(CellText.jsonString) ?? "null" }
+        func n(_ v: Double?) -> String { v.map { $0.isFinite ? CellText.number($0) : "null" } ?? "null" }
+        let t = d.template, c = d.consolidation
+        var out = "{\"template\":\(s(t.id)),\"template_version\":\(t.version),\"period\":\(s(d.period.description)),"
+        out += "\"completeness\":\(n(d.completeness)),\"received\":\(d.status.filter(\.received).count),\"expected\":\(d.status.count),"
+        out += "\"province\":{\"met\":\(d.provinceScore.met),\"assessed\":\(d.provinceScore.assessed),\"headline\":\(s(d.provinceScore.headline(.vi)))},"
+        out += "\"indicators\":["
+        for (i, ind) in t.indicators.enumerated() {
+            let (vsPlan, vsPrev, judged) = comparisons(ind, d)
+            out += (i > 0 ? "," : "") + "\n{\"code\":\(s(ind.code)),\"name\":\(s(ind.name)),\"unit\":\(s(ind.unitText)),\"method\":\(s(ind.aggregation.methodName)),"
+            out += "\"values\":{"
+            out += t.columns.map { col -> String in
+                let a = c.aggregate(ind.code, col.key)
+                return "\(s(col.key)):{\"value\":\(n(a.value)),\"covered\":\(a.covered.count),\"expected\":\(a.expected.count - a.notApplicable.count),\"partial\":\(a.partial),\"missing\":[\(a.missing.map { s($0) }.joined(separator: ","))]}"
+            }.joined(separator: ",")
+            out += "},\"vs_plan_pct\":\(n(vsPlan)),\"vs_previous_pct\":\(n(vsPrev)),\"attainment\":\(s(judged.rawValue))"
+            if !c.intermediates.isEmpty {
+                out += ",\"by_level\":{" + c.intermediates.map { u in
+                    "\(s(u.code)):\(n(c.aggregate(ind.code, t.estimateColumn!.key, node: u).value))"
+                }.joined(separator: ",") + "}"
+            }
+            out += "}"
+        }
+        out += "\n],\"scorecards\":["
+        out += d.scorecards.sorted { $0.rank < $1.rank }.map { sc in
+            "\n{\"unit\":\(s(sc.unit?.code)),\"name\":\(s(sc.unit?.name)),\"rank\":\(sc.rank),\"met\":\(sc.met),\"assessed\":\(sc.assessed),\"lagging\":[\(sc.lagging.map { s($0.code) }.joined(separator: ","))]}"
+        }.joined(separator: ",")
+        out += "\n],\"status\":["
+        out += d.status.map { st in
+            "\n{\"unit\":\(s(st.unit.code)),\"name\":\(s(st.unit.name)),\"received\":\(st.received),\"revision\":\(st.submission.map { String($0.revision) } ?? "null"),\"imported_at\":\(s(st.submission?.importedAt)),\"file\":\(s(st.submission?.fileName)),\"warnings\":\(st.submission?.warnings ?? 0)}"
+        }.joined(separator: ",")
+        return out + "\n]}\n"
+    }
+
+    public static func statusText(_ d: SummaryData, lang: Language) -> String {
+        let vi = lang == .vi
+        let received = d.status.filter(\.received).count
+        var out = vi ? "Mẫu \(d.template.id), kỳ \(d.period.label(.vi)): \(received)/\(d.status.count) đơn vị đã nộp (\(VietNumber.format(d.completeness * 100, decimals: 1))%)\n"
+                     : "Template \(d.template.id), \(d.period.label(.en)): \(received)/\(d.status.count) units reported (\(String(format: "%.1f", d.completeness * 100))%)\n"
+        for st in d.status {
+            let name = st.unit.level == .provincePart ? st.unit.name : FormBuilder.unitTitle(st.unit)
+            if let sub = st.submission {
+                out += "  ✓ \(st.unit.code) \(name): " + (vi ? "lần \(sub.revision), nhập \(sub.importedAt), \(sub.warnings) cảnh báo — \(sub.fileName)"
+                                                              : "revision \(sub.revision), imported \(sub.importedAt), \(sub.warnings) warnings — \(sub.fileName)") + "\n"
+            } else {
+                out += "  ✗ \(st.unit.code) \(name): " + (vi ? "CHƯA NỘP" : "MISSING") + "\n"
+            }
+        }
+        return out
+    }
+
+    public static func scorecardText(_ d: SummaryData, lang: Language) -> String {
+        let vi = lang == .vi
+        var out = (vi ? "Toàn tỉnh: " : "Province: ") + d.provinceScore.headline(lang) + "\n"
+        for sc in d.scorecards.sorted(by: { $0.rank < $1.rank }) {
+            let name = sc.unit.map { $0.level == .provincePart ? $0.name : FormBuilder.unitTitle($0) } ?? ""
+            out += "  \(sc.rank). \(name): \(sc.headline(lang))"
+            if !sc.lagging.isEmpty {
+                out += (vi ? "; chưa đạt: " : "; not met: ") + sc.lagging.map { "\($0.code) \($0.name)" }.joined(separator: ", ")
+            }
+            out += "\n"
+        }
+        return out
+    }
+
+    public static func scorecardJSON(_ d: SummaryData) -> String {
+        func s(_ v: String?) -> String { v.map(CellText.jsonString) ?? "null" }
+        var out = "{\"period\":\(s(d.period.description)),\"province\":{\"met\":\(d.provinceScore.met),\"assessed\":\(d.provinceScore.assessed)},\"units\":["
+        out += d.scorecards.sorted { $0.rank < $1.rank }.map { sc in
+            "\n{\"unit\":\(s(sc.unit?.code)),\"name\":\(s(sc.unit?.name)),\"rank\":\(sc.rank),\"met\":\(sc.met),\"assessed\":\(sc.assessed),\"headline\":\(s(sc.headline(.vi))),\"lagging\":[\(sc.lagging.map { s($0.code) }.joined(separator: ","))]}"
+        }.joined(separator: ",")
+        return out + "\n]}\n"
+    }
+}

@@ -1,0 +1,450 @@
+import Foundation
+import SheetIO
+
+/// Writes the province summary workbook: every province figure a live Excel formula over
+/// the unit sheet (SUM, ratio of SUMPRODUCTs, growth from levels), written with the value
+/// our consolidation computes, so it shows right before and after recalculation.
+public enum SummaryWorkbook {
+    static let summarySheet = "Tổng hợp"
+    static let unitSheet = "Số liệu đơn vị"
+    static let scoreSheet = "Chấm điểm"
+    static let findingsSheet = "Kết quả kiểm tra"
+    static let statusSheet = "Tình hình nộp"
+
+    /// Positions on the unit sheet.
+    struct UnitLayout {
+        let firstRow = 4                 // 0-based row of the first leaf unit
+        let leafCount: Int
+        let hasPart: Bool
+        let indicatorColumn: [String: Int]   // indicator code → first of its value columns
+        let columns: [ValueColumn]
+        let helperColumn: [String: Int]      // growth indicator → helper column (level a year earlier)
+
+        var lastLeafRow: Int { firstRow + leafCount - 1 }
+        var partRow: Int { firstRow + leafCount }
+
+        func col(_ code: String, _ key: String) -> Int {
+            indicatorColumn[code]! + columns.firstIndex { $0.key == key }!
+        }
+
+        /// "'Số liệu đơn vị'!$E$5:$E$12", the leaves, plus the province part when asked.
+        func range(_ code: String, _ key: String, withPart: Bool = false) -> String {
+            let c = CellRef.columnName(col(code, key))
+            let last = withPart && hasPart ? partRow : lastLeafRow
+            return "'\(unitSheet)'!$\(c)$\(firstRow + 1):$\(c)$\(last + 1)"
+        }
+
+        func cell(_ code: String, _ key: String, row: Int) -> String {
+            "'\(unitSheet)'!$\(CellRef.columnName(col(code, key)))$\(row + 1)"
+        }
+
+        func helperRange(_ code: String) -> String {
+            let c = CellRef.columnName(helperColumn[code]!)
+            return "'\(unitSheet)'!$\(c)$\(firstRow + 1):$\(c)$\(lastLeafRow + 1)"
+        }
+    }
+
+    public static func write(_ d: SummaryData, to path: String) throws {
+        let wb = try XLSXWriter(path: path)
+        let t = d.template
+        try wb.setProperties(DocumentProperties(title: "Tổng hợp \(t.title.lowercased()) \(d.period.label())", subject: t.id,
+                                                author: "tonghop", company: t.receiver, keywords: "\(t.id) \(d.period)"))
+        let summary = try wb.addWorksheet(summarySheet)
+        let units = try wb.addWorksheet(unitSheet)
+        let layout = try writeUnitSheet(units, d)
+        try writeSummarySheet(summary, d, layout)
+        try writeScorecard(try wb.addWorksheet(scoreSheet), wb, d)
+        try writeFindings(try wb.addWorksheet(findingsSheet), d)
+        try writeStatus(try wb.addWorksheet(statusSheet), d)
+        summary.activate()
+        try wb.close()
+    }
+
+    // MARK: Formats
+
+    static let base = CellFormat().with { $0.fontName = "Times New Roman"; $0.fontSize = 11; $0.vAlign = .center }
+    static let bold = base.with { $0.bold = true }
+    static let title = bold.with { $0.fontSize = 14; $0.hAlign = .center; $0.wrap = true }
+    static let italicCenter = base.with { $0.italic = true; $0.hAlign = .center }
+    static let header = bold.with { $0.hAlign = .center; $0.wrap = true; $0.border = .thin; $0.fillColor = 0xDDEBF7 }
+    static let numbering = base.with { $0.italic = true; $0.hAlign = .center; $0.border = .thin; $0.fontSize = 9 }
+    static let cell = base.with { $0.border = .thin; $0.wrap = true }
+    static let centered = cell.with { $0.hAlign = .center }
+    static let group = cell.with { $0.bold = true }
+
+    static func numberFormat(_ decimals: Int) -> CellFormat {
+        let n = decimals == 0 ? "#,##0" : "#,##0." + String(repeating: "0", count: decimals)
+        // "-" (no phenomenon) is stored as 0 and shown as "-".
+        return cell.with { $0.numberFormat = "\(n);-\(n);\"-\""; $0.hAlign = .right }
+    }
+
+    static func printSetup(_ ws: Worksheet, repeat rows: ClosedRange<Int>, _ d: SummaryData) throws {
+        var p = PrintSetup()
+        p.landscape = true
+        p.fitWidth = 1
+        p.fitHeight = 0
+        p.repeatRows = rows
+        p.footer = "&L\(d.template.id) — \(d.period)&CTrang &P/&N&R&D"
+        p.margins = (0.5, 0.4, 0.6, 0.6)
+        p.centerHorizontally = true
+        try ws.setPrint(p)
+    }
+
+    /// A cell value as stored: numbers (and "-" as 0 shown "-"), symbols and targets as text.
+    static func writeValue(_ ws: Worksheet, _ r: Int, _ c: Int, _ v: ReportedValue, written: String?, decimals: Int) throws {
+        switch v {
+        case .number(let x): try ws.write(r, c, number: x, numberFormat(decimals))
+        case .symbol(.none): try ws.write(r, c, number: 0, numberFormat(decimals))
+        case .symbol(let s): try ws.write(r, c, text: s.rawValue, centered)
+        case .range, .atLeast, .atMost: try ws.write(r, c, text: v.text(decimals: decimals), centered)
+        case .empty: try ws.writeBlank(r, c, cell)
+        }
+    }
+
+    // MARK: Unit sheet
+
+    static func writeUnitSheet(_ ws: Worksheet, _ d: SummaryData) throws -> UnitLayout {
+        let t = d.template, c = d.consolidation
+        let leaves = c.leaves
+        let part = c.provincePart
+        var indicatorColumn: [String: Int] = [:]
+        var col = 4
+        for ind in t.indicators {
+            indicatorColumn[ind.code] = col
+            col += t.columns.count
+        }
+        var helper: [String: Int] = [:]
+        for ind in t.indicators { if case .growth = ind.aggregation { helper[ind.code] = col; col += 1 } }
+        let layout = UnitLayout(leafCount: leaves.count, hasPart: part != nil, indicatorColumn: indicatorColumn, columns: t.columns, helperColumn: helper)
+
+        try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 10)),
+                     text: "SỐ LIỆU CỦA CÁC ĐƠN VỊ — \(d.period.label().uppercased())", bold.with { $0.fontSize = 13 })
+        try ws.write(1, 0, text: "Số \"-\" là không phát sinh (tính là 0); \"...\" là chưa có thông tin; \"x\" là không áp dụng. Các số ở trang \(summarySheet) là công thức trên trang này.",
+                     base.with { $0.italic = true })
+        for (i, h) in ["STT", "Mã ĐV", "Đơn vị", "Cấp trên"].enumerated() {
+            try ws.merge(CellRange(first: CellRef(row: 2, column: i), last: CellRef(row: 3, column: i)), text: h, header)
+        }
+        let short: [ValueColumn.Role: String] = [.previous: "TH", .plan: "KH", .estimate: "ƯTH", .other: ""]
+        for ind in t.indicators {
+            let first = indicatorColumn[ind.code]!
+            try ws.merge(CellRange(first: CellRef(row: 2, column: first), last: CellRef(row: 2, column: first + t.columns.count - 1)),
+                         text: "\(ind.code) \(ind.name) (\(ind.unitText))", header)
+            for (k, vc) in t.columns.enumerated() {
+                try ws.write(3, first + k, text: short[vc.role].flatMap { $0.isEmpty ? nil : $0 } ?? vc.key, header)
+            }
+            try ws.setColumns(first, first + t.columns.count - 1, width: 12)
+        }
+        for (code, hc) in helper {
+            try ws.merge(CellRange(first: CellRef(row: 2, column: hc), last: CellRef(row: 3, column: hc)),
+                         text: "Phụ trợ \(code): mức năm trước nữa", header)
+            try ws.setColumns(hc, hc, width: 14)
+        }
+        try ws.setColumns(0, 0, width: 5)
+        try ws.setColumns(1, 1, width: 8)
+        try ws.setColumns(2, 2, width: 24)
+        try ws.setColumns(3, 3, width: 9)
+        try ws.setRow(2, height: 66)
+
+        let rows: [(ReportingUnit, Int)] = leaves.enumerated().map { ($1, layout.firstRow + $0) } + (part.map { [($0, layout.partRow)] } ?? [])
+        for (n, (u, r)) in rows.enumerated() {
+            try ws.write(r, 0, number: Double(n + 1), centered)
+            try ws.write(r, 1, text: u.code, centered)
+            try ws.write(r, 2, text: u.level == .provincePart ? u.name : FormBuilder.unitTitle(u), cell)
+            try ws.write(r, 3, text: u.parent ?? "", centered)
+            for ind in t.indicators {
+                for vc in t.columns {
+                    let v = d.consolidation.values[u.code]?[ind.code]?[vc.key] ?? .empty
+                    try writeValue(ws, r, layout.col(ind.code, vc.key), v, written: nil, decimals: ind.decimals)
+                }
+            }
+            // Growth helpers: the level a year before last, from last year's level and growth.
+            for ind in t.indicators {
+                guard case .growth(let level) = ind.aggregation, let prev = t.previousColumn?.key, let hc = helper[ind.code] else { continue }
+                let l = layout.cell(level, prev, row: r).replacingOccurrences(of: "'\(unitSheet)'!", with: "")
+                let g = layout.cell(ind.code, prev, row: r).replacingOccurrences(of: "'\(unitSheet)'!", with: "")
+                let lv = d.consolidation.number(u.code, level, prev), gv = d.consolidation.number(u.code, ind.code, prev)
+                let result: FormulaResult = (lv != nil && gv != nil) ? .number(lv! / (1 + gv! / 100)) : .text("")
+                try ws.writeFormula(r, hc, "=IF(AND(ISNUMBER(\(l)),ISNUMBER(\(g))),\(l)/(1+\(g)/100),\"\")", result: result, numberFormat(2))
+            }
+        }
+        ws.freezePanes(row: layout.firstRow, col: 3)
+        try printSetup(ws, repeat: 2...3, d)
+        return layout
+    }
+
+    // MARK: Summary sheet
+
+    static func writeSummarySheet(_ ws: Worksheet, _ d: SummaryData, _ L: UnitLayout) throws {
+        let t = d.template, c = d.consolidation
+        let est = t.estimateColumn!.key, plan = t.planColumn?.key, prev = t.previousColumn?.key
+        var headers = ["STT", "Mã", "Chỉ tiêu", "ĐVT"] + t.columns.map { $0.label(for: d.period) }
+        var numberingTexts = ["A", "B", "C", "D"] + t.columns.indices.map { String($0 + 1) }
+        let cmpPlanCol = headers.count, cmpPrevCol = headers.count + 1
+        let vIndex = { (k: String) in 4 + t.columns.firstIndex { $0.key == k }! }
+        if let plan { headers.append("ƯTH so KH (%)"); numberingTexts.append("\(t.columns.count + 1)=\(vIndex(est) - 3)/\(vIndex(plan) - 3)") }
+        if let prev { headers.append("ƯTH so cùng kỳ (%)"); numberingTexts.append("\(t.columns.count + 2)=\(vIndex(est) - 3)/\(vIndex(prev) - 3)") }
+        let judgeCol = headers.count
+        headers += ["Đánh giá", "Cách tổng hợp", "Đơn vị báo cáo"]
+        numberingTexts += ["E", "F", "G"]
+        let last = headers.count - 1
+
+        try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 4)), text: (t.receiver ?? "").uppercased(), bold.with { $0.hAlign = .center })
+        try ws.merge(CellRange(first: CellRef(row: 0, column: last - 3), last: CellRef(row: 0, column: last)), text: "Biểu tổng hợp — \(t.formCode ?? t.id)", bold.with { $0.hAlign = .right })
+        let what = t.title.hasPrefix("BÁO CÁO ") ? String(t.title.dropFirst(8)) : t.title
+        try ws.merge(CellRange(first: CellRef(row: 2, column: 0), last: CellRef(row: 2, column: last)),
+                     text: "TỔNG HỢP \(what) \(d.period.label().uppercased())", title)
+        try ws.setRow(2, height: 36)
+        let received = d.status.filter(\.received).count
+        try ws.merge(CellRange(first: CellRef(row: 3, column: 0), last: CellRef(row: 3, column: last)),
+                     text: "Đơn vị đã báo cáo: \(received)/\(d.status.count) (\(VietNumber.format(d.completeness * 100, decimals: 1))%). Toàn tỉnh: \(d.provinceScore.headline(.vi)). Lập bằng tonghop ngày \(dateText(d.generatedAt)).",
+                     italicCenter)
+        let hRow = 5
+        for (i, h) in headers.enumerated() { try ws.write(hRow, i, text: h, header) }
+        for (i, n) in numberingTexts.enumerated() { try ws.write(hRow + 1, i, text: n, numbering) }
+        try ws.setRow(hRow, height: 48)
+        let widths: [Double] = [5, 7, 44, 13] + t.columns.map { _ in 14 }
+        for (i, w) in widths.enumerated() { try ws.setColumns(i, i, width: w) }
+        for i in cmpPlanCol..<judgeCol { try ws.setColumns(i, i, width: 11) }
+        try ws.setColumns(judgeCol, judgeCol, width: 10)
+        try ws.setColumns(judgeCol + 1, judgeCol + 1, width: 30)
+        try ws.setColumns(judgeCol + 2, judgeCol + 2, width: 18)
+
+        var row = hRow + 2
+        var rowOf: [String: Int] = [:]
+        // First pass for row numbers (rate changes refer to their rate's row).
+        var r0 = row, g0: String? = nil
+        for ind in t.indicators {
+            if ind.group != g0, ind.group != nil { g0 = ind.group; r0 += 1 }
+            rowOf[ind.code] = r0
+            r0 += 1
+        }
+        var group: String? = nil
+        var stt = 0
+        for ind in t.indicators {
+            if ind.group != group, let g = ind.group {
+                group = g
+                stt = 0
+                let (letter, text) = FormBuilder.splitGroup(g)
+                try ws.write(row, 0, text: letter, SummaryWorkbook.group.with { $0.hAlign = .center })
+                try ws.writeBlank(row, 1, SummaryWorkbook.group)
+                try ws.write(row, 2, text: text, SummaryWorkbook.group)
+                for k in 3...last { try ws.writeBlank(row, k, SummaryWorkbook.group) }
+                row += 1
+            }
+            stt += 1
+            try ws.write(row, 0, number: Double(stt), centered)
+            try ws.write(row, 1, text: ind.code, centered)
+            try ws.write(row, 2, text: ind.name, cell)
+            try ws.write(row, 3, text: ind.unitText, centered)
+            let fmt = numberFormat(ind.decimals)
+            var aggs: [String: Aggregate] = [:]
+            for vc in t.columns {
+                let a = c.aggregate(ind.code, vc.key)
+                aggs[vc.key] = a
+                let formula = self.formula(ind, vc, L, t, rowOf: rowOf, summaryColumn: { CellRef.columnName(vIndex($0)) })
+                try ws.writeFormula(row, vIndex(vc.key), formula, result: a.value.map { .number($0) } ?? .text(""), fmt)
+            }
+            let e = CellRef.columnName(vIndex(est))
+            let pct = cell.with { $0.numberFormat = "0.0"; $0.hAlign = .right }
+            if let plan {
+                let p = CellRef.columnName(vIndex(plan))
+                let ev = aggs[est]?.value, pv = aggs[plan]?.value
+                try ws.writeFormula(row, cmpPlanCol, "=IF(AND(ISNUMBER(\(e)\(row + 1)),ISNUMBER(\(p)\(row + 1)),\(p)\(row + 1)<>0),\(e)\(row + 1)/\(p)\(row + 1)*100,\"\")",
+                                    result: (ev != nil && pv != nil && pv != 0) ? .number(ev! / pv! * 100) : .text(""), pct)
+                // Plan attainment in the indicator's direction.
+                let test: String
+                switch ind.direction {
+                case .higher: test = "\(e)\(row + 1)>=\(p)\(row + 1)"
+                case .lower: test = "\(e)\(row + 1)<=\(p)\(row + 1)"
+                case .none: test = "ABS(\(e)\(row + 1)-\(p)\(row + 1))<=ABS(\(p)\(row + 1))*0.005"
+                }
+                let judged = ind.planned ? Attainment.assess(estimate: ev, plan: pv.map { .number($0) } ?? .empty, direction: ind.direction) : .notAssessed
+                if ind.planned {
+                    try ws.writeFormula(row, judgeCol, "=IF(AND(ISNUMBER(\(e)\(row + 1)),ISNUMBER(\(p)\(row + 1))),IF(\(test),\"Đạt\",\"Chưa đạt\"),\"\")",
+                                        result: .text(judged.label(.vi)), centered)
+                } else {
+                    try ws.writeBlank(row, judgeCol, centered)
+                }
+            }
+            if let prev {
+                let p = CellRef.columnName(vIndex(prev))
+                let ev = aggs[est]?.value, pv = aggs[prev]?.value
+                try ws.writeFormula(row, cmpPrevCol, "=IF(AND(ISNUMBER(\(e)\(row + 1)),ISNUMBER(\(p)\(row + 1)),\(p)\(row + 1)<>0),\(e)\(row + 1)/\(p)\(row + 1)*100,\"\")",
+                                    result: (ev != nil && pv != nil && pv != 0) ? .number(ev! / pv! * 100) : .text(""), pct)
+            }
+            try ws.write(row, judgeCol + 1, text: methodText(ind, t), cell.with { $0.fontSize = 9 })
+            let a = aggs[est]!
+            var cov = a.coverageText
+            if !a.missing.isEmpty {
+                let names = a.missing.prefix(3).map { code in t.unit(code).map { $0.level == .provincePart ? $0.name : $0.name } ?? code }
+                cov += " (thiếu: \(names.joined(separator: ", "))\(a.missing.count > 3 ? "…" : ""))"
+            }
+            try ws.write(row, judgeCol + 2, text: cov, (a.partial ? centered.with { $0.fontColor = 0xC00000 } : centered).with { $0.fontSize = 9 })
+            row += 1
+        }
+        let lastRow = row - 1
+        try ws.addConditionalFormat(CellRange(first: CellRef(row: hRow + 2, column: judgeCol), last: CellRef(row: lastRow, column: judgeCol)),
+                                    ConditionalFormat(.formula("=$\(CellRef.columnName(judgeCol))\(hRow + 3)=\"Chưa đạt\""),
+                                                      format: CellFormat().with { $0.fontColor = 0xC00000; $0.bold = true }))
+        // Notes and signature.
+        row += 1
+        try ws.merge(CellRange(first: CellRef(row: row, column: 0), last: CellRef(row: row, column: last)),
+                     text: "Ghi chú: tỷ lệ, bình quân và tốc độ tăng được tính từ tổng tử số, mẫu số và mức của các đơn vị (không lấy bình quân các tỷ lệ); cột \"Đơn vị báo cáo\" cho biết số đơn vị có số liệu trên số đơn vị phải báo cáo.",
+                     base.with { $0.italic = true; $0.wrap = true; $0.fontSize = 10 })
+        try ws.setRow(row, height: 30)
+        ws.freezePanes(row: hRow + 2, col: 4)
+        try printSetup(ws, repeat: hRow...(hRow + 1), d)
+    }
+
+    static func dateText(_ d: Date) -> String {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Ho_Chi_Minh")!, from: d)
+        return String(format: "%02d/%02d/%04d", c.day!, c.month!, c.year!)
+    }
+
+    /// The Excel formula of a province figure, mirroring ``Consolidation/aggregate(_:_:node:)``.
+    static func formula(_ ind: Indicator, _ vc: ValueColumn, _ L: UnitLayout, _ t: Template, rowOf: [String: Int],
+                        summaryColumn: (String) -> String) -> String {
+        let k = vc.key
+        let prev = t.previousColumn?.key ?? k
+        switch ind.aggregation {
+        case .sum:
+            let r = L.range(ind.code, k, withPart: ind.addsProvincePart)
+            return "=IF(COUNT(\(r))=0,\"\",SUM(\(r)))"
+        case .min, .max:
+            let r = L.range(ind.code, k, withPart: ind.addsProvincePart)
+            return "=IF(COUNT(\(r))=0,\"\",\(ind.aggregation == .min ? "MIN" : "MAX")(\(r)))"
+        case .ratio(let num, let den, let f):
+            let n = L.range(num, k, withPart: ind.addsProvincePart), d = L.range(den, k, withPart: ind.addsProvincePart)
+            return "=IFERROR(SUMPRODUCT(--ISNUMBER(\(d)),\(n))/SUMPRODUCT(--ISNUMBER(\(n)),\(d))*\(CellText.number(f)),\"\")"
+        case .weightedMean(let w):
+            let x = L.range(ind.code, k, withPart: ind.addsProvincePart), wr = L.range(w, k, withPart: ind.addsProvincePart)
+            return "=IFERROR(SUMPRODUCT(\(x),\(wr))/SUMPRODUCT(--ISNUMBER(\(x)),\(wr)),\"\")"
+        case .growth(let level):
+            let part = t.indicator(level)?.addsProvincePart ?? false
+            if vc.role == .previous {
+                let h = L.helperRange(ind.code), l = L.range(level, k)
+                return "=IFERROR(SUMPRODUCT(--ISNUMBER(\(h)),\(l))/SUM(\(h))*100-100,\"\")"
+            }
+            let a = L.range(level, k, withPart: part), b = L.range(level, prev, withPart: part)
+            return "=IFERROR(SUMPRODUCT(--ISNUMBER(\(b)),\(a))/SUMPRODUCT(--ISNUMBER(\(a)),\(b))*100-100,\"\")"
+        case .rateChange(let rate):
+            if vc.role == .previous {
+                guard let r = t.indicator(rate), case .ratio(_, let den, _) = r.aggregation else { return "=\"\"" }
+                let x = L.range(ind.code, k), w = L.range(den, k)
+                return "=IFERROR(SUMPRODUCT(\(x),\(w))/SUMPRODUCT(--ISNUMBER(\(x)),\(w)),\"\")"
+            }
+            let row = rowOf[rate]! + 1
+            let before = "\(summaryColumn(prev))\(row)", after = "\(summaryColumn(k))\(row)"
+            return "=IF(AND(ISNUMBER(\(before)),ISNUMBER(\(after))),\(before)-\(after),\"\")"
+        case .provinceOnly:
+            guard L.hasPart else { return "=\"\"" }
+            let cellRef = L.cell(ind.code, k, row: L.partRow)
+            return "=IF(ISNUMBER(\(cellRef)),\(cellRef),\"\")"
+        }
+    }
+
+    /// "Tỷ lệ: Σ CS06 ÷ Σ CS05 × 100".
+    public static func methodText(_ ind: Indicator, _ t: Template) -> String {
+        let part = ind.addsProvincePart ? " + khối tỉnh" : ""
+        switch ind.aggregation {
+        case .sum: return "Tổng các đơn vị\(part)"
+        case .ratio(let n, let d, let f): return "Σ \(n) ÷ Σ \(d)\(f == 1 ? "" : " × \(CellText.number(f))")"
+        case .weightedMean(let w): return "Bình quân gia quyền theo \(w)"
+        case .growth(let l): return "Tăng trưởng từ tổng \(l): Σ năm nay ÷ Σ năm trước − 1"
+        case .rateChange(let r): return "Tỷ lệ \(r) năm trước − năm nay"
+        case .min: return "Nhỏ nhất"
+        case .max: return "Lớn nhất"
+        case .provinceOnly: return "Số của tỉnh (khối tỉnh báo cáo)"
+        }
+    }
+
+    // MARK: Scorecard, findings, status
+
+    static func writeScorecard(_ ws: Worksheet, _ wb: XLSXWriter, _ d: SummaryData) throws {
+        try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 6)),
+                     text: "KẾT QUẢ THỰC HIỆN KẾ HOẠCH THEO ĐƠN VỊ — \(d.period.label().uppercased())", bold.with { $0.fontSize = 13 })
+        try ws.merge(CellRange(first: CellRef(row: 1, column: 0), last: CellRef(row: 1, column: 6)),
+                     text: "Toàn tỉnh: \(d.provinceScore.headline(.vi))\(d.provinceScore.lagging.isEmpty ? "" : "; chưa đạt: " + d.provinceScore.lagging.map(\.code).joined(separator: ", "))",
+                     base.with { $0.italic = true })
+        let headers = ["Xếp hạng", "Mã ĐV", "Đơn vị", "Chỉ tiêu có KH", "Đạt và vượt", "Tỷ lệ đạt (%)", "Chỉ tiêu chưa đạt"]
+        for (i, h) in headers.enumerated() { try ws.write(3, i, text: h, header) }
+        for (i, w) in [9.0, 8, 24, 12, 11, 11, 70].enumerated() { try ws.setColumns(i, i, width: w) }
+        let cards = d.scorecards.sorted { $0.rank != $1.rank ? $0.rank < $1.rank : ($0.unit?.code ?? "") < ($1.unit?.code ?? "") }
+        for (i, s) in cards.enumerated() {
+            let r = 4 + i
+            try ws.write(r, 0, number: Double(s.rank), centered)
+            try ws.write(r, 1, text: s.unit?.code ?? "", centered)
+            try ws.write(r, 2, text: s.unit.map { $0.level == .provincePart ? $0.name : FormBuilder.unitTitle($0) } ?? "", cell)
+            try ws.write(r, 3, number: Double(s.assessed), centered)
+            try ws.write(r, 4, number: Double(s.met), centered)
+            try ws.writeFormula(r, 5, "=IF(D\(r + 1)>0,E\(r + 1)/D\(r + 1)*100,\"\")", result: s.assessed > 0 ? .number(s.share * 100) : .text(""),
+                                cell.with { $0.numberFormat = "0.0" })
+            try ws.write(r, 6, text: s.lagging.map { "\($0.code) \($0.name)" }.joined(separator: "; "), cell.with { $0.fontSize = 9 })
+        }
+        if !cards.isEmpty {
+            let chart = try wb.addChart(.bar)
+            let last = 4 + cards.count
+            chart.addLabelledSeries(categories: "='\(scoreSheet)'!$C$5:$C$\(last)", values: "='\(scoreSheet)'!$F$5:$F$\(last)",
+                                    name: "Tỷ lệ chỉ tiêu đạt và vượt kế hoạch (%)", color: 0x2E75B6, numberFormat: "0")
+            chart.setTitle("Tỷ lệ chỉ tiêu đạt và vượt kế hoạch theo đơn vị (%)")
+            chart.setLegend(.none)
+            chart.setYAxisNumberFormat("0")
+            try ws.insertChart(chart, at: CellRef(row: last + 2, column: 1), scale: (1.6, 1.2))
+        }
+        ws.freezePanes(row: 4, col: 0)
+        try printSetup(ws, repeat: 3...3, d)
+    }
+
+    static func writeFindings(_ ws: Worksheet, _ d: SummaryData) throws {
+        let headers = ["Đơn vị", "Tệp", "Mã", "Mức", "Ô", "Chỉ tiêu", "Cột", "Giá trị ghi", "Nội dung"]
+        try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 8)),
+                     text: "CẢNH BÁO VÀ THÔNG TIN KHI NHẬP SỐ LIỆU (các tệp có lỗi không được nhập)", bold.with { $0.fontSize = 13 })
+        for (i, h) in headers.enumerated() { try ws.write(2, i, text: h, header) }
+        for (i, w) in [20.0, 30, 7, 10, 7, 9, 12, 16, 80].enumerated() { try ws.setColumns(i, i, width: w) }
+        for (i, x) in d.findings.enumerated() {
+            let r = 3 + i
+            let f = x.finding
+            try ws.write(r, 0, text: d.template.unit(x.unit)?.name ?? x.unit, cell)
+            try ws.write(r, 1, text: (x.file as NSString).lastPathComponent, cell)
+            try ws.write(r, 2, text: f.code, centered)
+            try ws.write(r, 3, text: f.severity == .warning ? "Cảnh báo" : f.severity == .info ? "Thông tin" : "Lỗi", centered)
+            try ws.write(r, 4, text: f.cell ?? "", centered)
+            try ws.write(r, 5, text: f.indicator ?? "", centered)
+            try ws.write(r, 6, text: f.column ?? "", centered)
+            try ws.write(r, 7, text: f.value ?? "", cell)
+            try ws.write(r, 8, text: f.message, cell)
+        }
+        if d.findings.isEmpty { try ws.write(3, 0, text: "Không có cảnh báo.", base.with { $0.italic = true }) }
+        ws.freezePanes(row: 3, col: 0)
+        try printSetup(ws, repeat: 2...2, d)
+    }
+
+    static func writeStatus(_ ws: Worksheet, _ d: SummaryData) throws {
+        let received = d.status.filter(\.received).count
+        try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 8)),
+                     text: "TÌNH HÌNH NỘP BÁO CÁO — \(d.period.label().uppercased()): \(received)/\(d.status.count) đơn vị (\(VietNumber.format(d.completeness * 100, decimals: 1))%)",
+                     bold.with { $0.fontSize = 13 })
+        let headers = ["STT", "Mã ĐV", "Đơn vị", "Trạng thái", "Lần nộp", "Thời gian nhập", "Tệp", "Cảnh báo", "Thông tin"]
+        for (i, h) in headers.enumerated() { try ws.write(2, i, text: h, header) }
+        for (i, w) in [5.0, 8, 24, 12, 8, 22, 40, 9, 9].enumerated() { try ws.setColumns(i, i, width: w) }
+        let missing = centered.with { $0.fontColor = 0xC00000; $0.bold = true }
+        for (i, s) in d.status.enumerated() {
+            let r = 3 + i
+            try ws.write(r, 0, number: Double(i + 1), centered)
+            try ws.write(r, 1, text: s.unit.code, centered)
+            try ws.write(r, 2, text: s.unit.level == .provincePart ? s.unit.name : FormBuilder.unitTitle(s.unit), cell)
+            try ws.write(r, 3, text: s.received ? "Đã nộp" : "Chưa nộp", s.received ? centered : missing)
+            if let sub = s.submission {
+                try ws.write(r, 4, number: Double(sub.revision), centered)
+                try ws.write(r, 5, text: sub.importedAt, centered)
+                try ws.write(r, 6, text: (sub.fileName as NSString).lastPathComponent, cell)
+                try ws.write(r, 7, number: Double(sub.warnings), centered)
+                try ws.write(r, 8, number: Double(sub.infos), centered)
+            } else {
+                for k in 4...8 { try ws.writeBlank(r, k, cell) }
+            }
+        }
+        ws.freezePanes(row: 3, col: 0)
+        try printSetup(ws, repeat: 2...2, d)
+    }
+}

@@ -1,0 +1,202 @@
+import ArgumentParser
+import Foundation
+import TongHop
+
+/// Options of the commands that use the store.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The store (SQLite). Default: tonghop.db in the working folder.")
+    var db: String = "tonghop.db"
+
+    @Option(name: .long, help: "The template (a YAML file or an id). Default: the one the store holds.")
+    var template: String?
+
+    @Option(name: .long, help: "Templates folder (default: $TONGHOP_TEMPLATES or ./templates).")
+    var templates: String?
+
+    func open(_ lang: Language) throws -> Store {
+        do { return try Store(path: db) } catch let e as StoreError {
+            printError(lang == .vi ? "không mở được kho số liệu \(e.description)" : "cannot open the store \(e.description)")
+            throw ExitStatus.unreadable
+        }
+    }
+
+    /// The template given, else the only one the store has submissions of.
+    func resolveTemplate(_ store: Store, _ lang: Language) throws -> Template {
+        if let template { return try loadTemplate(template, dir: templates, lang: lang) }
+        let ids = (try? store.templateIDs()) ?? []
+        guard ids.count == 1 else {
+            printError(ids.isEmpty ? (lang == .vi ? "kho chưa có số liệu; hãy chạy tonghop import trước, hoặc ghi --template" : "the store is empty; run tonghop import first, or give --template")
+                                   : (lang == .vi ? "kho có nhiều mẫu (\(ids.joined(separator: ", "))); hãy ghi --template" : "the store holds several templates (\(ids.joined(separator: ", "))); give --template"))
+            throw ExitStatus.unreadable
+        }
+        return try loadTemplate(ids[0], dir: templates, lang: lang)
+    }
+
+    func resolvePeriod(_ text: String?, _ store: Store, _ t: Template, _ lang: Language) throws -> Period {
+        if let text {
+            guard let p = Period(text) else {
+                printError(lang == .vi ? "kỳ báo cáo \"\(text)\" không hợp lệ (ví dụ: 2024, 2024-6T)" : "invalid period \"\(text)\" (e.g. 2024, 2024-6T)")
+                throw ExitStatus.unreadable
+            }
+            return p
+        }
+        guard let latest = try? store.periods(template: t.id).first else {
+            printError(lang == .vi ? "kho chưa có số liệu của mẫu \(t.id); hãy ghi --period" : "no data for template \(t.id); give --period")
+            throw ExitStatus.unreadable
+        }
+        return latest
+    }
+}
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Nhập các biểu đã kiểm tra vào kho số liệu (tệp có lỗi không được nhập).",
+        discussion: """
+        Validates each file and imports it in one transaction: a file with errors imports \
+        nothing; the same content again is "unchanged"; new content for a unit and period \
+        becomes a new revision that supersedes the old one (kept for audit). Exit status 1 \
+        when a file was rejected, 2 for usage errors or a store that cannot be opened.
+        """
+    )
+
+    @Argument(help: "Files, or folders of .xlsx/.csv files.")
+    var files: [String]
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .long, help: "text or json.")
+    var format: String = "text"
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let lang = common.language
+        let paths = expand(files)
+        guard !paths.isEmpty else {
+            printError(lang == .vi ? "không có tệp nào để nhập" : "no files to import")
+            throw ExitStatus.unreadable
+        }
+        let s = try store.open(lang)
+        let fixed = try store.template.map { try loadTemplate($0, dir: store.templates, lang: lang) }
+        let importer = Importer(store: s, reader: SubmissionReader(library: TemplateLibrary(directory: store.templates), template: fixed))
+        let outcomes: [ImportOutcome]
+        do { outcomes = try importer.run(paths: paths) } catch let e as StoreError {
+            printError(e.description)
+            throw ExitStatus.unreadable
+        }
+        let out = format == "json" ? ImportReport.json(outcomes, store: store.db, lang: lang) : ImportReport.text(outcomes, store: store.db, lang: lang)
+        FileHandle.standardOutput.write(Data(out.utf8))
+        if outcomes.contains(where: { $0.status == .rejected }) { throw ExitStatus.findings }
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Đơn vị nào đã nộp, đơn vị nào còn thiếu.",
+        discussion: "Expected units (the hierarchy valid for the period) against received ones, with revision, time and findings."
+    )
+
+    @Option(name: .long, help: "The period (default: the latest in the store).")
+    var period: String?
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .long, help: "text or json.")
+    var format: String = "text"
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let lang = common.language
+        let s = try store.open(lang)
+        let t = try store.resolveTemplate(s, lang)
+        let p = try store.resolvePeriod(period, s, t, lang)
+        let d = try SummaryData.load(template: t, period: p, store: s)
+        let out = format == "json" ? SummaryExport.json(d) : SummaryExport.statusText(d, lang: lang)
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+struct SummaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary",
+        abstract: "Lập biểu tổng hợp toàn tỉnh (XLSX có công thức, CSV hoặc JSON).",
+        discussion: """
+        Consolidates the current submissions of a period over the hierarchy valid for it and \
+        writes the summary workbook: Tổng hợp (province figures as live formulas with their \
+        values), Số liệu đơn vị, Chấm điểm (with a chart), Kết quả kiểm tra, Tình hình nộp.
+        """
+    )
+
+    @Option(name: .long, help: "The period (default: the latest in the store).")
+    var period: String?
+
+    @Option(name: .shortAndLong, help: "Output file (xlsx); for csv and json, \"-\" or no -o prints.")
+    var output: String?
+
+    @Option(name: .long, help: "xlsx, csv or json.")
+    var format: String = "xlsx"
+
+    @OptionGroup var store: StoreOptions
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let lang = common.language
+        let s = try store.open(lang)
+        let t = try store.resolveTemplate(s, lang)
+        let p = try store.resolvePeriod(period, s, t, lang)
+        let d = try SummaryData.load(template: t, period: p, store: s)
+        do {
+            switch format {
+            case "xlsx":
+                guard let output, output != "-" else {
+                    printError(lang == .vi ? "cần -o TỆP.xlsx" : "-o FILE.xlsx is required")
+                    throw ExitStatus.unreadable
+                }
+                try SummaryWorkbook.write(d, to: output)
+                print(output)
+            case "csv", "json":
+                let text = format == "csv" ? SummaryExport.csv(d) : SummaryExport.json(d)
+                if let output, output != "-" { try AtomicFile.write(Data(text.utf8), to: output); print(output) }
+                else { FileHandle.standardOutput.write(Data(text.utf8)) }
+            default:
+                printError(lang == .vi ? "--format phải là xlsx, csv hoặc json" : "--format must be xlsx, csv or json")
+                throw ExitStatus.unreadable
+            }
+        } catch let e as SheetIOError {
+            printError(e.message(lang))
+            throw ExitStatus.unreadable
+        }
+    }
+}
+
+struct ScorecardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scorecard",
+        abstract: "Kết quả thực hiện kế hoạch theo đơn vị: \"16/33 chỉ tiêu đạt và vượt\", chỉ tiêu chưa đạt, xếp hạng.",
+        discussion: "Each unit's own estimate against its own plan, respecting direction and plans written as ranges or bounds."
+    )
+
+    @Option(name: .long, help: "The period (default: the latest in the store).")
+    var period: String?
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .long, help: "text or json.")
+    var format: String = "text"
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let lang = common.language
+        let s = try store.open(lang)
+        let t = try store.resolveTemplate(s, lang)
+        let p = try store.resolvePeriod(period, s, t, lang)
+        let d = try SummaryData.load(template: t, period: p, store: s)
+        let out = format == "json" ? SummaryExport.scorecardJSON(d) : SummaryExport.scorecardText(d, lang: lang)
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
