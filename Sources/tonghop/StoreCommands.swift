@@ -133,11 +133,14 @@ struct SummaryCommand: ParsableCommand {
     @Option(name: .long, help: "The period (default: the latest in the store).")
     var period: String?
 
-    @Option(name: .shortAndLong, help: "Output file (xlsx); for csv and json, \"-\" or no -o prints.")
+    @Option(name: .shortAndLong, help: "Output file (xlsx); for csv, json and text, \"-\" or no -o prints.")
     var output: String?
 
-    @Option(name: .long, help: "xlsx, csv or json.")
+    @Option(name: .long, help: "xlsx, csv, json, or text (a table for the terminal).")
     var format: String = "xlsx"
+
+    @Option(name: .long, help: "With --format text: only these indicator codes (comma-separated).")
+    var codes: String?
 
     @OptionGroup var store: StoreOptions
 
@@ -158,12 +161,13 @@ struct SummaryCommand: ParsableCommand {
                 }
                 try SummaryWorkbook.write(d, to: output)
                 print(output)
-            case "csv", "json":
-                let text = format == "csv" ? SummaryExport.csv(d) : SummaryExport.json(d)
+            case "csv", "json", "text":
+                let text = format == "csv" ? SummaryExport.csv(d) : format == "json" ? SummaryExport.json(d)
+                    : SummaryExport.text(d, lang: lang, codes: codes.map { Set($0.split(separator: ",").map { String($0).uppercased() }) })
                 if let output, output != "-" { try AtomicFile.write(Data(text.utf8), to: output); print(output) }
                 else { FileHandle.standardOutput.write(Data(text.utf8)) }
             default:
-                printError(lang == .vi ? "--format phải là xlsx, csv hoặc json" : "--format must be xlsx, csv or json")
+                printError(lang == .vi ? "--format phải là xlsx, csv, json hoặc text" : "--format must be xlsx, csv, json or text")
                 throw ExitStatus.unreadable
             }
         } catch let e as SheetIOError {

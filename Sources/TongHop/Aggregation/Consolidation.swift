@@ -95,6 +95,12 @@ public struct Consolidation: Sendable {
         return units
     }
 
+    /// Whether a plan-column figure must fall back on the estimate's weights: the inputs
+    /// are indicators without a plan (base data such as natural area).
+    func planFallback(_ a: String, _ b: String, _ role: ValueColumn.Role?) -> Bool {
+        role == .plan && !(template.indicator(a)?.planned ?? true || template.indicator(b)?.planned ?? true)
+    }
+
     /// The consolidated value of an indicator in a column at a node (nil: the province).
     public func aggregate(_ code: String, _ col: String, node: ReportingUnit? = nil) -> Aggregate {
         guard let ind = template.indicator(code) else { return .none }
@@ -127,6 +133,18 @@ public struct Consolidation: Sendable {
             var vals: [Double] = []
             for u in units where classify(u, [code], [col]) { vals.append(number(u, code, col)!); agg.covered.append(u) }
             agg.value = ind.aggregation == .min ? vals.min() : vals.max()
+        case .ratio(let num, let den, let factor) where planFallback(num, den, colRole):
+            // Plans of a ratio whose parts have no plan: unit targets weighted by the
+            // denominator's estimate (the ratio of the sums the targets imply).
+            let est = template.estimateColumn?.key ?? col
+            var xw = 0.0, ws = 0.0
+            for u in units where classify(u, [code], [col]) && classify(u, [den], [est]) {
+                xw += number(u, code, col)! * number(u, den, est)!
+                ws += number(u, den, est)!
+                agg.covered.append(u)
+            }
+            _ = factor
+            agg.value = ws != 0 && !agg.covered.isEmpty ? xw / ws : nil
         case .ratio(let num, let den, let factor):
             var n = 0.0, d = 0.0
             for u in units where classify(u, [num, den], [col]) {
@@ -136,10 +154,12 @@ public struct Consolidation: Sendable {
             }
             agg.value = d != 0 && !agg.covered.isEmpty ? n / d * factor : nil
         case .weightedMean(let w):
+            // Weights with no plan of their own weigh plans by their estimate.
+            let wcol = planFallback(w, w, colRole) ? (template.estimateColumn?.key ?? col) : col
             var xw = 0.0, ws = 0.0
-            for u in units where classify(u, [code, w], [col]) {
-                xw += number(u, code, col)! * number(u, w, col)!
-                ws += number(u, w, col)!
+            for u in units where classify(u, [code], [col]) && classify(u, [w], [wcol]) {
+                xw += number(u, code, col)! * number(u, w, wcol)!
+                ws += number(u, w, wcol)!
                 agg.covered.append(u)
             }
             agg.value = ws != 0 && !agg.covered.isEmpty ? xw / ws : nil

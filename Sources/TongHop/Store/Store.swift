@@ -20,6 +20,12 @@ public final class Store: @unchecked Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
+        // Creating the file, switching it to WAL and migrating are serialised between
+        // processes with a lock file: SQLite's busy handler does not cover a store that
+        // two imports create at the same moment.
+        let lockFD = open(path + ".lock", O_CREAT | O_RDWR, 0o644)
+        if lockFD >= 0 { flock(lockFD, LOCK_EX) }
+        defer { if lockFD >= 0 { flock(lockFD, LOCK_UN); close(lockFD) } }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Store.migrator.migrate(pool)

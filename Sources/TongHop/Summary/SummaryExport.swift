@@ -67,6 +67,34 @@ public enum SummaryExport {
         return out + "\n]}\n"
     }
 
+    /// The Tổng hợp table for a terminal: vi-VN numbers at each indicator's decimals.
+    public static func text(_ d: SummaryData, lang: Language, codes: Set<String>? = nil) -> String {
+        let t = d.template, c = d.consolidation
+        let vi = lang == .vi
+        var rows: [[String]] = [[vi ? "Mã" : "Code", vi ? "Chỉ tiêu" : "Indicator", vi ? "ĐVT" : "Unit"]
+            + t.columns.map { $0.label(for: d.period) } + [vi ? "ƯTH/KH %" : "Est/plan %", vi ? "ƯTH/CK %" : "Est/prev %", vi ? "Đánh giá" : "Plan", vi ? "Đơn vị" : "Units"]]
+        for ind in t.indicators where codes == nil || codes!.contains(ind.code) {
+            let vals = t.columns.map { c.aggregate(ind.code, $0.key).value.map { VietNumber.format($0, decimals: ind.decimals) } ?? "" }
+            let (a, b, judged) = comparisons(ind, d)
+            let pct = { (v: Double?) in v.map { VietNumber.format($0, decimals: 1) } ?? "" }
+            rows.append([ind.code, ind.name, ind.unitText] + vals + [pct(a), pct(b), judged.label(lang), c.aggregate(ind.code, t.estimateColumn!.key).coverageText])
+        }
+        // Columns padded by display width (a Vietnamese letter with its marks is one).
+        var widths = [Int](repeating: 0, count: rows[0].count)
+        for r in rows { for (i, x) in r.enumerated() { widths[i] = max(widths[i], min(x.count, 44)) } }
+        var out = (vi ? "Tổng hợp \(t.id), \(d.period.label(.vi)): \(d.status.filter(\.received).count)/\(d.status.count) đơn vị; \(d.provinceScore.headline(.vi))\n"
+                      : "Summary \(t.id), \(d.period.label(.en)): \(d.status.filter(\.received).count)/\(d.status.count) units; \(d.provinceScore.headline(.en))\n")
+        for r in rows {
+            let cells = r.enumerated().map { i, x -> String in
+                let s = x.count > 44 ? String(x.prefix(43)) + "…" : x
+                let pad = String(repeating: " ", count: max(0, widths[i] - s.count))
+                return i >= 3 ? pad + s : s + pad
+            }
+            out += cells.joined(separator: "  ") + "\n"
+        }
+        return out
+    }
+
     public static func statusText(_ d: SummaryData, lang: Language) -> String {
         let vi = lang == .vi
         let received = d.status.filter(\.received).count

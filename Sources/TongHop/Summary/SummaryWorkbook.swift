@@ -313,11 +313,16 @@ public enum SummaryWorkbook {
         case .min, .max:
             let r = L.range(ind.code, k, withPart: ind.addsProvincePart)
             return "=IF(COUNT(\(r))=0,\"\",\(ind.aggregation == .min ? "MIN" : "MAX")(\(r)))"
+        case .ratio(let num, let den, _) where vc.role == .plan && !(t.indicator(num)?.planned ?? true || t.indicator(den)?.planned ?? true):
+            // Unit targets weighted by the denominator's estimate (its parts have no plan).
+            let x = L.range(ind.code, k, withPart: ind.addsProvincePart), w = L.range(den, t.estimateColumn!.key, withPart: ind.addsProvincePart)
+            return "=IFERROR(SUMPRODUCT(\(x),\(w))/SUMPRODUCT(--ISNUMBER(\(x)),\(w)),\"\")"
         case .ratio(let num, let den, let f):
             let n = L.range(num, k, withPart: ind.addsProvincePart), d = L.range(den, k, withPart: ind.addsProvincePart)
             return "=IFERROR(SUMPRODUCT(--ISNUMBER(\(d)),\(n))/SUMPRODUCT(--ISNUMBER(\(n)),\(d))*\(CellText.number(f)),\"\")"
         case .weightedMean(let w):
-            let x = L.range(ind.code, k, withPart: ind.addsProvincePart), wr = L.range(w, k, withPart: ind.addsProvincePart)
+            let wk = vc.role == .plan && !(t.indicator(w)?.planned ?? true) ? t.estimateColumn!.key : k
+            let x = L.range(ind.code, k, withPart: ind.addsProvincePart), wr = L.range(w, wk, withPart: ind.addsProvincePart)
             return "=IFERROR(SUMPRODUCT(\(x),\(wr))/SUMPRODUCT(--ISNUMBER(\(x)),\(wr)),\"\")"
         case .growth(let level):
             let part = t.indicator(level)?.addsProvincePart ?? false

@@ -1,0 +1,200 @@
+import Foundation
+import XCTest
+import TestSupport
+
+/// import, status, summary and scorecard, run as the province runs them.
+final class StoreSummaryCommandTests: XCTestCase {
+    let root = TestSupport.packageRoot
+
+    private func tonghop(_ args: [String], env: [String: String] = [:]) throws -> TestSupport.ProcessResult {
+        try TestSupport.run(TestSupport.tonghop, args, cwd: root, env: env)
+    }
+
+    private func json(_ r: TestSupport.ProcessResult) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: r.stdout) as! [String: Any]
+    }
+
+    func testImportIsAllOrNothingIdempotentAndKeepsRevisions() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("t.db").path
+        // A broken file imports nothing and the run exits 1.
+        var r = try tonghop(["import", "fixtures/broken/not-a-number.xlsx", "--db", db, "--format", "json"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        var j = try json(r)
+        XCTAssertEqual(j["counts"] as? [String: Int], ["imported": 0, "updated": 0, "unchanged": 0, "rejected": 1])
+        let reasons = ((j["files"] as! [[String: Any]])[0]["reasons"] as! [[String: Any]])
+        XCTAssertEqual(reasons.map { $0["code"] as! String }, ["E110"])
+        r = try tonghop(["status", "--db", db, "--template", "lai-chau-ktxh", "--period", "2024", "--format", "json"])
+        XCTAssertEqual(try json(r)["received"] as? Int, 0)
+        // Good files import; the same again is unchanged.
+        r = try tonghop(["import", "fixtures/submissions/2024", "--db", db, "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.out + r.stderr)
+        XCTAssertEqual(try json(r)["counts"] as? [String: Int], ["imported": 9, "updated": 0, "unchanged": 0, "rejected": 0])
+        r = try tonghop(["import", "fixtures/submissions/2024", "--db", db, "--format", "json"])
+        XCTAssertEqual(try json(r)["counts"] as? [String: Int], ["imported": 0, "updated": 0, "unchanged": 9, "rejected": 0])
+        // A corrected file for Mường Tè is revision 2, superseding 1.
+        let changed = dir.appendingPathComponent("lai-chau-ktxh_107-muong-te_2024.xlsx").path
+        let py = try TestSupport.python(["-c", """
+        import openpyxl
+        wb = openpyxl.load_workbook("fixtures/broken/unit-converted.xlsx")
+        wb.save(r"\(changed)")
+        """], cwd: root)
+        XCTAssertEqual(py.status, 0, py.stderr)
+        r = try tonghop(["import", changed, "--db", db, "--format", "json"])
+        j = try json(r)
+        XCTAssertEqual(j["counts"] as? [String: Int], ["imported": 0, "updated": 1, "unchanged": 0, "rejected": 0])
+        XCTAssertEqual((j["files"] as! [[String: Any]])[0]["revision"] as? Int, 2)
+        // The store keeps both revisions and traces every value to its file and cell.
+        let q = try TestSupport.python(["-c", """
+        import sqlite3, json
+        c = sqlite3.connect(r"\(db)")
+        revs = c.execute("SELECT revision, is_current, supersedes IS NOT NULL FROM submission WHERE unit_code='107' ORDER BY revision").fetchall()
+        v = c.execute("SELECT v.number, v.written, v.cell, v.unit_written, v.conversion, s.file_name FROM value v JOIN submission s ON s.id=v.submission_id WHERE s.unit_code='107' AND s.is_current=1 AND v.indicator='KT05' AND v.column_key='estimate'").fetchone()
+        untraced = c.execute("SELECT COUNT(*) FROM value WHERE cell IS NULL OR cell = '' OR written IS NULL").fetchone()[0]
+        print(json.dumps({"revs": revs, "v": v, "untraced": untraced}))
+        """])
+        let s = try JSONSerialization.jsonObject(with: q.stdout) as! [String: Any]
+        XCTAssertEqual((s["revs"] as! [[Int]]), [[1, 0, 0], [2, 1, 1]])
+        let v = s["v"] as! [Any]
+        XCTAssertEqual(v[0] as? Double, 18.1605)
+        XCTAssertEqual(v[1] as? String, "18.160,5 tấn")
+        XCTAssertEqual(v[3] as? String, "tấn")
+        XCTAssertEqual(v[4] as? Double, 0.001)
+        XCTAssertEqual(v[5] as? String, changed)
+        XCTAssertEqual(s["untraced"] as? Int, 0)
+    }
+
+    func testTwoImportsAtOnceLoseNothing() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("t.db").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("fixtures/submissions/2024").path).sorted()
+        let a = files.prefix(5).map { "fixtures/submissions/2024/\($0)" }, b = files.dropFirst(5).map { "fixtures/submissions/2024/\($0)" }
+        let c = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("fixtures/submissions/2024-6T").path).map { "fixtures/submissions/2024-6T/\($0)" }
+        let group = DispatchGroup()
+        nonisolated(unsafe) var results: [Int32] = [0, 0, 0]
+        let cwd = root
+        for (i, set) in [Array(a), Array(b), c].enumerated() {
+            group.enter()
+            DispatchQueue.global().async {
+                results[i] = (try? TestSupport.run(TestSupport.tonghop, ["import"] + set + ["--db", db], cwd: cwd).status) ?? -1
+                group.leave()
+            }
+        }
+        group.wait()
+        XCTAssertEqual(results, [0, 0, 0])
+        var r = try tonghop(["status", "--db", db, "--template", "lai-chau-ktxh", "--period", "2024", "--format", "json"])
+        XCTAssertEqual(try json(r)["received"] as? Int, 9)
+        r = try tonghop(["status", "--db", db, "--template", "lai-chau-ktxh", "--period", "2024-6T", "--format", "json"])
+        XCTAssertEqual(try json(r)["received"] as? Int, 9)
+    }
+
+    func testAnImportKilledMidTransactionLeavesTheStoreConsistent() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("t.db").path
+        let marker = dir.appendingPathComponent("holding").path
+        XCTAssertEqual(try tonghop(["import", "fixtures/submissions/2024/lai-chau-ktxh_105-thanh-pho-lai-chau_2024.xlsx", "--db", db]).status, 0)
+        // The next import waits inside its transaction (test hook); kill it there.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: TestSupport.tonghop)
+        p.arguments = ["import", "fixtures/submissions/2024/lai-chau-ktxh_106-tam-duong_2024.xlsx", "--db", db]
+        p.currentDirectoryURL = root
+        p.environment = ProcessInfo.processInfo.environment.merging(["TONGHOP_TEST_HOLD_IMPORT": marker]) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: marker) && Date() < deadline { usleep(20_000) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: marker), "the import never reached its transaction")
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        // Nothing of the killed import is visible; the store is sound; the next import completes.
+        var r = try tonghop(["status", "--db", db, "--template", "lai-chau-ktxh", "--period", "2024", "--format", "json"])
+        XCTAssertEqual(try json(r)["received"] as? Int, 1)
+        let check = try TestSupport.python(["-c", "import sqlite3; c=sqlite3.connect(r'\(db)'); print(c.execute('PRAGMA integrity_check').fetchone()[0], c.execute('SELECT COUNT(*) FROM value v LEFT JOIN submission s ON s.id=v.submission_id WHERE s.id IS NULL').fetchone()[0])"])
+        XCTAssertEqual(check.out.trimmingCharacters(in: .whitespacesAndNewlines), "ok 0")
+        r = try tonghop(["import", "fixtures/submissions/2024", "--db", db, "--format", "json"])
+        XCTAssertEqual(try json(r)["counts"] as? [String: Int], ["imported": 8, "updated": 0, "unchanged": 1, "rejected": 0])
+    }
+
+    func testSummaryFiguresMatchAnIndependentComputationAndLibreOffice() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("t.db").path
+        XCTAssertEqual(try tonghop(["import", "fixtures/submissions/2024", "--db", db]).status, 0)
+        var r = try tonghop(["summary", "--db", db, "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let summary = try json(r)
+        XCTAssertEqual(summary["period"] as? String, "2024")
+        XCTAssertEqual(summary["completeness"] as? Double, 1)
+        var ours: [String: [String: Double]] = [:]
+        for ind in summary["indicators"] as! [[String: Any]] {
+            let vals = ind["values"] as! [String: [String: Any]]
+            ours[ind["code"] as! String] = vals.compactMapValues { $0["value"] as? Double }
+        }
+        let ind = try TestSupport.python([root.appendingPathComponent("Tests/Support/independent_totals.py").path, "2024"])
+        XCTAssertEqual(ind.status, 0, ind.stderr)
+        let theirs = try JSONSerialization.jsonObject(with: ind.stdout) as! [String: [String: Any]]
+        var compared = 0
+        for (code, cols) in theirs {
+            for (col, v) in cols {
+                guard let expected = v as? Double else { continue }
+                guard let got = ours[code]?[col] else { XCTFail("\(code) \(col): no value"); continue }
+                XCTAssertEqual(got, expected, accuracy: 1e-9 * max(1, abs(expected)), "\(code) \(col)")
+                compared += 1
+            }
+        }
+        XCTAssertGreaterThan(compared, 35)
+        // The workbook: formulas whose cached values LibreOffice's recalculation confirms.
+        let book = dir.appendingPathComponent("tong-hop.xlsx").path
+        r = try tonghop(["summary", "--db", db, "-o", book])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lo = try TestSupport.run(root.appendingPathComponent("scripts/lo-recalc").path, [book, dir.appendingPathComponent("lo").path])
+        XCTAssertEqual(lo.status, 0, "LibreOffice is needed for this check (make test installs it): \(lo.stderr)")
+        let cmp = try TestSupport.python([root.appendingPathComponent("Tests/Support/compare_recalc.py").path, book, dir.appendingPathComponent("lo/tong-hop.xlsx").path])
+        let c = try JSONSerialization.jsonObject(with: cmp.stdout) as! [String: Any]
+        XCTAssertGreaterThan(c["formulas"] as! Int, 150)
+        XCTAssertEqual(c["mismatch_count"] as? Int, 0, "\(c["mismatches"]!)")
+        // openpyxl opens it without complaint and sees what a province prints.
+        let inspect = try TestSupport.python([root.appendingPathComponent("Tests/Support/openpyxl_inspect.py").path, book])
+        let j = try JSONSerialization.jsonObject(with: inspect.stdout) as! [String: Any]
+        XCTAssertEqual(j["warnings"] as? [String], [])
+        let sheets = j["sheets"] as! [[String: Any]]
+        XCTAssertEqual(sheets.map { $0["name"] as! String }, ["Tổng hợp", "Số liệu đơn vị", "Chấm điểm", "Kết quả kiểm tra", "Tình hình nộp"])
+        let top = sheets[0]
+        XCTAssertEqual(top["orientation"] as? String, "landscape")
+        XCTAssertEqual(top["paper"] as? Int, 9)
+        XCTAssertEqual(top["fit_to_page"] as? Bool, true)
+        XCTAssertEqual(top["print_title_rows"] as? String, "$6:$7")
+        XCTAssertEqual(top["freeze"] as? String, "E8")
+        XCTAssertTrue((top["footer"] as? String ?? "").contains("&P"))
+        let cells = top["cells"] as! [String: [String: Any]]
+        let kt08 = cells.first { $0.value["value"] as? String == "KT08" }!.key.dropFirst()
+        XCTAssertTrue((cells["G\(kt08)"]?["value"] as? String ?? "").hasPrefix("=IFERROR(SUMPRODUCT("), "a ratio of sums, live")
+        XCTAssertEqual(cells["G\(kt08)"]?["number_format"] as? String, "#,##0.0;-#,##0.0;\"-\"")
+        let zip = try TestSupport.run("python3", ["-c", "import zipfile,sys; print(sorted(n for n in zipfile.ZipFile(sys.argv[1]).namelist() if 'chart' in n))", book])
+        XCTAssertTrue(zip.out.contains("xl/charts/chart1.xml"), zip.out)
+    }
+
+    func testStatusShowsWhoIsMissingAndScorecardRanks() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("t.db").path
+        XCTAssertEqual(try tonghop(["import", "fixtures/submissions/2024/lai-chau-ktxh_107-muong-te_2024.xlsx",
+                                    "fixtures/submissions/2024/lai-chau-ktxh_110-than-uyen_2024.xlsx", "--db", db]).status, 0)
+        var r = try tonghop(["status", "--db", db])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.out.contains("2/9 đơn vị đã nộp (22,2%)"), r.out)
+        XCTAssertTrue(r.out.contains("✗ 105 Thành phố Lai Châu: CHƯA NỘP"), r.out)
+        XCTAssertTrue(r.out.contains("✓ 107 Huyện Mường Tè: lần 1"), r.out)
+        r = try tonghop(["summary", "--db", db, "--format", "json"])
+        let s = try json(r)
+        let kt05 = (s["indicators"] as! [[String: Any]]).first { $0["code"] as? String == "KT05" }!
+        let est = (kt05["values"] as! [String: [String: Any]])["estimate"]!
+        XCTAssertEqual(est["covered"] as? Int, 2)
+        XCTAssertEqual(est["expected"] as? Int, 8)
+        XCTAssertEqual(est["partial"] as? Bool, true)
+        r = try tonghop(["scorecard", "--db", db, "--format", "json"])
+        let units = (try json(r)["units"] as! [[String: Any]])
+        XCTAssertEqual(units.count, 2)
+        XCTAssertTrue((units[0]["headline"] as! String).hasSuffix("chỉ tiêu đạt và vượt kế hoạch"))
+        r = try tonghop(["scorecard", "--db", db, "--lang", "en"])
+        XCTAssertTrue(r.out.hasPrefix("Province: "), r.out)
+    }
+}
