@@ -37,6 +37,7 @@ let package = Package(
         .target(
             name: "TongHop",
             dependencies: ["SheetIO", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(

@@ -2,6 +2,7 @@ import CZip
 import Foundation
 import FoundationXML
 import SheetIO
+import TongHop
 
 /// Benchmark driver for `make bench` (scripts/bench.sh). Each job prints one JSON line:
 /// {"job", "seconds", "cells", "peak_mb"}; generators write the inputs (never committed).
@@ -42,6 +43,7 @@ do {
     case "gen-xlsx": try BenchData.writeXLSX(rows: Int(arg(2))!, path: arg(3))
     case "gen-csv": try BenchData.writeCSV(rows: Int(arg(2))!, path: arg(3))
     case "gen-batch": try BenchData.writeBatch(count: Int(arg(2))!, dir: arg(3))
+    case "gen-national": try National.write(dir: arg(2), communes: Int(args.count > 3 ? args[3] : "3321")!)
 
     case "read-xlsx":
         let t0 = now()

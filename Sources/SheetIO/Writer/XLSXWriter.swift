@@ -83,7 +83,19 @@ public final class XLSXWriter {
 
     /// The libxlsxwriter format for a ``CellFormat``; equal formats share one.
     func format(_ f: CellFormat?) -> UnsafeMutablePointer<lxw_format>? {
-        guard let f, f != .default else { return nil }
+        guard let f else { return nil }
+        // Consecutive cells mostly share a format: comparing is cheaper than hashing.
+        for (cached, ptr) in recentFormats where cached == f { return ptr }
+        let ptr = lookupFormat(f)
+        recentFormats.insert((f, ptr), at: 0)
+        if recentFormats.count > 4 { recentFormats.removeLast() }
+        return ptr
+    }
+
+    private var recentFormats: [(CellFormat, UnsafeMutablePointer<lxw_format>?)] = []
+
+    private func lookupFormat(_ f: CellFormat) -> UnsafeMutablePointer<lxw_format>? {
+        guard f != .default else { return nil }
         if let existing = formats[f] { return existing }
         let fmt = workbook_add_format(wb)!
         if let nf = f.numberFormat { format_set_num_format(fmt, nf) }

@@ -41,6 +41,16 @@ public struct Consolidation: Sendable {
     /// Units between leaves and province (districts in a 3-tier hierarchy).
     public let intermediates: [ReportingUnit]
     let children: [String: [String]]
+    let leafIndex: [String: Int]
+    /// Figures already computed (the workbook, the comparisons and the exports ask for the
+    /// same ones).
+    private let memo = Memo()
+
+    final class Memo: @unchecked Sendable {
+        let lock = NSLock()
+        var results: [String: Aggregate] = [:]
+        var leavesUnder: [String: [ReportingUnit]] = [:]
+    }
 
     public init(template: Template, period: Period, values: [String: [String: [String: ReportedValue]]]) {
         self.template = template
@@ -55,21 +65,32 @@ public struct Consolidation: Sendable {
         let reporting = valid.filter { $0.level == .district || $0.level == .commune }
         let leafUnits = reporting.filter { (children[$0.code] ?? []).allSatisfy { byCode[$0]?.level == .provincePart } }
             .sorted { $0.code < $1.code }
+        let leafCodes = Set(leafUnits.map(\.code))
         leaves = leafUnits
-        intermediates = reporting.filter { !leafUnits.contains($0) }.sorted { $0.code < $1.code }
+        leafIndex = Dictionary(leafUnits.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
+        intermediates = reporting.filter { !leafCodes.contains($0.code) }.sorted { $0.code < $1.code }
     }
 
     /// The leaves under a node (nil: the province).
     public func leaves(under node: ReportingUnit?) -> [ReportingUnit] {
         guard let node else { return leaves }
-        if leaves.contains(node) { return [node] }
+        memo.lock.lock()
+        if let hit = memo.leavesUnder[node.code] { memo.lock.unlock(); return hit }
+        memo.lock.unlock()
         var out: [ReportingUnit] = []
-        var stack = children[node.code] ?? []
-        let leafCodes = Set(leaves.map(\.code))
-        while let c = stack.popLast() {
-            if leafCodes.contains(c) { out.append(leaves.first { $0.code == c }!) } else { stack += children[c] ?? [] }
+        if let i = leafIndex[node.code] {
+            out = [leaves[i]]
+        } else {
+            var stack = children[node.code] ?? []
+            while let c = stack.popLast() {
+                if let i = leafIndex[c] { out.append(leaves[i]) } else { stack += children[c] ?? [] }
+            }
+            out.sort { $0.code < $1.code }
         }
-        return out.sorted { $0.code < $1.code }
+        memo.lock.lock()
+        memo.leavesUnder[node.code] = out
+        memo.lock.unlock()
+        return out
     }
 
     func raw(_ unit: String, _ code: String, _ col: String) -> ReportedValue {
@@ -103,23 +124,40 @@ public struct Consolidation: Sendable {
 
     /// The consolidated value of an indicator in a column at a node (nil: the province).
     public func aggregate(_ code: String, _ col: String, node: ReportingUnit? = nil) -> Aggregate {
+        let key = "\(code)\u{1}\(col)\u{1}\(node?.code ?? "")"
+        memo.lock.lock()
+        if let hit = memo.results[key] { memo.lock.unlock(); return hit }
+        memo.lock.unlock()
+        let result = computeAggregate(code, col, node: node)
+        memo.lock.lock()
+        memo.results[key] = result
+        memo.lock.unlock()
+        return result
+    }
+
+    private func computeAggregate(_ code: String, _ col: String, node: ReportingUnit?) -> Aggregate {
         guard let ind = template.indicator(code) else { return .none }
         let units = contributors(ind, node: node)
         var agg = Aggregate(value: nil, covered: [], expected: units, missing: [], notApplicable: [])
+        var missingSet = Set<String>(), naSet = Set<String>()
         func classify(_ u: String, _ codes: [String], _ cols: [String]) -> Bool {
             // true when every input is a number; records why not otherwise.
             var ok = true
-            for c in codes { for k in cols {
-                switch raw(u, c, k) {
-                case .number, .symbol(.none): continue
-                case .symbol(.notApplicable):
-                    if !agg.notApplicable.contains(u) { agg.notApplicable.append(u) }
-                    ok = false
-                default:
-                    if !agg.missing.contains(u) && !agg.notApplicable.contains(u) { agg.missing.append(u) }
-                    ok = false
+            let unitValues = values[u]
+            for c in codes {
+                let byColumn = unitValues?[c]
+                for k in cols {
+                    switch byColumn?[k] ?? .empty {
+                    case .number, .symbol(.none): continue
+                    case .symbol(.notApplicable):
+                        if naSet.insert(u).inserted { agg.notApplicable.append(u) }
+                        ok = false
+                    default:
+                        if !naSet.contains(u) && missingSet.insert(u).inserted { agg.missing.append(u) }
+                        ok = false
+                    }
                 }
-            } }
+            }
             return ok
         }
         let colRole = template.column(col)?.role

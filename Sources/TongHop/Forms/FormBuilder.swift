@@ -14,21 +14,26 @@ public enum FormBuilder {
     static let headerFill: UInt32 = 0xDDEBF7
 
     /// Writes the XLSX form.
-    public static func writeXLSX(template: Template, unit: ReportingUnit, period: Period, path: String, generatedAt: Date = Date()) throws {
+    ///
+    /// `values` pre-fills input cells (indicator → column key → value): for tests,
+    /// benchmarks and forms handed out with last year's figures already in.
+    public static func writeXLSX(template: Template, unit: ReportingUnit, period: Period, path: String, generatedAt: Date = Date(),
+                                 values: [String: [String: Double]] = [:]) throws {
         let layout = FormLayout(template: template)
         let wb = try XLSXWriter(path: path)
         try wb.setProperties(DocumentProperties(title: "\(template.title) \(period.label().uppercased())",
                                                 subject: unit.name, author: "tonghop", company: template.receiver,
                                                 keywords: "\(template.id) v\(template.version) \(unit.code) \(period)"))
         let ws = try wb.addWorksheet(FormLayout.formSheet)
-        try writeTable(ws, template: template, unit: unit, period: period, layout: layout)
+        try writeTable(ws, template: template, unit: unit, period: period, layout: layout, values: values)
         try writeInstructions(wb, template: template)
         try writeMeta(wb, template: template, unit: unit, period: period, generatedAt: generatedAt)
         ws.activate()
         try wb.close()
     }
 
-    static func writeTable(_ ws: Worksheet, template: Template, unit: ReportingUnit, period: Period, layout: FormLayout) throws {
+    static func writeTable(_ ws: Worksheet, template: Template, unit: ReportingUnit, period: Period, layout: FormLayout,
+                           values: [String: [String: Double]] = [:]) throws {
         let last = layout.columns.count - 1
         let base = CellFormat().with { $0.fontName = "Times New Roman"; $0.fontSize = 12; $0.vAlign = .center }
         let bold = base.with { $0.bold = true }
@@ -110,7 +115,7 @@ public enum FormBuilder {
                     continue
                 }
                 let f = cell.with { $0.unlocked = true; $0.fillColor = inputFill; $0.numberFormat = numberFormat; $0.hAlign = .right }
-                try ws.writeBlank(row, c, f)
+                if let v = values[ind.code]?[col.key] { try ws.write(row, c, number: v, f) } else { try ws.writeBlank(row, c, f) }
                 try ws.addDataValidation(CellRange(first: CellRef(row: row, column: c), last: CellRef(row: row, column: c)),
                                          validation(ind, column: col, ref: CellRef(row: row, column: c)))
             }

@@ -13,15 +13,18 @@ public struct Template: Sendable {
     public var comparisons: [ComparisonColumn]
     public var indicators: [Indicator]
     public var rules: [Rule]
-    public var units: [ReportingUnit]
+    public var units: [ReportingUnit] {
+        didSet { unitIndex = [:]; for (i, u) in units.enumerated() where unitIndex[u.code] == nil { unitIndex[u.code] = i } }
+    }
     /// Where it was loaded from.
     public var sourcePath: String?
 
     public func indicator(_ code: String) -> Indicator? { indicatorIndex[code.uppercased()].map { indicators[$0] } }
     public func column(_ key: String) -> ValueColumn? { columns.first { $0.key == key } }
-    public func unit(_ code: String) -> ReportingUnit? { units.first { $0.code == code } }
+    public func unit(_ code: String) -> ReportingUnit? { unitIndex[code].map { units[$0] } }
 
     var indicatorIndex: [String: Int] = [:]
+    var unitIndex: [String: Int] = [:]
 
     public init(id: String, version: Int, title: String, formCode: String?, receiver: String?, columns: [ValueColumn],
                 comparisons: [ComparisonColumn], indicators: [Indicator], rules: [Rule], units: [ReportingUnit]) {
@@ -36,6 +39,7 @@ public struct Template: Sendable {
         self.rules = rules
         self.units = units
         for (i, ind) in indicators.enumerated() { indicatorIndex[ind.code.uppercased()] = i }
+        for (i, u) in units.enumerated() where unitIndex[u.code] == nil { unitIndex[u.code] = i }
     }
 
     /// The column that holds the period's estimate or actual (the one checked hardest).

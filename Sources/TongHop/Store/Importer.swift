@@ -16,22 +16,17 @@ public struct Importer: Sendable {
     /// could not be read).
     public func run(paths: [String]) throws -> [ImportOutcome] {
         var outcomes: [ImportOutcome] = []
-        let batch = 64
-        var start = 0
-        while start < paths.count {
-            let chunk = Array(paths[start..<min(paths.count, start + batch)])
-            start += batch
-            // Read and validate in parallel; the sheets are dropped once validated.
-            let results = ParallelMap.map(chunk) { path -> (Template?, [(Submission, [Finding])], String) in
-                let (t, subs) = reader.read(path: path)
-                let checked = subs.map { s -> (Submission, [Finding]) in
-                    var s = s
-                    let f = t.map { Validator(template: $0).validate(s) } ?? s.findings
-                    s.sheetData = nil
-                    return (s, f)
-                }
-                let hash = (try? Data(contentsOf: URL(fileURLWithPath: path))).map(Store.sha256) ?? ""
-                return (t, checked, hash)
+        let batches = stride(from: 0, to: paths.count, by: 64).map { Array(paths[$0..<min(paths.count, $0 + 64)]) }
+        // While one batch is written to the store, the next is read and validated.
+        var pending: [(Template?, [(Submission, [Finding])], String)]? = batches.first.map(check)
+        for (i, chunk) in batches.enumerated() {
+            let results = pending!
+            let group = DispatchGroup()
+            nonisolated(unsafe) var next: [(Template?, [(Submission, [Finding])], String)]? = nil
+            if i + 1 < batches.count {
+                let nextChunk = batches[i + 1]
+                let work = self
+                DispatchQueue.global().async(group: group) { next = work.check(nextChunk) }
             }
             for (path, (t, subs, hash)) in zip(chunk, results) {
                 guard let t else {
@@ -41,8 +36,25 @@ public struct Importer: Sendable {
                 }
                 outcomes += try store.importFile(path: path, displayName: path, template: t, submissions: subs, contentHash: hash)
             }
+            group.wait()
+            pending = next
         }
         return outcomes
+    }
+
+    /// Reads and validates a batch in parallel; the sheets are dropped once validated.
+    func check(_ chunk: [String]) -> [(Template?, [(Submission, [Finding])], String)] {
+        ParallelMap.map(chunk) { path -> (Template?, [(Submission, [Finding])], String) in
+            let (t, subs) = reader.read(path: path)
+            let checked = subs.map { s -> (Submission, [Finding]) in
+                var s = s
+                let f = t.map { Validator(template: $0).validate(s) } ?? s.findings
+                s.sheetData = nil
+                return (s, f)
+            }
+            let hash = (try? Data(contentsOf: URL(fileURLWithPath: path))).map(Store.sha256) ?? ""
+            return (t, checked, hash)
+        }
     }
 }
 

@@ -162,14 +162,20 @@ enum Identification {
             if let u = t.units.first(where: { $0.code.lowercased() == code }) { return u }
         }
         let marked = VietFold.hasMarks(text)
-        let hay = " " + (marked ? VietFold.key(text) : lt) + " "
+        // Every run of consecutive words of the text, looked up in the units' name index
+        // (a province has up to a few thousand communes: no scan over all of them).
+        let words = (marked ? VietFold.key(text) : lt).split(separator: " ").map(String.init)
+        let index = unitIndex(t)
+        let table = marked ? index.byKey : index.byLoose
         var best: (ReportingUnit, Int)? = nil
-        for (u, keys, looses) in unitNeedles(t) {
-            for needle in marked ? keys : looses {
-                do {
-                    guard needle.utf8.count >= 3, hay.utf8Contains(" " + needle + " ") else { continue }
+        for i in words.indices {
+            var phrase = ""
+            for j in i..<min(words.count, i + index.maxWords) {
+                phrase += (j > i ? " " : "") + words[j]
+                guard phrase.utf8.count >= 3, let hits = table[phrase] else { continue }
+                for u in hits {
                     // The province's own name inside a district's ("tỉnh Lai Châu" in "Thành phố Lai Châu") loses to the longer match.
-                    let score = needle.count + (u.level == .province ? -100 : 0)
+                    let score = phrase.count + (u.level == .province ? -100 : 0)
                     if score > (best?.1 ?? Int.min) { best = (u, score) }
                 }
             }
@@ -177,22 +183,34 @@ enum Identification {
         return best?.0
     }
 
-    /// Each unit's names and aliases, with and without administrative prefix, folded both
-    /// ways; computed once per template.
-    static func unitNeedles(_ t: Template) -> [(ReportingUnit, [String], [String])] {
+    /// The units' names and aliases, with and without administrative prefix, folded both
+    /// ways, indexed by the folded name; built once per template.
+    struct UnitIndex {
+        var byKey: [String: [ReportingUnit]] = [:]
+        var byLoose: [String: [ReportingUnit]] = [:]
+        var maxWords = 1
+    }
+
+    static func unitIndex(_ t: Template) -> UnitIndex {
         let key = "\(t.id)#\(t.version)#\(t.sourcePath ?? "")"
         needleLock.lock()
         defer { needleLock.unlock() }
-        if let hit = needleCache[key] { return hit }
-        let v = t.units.map { u -> (ReportingUnit, [String], [String]) in
+        if let hit = indexCache[key] { return hit }
+        var index = UnitIndex()
+        for u in t.units {
             var names = Set<String>()
             for n in [u.name] + u.aliases { names.insert(n); names.insert(VietFold.withoutAdministrativePrefix(n)) }
-            return (u, names.map(VietFold.key), names.map(VietFold.loose))
+            for n in names {
+                let k = VietFold.key(n), l = VietFold.loose(n)
+                if !(index.byKey[k]?.contains(u) ?? false) { index.byKey[k, default: []].append(u) }
+                if !(index.byLoose[l]?.contains(u) ?? false) { index.byLoose[l, default: []].append(u) }
+                index.maxWords = max(index.maxWords, k.split(separator: " ").count, l.split(separator: " ").count)
+            }
         }
-        needleCache[key] = v
-        return v
+        indexCache[key] = index
+        return index
     }
-    nonisolated(unsafe) private static var needleCache: [String: [(ReportingUnit, [String], [String])]] = [:]
+    nonisolated(unsafe) private static var indexCache: [String: UnitIndex] = [:]
     private static let needleLock = NSLock()
 
     static func matchUnitInFileName(_ base: String, _ t: Template) -> ReportingUnit? {

@@ -171,7 +171,8 @@ struct TableHeader {
             var h = TableHeader(row: r, columnKeys: [:], values: [:], comparisons: [:], score: 0, years: [:])
             let lastCol = row.cells.last?.column ?? 0
             for c in 0...min(lastCol, 60) {
-                guard var text = headerText(sheet, r, c) else { continue }
+                // Header labels are short; titles and long names are not worth matching.
+                guard var text = headerText(sheet, r, c), text.utf8.count <= 160 else { continue }
                 var role = matcher.role(of: text)
                 if role == nil || role == .name, let above = headerText(sheet, r - 1, c), above != text {
                     let joined = above + " " + text

@@ -72,9 +72,11 @@ public enum SummaryWorkbook {
     static let centered = cell.with { $0.hAlign = .center }
     static let group = cell.with { $0.bold = true }
 
-    static func numberFormat(_ decimals: Int) -> CellFormat {
+    static func numberFormat(_ decimals: Int) -> CellFormat { numberFormats[max(0, min(decimals, 6))] }
+
+    /// "-" (no phenomenon) is stored as 0 and shown as "-".
+    static let numberFormats: [CellFormat] = (0...6).map { decimals in
         let n = decimals == 0 ? "#,##0" : "#,##0." + String(repeating: "0", count: decimals)
-        // "-" (no phenomenon) is stored as 0 and shown as "-".
         return cell.with { $0.numberFormat = "\(n);-\(n);\"-\""; $0.hAlign = .right }
     }
 
