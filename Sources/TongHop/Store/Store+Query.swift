@@ -56,6 +56,34 @@ extension Store {
         }
     }
 
+    /// The values of the current submissions for consolidation: unit → indicator → column.
+    public func currentReportedValues(template: String, period: Period) throws -> [String: [String: [String: ReportedValue]]] {
+        try pool.read { db in
+            var out: [String: [String: [String: ReportedValue]]] = [:]
+            let stmt = try db.makeStatement(sql: """
+                SELECT s.unit_code, v.indicator, v.column_key, v.kind, v.number, v.number2, v.strict, v.symbol
+                FROM value v JOIN submission s ON s.id = v.submission_id
+                WHERE s.template_id = ? AND s.period = ? AND s.is_current = 1
+                ORDER BY s.unit_code, v.indicator
+                """)
+            let rows = try Row.fetchCursor(stmt, arguments: [template, period.description])
+            // Rows come grouped by unit and indicator: fill one unit's table at a time.
+            var unit = "", table: [String: [String: ReportedValue]] = [:]
+            while let r = try rows.next() {
+                let u: String = r[0]
+                if u != unit {
+                    if !unit.isEmpty { out[unit] = table }
+                    unit = u
+                    table = [:]
+                    table.reserveCapacity(64)
+                }
+                table[r[1] as String, default: [:]][r[2] as String] = Store.decode(kind: r[3], number: r[4], number2: r[5], strict: r[6], symbol: r[7])
+            }
+            if !unit.isEmpty { out[unit] = table }
+            return out
+        }
+    }
+
     /// Warnings and info kept with the current submissions (errors block an import).
     public func currentFindings(template: String, period: Period) throws -> [(unit: String, file: String, finding: Finding)] {
         try pool.read { db in

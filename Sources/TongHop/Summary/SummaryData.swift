@@ -43,8 +43,7 @@ public struct SummaryData: Sendable {
 
     public static func load(template t: Template, period p: Period, store: Store, now: Date = Date()) throws -> SummaryData {
         let subs = try store.currentSubmissions(template: t.id, period: p)
-        let stored = try store.currentValues(template: t.id, period: p)
-        let values = stored.mapValues { $0.mapValues { $0.mapValues(\.value) } }
+        let values = try store.currentReportedValues(template: t.id, period: p)
         return SummaryData(template: t, period: p, values: values, submissions: subs,
                            findings: try store.currentFindings(template: t.id, period: p), now: now)
     }
