@@ -32,6 +32,17 @@ struct StoreOptions: ParsableArguments {
         return try loadTemplate(ids[0], dir: templates, lang: lang)
     }
 
+    /// Opens the store and consolidates a period (default: the latest) of its template.
+    func summaryData(period: String?, _ lang: Language) throws -> SummaryData {
+        let s = try open(lang)
+        let t = try resolveTemplate(s, lang)
+        let p = try resolvePeriod(period, s, t, lang)
+        do { return try SummaryData.load(template: t, period: p, store: s) } catch {
+            printError("\(db): \(error)")
+            throw ExitStatus.unreadable
+        }
+    }
+
     func resolvePeriod(_ text: String?, _ store: Store, _ t: Template, _ lang: Language) throws -> Period {
         if let text {
             guard let p = Period(text) else {
@@ -110,10 +121,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let lang = common.language
-        let s = try store.open(lang)
-        let t = try store.resolveTemplate(s, lang)
-        let p = try store.resolvePeriod(period, s, t, lang)
-        let d = try SummaryData.load(template: t, period: p, store: s)
+        let d = try store.summaryData(period: period, lang)
         let out = format == "json" ? SummaryExport.json(d) : SummaryExport.statusText(d, lang: lang)
         FileHandle.standardOutput.write(Data(out.utf8))
     }
@@ -148,10 +156,7 @@ struct SummaryCommand: ParsableCommand {
 
     func run() throws {
         let lang = common.language
-        let s = try store.open(lang)
-        let t = try store.resolveTemplate(s, lang)
-        let p = try store.resolvePeriod(period, s, t, lang)
-        let d = try SummaryData.load(template: t, period: p, store: s)
+        let d = try store.summaryData(period: period, lang)
         do {
             switch format {
             case "xlsx":
@@ -196,10 +201,7 @@ struct ScorecardCommand: ParsableCommand {
 
     func run() throws {
         let lang = common.language
-        let s = try store.open(lang)
-        let t = try store.resolveTemplate(s, lang)
-        let p = try store.resolvePeriod(period, s, t, lang)
-        let d = try SummaryData.load(template: t, period: p, store: s)
+        let d = try store.summaryData(period: period, lang)
         let out = format == "json" ? SummaryExport.scorecardJSON(d) : SummaryExport.scorecardText(d, lang: lang)
         FileHandle.standardOutput.write(Data(out.utf8))
     }
