@@ -49,6 +49,39 @@ final class FixtureTests: XCTestCase {
         XCTAssertEqual(long[0].0.convention, .en)
     }
 
+    /// A form made by hand, not from our blank: its own sheet name, no hidden sheet, title
+    /// rows, an inserted column, a merged two-level header with reworded labels, rows in
+    /// another order, a blank row, numbers partly written as vi-VN text.
+    func testAHandMadeFormIsFoundIdentifiedAndReadCompletely() throws {
+        let path = root.appendingPathComponent("handmade/bao-cao-6t-2024-muong-te.xlsx").path
+        let (s, findings) = validate(path)[0]
+        XCTAssertEqual(findings.map { "\($0.code) \($0.cell ?? "") \($0.message)" }, [])
+        XCTAssertEqual(s.sheet, "Biểu 01")
+        XCTAssertEqual(s.unit?.code, "107")
+        XCTAssertEqual(s.unitSource, .titleBlock)
+        XCTAssertEqual(s.period?.description, "2024-6T")
+        XCTAssertEqual(s.columnMap["prev_actual"], 5)
+        XCTAssertEqual(s.columnMap["estimate"], 7)
+        XCTAssertEqual(s.columnMap["est_vs_plan"], 8)
+        XCTAssertEqual(s.columnMap["est_vs_prev"], 9)
+        XCTAssertEqual(s.rows.count, 49)
+        let py = try TestSupport.python(["-c", """
+        import sys, json; sys.path.insert(0, r"\(root.path)")
+        import lai_chau_data as d
+        print(json.dumps({k: v for k, v in d.values("107", "2024-6T").items()}))
+        """])
+        let expected = try JSONSerialization.jsonObject(with: py.stdout) as! [String: [Any]]
+        var checked = 0
+        for (code, triple) in expected {
+            for (i, col) in ["prev_actual", "plan", "estimate"].enumerated() {
+                guard let want = triple[i] as? Double else { continue }
+                XCTAssertEqual(s.value(code, col)?.number, want, "\(code) \(col)")
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 120)
+    }
+
     func testEachBrokenVariantReportsExactlyItsGoldenFindings() throws {
         let dir = root.appendingPathComponent("broken")
         let goldens = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".expected.json") }.sorted()

@@ -73,6 +73,10 @@ final class HeaderMatcher: @unchecked Sendable {
                     i -= 1
                     continue
                 }
+                if j < words.count && words[j] == "#" {   // "6 tháng 2024"
+                    words.replaceSubrange((i - 1)..<j, with: ["nam"])
+                    continue
+                }
             }
             if words[i] == "quy", i + 1 < words.count, ["i", "ii", "iii", "iv"].contains(words[i + 1]) {
                 words.removeSubrange(i...(i + 1))
