@@ -49,6 +49,7 @@ public final class SpreadsheetDocument {
         try SpreadsheetDocument.refuseNonCSV(head, name: displayName)
         let csv = try CSVReader(bytes: bytes, displayName: displayName, limits: limits)
         self.init(csvName: displayName, reader: csv, limits: limits)
+        csvBytes = bytes
     }
 
     private init(workbook: XLSXWorkbook, limits: ReadLimits) {
@@ -73,6 +74,8 @@ public final class SpreadsheetDocument {
     }
 
     private var firstCSVReader: CSVReader?
+    /// The bytes of a CSV opened from memory (read again for a second pass).
+    private var csvBytes: [UInt8]?
 
     static func isZip(_ head: [UInt8]) -> Bool {
         head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06])
@@ -118,6 +121,7 @@ public final class SpreadsheetDocument {
             firstCSVReader = nil
             return r
         }
+        if let csvBytes { return try CSVReader(bytes: csvBytes, displayName: fileName, delimiter: csvDelimiter, limits: limits) }
         return try CSVReader(path: fileName, displayName: fileName, delimiter: csvDelimiter, limits: limits)
     }
 
