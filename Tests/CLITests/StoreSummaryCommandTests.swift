@@ -173,6 +173,35 @@ final class StoreSummaryCommandTests: XCTestCase {
         XCTAssertTrue(zip.out.contains("xl/charts/chart1.xml"), zip.out)
     }
 
+    /// Communes → districts → province: district figures are formulas over their block of
+    /// commune rows, the province over all communes, and LibreOffice agrees with every value.
+    func testThreeTierSummaryHasDistrictFiguresThatLibreOfficeConfirms() throws {
+        let dir = try TestSupport.tempDir(self)
+        let mk = try TestSupport.python([root.appendingPathComponent("Tests/Support/make_three_tier.py").path, TestSupport.tonghop, dir.path])
+        XCTAssertEqual(mk.status, 0, mk.stderr)
+        let template = dir.appendingPathComponent("ba-cap.yaml").path, db = dir.appendingPathComponent("t.db").path
+        var r = try tonghop(["import", dir.appendingPathComponent("forms").path, "--db", db, "--template", template, "--format", "json"])
+        XCTAssertEqual(try json(r)["counts"] as? [String: Int], ["imported": 9, "updated": 0, "unchanged": 0, "rejected": 0], r.out)
+        r = try tonghop(["summary", "--db", db, "--template", template, "--format", "json"])
+        let s = try json(r)
+        let kt05 = (s["indicators"] as! [[String: Any]]).first { $0["code"] as? String == "KT05" }!
+        let byLevel = kt05["by_level"] as! [String: Double]
+        let province = ((kt05["values"] as! [String: [String: Any]])["estimate"]!["value"] as! Double)
+        XCTAssertEqual(byLevel["D1"]! + byLevel["D2"]!, province, accuracy: 1e-9, "the province is the sum of its districts")
+        let book = dir.appendingPathComponent("ba-cap.xlsx").path
+        r = try tonghop(["summary", "--db", db, "--template", template, "-o", book])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lo = try TestSupport.run(root.appendingPathComponent("scripts/lo-recalc").path, [book, dir.appendingPathComponent("lo").path])
+        XCTAssertEqual(lo.status, 0, lo.stderr)
+        let cmp = try TestSupport.python([root.appendingPathComponent("Tests/Support/compare_recalc.py").path, book, dir.appendingPathComponent("lo/ba-cap.xlsx").path])
+        let c = try JSONSerialization.jsonObject(with: cmp.stdout) as! [String: Any]
+        XCTAssertGreaterThan(c["formulas"] as! Int, 400)
+        XCTAssertEqual(c["mismatch_count"] as? Int, 0, "\(c["mismatches"]!)")
+        let inspect = try TestSupport.python([root.appendingPathComponent("Tests/Support/openpyxl_inspect.py").path, book])
+        let sheets = (try JSONSerialization.jsonObject(with: inspect.stdout) as! [String: Any])["sheets"] as! [[String: Any]]
+        XCTAssertEqual(sheets.map { $0["name"] as! String }, ["Tổng hợp", "Số liệu đơn vị", "Theo đơn vị cấp trên", "Chấm điểm", "Kết quả kiểm tra", "Tình hình nộp"])
+    }
+
     func testStatusShowsWhoIsMissingAndScorecardRanks() throws {
         let dir = try TestSupport.tempDir(self)
         let db = dir.appendingPathComponent("t.db").path

@@ -110,7 +110,7 @@ public struct Consolidation: Sendable {
     /// The units an indicator is aggregated over at a node: its leaves, plus the
     /// province part at the province level when the indicator adds it.
     public func contributors(_ ind: Indicator, node: ReportingUnit?) -> [String] {
-        if case .provinceOnly = ind.aggregation { return provincePart.map { [$0.code] } ?? [] }
+        if case .provinceOnly = ind.aggregation { return node == nil ? (provincePart.map { [$0.code] } ?? []) : [] }
         var units = leaves(under: node).map(\.code)
         if node == nil, ind.addsProvincePart, let p = provincePart { units.append(p.code) }
         return units

@@ -47,9 +47,12 @@ public struct Template: Sendable {
     public var planColumn: ValueColumn? { columns.first { $0.role == .plan } }
     public var previousColumn: ValueColumn? { columns.first { $0.role == .previous } }
 
-    /// Units that report for a period: valid on its reference date, not the province itself.
+    /// Units that report for a period: valid on its reference date, not the province, and
+    /// not a unit whose own lower units report (a district over reporting communes).
     public func reportingUnits(for period: Period) -> [ReportingUnit] {
-        units.filter { $0.level != .province && $0.isValid(on: period.referenceDate) }
+        let valid = units.filter { $0.isValid(on: period.referenceDate) }
+        let parents = Set(valid.filter { $0.level == .district || $0.level == .commune }.compactMap(\.parent))
+        return valid.filter { $0.level != .province && !parents.contains($0.code) }
     }
 
     /// The indicators a unit reports: the province-managed part reports the indicators

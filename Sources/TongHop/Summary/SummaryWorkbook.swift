@@ -8,6 +8,7 @@ public enum SummaryWorkbook {
     static let summarySheet = "Tổng hợp"
     static let unitSheet = "Số liệu đơn vị"
     static let scoreSheet = "Chấm điểm"
+    static let levelSheet = "Theo đơn vị cấp trên"
     static let findingsSheet = "Kết quả kiểm tra"
     static let statusSheet = "Tình hình nộp"
 
@@ -19,6 +20,8 @@ public enum SummaryWorkbook {
         let indicatorColumn: [String: Int]   // indicator code → first of its value columns
         let columns: [ValueColumn]
         let helperColumn: [String: Int]      // growth indicator → helper column (level a year earlier)
+        /// Rows of each intermediate unit's leaves (contiguous: leaves are sorted by parent).
+        var spans: [String: ClosedRange<Int>] = [:]
 
         var lastLeafRow: Int { firstRow + leafCount - 1 }
         var partRow: Int { firstRow + leafCount }
@@ -27,20 +30,22 @@ public enum SummaryWorkbook {
             indicatorColumn[code]! + columns.firstIndex { $0.key == key }!
         }
 
-        /// "'Số liệu đơn vị'!$E$5:$E$12", the leaves, plus the province part when asked.
-        func range(_ code: String, _ key: String, withPart: Bool = false) -> String {
+        /// "'Số liệu đơn vị'!$E$5:$E$12": all leaves (plus the province part when asked), or
+        /// the given rows.
+        func range(_ code: String, _ key: String, withPart: Bool = false, rows: ClosedRange<Int>? = nil) -> String {
             let c = CellRef.columnName(col(code, key))
-            let last = withPart && hasPart ? partRow : lastLeafRow
-            return "'\(unitSheet)'!$\(c)$\(firstRow + 1):$\(c)$\(last + 1)"
+            let first = rows?.lowerBound ?? firstRow
+            let last = rows?.upperBound ?? (withPart && hasPart ? partRow : lastLeafRow)
+            return "'\(unitSheet)'!$\(c)$\(first + 1):$\(c)$\(last + 1)"
         }
 
         func cell(_ code: String, _ key: String, row: Int) -> String {
             "'\(unitSheet)'!$\(CellRef.columnName(col(code, key)))$\(row + 1)"
         }
 
-        func helperRange(_ code: String) -> String {
+        func helperRange(_ code: String, rows: ClosedRange<Int>? = nil) -> String {
             let c = CellRef.columnName(helperColumn[code]!)
-            return "'\(unitSheet)'!$\(c)$\(firstRow + 1):$\(c)$\(lastLeafRow + 1)"
+            return "'\(unitSheet)'!$\(c)$\((rows?.lowerBound ?? firstRow) + 1):$\(c)$\((rows?.upperBound ?? lastLeafRow) + 1)"
         }
     }
 
@@ -53,6 +58,7 @@ public enum SummaryWorkbook {
         let units = try wb.addWorksheet(unitSheet)
         let layout = try writeUnitSheet(units, d)
         try writeSummarySheet(summary, d, layout)
+        if !layout.spans.isEmpty { try writeIntermediateSheet(try wb.addWorksheet(levelSheet), d, layout) }
         try writeScorecard(try wb.addWorksheet(scoreSheet), wb, d)
         try writeFindings(try wb.addWorksheet(findingsSheet), d)
         try writeStatus(try wb.addWorksheet(statusSheet), d)
@@ -107,7 +113,8 @@ public enum SummaryWorkbook {
 
     static func writeUnitSheet(_ ws: Worksheet, _ d: SummaryData) throws -> UnitLayout {
         let t = d.template, c = d.consolidation
-        let leaves = c.leaves
+        // Leaves grouped by their parent, so an intermediate unit's leaves are one block of rows.
+        let leaves = c.intermediates.isEmpty ? c.leaves : c.leaves.sorted { ($0.parent ?? "", $0.code) < ($1.parent ?? "", $1.code) }
         let part = c.provincePart
         var indicatorColumn: [String: Int] = [:]
         var col = 4
@@ -117,7 +124,14 @@ public enum SummaryWorkbook {
         }
         var helper: [String: Int] = [:]
         for ind in t.indicators { if case .growth = ind.aggregation { helper[ind.code] = col; col += 1 } }
-        let layout = UnitLayout(leafCount: leaves.count, hasPart: part != nil, indicatorColumn: indicatorColumn, columns: t.columns, helperColumn: helper)
+        var layout = UnitLayout(leafCount: leaves.count, hasPart: part != nil, indicatorColumn: indicatorColumn, columns: t.columns, helperColumn: helper)
+        for u in c.intermediates {
+            let rows = leaves.indices.filter { leaves[$0].parent == u.code }.map { layout.firstRow + $0 }
+            // Only a unit whose leaves are its direct children gets a block (a 3-tier tree).
+            if let lo = rows.first, let hi = rows.last, hi - lo + 1 == rows.count, rows.count == c.leaves(under: u).count {
+                layout.spans[u.code] = lo...hi
+            }
+        }
 
         try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 10)),
                      text: "SỐ LIỆU CỦA CÁC ĐƠN VỊ — \(d.period.label().uppercased())", bold.with { $0.fontSize = 13 })
@@ -172,6 +186,52 @@ public enum SummaryWorkbook {
         ws.freezePanes(row: layout.firstRow, col: 3)
         try printSetup(ws, repeat: 2...3, d)
         return layout
+    }
+
+    // MARK: Intermediate level
+
+    /// In a 3-tier hierarchy, each intermediate unit's (district's) consolidated figures,
+    /// live formulas over its block of rows of the unit sheet.
+    static func writeIntermediateSheet(_ ws: Worksheet, _ d: SummaryData, _ L: UnitLayout) throws {
+        let t = d.template, c = d.consolidation
+        try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 10)),
+                     text: "TỔNG HỢP THEO ĐƠN VỊ CẤP TRÊN — \(d.period.label().uppercased())", bold.with { $0.fontSize = 13 })
+        for (i, h) in ["STT", "Mã ĐV", "Đơn vị", "Số đơn vị"].enumerated() {
+            try ws.merge(CellRange(first: CellRef(row: 2, column: i), last: CellRef(row: 3, column: i)), text: h, header)
+        }
+        let short: [ValueColumn.Role: String] = [.previous: "TH", .plan: "KH", .estimate: "ƯTH", .other: ""]
+        for ind in t.indicators {
+            let first = L.indicatorColumn[ind.code]!
+            try ws.merge(CellRange(first: CellRef(row: 2, column: first), last: CellRef(row: 2, column: first + t.columns.count - 1)),
+                         text: "\(ind.code) \(ind.name) (\(ind.unitText))", header)
+            for (k, vc) in t.columns.enumerated() {
+                try ws.write(3, first + k, text: short[vc.role].flatMap { $0.isEmpty ? nil : $0 } ?? vc.key, header)
+            }
+            try ws.setColumns(first, first + t.columns.count - 1, width: 12)
+        }
+        try ws.setColumns(0, 0, width: 5)
+        try ws.setColumns(1, 1, width: 8)
+        try ws.setColumns(2, 2, width: 24)
+        try ws.setColumns(3, 3, width: 9)
+        let nodes = c.intermediates.filter { L.spans[$0.code] != nil }
+        for (i, u) in nodes.enumerated() {
+            let r = L.firstRow + i
+            let span = L.spans[u.code]!
+            try ws.write(r, 0, number: Double(i + 1), centered)
+            try ws.write(r, 1, text: u.code, centered)
+            try ws.write(r, 2, text: FormBuilder.unitTitle(u), cell)
+            try ws.write(r, 3, number: Double(span.count), centered)
+            for ind in t.indicators {
+                for vc in t.columns {
+                    let col = L.col(ind.code, vc.key)
+                    let value = c.aggregate(ind.code, vc.key, node: u).value
+                    let f = formula(ind, vc, L, t, rows: span, rateCell: { code, key in "\(CellRef.columnName(L.col(code, key)))\(r + 1)" })
+                    try ws.writeFormula(r, col, f, result: value.map { .number($0) } ?? .text(""), numberFormat(ind.decimals))
+                }
+            }
+        }
+        ws.freezePanes(row: L.firstRow, col: 3)
+        try printSetup(ws, repeat: 2...3, d)
     }
 
     // MARK: Summary sheet
@@ -243,7 +303,7 @@ public enum SummaryWorkbook {
             for vc in t.columns {
                 let a = c.aggregate(ind.code, vc.key)
                 aggs[vc.key] = a
-                let formula = self.formula(ind, vc, L, t, rowOf: rowOf, summaryColumn: { CellRef.columnName(vIndex($0)) })
+                let formula = self.formula(ind, vc, L, t, rateCell: { code, key in "\(CellRef.columnName(vIndex(key)))\(rowOf[code]! + 1)" })
                 try ws.writeFormula(row, vIndex(vc.key), formula, result: a.value.map { .number($0) } ?? .text(""), fmt)
             }
             let e = CellRef.columnName(vIndex(est))
@@ -304,47 +364,47 @@ public enum SummaryWorkbook {
     }
 
     /// The Excel formula of a province figure, mirroring ``Consolidation/aggregate(_:_:node:)``.
-    static func formula(_ ind: Indicator, _ vc: ValueColumn, _ L: UnitLayout, _ t: Template, rowOf: [String: Int],
-                        summaryColumn: (String) -> String) -> String {
+    static func formula(_ ind: Indicator, _ vc: ValueColumn, _ L: UnitLayout, _ t: Template, rows: ClosedRange<Int>? = nil,
+                        rateCell: (String, String) -> String) -> String {
         let k = vc.key
         let prev = t.previousColumn?.key ?? k
+        let withPart = rows == nil && ind.addsProvincePart
         switch ind.aggregation {
         case .sum:
-            let r = L.range(ind.code, k, withPart: ind.addsProvincePart)
+            let r = L.range(ind.code, k, withPart: withPart, rows: rows)
             return "=IF(COUNT(\(r))=0,\"\",SUM(\(r)))"
         case .min, .max:
-            let r = L.range(ind.code, k, withPart: ind.addsProvincePart)
+            let r = L.range(ind.code, k, withPart: withPart, rows: rows)
             return "=IF(COUNT(\(r))=0,\"\",\(ind.aggregation == .min ? "MIN" : "MAX")(\(r)))"
         case .ratio(let num, let den, _) where vc.role == .plan && !(t.indicator(num)?.planned ?? true || t.indicator(den)?.planned ?? true):
             // Unit targets weighted by the denominator's estimate (its parts have no plan).
-            let x = L.range(ind.code, k, withPart: ind.addsProvincePart), w = L.range(den, t.estimateColumn!.key, withPart: ind.addsProvincePart)
+            let x = L.range(ind.code, k, withPart: withPart, rows: rows), w = L.range(den, t.estimateColumn!.key, withPart: withPart, rows: rows)
             return "=IFERROR(SUMPRODUCT(\(x),\(w))/SUMPRODUCT(--ISNUMBER(\(x)),\(w)),\"\")"
         case .ratio(let num, let den, let f):
-            let n = L.range(num, k, withPart: ind.addsProvincePart), d = L.range(den, k, withPart: ind.addsProvincePart)
+            let n = L.range(num, k, withPart: withPart, rows: rows), d = L.range(den, k, withPart: withPart, rows: rows)
             return "=IFERROR(SUMPRODUCT(--ISNUMBER(\(d)),\(n))/SUMPRODUCT(--ISNUMBER(\(n)),\(d))*\(CellText.number(f)),\"\")"
         case .weightedMean(let w):
             let wk = vc.role == .plan && !(t.indicator(w)?.planned ?? true) ? t.estimateColumn!.key : k
-            let x = L.range(ind.code, k, withPart: ind.addsProvincePart), wr = L.range(w, wk, withPart: ind.addsProvincePart)
+            let x = L.range(ind.code, k, withPart: withPart, rows: rows), wr = L.range(w, wk, withPart: withPart, rows: rows)
             return "=IFERROR(SUMPRODUCT(\(x),\(wr))/SUMPRODUCT(--ISNUMBER(\(x)),\(wr)),\"\")"
         case .growth(let level):
-            let part = t.indicator(level)?.addsProvincePart ?? false
+            let part = rows == nil && (t.indicator(level)?.addsProvincePart ?? false)
             if vc.role == .previous {
-                let h = L.helperRange(ind.code), l = L.range(level, k)
+                let h = L.helperRange(ind.code, rows: rows), l = L.range(level, k, rows: rows)
                 return "=IFERROR(SUMPRODUCT(--ISNUMBER(\(h)),\(l))/SUM(\(h))*100-100,\"\")"
             }
-            let a = L.range(level, k, withPart: part), b = L.range(level, prev, withPart: part)
+            let a = L.range(level, k, withPart: part, rows: rows), b = L.range(level, prev, withPart: part, rows: rows)
             return "=IFERROR(SUMPRODUCT(--ISNUMBER(\(b)),\(a))/SUMPRODUCT(--ISNUMBER(\(a)),\(b))*100-100,\"\")"
         case .rateChange(let rate):
             if vc.role == .previous {
                 guard let r = t.indicator(rate), case .ratio(_, let den, _) = r.aggregation else { return "=\"\"" }
-                let x = L.range(ind.code, k), w = L.range(den, k)
+                let x = L.range(ind.code, k, rows: rows), w = L.range(den, k, rows: rows)
                 return "=IFERROR(SUMPRODUCT(\(x),\(w))/SUMPRODUCT(--ISNUMBER(\(x)),\(w)),\"\")"
             }
-            let row = rowOf[rate]! + 1
-            let before = "\(summaryColumn(prev))\(row)", after = "\(summaryColumn(k))\(row)"
+            let before = rateCell(rate, prev), after = rateCell(rate, k)
             return "=IF(AND(ISNUMBER(\(before)),ISNUMBER(\(after))),\(before)-\(after),\"\")"
         case .provinceOnly:
-            guard L.hasPart else { return "=\"\"" }
+            guard L.hasPart, rows == nil else { return "=\"\"" }
             let cellRef = L.cell(ind.code, k, row: L.partRow)
             return "=IF(ISNUMBER(\(cellRef)),\(cellRef),\"\")"
         }
@@ -386,7 +446,11 @@ public enum SummaryWorkbook {
             try ws.write(r, 4, number: Double(s.met), centered)
             try ws.writeFormula(r, 5, "=IF(D\(r + 1)>0,E\(r + 1)/D\(r + 1)*100,\"\")", result: s.assessed > 0 ? .number(s.share * 100) : .text(""),
                                 cell.with { $0.numberFormat = "0.0" })
-            try ws.write(r, 6, text: s.lagging.map { "\($0.code) \($0.name)" }.joined(separator: "; "), cell.with { $0.fontSize = 9 })
+            let lagging = s.lagging.map { "\($0.code) \($0.name)" }.joined(separator: "; ")
+            // libxlsxwriter does not size rows to wrapped text: about 80 small characters a line.
+            let lines = max(1, Int((Worksheet.displayWidth(lagging) / 80).rounded(.up)))
+            if lines > 1 { try ws.setRow(r, height: Double(12 * lines + 3)) }
+            try ws.write(r, 6, text: lagging, cell.with { $0.fontSize = 9 })
         }
         if !cards.isEmpty {
             let chart = try wb.addChart(.bar)
