@@ -21,7 +21,7 @@ echo "━━ 4. Tình hình nộp báo cáo"
 "$bin" status --db "$out/demo.db"
 echo
 echo "━━ 5. Kết quả thực hiện kế hoạch"
-"$bin" scorecard --db "$out/demo.db" | cut -c1-160
+"$bin" scorecard --db "$out/demo.db"
 echo
 echo "━━ 6. Biểu tổng hợp toàn tỉnh"
 "$bin" summary --db "$out/demo.db" -o "$out/tong-hop-2024.xlsx"
