@@ -7,7 +7,6 @@ import TongHop
 enum National {
     static func write(dir: String, communes: Int = 3321, provinces: Int = 34) throws {
         try FileManager.default.createDirectory(atPath: dir + "/forms", withIntermediateDirectories: true)
-        let base = try Template.load(path: "templates/lai-chau-ktxh.yaml")
         var yaml = try String(contentsOfFile: "templates/lai-chau-ktxh.yaml", encoding: .utf8)
         yaml = String(yaml[..<yaml.range(of: "\nunits:")!.lowerBound])
         yaml = yaml.replacingOccurrences(of: "id: lai-chau-ktxh", with: "id: quoc-gia-thu-nghiem")
@@ -22,7 +21,6 @@ enum National {
         let t = try Template.load(path: dir + "/quoc-gia-thu-nghiem.yaml")
         let period = Period(year: 2025)
         let prev = "prev_actual", plan = "plan", est = "estimate"
-        _ = base
         for c in 0..<communes {
             let u = t.unit("X\(c + 1)")!
             var v: [String: [String: Double]] = [:]
@@ -44,9 +42,6 @@ enum National {
             set("CS13", 4, nil, 4, 0); set("CS14", 2, nil, 3, 0); set("CS15", 3, nil, 3, 0)
             set("CS16", 300 + 200 * s, nil, 303 + 202 * s, 0); set("CS17", (300 + 200 * s) * 5, nil, (303 + 202 * s) * 5.1, 0)
             set("CS18", villages, nil, villages, 0); set("CS19", villages - 1, nil, villages, 0); set("CS20", 1, nil, 1, 0)
-            for code in ["CS01", "CS02", "CS21", "CS03", "CS04", "CS05", "CS06", "CS07", "CS08", "CS09", "CS10", "CS11", "CS12", "CS13", "CS14", "CS15", "CS16", "CS17", "CS18", "CS19", "CS20"] {
-                _ = code
-            }
             let out = 200 + 300 * s
             set("KT01", out, out * 1.07, out * 1.075, 1); set("KT02", 6.5, 7, 7.5, 1); set("KT03", 40 + 20 * s, 45 + 20 * s, 44 + 20 * s, 1)
             set("KT05", 1.5 + s, 1.6 + s, 1.62 + s, 2)

@@ -171,7 +171,7 @@ public struct Consolidation: Sendable {
             var vals: [Double] = []
             for u in units where classify(u, [code], [col]) { vals.append(number(u, code, col)!); agg.covered.append(u) }
             agg.value = ind.aggregation == .min ? vals.min() : vals.max()
-        case .ratio(let num, let den, let factor) where planFallback(num, den, colRole):
+        case .ratio(let num, let den, _) where planFallback(num, den, colRole):
             // Plans of a ratio whose parts have no plan: unit targets weighted by the
             // denominator's estimate (the ratio of the sums the targets imply).
             let est = template.estimateColumn?.key ?? col
@@ -181,7 +181,6 @@ public struct Consolidation: Sendable {
                 ws += number(u, den, est)!
                 agg.covered.append(u)
             }
-            _ = factor
             agg.value = ws != 0 && !agg.covered.isEmpty ? xw / ws : nil
         case .ratio(let num, let den, let factor):
             var n = 0.0, d = 0.0

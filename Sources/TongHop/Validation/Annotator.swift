@@ -32,10 +32,6 @@ public enum Annotator {
                     written.insert(ref.a1)
                 }
             }
-            for range in sheet.mergedRanges where range.first.row < (s.headerRow ?? 0) {
-                // Title merges keep their look; their text is already in the top-left cell.
-                _ = range
-            }
         }
         // Flagged cells that were blank, and comments.
         for (a1, fs) in byCell {
