@@ -102,13 +102,8 @@ struct ImportCommand: ParsableCommand {
     }
 }
 
-struct StatusCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "status",
-        abstract: "Đơn vị nào đã nộp, đơn vị nào còn thiếu.",
-        discussion: "Expected units (the hierarchy valid for the period) against received ones, with revision, time and findings."
-    )
-
+/// The options of the text-or-JSON reports on a period (status, scorecard).
+struct ReportQuery: ParsableArguments {
     @Option(name: .long, help: "The period (default: the latest in the store).")
     var period: String?
 
@@ -119,11 +114,26 @@ struct StatusCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    func run() throws {
+    /// Consolidates the period and prints the JSON or the text rendering.
+    func print(json: (SummaryData) -> String, text: (SummaryData, Language) -> String) throws {
         let lang = common.language
         let d = try store.summaryData(period: period, lang)
-        let out = format == "json" ? SummaryExport.json(d) : SummaryExport.statusText(d, lang: lang)
+        let out = format == "json" ? json(d) : text(d, lang)
         FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Đơn vị nào đã nộp, đơn vị nào còn thiếu.",
+        discussion: "Expected units (the hierarchy valid for the period) against received ones, with revision, time and findings."
+    )
+
+    @OptionGroup var query: ReportQuery
+
+    func run() throws {
+        try query.print(json: SummaryExport.json, text: { SummaryExport.statusText($0, lang: $1) })
     }
 }
 
@@ -189,20 +199,9 @@ struct ScorecardCommand: ParsableCommand {
         discussion: "Each unit's own estimate against its own plan, respecting direction and plans written as ranges or bounds."
     )
 
-    @Option(name: .long, help: "The period (default: the latest in the store).")
-    var period: String?
-
-    @OptionGroup var store: StoreOptions
-
-    @Option(name: .long, help: "text or json.")
-    var format: String = "text"
-
-    @OptionGroup var common: CommonOptions
+    @OptionGroup var query: ReportQuery
 
     func run() throws {
-        let lang = common.language
-        let d = try store.summaryData(period: period, lang)
-        let out = format == "json" ? SummaryExport.scorecardJSON(d) : SummaryExport.scorecardText(d, lang: lang)
-        FileHandle.standardOutput.write(Data(out.utf8))
+        try query.print(json: SummaryExport.scorecardJSON, text: { SummaryExport.scorecardText($0, lang: $1) })
     }
 }
