@@ -92,7 +92,8 @@ struct ImportCommand: ParsableCommand {
         let fixed = try store.template.map { try loadTemplate($0, dir: store.templates, lang: lang) }
         let importer = Importer(store: s, reader: SubmissionReader(library: TemplateLibrary(directory: store.templates), template: fixed))
         let outcomes: [ImportOutcome]
-        do { outcomes = try importer.run(paths: paths) } catch let e as StoreError {
+        let progress = Progress(total: paths.count, label: lang == .vi ? "Nhập" : "Import")
+        do { outcomes = try importer.run(paths: paths, progress: progress.update) } catch let e as StoreError {
             printError(e.description)
             throw ExitStatus.unreadable
         }

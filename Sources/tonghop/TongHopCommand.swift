@@ -35,3 +35,23 @@ enum ExitStatus {
 func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
+
+/// A one-line progress report on stderr for long batches, only when stderr is a terminal.
+struct Progress {
+    let enabled: Bool
+    let label: String
+
+    init(total: Int, label: String) {
+        enabled = total >= 50 && isatty(2) == 1
+        self.label = label
+    }
+
+    func update(_ done: Int, _ total: Int) {
+        guard enabled else { return }
+        let width = 30
+        let filled = total == 0 ? width : done * width / total
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(label) \(bar) \(done)/\(total)".utf8))
+        if done >= total { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

@@ -47,7 +47,9 @@ struct ValidateCommand: ParsableCommand {
         var reports: [FileReport] = []
         var unreadable = false
         var annotated: [(Submission, FileReport)] = []
-        for path in paths {
+        let progress = Progress(total: paths.count, label: lang == .vi ? "Kiểm tra" : "Checking")
+        for (i, path) in paths.enumerated() {
+            if i % 25 == 0 || i == paths.count - 1 { progress.update(i + 1, paths.count) }
             let (t, subs) = reader.read(path: path)
             for s in subs {
                 let findings = t.map { Validator(template: $0).validate(s) } ?? s.findings

@@ -14,8 +14,9 @@ public struct Importer: Sendable {
 
     /// Imports the files in order; returns one outcome per submission (per file when it
     /// could not be read).
-    public func run(paths: [String]) throws -> [ImportOutcome] {
+    public func run(paths: [String], progress: ((Int, Int) -> Void)? = nil) throws -> [ImportOutcome] {
         var outcomes: [ImportOutcome] = []
+        var done = 0
         let batches = stride(from: 0, to: paths.count, by: 64).map { Array(paths[$0..<min(paths.count, $0 + 64)]) }
         // While one batch is written to the store, the next is read and validated.
         var pending: [(Template?, [(Submission, [Finding])], String)]? = batches.first.map(check)
@@ -36,6 +37,8 @@ public struct Importer: Sendable {
                 }
                 outcomes += try store.importFile(path: path, displayName: path, template: t, submissions: subs, contentHash: hash)
             }
+            done += chunk.count
+            progress?(done, paths.count)
             group.wait()
             pending = next
         }
