@@ -162,6 +162,16 @@ public struct Consolidation: Sendable {
         }
         let colRole = template.column(col)?.role
         let prev = template.previousColumn?.key ?? col
+        /// Σ x·w ÷ Σ w over units with both, x this indicator in `col`, w in `wcol`.
+        func weightedMean(_ w: String, _ wcol: String) {
+            var xw = 0.0, ws = 0.0
+            for u in units where classify(u, [code], [col]) && classify(u, [w], [wcol]) {
+                xw += number(u, code, col)! * number(u, w, wcol)!
+                ws += number(u, w, wcol)!
+                agg.covered.append(u)
+            }
+            agg.value = ws != 0 && !agg.covered.isEmpty ? xw / ws : nil
+        }
         switch ind.aggregation {
         case .sum, .provinceOnly:
             var total = 0.0
@@ -174,14 +184,7 @@ public struct Consolidation: Sendable {
         case .ratio(let num, let den, _) where planFallback(num, den, colRole):
             // Plans of a ratio whose parts have no plan: unit targets weighted by the
             // denominator's estimate (the ratio of the sums the targets imply).
-            let est = template.estimateColumn?.key ?? col
-            var xw = 0.0, ws = 0.0
-            for u in units where classify(u, [code], [col]) && classify(u, [den], [est]) {
-                xw += number(u, code, col)! * number(u, den, est)!
-                ws += number(u, den, est)!
-                agg.covered.append(u)
-            }
-            agg.value = ws != 0 && !agg.covered.isEmpty ? xw / ws : nil
+            weightedMean(den, template.estimateColumn?.key ?? col)
         case .ratio(let num, let den, let factor):
             var n = 0.0, d = 0.0
             for u in units where classify(u, [num, den], [col]) {
@@ -192,14 +195,7 @@ public struct Consolidation: Sendable {
             agg.value = d != 0 && !agg.covered.isEmpty ? n / d * factor : nil
         case .weightedMean(let w):
             // Weights with no plan of their own weigh plans by their estimate.
-            let wcol = planFallback(w, w, colRole) ? (template.estimateColumn?.key ?? col) : col
-            var xw = 0.0, ws = 0.0
-            for u in units where classify(u, [code], [col]) && classify(u, [w], [wcol]) {
-                xw += number(u, code, col)! * number(u, w, wcol)!
-                ws += number(u, w, wcol)!
-                agg.covered.append(u)
-            }
-            agg.value = ws != 0 && !agg.covered.isEmpty ? xw / ws : nil
+            weightedMean(w, planFallback(w, w, colRole) ? (template.estimateColumn?.key ?? col) : col)
         case .growth(let level):
             let levelInd = template.indicator(level)
             let levelUnits = levelInd.map { contributors($0, node: node) } ?? units

@@ -95,18 +95,11 @@ public enum FormBuilder {
             if ind.group != group, let g = ind.group {
                 group = g
                 stt = 0
-                let (letter, text) = splitGroup(g)
-                try ws.write(row, 0, text: letter, groupCell.with { $0.hAlign = .center })
-                try ws.writeBlank(row, 1, groupCell)
-                try ws.write(row, 2, text: text, groupCell)
-                for c in 3...last { try ws.writeBlank(row, c, groupCell) }
+                try writeGroupRow(ws, row, g, lastColumn: last, groupCell)
                 row += 1
             }
             stt += 1
-            try ws.write(row, 0, number: Double(stt), centered)
-            try ws.write(row, 1, text: ind.code, centered)
-            try ws.write(row, 2, text: ind.name, cell)
-            try ws.write(row, 3, text: ind.unitText, centered)
+            try writeLabels(ws, row, stt: stt, ind, centered: centered, cell: cell)
             let numberFormat = ind.decimals == 0 ? "#,##0" : "#,##0." + String(repeating: "0", count: ind.decimals)
             for col in template.columns {
                 let c = colIndex(col.key)
@@ -171,6 +164,23 @@ public enum FormBuilder {
         return DataValidation(.custom(formula), inputTitle: ind.code, inputMessage: "\(unitText)\(kind)\(range). \(symbols)",
                               errorTitle: "Giá trị không hợp lệ",
                               errorMessage: "\(ind.name): cần \(kind.lowercased())\(range) (\(ind.unitText)) hoặc ký hiệu -, ..., x.")
+    }
+
+    /// A group heading row of a table: letter in STT, heading in Chỉ tiêu, bordered to the end.
+    static func writeGroupRow(_ ws: Worksheet, _ row: Int, _ group: String, lastColumn: Int, _ format: CellFormat) throws {
+        let (letter, text) = splitGroup(group)
+        try ws.write(row, 0, text: letter, format.with { $0.hAlign = .center })
+        try ws.writeBlank(row, 1, format)
+        try ws.write(row, 2, text: text, format)
+        for c in 3...lastColumn { try ws.writeBlank(row, c, format) }
+    }
+
+    /// The STT, Mã, Chỉ tiêu and ĐVT cells of an indicator row.
+    static func writeLabels(_ ws: Worksheet, _ row: Int, stt: Int, _ ind: Indicator, centered: CellFormat, cell: CellFormat) throws {
+        try ws.write(row, 0, number: Double(stt), centered)
+        try ws.write(row, 1, text: ind.code, centered)
+        try ws.write(row, 2, text: ind.name, cell)
+        try ws.write(row, 3, text: ind.unitText, centered)
     }
 
     /// "A. SỐ LIỆU CƠ SỞ" → ("A", "SỐ LIỆU CƠ SỞ").

@@ -137,29 +137,12 @@ public enum SummaryWorkbook {
                      text: "SỐ LIỆU CỦA CÁC ĐƠN VỊ — \(d.period.label().uppercased())", bold.with { $0.fontSize = 13 })
         try ws.write(1, 0, text: "Số \"-\" là không phát sinh (tính là 0); \"...\" là chưa có thông tin; \"x\" là không áp dụng. Các số ở trang \(summarySheet) là công thức trên trang này.",
                      base.with { $0.italic = true })
-        for (i, h) in ["STT", "Mã ĐV", "Đơn vị", "Cấp trên"].enumerated() {
-            try ws.merge(CellRange(first: CellRef(row: 2, column: i), last: CellRef(row: 3, column: i)), text: h, header)
-        }
-        let short: [ValueColumn.Role: String] = [.previous: "TH", .plan: "KH", .estimate: "ƯTH", .other: ""]
-        for ind in t.indicators {
-            let first = indicatorColumn[ind.code]!
-            try ws.merge(CellRange(first: CellRef(row: 2, column: first), last: CellRef(row: 2, column: first + t.columns.count - 1)),
-                         text: "\(ind.code) \(ind.name) (\(ind.unitText))", header)
-            for (k, vc) in t.columns.enumerated() {
-                try ws.write(3, first + k, text: short[vc.role].flatMap { $0.isEmpty ? nil : $0 } ?? vc.key, header)
-            }
-            try ws.setColumns(first, first + t.columns.count - 1, width: 12)
-        }
+        try writeIndicatorHeaders(ws, t, layout, labels: ["STT", "Mã ĐV", "Đơn vị", "Cấp trên"])
         for (code, hc) in helper {
             try ws.merge(CellRange(first: CellRef(row: 2, column: hc), last: CellRef(row: 3, column: hc)),
                          text: "Phụ trợ \(code): mức năm trước nữa", header)
             try ws.setColumns(hc, hc, width: 14)
         }
-        try ws.setColumns(0, 0, width: 5)
-        try ws.setColumns(1, 1, width: 8)
-        try ws.setColumns(2, 2, width: 24)
-        try ws.setColumns(3, 3, width: 9)
-        try ws.setRow(2, height: 66)
 
         let rows: [(ReportingUnit, Int)] = leaves.enumerated().map { ($1, layout.firstRow + $0) } + (part.map { [($0, layout.partRow)] } ?? [])
         for (n, (u, r)) in rows.enumerated() {
@@ -188,15 +171,10 @@ public enum SummaryWorkbook {
         return layout
     }
 
-    // MARK: Intermediate level
-
-    /// In a 3-tier hierarchy, each intermediate unit's (district's) consolidated figures,
-    /// live formulas over its block of rows of the unit sheet.
-    static func writeIntermediateSheet(_ ws: Worksheet, _ d: SummaryData, _ L: UnitLayout) throws {
-        let t = d.template, c = d.consolidation
-        try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 10)),
-                     text: "TỔNG HỢP THEO ĐƠN VỊ CẤP TRÊN — \(d.period.label().uppercased())", bold.with { $0.fontSize = 13 })
-        for (i, h) in ["STT", "Mã ĐV", "Đơn vị", "Số đơn vị"].enumerated() {
+    /// The two header rows of a sheet with one row per unit: four merged labels, then per
+    /// indicator its name over its value columns (TH, KH, ƯTH); widths set.
+    static func writeIndicatorHeaders(_ ws: Worksheet, _ t: Template, _ L: UnitLayout, labels: [String]) throws {
+        for (i, h) in labels.enumerated() {
             try ws.merge(CellRange(first: CellRef(row: 2, column: i), last: CellRef(row: 3, column: i)), text: h, header)
         }
         let short: [ValueColumn.Role: String] = [.previous: "TH", .plan: "KH", .estimate: "ƯTH", .other: ""]
@@ -209,10 +187,19 @@ public enum SummaryWorkbook {
             }
             try ws.setColumns(first, first + t.columns.count - 1, width: 12)
         }
-        try ws.setColumns(0, 0, width: 5)
-        try ws.setColumns(1, 1, width: 8)
-        try ws.setColumns(2, 2, width: 24)
-        try ws.setColumns(3, 3, width: 9)
+        for (i, w) in [5.0, 8, 24, 9].enumerated() { try ws.setColumns(i, i, width: w) }
+        try ws.setRow(2, height: 66)
+    }
+
+    // MARK: Intermediate level
+
+    /// In a 3-tier hierarchy, each intermediate unit's (district's) consolidated figures,
+    /// live formulas over its block of rows of the unit sheet.
+    static func writeIntermediateSheet(_ ws: Worksheet, _ d: SummaryData, _ L: UnitLayout) throws {
+        let t = d.template, c = d.consolidation
+        try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 10)),
+                     text: "TỔNG HỢP THEO ĐƠN VỊ CẤP TRÊN — \(d.period.label().uppercased())", bold.with { $0.fontSize = 13 })
+        try writeIndicatorHeaders(ws, t, L, labels: ["STT", "Mã ĐV", "Đơn vị", "Số đơn vị"])
         let nodes = c.intermediates.filter { L.spans[$0.code] != nil }
         for (i, u) in nodes.enumerated() {
             let r = L.firstRow + i
@@ -286,18 +273,11 @@ public enum SummaryWorkbook {
             if ind.group != group, let g = ind.group {
                 group = g
                 stt = 0
-                let (letter, text) = FormBuilder.splitGroup(g)
-                try ws.write(row, 0, text: letter, SummaryWorkbook.group.with { $0.hAlign = .center })
-                try ws.writeBlank(row, 1, SummaryWorkbook.group)
-                try ws.write(row, 2, text: text, SummaryWorkbook.group)
-                for k in 3...last { try ws.writeBlank(row, k, SummaryWorkbook.group) }
+                try FormBuilder.writeGroupRow(ws, row, g, lastColumn: last, SummaryWorkbook.group)
                 row += 1
             }
             stt += 1
-            try ws.write(row, 0, number: Double(stt), centered)
-            try ws.write(row, 1, text: ind.code, centered)
-            try ws.write(row, 2, text: ind.name, cell)
-            try ws.write(row, 3, text: ind.unitText, centered)
+            try FormBuilder.writeLabels(ws, row, stt: stt, ind, centered: centered, cell: cell)
             let fmt = numberFormat(ind.decimals)
             var aggs: [String: Aggregate] = [:]
             for vc in t.columns {
