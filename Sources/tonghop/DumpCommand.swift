@@ -22,6 +22,9 @@ struct DumpCommand: ParsableCommand {
     @Option(name: .long, help: "csv or json.")
     var format: SheetDump.Format = .csv
 
+    @Flag(name: .customLong("no-formula-escape"), help: "CSV: write text beginning with =, +, -, @ as it is (for machines; by default it gets a leading ' so Excel shows it as text).")
+    var noFormulaEscape = false
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
@@ -31,7 +34,8 @@ struct DumpCommand: ParsableCommand {
             guard doc.sheets.indices.contains(index) else {
                 throw SheetIOError(.noSuchSheet("#1 (the workbook has no sheets)"), file: file)
             }
-            try SheetDump.write(open: { try doc.rows(ofSheet: index) }, sheetName: doc.sheets[index].name, fileName: file, format: format, to: OutputBuffer())
+            try SheetDump.write(open: { try doc.rows(ofSheet: index) }, sheetName: doc.sheets[index].name, fileName: file, format: format,
+                              neutralise: !noFormulaEscape, to: OutputBuffer())
         } catch let e as SheetIOError {
             printError(e.message(common.language))
             throw ExitStatus.unreadable

@@ -65,6 +65,7 @@ struct FormCommand: ParsableCommand {
         do {
             for u in units {
                 let path = all ? "\(output)/\(FormBuilder.fileName(template: t, unit: u, period: p, ext: format))" : output
+                try OutputGuard.check(output: path, against: [template, t.sourcePath].compactMap { $0 })
                 if format == "csv" {
                     try FormBuilder.writeCSV(template: t, unit: u, period: p, path: path)
                 } else {

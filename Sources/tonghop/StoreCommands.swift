@@ -13,9 +13,11 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "Templates folder (default: $TONGHOP_TEMPLATES or ./templates).")
     var templates: String?
 
-    func open(_ lang: Language) throws -> Store {
-        do { return try Store(path: db) } catch let e as StoreError {
-            printError(lang == .vi ? "không mở được kho số liệu \(e.description)" : "cannot open the store \(e.description)")
+    /// Opens the store: read-write for `import` (created when missing), read-only for
+    /// the reports, which never create or change a store.
+    func open(_ lang: Language, mode: Store.Mode) throws -> Store {
+        do { return try Store(path: db, mode: mode) } catch let e as StoreError {
+            printError(lang == .vi ? "không mở được kho số liệu \(e.message(lang))" : "cannot open the store \(e.message(lang))")
             throw ExitStatus.unreadable
         }
     }
@@ -34,7 +36,7 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the store and consolidates a period (default: the latest) of its template.
     func summaryData(period: String?, _ lang: Language) throws -> SummaryData {
-        let s = try open(lang)
+        let s = try open(lang, mode: .readOnly)
         let t = try resolveTemplate(s, lang)
         let p = try resolvePeriod(period, s, t, lang)
         do { return try SummaryData.load(template: t, period: p, store: s) } catch {
@@ -83,21 +85,25 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let lang = common.language
-        let paths = expand(files)
+        let paths = expand(files, lang: lang)
         guard !paths.isEmpty else {
             printError(lang == .vi ? "không có tệp nào để nhập" : "no files to import")
             throw ExitStatus.unreadable
         }
-        let s = try store.open(lang)
+        let s = try store.open(lang, mode: .readWrite)
         let fixed = try store.template.map { try loadTemplate($0, dir: store.templates, lang: lang) }
         let importer = Importer(store: s, reader: SubmissionReader(library: TemplateLibrary(directory: store.templates), template: fixed))
         let outcomes: [ImportOutcome]
         let progress = Progress(total: paths.count, label: lang == .vi ? "Nhập" : "Import")
-        do { outcomes = try importer.run(paths: paths, progress: progress.update) } catch let e as StoreError {
-            printError(e.description)
+        do { outcomes = try importer.run(paths: paths, progress: progress.update) } catch let failure as Importer.Failure {
+            // Say what was done before the failure, then what failed and why.
+            let done = ImportReport.text(failure.completed, store: store.db, lang: lang)
+            FileHandle.standardOutput.write(Data(done.utf8))
+            printError(failure.error.message(lang))
             throw ExitStatus.unreadable
         }
-        let out = format == "json" ? ImportReport.json(outcomes, store: store.db, lang: lang) : ImportReport.text(outcomes, store: store.db, lang: lang)
+        let out = format == "json" ? ImportReport.json(outcomes, store: store.db, lang: lang)
+            : ImportReport.text(outcomes, store: store.db, lang: lang)
         FileHandle.standardOutput.write(Data(out.utf8))
         if outcomes.contains(where: { $0.status == .rejected }) { throw ExitStatus.findings }
     }
@@ -165,8 +171,14 @@ struct SummaryCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    @Flag(name: .customLong("no-formula-escape"), help: "CSV: write text beginning with =, +, -, @ as it is (for machines; by default it gets a leading ' so Excel shows it as text).")
+    var noFormulaEscape = false
+
     func run() throws {
         let lang = common.language
+        if let output, output != "-" {
+            try guardOutput(output, against: [store.db, store.db + "-wal", store.db + "-shm"], lang)
+        }
         let d = try store.summaryData(period: period, lang)
         do {
             switch format {
@@ -178,7 +190,7 @@ struct SummaryCommand: ParsableCommand {
                 try SummaryWorkbook.write(d, to: output)
                 print(output)
             case "csv", "json", "text":
-                let text = format == "csv" ? SummaryExport.csv(d) : format == "json" ? SummaryExport.json(d)
+                let text = format == "csv" ? SummaryExport.csv(d, neutralise: !noFormulaEscape) : format == "json" ? SummaryExport.json(d)
                     : SummaryExport.text(d, lang: lang, codes: codes.map { Set($0.split(separator: ",").map { String($0).uppercased() }) })
                 if let output, output != "-" { try AtomicFile.write(Data(text.utf8), to: output); print(output) }
                 else { FileHandle.standardOutput.write(Data(text.utf8)) }

@@ -12,6 +12,12 @@ struct TongHopCommand: ParsableCommand {
         subcommands: [FormCommand.self, ValidateCommand.self, ImportCommand.self, StatusCommand.self, SummaryCommand.self,
                       ScorecardCommand.self, DumpCommand.self]
     )
+
+    /// Temporary files are removed on SIGINT/SIGTERM/SIGHUP before the command runs.
+    static func main() {
+        TempFiles.installSignalCleanup()
+        Self.main(nil)
+    }
 }
 
 /// Options every command shares.
@@ -31,9 +37,17 @@ enum ExitStatus {
     static let unreadable = ExitCode(2)
 }
 
-/// Prints one line to stderr.
+/// Prints one line to stderr, control characters from file names and cells escaped.
 func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    FileHandle.standardError.write(Data((TerminalText.safe(line) + "\n").utf8))
+}
+
+/// Refuses an output path that is one of the files the command reads or keeps.
+func guardOutput(_ output: String, against protected: [String], _ lang: Language) throws {
+    do { try OutputGuard.check(output: output, against: protected) } catch let e as SheetIOError {
+        printError(e.message(lang))
+        throw ExitStatus.unreadable
+    }
 }
 
 /// A one-line progress report on stderr for long batches, only when stderr is a terminal.

@@ -38,7 +38,7 @@ struct ValidateCommand: ParsableCommand {
         }
         let library = TemplateLibrary(directory: templates)
         let fixed = try template.map { try loadTemplate($0, dir: templates, lang: lang) }
-        let paths = expand(files)
+        let paths = expand(files, lang: lang)
         guard !paths.isEmpty else {
             printError(lang == .vi ? "không có tệp .xlsx hoặc .csv nào để kiểm tra" : "no .xlsx or .csv files to check")
             throw ExitStatus.unreadable
@@ -66,13 +66,16 @@ struct ValidateCommand: ParsableCommand {
         if let annotate {
             do {
                 if annotated.count == 1 && !annotate.hasSuffix("/") {
+                    try OutputGuard.check(output: annotate, against: paths)
                     try Annotator.write(annotated[0].0, report: annotated[0].1, to: annotate)
                 } else {
                     try FileManager.default.createDirectory(atPath: annotate, withIntermediateDirectories: true)
                     for (s, r) in annotated {
                         let base = ((s.file as NSString).lastPathComponent as NSString).deletingPathExtension
                         let suffix = subsCount(annotated, s.file) > 1 ? "_\(s.unit?.code ?? "x")_\(s.period?.description ?? "x")" : ""
-                        try Annotator.write(s, report: r, to: "\(annotate)/\(base)\(suffix)_kiem-tra.xlsx")
+                        let out = "\(annotate)/\(base)\(suffix)_kiem-tra.xlsx"
+                        try OutputGuard.check(output: out, against: paths)
+                        try Annotator.write(s, report: r, to: out)
                     }
                 }
             } catch let e as SheetIOError {
@@ -88,16 +91,38 @@ struct ValidateCommand: ParsableCommand {
 }
 
 /// Files as given, folders replaced by the spreadsheets in them (sorted, not recursive).
-func expand(_ args: [String]) -> [String] {
+/// In a folder only regular files are taken; a symbolic link is followed only when its
+/// target stays inside the folder. What is left out is said on stderr.
+func expand(_ args: [String], lang: Language = MessageLanguage.fromEnvironment(ProcessInfo.processInfo.environment)) -> [String] {
     var out: [String] = []
+    let vi = lang == .vi
     for a in args {
         var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: a, isDirectory: &isDir), isDir.boolValue {
-            let items = (try? FileManager.default.contentsOfDirectory(atPath: a)) ?? []
-            out += items.filter { let l = $0.lowercased(); return (l.hasSuffix(".xlsx") || l.hasSuffix(".csv") || l.hasSuffix(".xlsm")) && !$0.hasPrefix(".") && !$0.hasPrefix("~$") }
-                .sorted().map { (a as NSString).appendingPathComponent($0) }
-        } else {
+        guard FileManager.default.fileExists(atPath: a, isDirectory: &isDir), isDir.boolValue else {
             out.append(a)
+            continue
+        }
+        let folder = URL(fileURLWithPath: a).resolvingSymlinksInPath().path
+        let items = (try? FileManager.default.contentsOfDirectory(atPath: a)) ?? []
+        for name in items.sorted() {
+            let l = name.lowercased()
+            guard (l.hasSuffix(".xlsx") || l.hasSuffix(".csv") || l.hasSuffix(".xlsm")) && !name.hasPrefix(".") && !name.hasPrefix("~$") else { continue }
+            let path = (a as NSString).appendingPathComponent(name)
+            var lst = stat()
+            guard lstat(path, &lst) == 0 else { continue }
+            if lst.st_mode & S_IFMT == S_IFLNK {
+                let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+                guard target.hasPrefix(folder + "/") else {
+                    printError(vi ? "\(path): bỏ qua, liên kết tượng trưng trỏ ra ngoài thư mục (\(target))"
+                                  : "\(path): skipped, a symbolic link pointing outside the folder (\(target))")
+                    continue
+                }
+            }
+            guard InputFile.isRegular(path) else {
+                printError(vi ? "\(path): bỏ qua, không phải tệp thông thường" : "\(path): skipped, not a regular file")
+                continue
+            }
+            out.append(path)
         }
     }
     return out

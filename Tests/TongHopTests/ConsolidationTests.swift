@@ -146,6 +146,34 @@ final class ConsolidationTests: XCTestCase {
         XCTAssertEqual(c.aggregate("FALL", "est").value!, before - after, accuracy: 1e-12)
     }
 
+    func testChangeOfARateComparesBothYearsOverTheSameUnits() {
+        // C3 writes "..." for this year's poor households: it leaves both years' rates,
+        // not only this year's (which would inflate the reduction).
+        var d = data
+        d["C3"]!["POOR"] = (n(300), .empty, .symbol(.missing))
+        let c = Consolidation(template: t, period: p, values: values(d))
+        let before: Double = (80.0 + 50) / (200.0 + 1000) * 100
+        let after: Double = (70.0 + 40) / (205.0 + 1010) * 100
+        let fall = c.aggregate("FALL", "est")
+        XCTAssertEqual(fall.value!, before - after, accuracy: 1e-12)
+        XCTAssertEqual(fall.covered, ["C1", "C2"])
+        XCTAssertEqual(fall.missing, ["C3"])
+    }
+
+    func testNoFigureIsEverNonFinite() {
+        // Values near the top of the double range: their sum overflows to +inf.
+        var d = data
+        d["C1"]!["OUT"] = (n(1.5e308), n(1.5e308), n(1.5e308))
+        d["C2"]!["OUT"] = (n(1.5e308), n(1.5e308), n(1.5e308))
+        let c = Consolidation(template: t, period: p, values: values(d))
+        for code in t.indicators.map(\.code) {
+            for col in ["prev", "plan", "est"] {
+                if let v = c.aggregate(code, col).value { XCTAssertTrue(v.isFinite, "\(code) \(col) = \(v)") }
+            }
+        }
+        XCTAssertNil(c.aggregate("OUT", "est").value)
+    }
+
     func test2TierHierarchyAfterTheReform() {
         let yaml = ConsolidationTests.yaml.replacingOccurrences(of: """
           - {code: D1, name: Huyện Một, level: district, parent: P}

@@ -59,39 +59,17 @@ public final class CSVReader: RowReader {
     private var cells: [Cell] = []
     private var raggedCount = 0
     private var field: [UInt8] = []
+    private let deadline: ReadDeadline
 
     public convenience init(path: String, displayName: String? = nil, delimiter: UInt8? = nil, limits: ReadLimits = .default) throws {
-        let name = displayName ?? path
-        guard let fh = FileHandle(forReadingAtPath: path) else {
-            throw SheetIOError(.cannotOpen(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"), file: name)
-        }
-        defer { try? fh.close() }
-        let size = (try? fh.seekToEnd()) ?? 0
-        guard size <= UInt64(limits.maxFileBytes) else {
-            throw SheetIOError(.limitExceeded(.fileBytes, limits.maxFileBytes), file: name)
-        }
-        try? fh.seek(toOffset: 0)
-        // Read straight into the array: one allocation for the whole file.
-        let count = Int(size)
-        var failed = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buf, initialized in
-            var off = 0
-            while off < count {
-                let n = Foundation.read(fh.fileDescriptor, buf.baseAddress! + off, count - off)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                off += n
-            }
-            failed = off != count
-            initialized = off
-        }
-        if failed { throw SheetIOError(.cannotOpen("read error: \(String(cString: strerror(errno)))"), file: name) }
-        try self.init(bytes: bytes, displayName: name, delimiter: delimiter, limits: limits)
+        let file = try InputFile(path: path, name: displayName ?? path, limits: limits)
+        try self.init(bytes: file.readAll(), displayName: file.name, delimiter: delimiter, limits: limits)
     }
 
     public init(bytes raw: [UInt8], displayName: String, delimiter: UInt8? = nil, limits: ReadLimits = .default) throws {
         fileName = displayName
         self.limits = limits
+        deadline = ReadDeadline(limits.maxSecondsPerFile)
         guard raw.count <= limits.maxFileBytes else {
             throw SheetIOError(.limitExceeded(.fileBytes, limits.maxFileBytes), file: displayName)
         }
@@ -160,6 +138,7 @@ public final class CSVReader: RowReader {
         if record >= limits.maxCSVRows {
             throw SheetIOError(.limitExceeded(.csvRows, Int64(limits.maxCSVRows)), file: fileName, cell: "A\(record + 1)")
         }
+        if record & 4095 == 4095 { try deadline.check(file: fileName) }
         cells.removeAll(keepingCapacity: true)
         let d = delimiter
         var column = 0

@@ -24,6 +24,20 @@ public enum CellText {
         }
     }
 
+    /// Neutralises a text field against formula injection the OWASP way: text that
+    /// begins with `=`, `+`, `-`, `@`, tab or CR gets a leading apostrophe, so Excel and
+    /// LibreOffice show it as text instead of evaluating it. Numbers written as numbers
+    /// never pass through here; a lone "-" (the statistical symbol "no phenomenon") is
+    /// inert and kept as it is.
+    public static func neutralised(_ s: String) -> String {
+        guard let f = s.utf8.first else { return s }
+        switch f {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "@"), 0x09, 0x0D: return "'" + s
+        case UInt8(ascii: "-"): return s.utf8.count == 1 ? s : "'" + s
+        default: return s
+        }
+    }
+
     /// Quotes a CSV field when RFC 4180 requires it (delimiter, quote, CR or LF inside,
     /// or leading/trailing space kept visible).
     public static func quoteCSV(_ s: String, delimiter: Character = ",") -> String {

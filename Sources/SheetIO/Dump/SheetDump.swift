@@ -11,8 +11,10 @@ public enum SheetDump {
 
     /// Dumps from A1 to the last used cell. `open` is called once per pass: CSV makes
     /// two (extent, then output), JSON one.
+    /// CSV text cells are neutralised against formula injection (``CellText/neutralised(_:)``)
+    /// unless `neutralise` is false; numbers, booleans and dates are written as values.
     public static func write(open: () throws -> RowReader, sheetName: String, fileName: String, format: Format,
-                             to out: OutputBuffer) throws {
+                             neutralise: Bool = true, to out: OutputBuffer) throws {
         switch format {
         case .csv:
             var lastColumn = -1, lastRow = -1
@@ -41,7 +43,9 @@ public enum SheetDump {
                 var col = 0
                 for cell in row.cells {
                     while col < cell.column { line.append(UInt8(ascii: ",")); col += 1 }
-                    line.append(contentsOf: CellText.quoteCSV(CellText.csv(cell.value)).utf8)
+                    var text = CellText.csv(cell.value)
+                    if neutralise, case .text = cell.value { text = CellText.neutralised(text) }
+                    line.append(contentsOf: CellText.quoteCSV(text).utf8)
                 }
                 while col < lastColumn { line.append(UInt8(ascii: ",")); col += 1 }
                 out.append(bytes: line)

@@ -29,6 +29,11 @@ public struct ReadLimits: Sendable, Equatable {
     /// Fields per CSV row. Default Excel's column limit.
     public var maxCSVFields: Int = CellRef.maxColumns
 
+    /// Wall-clock seconds for reading one file, the last guard behind the caps above
+    /// (checked as bytes are inflated and as CSV rows are parsed). Default 120 s: a
+    /// 1,048,576-row sheet reads in about 1 s here.
+    public var maxSecondsPerFile: Double = 120
+
     public init() {}
 
     public static let `default` = ReadLimits()

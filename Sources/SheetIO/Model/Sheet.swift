@@ -3,6 +3,9 @@ public struct Sheet: Sendable {
     public var name: String
     public var rows: [Row]
     public var mergedRanges: [CellRange]
+    /// When reading stopped at a row cap: the 0-based index of the first row with values
+    /// that was not read.
+    public var truncatedAt: Int?
 
     public init(name: String, rows: [Row], mergedRanges: [CellRange] = []) {
         var rows = rows

@@ -47,12 +47,14 @@ public struct SheetIOError: Error, Sendable, CustomStringConvertible, Equatable 
         case csv(String)
         /// Writing failed (libxlsxwriter's message or the file system's).
         case write(String)
+        /// The output names a file the command reads or keeps (the store, an input).
+        case outputIsInput(String)
     }
 
     /// The limits of ``ReadLimits``, named for messages.
     public enum Limit: String, Sendable, Equatable {
         case fileBytes, entryBytes, totalBytes, rows, columns, stringBytes, sharedStrings
-        case xmlDepth, attributes, csvRows, csvFields, cells
+        case xmlDepth, attributes, csvRows, csvFields, cells, seconds
 
         func message(_ limit: Int64, _ lang: MessageLanguage) -> String {
             let vi = lang == .vi
@@ -69,6 +71,7 @@ public struct SheetIOError: Error, Sendable, CustomStringConvertible, Equatable 
             case .attributes: return vi ? "một thẻ XML có quá \(limit) thuộc tính" : "an XML element with more than \(limit) attributes"
             case .csvRows: return vi ? "CSV quá \(limit) dòng" : "CSV with more than \(limit) rows"
             case .csvFields: return vi ? "một dòng CSV quá \(limit) trường" : "a CSV row with more than \(limit) fields"
+            case .seconds: return vi ? "đọc tệp quá \(limit) giây (giới hạn thời gian cho một tệp)" : "reading took more than \(limit) seconds (the per-file time limit)"
             case .cells: return vi ? "vùng dữ liệu quá \(limit) ô để in dạng lưới CSV (dạng JSON chỉ liệt kê các ô có dữ liệu)"
                                  : "a range of more than \(limit) cells for a CSV grid (JSON output lists only the cells used)"
             }
@@ -101,11 +104,25 @@ public struct SheetIOError: Error, Sendable, CustomStringConvertible, Equatable 
         return "\(file)\(where_): \(what(lang))"
     }
 
+    /// The reasons ``InputFile`` and the readers give, in Vietnamese.
+    static func openReasonVi(_ why: String) -> String {
+        switch why {
+        case "no such file": return "không có tệp này"
+        case "permission denied": return "không có quyền đọc"
+        case "is a folder": return "đây là thư mục"
+        case "not a regular file (a FIFO / named pipe)": return "không phải tệp thông thường (ống FIFO)"
+        case "not a regular file (a socket)": return "không phải tệp thông thường (socket)"
+        case "not a regular file (a device)": return "không phải tệp thông thường (thiết bị)"
+        case "not a regular file": return "không phải tệp thông thường"
+        default: return why
+        }
+    }
+
     private func what(_ lang: MessageLanguage) -> String {
         let vi = lang == .vi
         switch kind {
         case .cannotOpen(let why):
-            return vi ? "không mở được tệp: \(why)" : "cannot open the file: \(why)"
+            return vi ? "không mở được tệp: \(SheetIOError.openReasonVi(why))" : "cannot open the file: \(why)"
         case .legacyXLS:
             return vi ? "tệp Excel 97-2003 (.xls) không được hỗ trợ; mở trong Excel và lưu lại dạng .xlsx (Excel Workbook)"
                       : "old Excel 97-2003 format (.xls) is not supported; open it in Excel and save as .xlsx (Excel Workbook)"
@@ -138,6 +155,9 @@ public struct SheetIOError: Error, Sendable, CustomStringConvertible, Equatable 
             return vi ? "không đọc được CSV: \(why)" : "cannot read the CSV: \(why)"
         case .write(let why):
             return vi ? "không ghi được: \(why)" : "cannot write: \(why)"
+        case .outputIsInput(let other):
+            return vi ? "tệp ra trùng với \(other) (tệp đầu vào hoặc kho số liệu); không ghi đè, hãy chọn tên khác"
+                      : "the output is the same file as \(other) (an input or the store); not overwritten, choose another name"
         }
     }
 }

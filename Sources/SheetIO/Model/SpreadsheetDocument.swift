@@ -20,24 +20,17 @@ public final class SpreadsheetDocument {
     public private(set) var csvDiagnostics: [CSVDiagnostic] = []
 
     public convenience init(path: String, displayName: String? = nil, limits: ReadLimits = .default) throws {
-        let name = displayName ?? path
-        guard let fh = FileHandle(forReadingAtPath: path) else {
-            var isDir: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
-            throw SheetIOError(.cannotOpen(!exists ? "no such file" : isDir.boolValue ? "is a folder" : "permission denied"), file: name)
-        }
-        let head = [UInt8]((try? fh.read(upToCount: 512)) ?? Data())
-        try? fh.close()
-        if SpreadsheetDocument.isZip(head) {
-            try self.init(workbook: XLSXWorkbook(path: path, displayName: name, limits: limits), limits: limits)
+        let file = try InputFile(path: path, name: displayName ?? path, limits: limits)
+        let head = file.read(at: 0, count: 512)
+        if SpreadsheetDocument.isZip(head) || head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            try self.init(workbook: XLSXWorkbook(file: file, limits: limits), limits: limits)
             return
         }
-        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
-            _ = try XLSXWorkbook(path: path, displayName: name, limits: limits)  // throws .xls / encrypted
-        }
-        try SpreadsheetDocument.refuseNonCSV(head, name: name)
-        let csv = try CSVReader(path: path, displayName: name, limits: limits)
-        self.init(csvName: name, reader: csv, limits: limits)
+        try SpreadsheetDocument.refuseNonCSV(head, name: file.name)
+        let bytes = try file.readAll()
+        let csv = try CSVReader(bytes: bytes, displayName: file.name, limits: limits)
+        self.init(csvName: file.name, reader: csv, limits: limits)
+        csvBytes = bytes
     }
 
     public convenience init(bytes: [UInt8], displayName: String, limits: ReadLimits = .default) throws {
@@ -74,7 +67,8 @@ public final class SpreadsheetDocument {
     }
 
     private var firstCSVReader: CSVReader?
-    /// The bytes of a CSV opened from memory (read again for a second pass).
+    /// The bytes of a CSV (parsed again for a second pass, never read again from a path
+    /// that may since name another file).
     private var csvBytes: [UInt8]?
 
     static func isZip(_ head: [UInt8]) -> Bool {
@@ -121,17 +115,25 @@ public final class SpreadsheetDocument {
             firstCSVReader = nil
             return r
         }
-        if let csvBytes { return try CSVReader(bytes: csvBytes, displayName: fileName, delimiter: csvDelimiter, limits: limits) }
-        return try CSVReader(path: fileName, displayName: fileName, delimiter: csvDelimiter, limits: limits)
+        return try CSVReader(bytes: csvBytes ?? [], displayName: fileName, delimiter: csvDelimiter, limits: limits)
     }
 
     /// Reads a whole sheet into memory.
-    public func readSheet(_ index: Int) throws -> Sheet {
-        if let workbook { return try workbook.readSheet(index) }
+    /// With `maxRows`, at most that many rows with values are kept and reading stops at
+    /// the next one, named by ``Sheet/truncatedAt``.
+    public func readSheet(_ index: Int, maxRows: Int = .max) throws -> Sheet {
+        if let workbook { return try workbook.readSheet(index, maxRows: maxRows) }
         let reader = try rows(ofSheet: index)
         var rows: [Row] = []
-        while let r = try reader.next() { if !r.cells.isEmpty { rows.append(r) } }
+        var truncatedAt: Int? = nil
+        while let r = try reader.next() {
+            guard !r.cells.isEmpty else { continue }
+            if rows.count >= maxRows { truncatedAt = r.index; break }
+            rows.append(r)
+        }
         if let csv = reader as? CSVReader { csvDiagnostics = csv.diagnostics }
-        return Sheet(name: sheets[index].name, rows: rows)
+        var sheet = Sheet(name: sheets[index].name, rows: rows)
+        sheet.truncatedAt = truncatedAt
+        return sheet
     }
 }

@@ -30,6 +30,7 @@ public final class XLSXWriter {
 
     public let path: String
     let tempPath: String
+    private let tempSlot: Int?
     private var handle: UnsafeMutablePointer<lxw_workbook>?
     private var formats: [CellFormat: UnsafeMutablePointer<lxw_format>] = [:]
     public private(set) var worksheets: [Worksheet] = []
@@ -44,12 +45,14 @@ public final class XLSXWriter {
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
             throw SheetIOError(.write("folder \(dir) does not exist"), file: path)
         }
-        tempPath = dir + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        tempPath = TempFiles.sibling(of: path)
+        tempSlot = TempFiles.register(tempPath)
         var opts = lxw_workbook_options()
         opts.constant_memory = options.constantMemory ? 1 : 0
         opts.tmpdir = nil
         opts.use_zip64 = 1  // sheets over 4 GiB inflated stay readable
         guard let wb = workbook_new_opt(tempPath, &opts) else {
+            TempFiles.unregister(tempSlot)
             throw SheetIOError(.write("libxlsxwriter could not create the workbook"), file: path)
         }
         handle = wb
@@ -58,6 +61,7 @@ public final class XLSXWriter {
     deinit {
         if let handle, !closed { lxw_workbook_free(handle) }
         if !closed { unlink(tempPath) }
+        TempFiles.unregister(tempSlot)
     }
 
     var wb: UnsafeMutablePointer<lxw_workbook> { handle! }
@@ -185,6 +189,11 @@ public final class XLSXWriter {
             unlink(tempPath)
             let msg = String(cString: lxw_strerror(err))
             throw SheetIOError(.write(msg), file: path)
+        }
+        if let hold = ProcessInfo.processInfo.environment["TONGHOP_TEST_HOLD_WRITE"], !hold.isEmpty {
+            // Test hook (signal clean-up tests): the temporary file is complete; say so and wait.
+            FileManager.default.createFile(atPath: hold, contents: Data(tempPath.utf8))
+            Thread.sleep(forTimeInterval: 30)
         }
         if rename(tempPath, path) != 0 {
             let why = String(cString: strerror(errno))

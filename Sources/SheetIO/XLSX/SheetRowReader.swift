@@ -75,6 +75,18 @@ public final class SheetRowReader {
         }
     }
 
+    /// Skips the rows not read yet without building them, then reads what follows the
+    /// cells (merged ranges). For readers that need only the first rows of a big sheet:
+    /// memory stays that of one row; time is that of tokenising the rest.
+    public func skipRemainingRows() throws {
+        guard let p = parser, !finished else { return }
+        if inSheetData {
+            try p.skipElement()
+            inSheetData = false
+        }
+        while try next() != nil {}
+    }
+
     /// Reads one `<row>` (the parser is on its start tag). Returns nil for a row with no values.
     private func readRow(_ p: XMLPullParser) throws -> Row? {
         var rowIndex = nextRowIndex

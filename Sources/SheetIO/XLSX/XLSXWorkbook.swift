@@ -30,13 +30,17 @@ public final class XLSXWorkbook {
 
     /// Opens a workbook on disk. `displayName` names it in error messages.
     public convenience init(path: String, displayName: String? = nil, limits: ReadLimits = .default) throws {
-        let name = displayName ?? path
-        try XLSXWorkbook.checkFile(path: path, name: name, limits: limits)
+        try self.init(file: InputFile(path: path, name: displayName ?? path, limits: limits), limits: limits)
+    }
+
+    /// Opens a workbook from a checked input file (regular, within the size cap).
+    public convenience init(file: InputFile, limits: ReadLimits = .default) throws {
+        try XLSXWorkbook.checkFile(file)
         do {
-            try self.init(archive: ZipArchive(path: path, displayName: name, limits: limits))
+            try self.init(archive: ZipArchive(file: file, limits: limits))
         } catch let e as SheetIOError where e.kind == .notASpreadsheet {
             // It starts like a ZIP (checked above) but libzip finds no central directory.
-            throw SheetIOError(.corruptZip("incomplete or truncated (the end of the archive is missing)"), file: name)
+            throw SheetIOError(.corruptZip("incomplete or truncated (the end of the archive is missing)"), file: file.name)
         }
     }
 
@@ -134,25 +138,13 @@ public final class XLSXWorkbook {
 
     /// Checks what a file is before handing it to libzip, so that .xls files and
     /// password-protected workbooks get a message saying what to do.
-    static func checkFile(path: String, name: String, limits: ReadLimits) throws {
-        guard let fh = FileHandle(forReadingAtPath: path) else {
-            let why = FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"
-            throw SheetIOError(.cannotOpen(why), file: name)
-        }
-        defer { try? fh.close() }
-        let size = (try? fh.seekToEnd()) ?? 0
-        if size > UInt64(limits.maxFileBytes) {
-            throw SheetIOError(.limitExceeded(.fileBytes, limits.maxFileBytes), file: name)
-        }
-        try? fh.seek(toOffset: 0)
-        let head = [UInt8]((try? fh.read(upToCount: 8)) ?? Data())
+    static func checkFile(_ file: InputFile) throws {
+        let head = file.read(at: 0, count: 8)
         if head.count < 4 || !(SpreadsheetDocument.isZip(head) || head.starts(with: [0xD0, 0xCF, 0x11, 0xE0])) {
-            throw SheetIOError(.notASpreadsheet, file: name)
+            throw SheetIOError(.notASpreadsheet, file: file.name)
         }
         if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
-            try? fh.seek(toOffset: 0)
-            let whole = [UInt8]((try? fh.readToEnd()) ?? Data())
-            if let kind = sniffNonZip(head, whole: whole) { throw SheetIOError(kind, file: name) }
+            if let kind = sniffNonZip(head, whole: try file.readAll()) { throw SheetIOError(kind, file: file.name) }
         }
     }
 
@@ -220,11 +212,24 @@ public final class XLSXWorkbook {
     }
 
     /// Reads a whole sheet into memory (sparse: only cells with a value or a formula).
-    public func readSheet(_ index: Int) throws -> Sheet {
+    /// With `maxRows`, at most that many rows with values are kept; the sheet's
+    /// ``Sheet/truncatedAt`` then names the first row left out (merged ranges are still
+    /// read whole).
+    public func readSheet(_ index: Int, maxRows: Int = .max) throws -> Sheet {
         let reader = try rows(ofSheet: index)
         var rows: [Row] = []
-        while let row = try reader.next() { rows.append(row) }
-        return Sheet(name: sheets[index].name, rows: rows, mergedRanges: reader.mergedRanges)
+        var truncatedAt: Int? = nil
+        while let row = try reader.next() {
+            if rows.count >= maxRows {
+                truncatedAt = row.index
+                try reader.skipRemainingRows()
+                break
+            }
+            rows.append(row)
+        }
+        var sheet = Sheet(name: sheets[index].name, rows: rows, mergedRanges: reader.mergedRanges)
+        sheet.truncatedAt = truncatedAt
+        return sheet
     }
 }
 

@@ -18,6 +18,8 @@ public final class ZipArchive {
     private var storedNames: [String: String] = [:]
     /// Entry names as stored, in archive order.
     public private(set) var entryNames: [String] = []
+    /// The wall-clock budget for reading this archive.
+    let deadline: ReadDeadline
     /// Bytes inflated so far from this archive, over all entries (guarded by ``lock``).
     var inflatedTotal: Int64 = 0
     /// Serialises libzip calls: a sheet may be inflated on a helper thread
@@ -25,17 +27,31 @@ public final class ZipArchive {
     let lock = NSLock()
 
     /// Opens an archive on disk. `displayName` names it in errors (default: the path).
+    /// Only a regular file within ``ReadLimits/maxFileBytes`` is opened (``InputFile``).
     public convenience init(path: String, displayName: String? = nil, limits: ReadLimits = .default) throws {
-        let name = displayName ?? path
+        try self.init(file: InputFile(path: path, name: displayName ?? path, limits: limits), limits: limits)
+    }
+
+    /// Opens an archive from a checked input file; libzip takes its descriptor. The two
+    /// directories are compared first (``ZipConsistency``), so a file whose local
+    /// headers and central directory disagree is refused, not read one way here and
+    /// another way elsewhere.
+    public convenience init(file: InputFile, limits: ReadLimits = .default) throws {
+        try ZipConsistency.check(size: file.size, file: file.name, read: file.read(at:count:))
         var err: Int32 = 0
-        guard let za = zip_open(path, ZIP_RDONLY, &err) else {
-            throw ZipArchive.openError(code: err, file: name)
+        guard let za = zip_fdopen(file.fd, 0, &err) else {
+            throw ZipArchive.openError(code: err, file: file.name)
         }
-        try self.init(handle: za, memory: nil, fileName: name, limits: limits)
+        _ = file.take()
+        try self.init(handle: za, memory: nil, fileName: file.name, limits: limits)
     }
 
     /// Opens an archive held in memory (used by the fuzzer and for uploads).
     public convenience init(bytes: [UInt8], displayName: String, limits: ReadLimits = .default) throws {
+        try ZipConsistency.check(size: Int64(bytes.count), file: displayName) { offset, count in
+            guard offset >= 0, offset < Int64(bytes.count), count > 0 else { return [] }
+            return Array(bytes[Int(offset)..<min(bytes.count, Int(offset) + count)])
+        }
         let copy = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 8)
         bytes.withUnsafeBytes { if let b = $0.baseAddress { copy.copyMemory(from: b, byteCount: bytes.count) } }
         var zerr = zip_error_t()
@@ -58,6 +74,7 @@ public final class ZipArchive {
         self.memory = memory
         self.fileName = fileName
         self.limits = limits
+        self.deadline = ReadDeadline(limits.maxSecondsPerFile)
         let n = zip_get_num_entries(handle, 0)
         guard n >= 0 else {
             throw SheetIOError(.corruptZip("cannot list entries"), file: fileName)
@@ -68,10 +85,15 @@ public final class ZipArchive {
             let name = String(cString: cname)
             entryNames.append(name)
             let key = ZipArchive.normalise(name)
-            if index[key] == nil {
-                index[key] = i
-                storedNames[key] = name
+            // Two entries under one name (as OOXML compares names): readers disagree on
+            // which one counts (libzip the first, others the last), so one file could show
+            // two sets of numbers. Refused as malformed.
+            if let first = storedNames[key] {  // (deinit frees the handle: every property is set)
+                throw SheetIOError(.corruptZip(first == name ? "the entry \(name) appears twice" : "the entries \(first) and \(name) have the same name"),
+                                   file: fileName, part: name)
             }
+            index[key] = i
+            storedNames[key] = name
         }
     }
 
@@ -200,6 +222,7 @@ public final class ZipEntryStream: ByteSource {
         }
         produced += Int64(n)
         archive.inflatedTotal += Int64(n)
+        try archive.deadline.check(file: archive.fileName, part: name)
         if produced > limits.maxEntryBytes {
             throw SheetIOError(.limitExceeded(.entryBytes, limits.maxEntryBytes),
                                file: archive.fileName, part: name)

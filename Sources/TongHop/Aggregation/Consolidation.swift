@@ -27,7 +27,7 @@ public struct Aggregate: Sendable, Equatable {
 /// Every method is computed from sums over units, never from a mean of unit rates:
 /// ratio = Σ numerator ÷ Σ denominator × factor over units with both; weighted mean =
 /// Σ x·w ÷ Σ w; growth = Σ level(t) ÷ Σ level(t−1); change of a rate = aggregated rate
-/// at t−1 minus at t. "-" counts as 0, "..." and blanks are missing (and make a total
+/// at t−1 minus at t, both over the units that report both years. "-" counts as 0, "..." and blanks are missing (and make a total
 /// partial), "x" is excluded.
 public struct Consolidation: Sendable {
     public let template: Template
@@ -128,7 +128,10 @@ public struct Consolidation: Sendable {
         memo.lock.lock()
         if let hit = memo.results[key] { memo.lock.unlock(); return hit }
         memo.lock.unlock()
-        let result = computeAggregate(code, col, node: node)
+        var result = computeAggregate(code, col, node: node)
+        // Values are checked finite when read and the store refuses others; sums of huge
+        // ones can still overflow. No figure leaves consolidation non-finite.
+        if let v = result.value, !v.isFinite { result.value = nil }
         memo.lock.lock()
         memo.results[key] = result
         memo.lock.unlock()
@@ -229,6 +232,18 @@ public struct Consolidation: Sendable {
                     }
                     agg.value = ws != 0 && !agg.covered.isEmpty ? xw / ws : nil
                 }
+            } else if let r = template.indicator(rate), case .ratio(let num, let den, let factor) = r.aggregation {
+                // Both years' rates over the same units (those with all four parts): a unit
+                // that writes "..." this year must not stay in last year's rate only.
+                let rateUnits = contributors(r, node: node)
+                agg.expected = rateUnits
+                var n0 = 0.0, d0 = 0.0, n1 = 0.0, d1 = 0.0
+                for u in rateUnits where classify(u, [num, den], [prev, col]) {
+                    n0 += number(u, num, prev)!; d0 += number(u, den, prev)!
+                    n1 += number(u, num, col)!; d1 += number(u, den, col)!
+                    agg.covered.append(u)
+                }
+                if d0 != 0 && d1 != 0 && !agg.covered.isEmpty { agg.value = n0 / d0 * factor - n1 / d1 * factor }
             } else {
                 let before = aggregate(rate, prev, node: node), after = aggregate(rate, col, node: node)
                 agg.covered = before.covered.filter { after.covered.contains($0) }

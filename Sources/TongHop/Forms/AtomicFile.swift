@@ -4,8 +4,9 @@ import SheetIO
 /// Writes files atomically: a temporary file beside the destination, then a rename.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let tmp = URL(fileURLWithPath: TempFiles.sibling(of: path))
+        let slot = TempFiles.register(tmp.path)
+        defer { TempFiles.unregister(slot) }
         do {
             try data.write(to: tmp)
             guard rename(tmp.path, path) == 0 else { throw SheetIOError(.write(String(cString: strerror(errno))), file: path) }

@@ -279,7 +279,7 @@ public enum FormBuilder {
         var text = "\u{FEFF}"
         for l in lines {
             let padded = l + Array(repeating: "", count: max(0, width - l.count))
-            text += padded.map { CellText.quoteCSV($0, delimiter: ";") }.joined(separator: ";") + "\r\n"
+            text += padded.map { CellText.quoteCSV(CellText.neutralised($0), delimiter: ";") }.joined(separator: ";") + "\r\n"
         }
         try AtomicFile.write(Data(text.utf8), to: path)
     }

@@ -12,8 +12,15 @@ public struct Importer: Sendable {
         self.reader = reader
     }
 
+    /// A store failure in the middle of a batch: what was done before it, and why it stopped.
+    public struct Failure: Error, Sendable {
+        public var completed: [ImportOutcome]
+        public var error: StoreError
+    }
+
     /// Imports the files in order; returns one outcome per submission (per file when it
-    /// could not be read).
+    /// could not be read). A store failure stops the batch with a ``Failure`` carrying
+    /// the outcomes of the files before it (each file is its own transaction: those stay).
     public func run(paths: [String], progress: ((Int, Int) -> Void)? = nil) throws -> [ImportOutcome] {
         var outcomes: [ImportOutcome] = []
         var done = 0
@@ -35,7 +42,12 @@ public struct Importer: Sendable {
                                                   reasons: subs.flatMap { $0.1 }.filter { $0.severity == .error }, warnings: 0))
                     continue
                 }
-                outcomes += try store.importFile(path: path, displayName: path, template: t, submissions: subs, contentHash: hash)
+                do {
+                    outcomes += try store.importFile(path: path, displayName: path, template: t, submissions: subs, contentHash: hash)
+                } catch let e as StoreError {
+                    group.wait()
+                    throw Failure(completed: outcomes, error: e)
+                }
             }
             done += chunk.count
             progress?(done, paths.count)
@@ -55,7 +67,9 @@ public struct Importer: Sendable {
                 s.sheetData = nil
                 return (s, f)
             }
-            let hash = (try? Data(contentsOf: URL(fileURLWithPath: path))).map(Store.sha256) ?? ""
+            // Hashed only when readable: a file refused (too big, not regular) is never read whole.
+            let readable = !checked.contains { $0.1.contains { $0.code == FindingCode.unreadableFile.rawValue } }
+            let hash = readable ? (Store.sha256(path: path, limits: reader.limits) ?? "") : ""
             return (t, checked, hash)
         }
     }
@@ -100,12 +114,12 @@ public enum ImportReport {
             case .unchanged: status = vi ? "không đổi (giống lần \(o.revision ?? 0))" : "unchanged (same as revision \(o.revision ?? 0))"
             case .rejected: status = vi ? "TỪ CHỐI" : "REJECTED"
             }
-            out += "\(o.file)\(who.isEmpty ? "" : " — \(who)"): \(status)"
+            out += "\(TerminalText.safe(o.file))\(who.isEmpty ? "" : " — \(TerminalText.safe(who))"): \(status)"
             if o.warnings > 0 && o.status != .rejected { out += vi ? ", \(o.warnings) cảnh báo" : ", \(o.warnings) warnings" }
             out += "\n"
             if o.status == .rejected {
                 for f in o.reasons.prefix(10) {
-                    out += "    \(f.code) \(f.cell.map { "\(f.sheet.map { "\($0)!" } ?? "")\($0)  " } ?? "")\(f.message(lang))\n"
+                    out += "    \(f.code) \(f.cell.map { "\(f.sheet.map { "\(TerminalText.safe($0))!" } ?? "")\($0)  " } ?? "")\(TerminalText.safe(f.message(lang)))\n"
                 }
                 if o.reasons.count > 10 { out += vi ? "    … và \(o.reasons.count - 10) lỗi khác\n" : "    … and \(o.reasons.count - 10) more errors\n" }
             }

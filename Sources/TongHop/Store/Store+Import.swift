@@ -114,9 +114,26 @@ extension Store {
                 }
             }
         } catch let e as DatabaseError {
-            throw StoreError(path: self.path, message: e.message ?? "\(e)")
+            let (en, vi) = Store.explain(e)
+            throw StoreError(path: self.path, message: "importing \(displayName) failed: \(en); nothing of this file was stored",
+                             messageVI: "nhập \(displayName) không thành công: \(vi); chưa ghi gì của tệp này vào kho")
         }
         return outcomes
+    }
+
+    /// What an SQLite failure means to the person at the keyboard.
+    static func explain(_ e: DatabaseError) -> (String, String) {
+        let detail = e.message ?? "\(e.resultCode)"
+        switch e.resultCode.primaryResultCode {
+        case .SQLITE_FULL: return ("the disk is full (\(detail))", "ổ đĩa đã đầy (\(detail))")
+        case .SQLITE_READONLY: return ("the store is read-only (\(detail))", "kho số liệu chỉ đọc (\(detail))")
+        case .SQLITE_PERM, .SQLITE_CANTOPEN, .SQLITE_AUTH: return ("permission denied (\(detail))", "không có quyền ghi (\(detail))")
+        case .SQLITE_IOERR: return ("a disk read/write error (\(detail))", "lỗi đọc/ghi đĩa (\(detail))")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return ("the store is damaged (\(detail))", "kho số liệu bị hỏng (\(detail))")
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return ("the store stayed locked by another program (\(detail))", "kho số liệu bị chương trình khác khoá quá lâu (\(detail))")
+        case .SQLITE_CONSTRAINT: return ("a value the store refuses (\(detail))", "giá trị bị kho từ chối (\(detail))")
+        default: return (detail, detail)
+        }
     }
 
     /// Binds text (or NULL), copied by SQLite.
@@ -151,6 +168,29 @@ extension Store {
 
     /// Hex SHA-256 (swift-crypto).
     public static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: data))
+    }
+
+    /// The SHA-256 of a regular file within the size cap, read in 1 MiB chunks (nil when
+    /// it cannot be read).
+    public static func sha256(path: String, limits: ReadLimits) -> String? {
+        guard let file = try? InputFile(path: path, limits: limits) else { return nil }
+        var hasher = SHA256()
+        var offset: Int64 = 0
+        while offset < file.size {
+            let chunk = file.read(at: offset, count: Int(min(1 << 20, file.size - offset)))
+            if chunk.isEmpty { return nil }
+            hasher.update(data: chunk)
+            offset += Int64(chunk.count)
+        }
+        return hex(hasher.finalize())
+    }
+
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for b in digest { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 }

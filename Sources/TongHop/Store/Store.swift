@@ -11,26 +11,109 @@ public final class Store: @unchecked Sendable {
     public let path: String
     let pool: DatabasePool
 
-    /// Opens (creating and migrating) the store at `path`.
-    public init(path: String) throws {
+    /// How a command uses the store.
+    public enum Mode: Sendable {
+        /// `import`: creates the store when the file is missing or empty, migrates it.
+        case readWrite
+        /// `status`, `summary`, `scorecard`: opens an existing store read-only (SQLite's
+        /// `SQLITE_OPEN_READONLY`); never creates, migrates or switches the journal.
+        case readOnly
+    }
+
+    /// `PRAGMA application_id` of a tonghop store: "THOP".
+    public static let applicationID: Int32 = 0x5448_4F50
+
+    /// Opens the store at `path`. Before anything is written the file is recognised: a
+    /// missing or empty file (read-write only), an SQLite database with no tables, or a
+    /// store of ours (our application id, or the first version's tables). Any other
+    /// file — another program's database, a workbook, a damaged store — is refused
+    /// untouched.
+    public init(path: String, mode: Mode = .readWrite) throws {
         self.path = path
         var config = Configuration()
         config.busyMode = .timeout(60)
+        config.readonly = mode == .readOnly
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        if mode == .readOnly {
+            try Store.recognise(path: path, mode: mode)
+            do {
+                pool = try DatabasePool(path: path, configuration: config)
+                let version = try pool.read { try Store.migrator.appliedMigrations($0) }
+                guard version.contains("v1") else { throw StoreError(path: path, message: "not a tonghop store") }
+            } catch let e as DatabaseError {
+                throw StoreError(path: path, message: e.message ?? "\(e)")
+            }
+            return
         }
         // Creating the file, switching it to WAL and migrating are serialised between
         // processes with a lock file: SQLite's busy handler does not cover a store that
         // two imports create at the same moment.
-        let lockFD = open(path + ".lock", O_CREAT | O_RDWR, 0o644)
+        let lockFD = open(path + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         if lockFD >= 0 { flock(lockFD, LOCK_EX) }
         defer { if lockFD >= 0 { flock(lockFD, LOCK_UN); close(lockFD) } }
+        try Store.recognise(path: path, mode: mode)
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Store.migrator.migrate(pool)
         } catch let e as DatabaseError {
             throw StoreError(path: path, message: e.message ?? "\(e)")
+        }
+    }
+
+    /// Checks what `path` holds before a database connection may write to it.
+    static func recognise(path: String, mode: Mode) throws {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            if mode == .readOnly {
+                throw StoreError(path: path, message: "no store here (check --db, or run tonghop import first)",
+                                 messageVI: "không có kho số liệu ở đây (kiểm tra --db, hoặc chạy tonghop import trước)")
+            }
+            return
+        }
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            throw StoreError(path: path, message: "not a regular file", messageVI: "không phải tệp thông thường")
+        }
+        if st.st_size == 0 {
+            if mode == .readOnly {
+                throw StoreError(path: path, message: "the store is empty (run tonghop import first)",
+                                 messageVI: "kho số liệu trống (hãy chạy tonghop import trước)")
+            }
+            return
+        }
+        let file = try? InputFile(path: path, limits: ReadLimits())
+        let head = file?.read(at: 0, count: 16) ?? []
+        guard head == Array("SQLite format 3\0".utf8) else {
+            throw StoreError(path: path, message: "not a tonghop store (not an SQLite database); nothing was changed",
+                             messageVI: "không phải kho số liệu tonghop (không phải cơ sở dữ liệu SQLite); tệp không bị thay đổi")
+        }
+        // Read the header and schema through a read-only connection: nothing is written.
+        var ro = Configuration()
+        ro.readonly = true
+        do {
+            let q = try DatabaseQueue(path: path, configuration: ro)
+            defer { try? q.close() }
+            let (appID, tables, check): (Int32, [String], String) = try q.read { db in
+                (try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
+                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"),
+                 try String.fetchOne(db, sql: "PRAGMA quick_check(1)") ?? "")
+            }
+            let ours = appID == Store.applicationID
+                || (appID == 0 && Set(["grdb_migrations", "submission", "value", "finding"]).isSubset(of: tables))
+            guard ours || (appID == 0 && tables.isEmpty) else {
+                let what = tables.prefix(5).joined(separator: ", ")
+                throw StoreError(path: path, message: "not a tonghop store (another program's database: \(what)); nothing was changed",
+                                 messageVI: "không phải kho số liệu tonghop (cơ sở dữ liệu của chương trình khác: \(what)); tệp không bị thay đổi")
+            }
+            guard check == "ok" else {
+                throw StoreError(path: path, message: "the store is damaged (\(check)); nothing was written. Restore it from a backup",
+                                 messageVI: "kho số liệu bị hỏng (\(check)); không ghi gì vào kho. Hãy khôi phục từ bản sao lưu")
+            }
+        } catch let e as DatabaseError {
+            throw StoreError(path: path, message: "the store cannot be read (\(e.message ?? "\(e)")); nothing was written",
+                             messageVI: "không đọc được kho số liệu (\(e.message ?? "\(e)")); không ghi gì vào kho")
         }
     }
 
@@ -85,6 +168,31 @@ public final class Store: @unchecked Sendable {
             CREATE INDEX finding_submission ON finding(submission_id);
             """)
         }
+        // The store's own id in the header, and values that can only be finite numbers.
+        m.registerMigration("v2") { db in
+            try db.execute(sql: """
+            PRAGMA application_id = \(Store.applicationID);
+            CREATE TABLE value_v2 (
+                submission_id INTEGER NOT NULL REFERENCES submission(id) ON DELETE CASCADE,
+                indicator TEXT NOT NULL,
+                column_key TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                number REAL CHECK (number IS NULL OR number BETWEEN -1.7976931348623157e308 AND 1.7976931348623157e308),
+                number2 REAL CHECK (number2 IS NULL OR number2 BETWEEN -1.7976931348623157e308 AND 1.7976931348623157e308),
+                strict INTEGER,
+                symbol TEXT,
+                written TEXT NOT NULL,
+                sheet TEXT,
+                cell TEXT NOT NULL,
+                unit_written TEXT,
+                conversion REAL CHECK (conversion IS NULL OR conversion BETWEEN -1.7976931348623157e308 AND 1.7976931348623157e308),
+                PRIMARY KEY (submission_id, indicator, column_key)
+            ) WITHOUT ROWID;
+            INSERT INTO value_v2 SELECT * FROM value;
+            DROP TABLE value;
+            ALTER TABLE value_v2 RENAME TO value;
+            """)
+        }
         return m
     }
 }
@@ -93,5 +201,15 @@ public final class Store: @unchecked Sendable {
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     public var path: String
     public var message: String
+    public var messageVI: String?
+
+    public init(path: String, message: String, messageVI: String? = nil) {
+        self.path = path
+        self.message = message
+        self.messageVI = messageVI
+    }
+
     public var description: String { "\(path): \(message)" }
+
+    public func message(_ lang: Language) -> String { "\(path): \(lang == .vi ? messageVI ?? message : message)" }
 }

@@ -10,6 +10,13 @@ public struct SubmissionReader: Sendable {
     /// The template to read against (`--template`); otherwise the form's own.
     public var template: Template?
     public var limits: ReadLimits = .default
+    /// Rows with values read per sheet. A report form has tens to a few hundred rows;
+    /// reading stops at this many, so a sheet of a million rows costs the memory of ten
+    /// thousand. A table sheet that goes on past it is an error (E003), never a silent cut.
+    public var maxRowsPerSheet = 10_000
+    /// Rows of a long-format CSV (one value per line, several units per file): 200,000
+    /// lines hold 1,000 units × 60 indicators × 3 columns.
+    public var maxLongRows = 200_000
 
     public init(library: TemplateLibrary = TemplateLibrary(), template: Template? = nil) {
         self.library = library
@@ -49,7 +56,7 @@ public struct SubmissionReader: Sendable {
         var meta = Meta()
         if let i = doc.sheets.firstIndex(where: { $0.name == FormLayout.metaSheet }) {
             do {
-                let m = try doc.readSheet(i)
+                let m = try doc.readSheet(i, maxRows: maxRowsPerSheet)
                 for r in m.rows {
                     guard let k = r[column: 0]?.value.text else { continue }
                     let v = r[column: 1].map { CellText.csv($0.value) }
@@ -70,7 +77,7 @@ public struct SubmissionReader: Sendable {
             < (doc.sheets[$1].name == FormLayout.formSheet ? 0 : doc.sheets[$1].visibility == .visible ? 1 : 2) }
         var sheets: [(Int, Sheet)] = []
         do {
-            for i in order { sheets.append((i, try doc.readSheet(i))) }
+            for i in order { sheets.append((i, try doc.readSheet(i, maxRows: maxRowsPerSheet))) }
         } catch { return failed(error) }
 
         // The template: given, named by the form, or the library's best match.
@@ -97,8 +104,19 @@ public struct SubmissionReader: Sendable {
         }
 
         // Long CSV: one value per line.
-        if doc.kind == .csv, let (_, sheet) = sheets.first, let long = LongTable.locate(sheet) {
-            return (t, LongTable.read(sheet, layout: long, template: t, file: name, csvDelimiterIsSemicolon: doc.csvDelimiterUsed == UInt8(ascii: ";")))
+        if doc.kind == .csv, var (_, sheet) = sheets.first, let long = LongTable.locate(sheet) {
+            if sheet.truncatedAt != nil {
+                do { sheet = try doc.readSheet(0, maxRows: maxLongRows) } catch { return failed(error) }
+            }
+            var subs = LongTable.read(sheet, layout: long, template: t, file: name, csvDelimiterIsSemicolon: doc.csvDelimiterUsed == UInt8(ascii: ";"))
+            if let cut = sheet.truncatedAt {
+                let f = Finding(.sheetTooLong, file: name, sheet: sheet.name, cell: CellRef(row: cut, column: 0),
+                    vi: "tệp CSV dạng danh sách dài hơn \(maxLongRows) dòng; chỉ đọc đến dòng \(cut). Hãy chia thành nhiều tệp (ví dụ mỗi huyện hoặc mỗi kỳ một tệp)",
+                    en: "the long-format CSV has more than \(maxLongRows) rows; reading stopped before row \(cut + 1). Split it into several files (e.g. one per district or period)")
+                if subs.isEmpty { subs = [Submission(file: name, sheet: sheet.name)] }
+                for i in subs.indices { subs[i].findings.append(f) }
+            }
+            return (t, subs)
         }
 
         // Wide table: the sheet with the best header.
@@ -122,6 +140,11 @@ public struct SubmissionReader: Sendable {
         s.sheetData = sheet
         s.headerRow = header.row
         s.columnMap = header.columnKeys
+        if let cut = sheet.truncatedAt {
+            s.findings.append(Finding(.sheetTooLong, file: name, sheet: s.sheet, cell: CellRef(row: cut, column: 0),
+                vi: "trang có bảng số liệu dài hơn \(maxRowsPerSheet) dòng có dữ liệu; chỉ đọc đến dòng \(cut), phần từ dòng \(cut + 1) không được đọc. Xoá các dòng thừa dưới bảng hoặc chuyển chúng sang trang khác",
+                en: "the table's sheet has more than \(maxRowsPerSheet) rows with data; reading stopped before row \(cut + 1). Delete the rows below the table or move them to another sheet"))
+        }
         Identification.identify(&s, sheet: sheet, header: header, meta: meta, template: t, fileName: name, csv: doc.kind == .csv)
         ValueParser.parseRows(&s, sheet: sheet, header: header, template: t, csvSemicolon: doc.kind == .csv && doc.csvDelimiterUsed == UInt8(ascii: ";"), workbook: doc.workbook)
         return (t, [s])

@@ -34,8 +34,36 @@ struct ValueParser {
         return (.vi, vi >= 1)
     }
 
+    /// Parses one value cell; a number that is not finite or lies outside what a double
+    /// holds (`<v>1e309</v>`, "1e-320", a conversion that overflows) is an error at the
+    /// cell and no value, so nothing non-finite reaches validation, the store or a total.
     func parse(_ cell: Cell?, ref: CellRef, indicator ind: Indicator, column: ValueColumn, rowUnit: (MeasureUnit, CellRef)?,
                findings: inout [Finding]) -> SubmittedValue? {
+        guard var sv = parseCell(cell, ref: ref, indicator: ind, column: column, rowUnit: rowUnit, findings: &findings) else { return nil }
+        if !ValueParser.isSound(sv.value) {
+            let label = period.map { column.label(for: $0) } ?? column.label
+            findings.append(Finding(.numberOutOfRange, file: file, sheet: sheet, cell: ref, indicator: ind.code, column: column.key,
+                value: sv.written, expected: "số hữu hạn, ví dụ \(ind.kind == .integer ? "1.250" : "1.250,5")",
+                vi: "\(ind.code) «\(ind.name)», cột «\(label)»: «\(sv.written)» là số vô hạn hoặc ngoài miền số đọc được; hãy ghi lại số liệu",
+                en: "\(ind.code) \"\(ind.name)\", column \"\(label)\": \"\(sv.written)\" is infinite or outside the range of numbers; write the figure again"))
+            sv.value = .empty
+        }
+        return sv
+    }
+
+    /// Whether every number of a value is finite and not subnormal (denormal values such
+    /// as 1e-320 come only from damaged or crafted files).
+    static func isSound(_ v: ReportedValue) -> Bool {
+        func ok(_ d: Double) -> Bool { d == 0 || d.isNormal }
+        switch v {
+        case .number(let d), .atLeast(let d, _), .atMost(let d, _): return ok(d)
+        case .range(let a, let b): return ok(a) && ok(b)
+        case .empty, .symbol: return true
+        }
+    }
+
+    private func parseCell(_ cell: Cell?, ref: CellRef, indicator ind: Indicator, column: ValueColumn, rowUnit: (MeasureUnit, CellRef)?,
+                           findings: inout [Finding]) -> SubmittedValue? {
         guard let cell else { return nil }
         func add(_ code: FindingCode, value: String?, expected: String? = nil, _ vi: String, _ en: String) {
             findings.append(Finding(code, file: file, sheet: sheet, cell: ref, indicator: ind.code, column: column.key,
@@ -245,6 +273,7 @@ struct ValueParser {
                 case .text(let x): if let p = VietNumber.parse(x.replacingOccurrences(of: "%", with: ""), convention: conv) { v.value = p.value }
                 default: break
                 }
+                if !isSound(v.value) { v.value = .empty }  // a typed comparison is only checked, never stored
                 row.comparisons[cmp.key] = v
             }
             if let n = header.note { row.note = text(n).isEmpty ? nil : text(n) }

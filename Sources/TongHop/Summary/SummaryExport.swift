@@ -4,18 +4,21 @@ import SheetIO
 /// The summary as CSV (the Tổng hợp table) or JSON (figures with coverage, attainment,
 /// scorecards, submission status), and the text reports of `status` and `scorecard`.
 public enum SummaryExport {
-    public static func csv(_ d: SummaryData) -> String {
+    /// The Tổng hợp table as CSV. Text fields are neutralised against formula injection
+    /// (``CellText/neutralised(_:)``) unless `neutralise` is false (machine consumers).
+    public static func csv(_ d: SummaryData, neutralise: Bool = true) -> String {
         let t = d.template, c = d.consolidation
+        let text = { (s: String) in neutralise ? CellText.neutralised(s) : s }
         var header = ["Mã", "Chỉ tiêu", "ĐVT"] + t.columns.map { $0.label(for: d.period) } + ["ƯTH so KH (%)", "ƯTH so cùng kỳ (%)", "Đánh giá", "Cách tổng hợp", "Đơn vị báo cáo"]
-        header = header.map { CellText.quoteCSV($0) }
+        header = header.map { CellText.quoteCSV(text($0)) }
         var lines = [header.joined(separator: ",")]
         for ind in t.indicators {
             let vals = t.columns.map { c.aggregate(ind.code, $0.key) }
             let f = { (v: Double?) in v.map { CellText.number(($0 * 1e9).rounded() / 1e9) } ?? "" }
             let (vsPlan, vsPrev, judged) = comparisons(ind, d)
             let est = c.aggregate(ind.code, t.estimateColumn!.key)
-            var row = [ind.code, ind.name, ind.unitText] + vals.map { f($0.value) }
-            row += [f(vsPlan), f(vsPrev), judged.label(.vi), SummaryWorkbook.methodText(ind, t), est.coverageText]
+            var row = [ind.code, ind.name, ind.unitText].map(text) + vals.map { f($0.value) }
+            row += [f(vsPlan), f(vsPrev)] + [judged.label(.vi), SummaryWorkbook.methodText(ind, t), est.coverageText].map(text)
             lines.append(row.map { CellText.quoteCSV($0) }.joined(separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
@@ -103,8 +106,8 @@ public enum SummaryExport {
         for st in d.status {
             let name = st.unit.level == .provincePart ? st.unit.name : FormBuilder.unitTitle(st.unit)
             if let sub = st.submission {
-                out += "  ✓ \(st.unit.code) \(name): " + (vi ? "lần \(sub.revision), nhập \(sub.importedAt), \(sub.warnings) cảnh báo — \(sub.fileName)"
-                                                              : "revision \(sub.revision), imported \(sub.importedAt), \(sub.warnings) warnings — \(sub.fileName)") + "\n"
+                out += "  ✓ \(st.unit.code) \(name): " + (vi ? "lần \(sub.revision), nhập \(sub.importedAt), \(sub.warnings) cảnh báo — \(TerminalText.safe(sub.fileName))"
+                                                              : "revision \(sub.revision), imported \(sub.importedAt), \(sub.warnings) warnings — \(TerminalText.safe(sub.fileName))") + "\n"
             } else {
                 out += "  ✗ \(st.unit.code) \(name): " + (vi ? "CHƯA NỘP" : "MISSING") + "\n"
             }

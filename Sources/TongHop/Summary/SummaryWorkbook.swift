@@ -381,6 +381,15 @@ public enum SummaryWorkbook {
                 let x = L.range(ind.code, k, rows: rows), w = L.range(den, k, rows: rows)
                 return "=IFERROR(SUMPRODUCT(\(x),\(w))/SUMPRODUCT(--ISNUMBER(\(x)),\(w)),\"\")"
             }
+            if let r = t.indicator(rate), case .ratio(let num, let den, let f) = r.aggregation {
+                // Both years over the units with all four parts, as the consolidation does.
+                let part = rows == nil && r.addsProvincePart
+                let np = L.range(num, prev, withPart: part, rows: rows), dp = L.range(den, prev, withPart: part, rows: rows)
+                let nk = L.range(num, k, withPart: part, rows: rows), dk = L.range(den, k, withPart: part, rows: rows)
+                let m = "--ISNUMBER(\(np)),--ISNUMBER(\(dp)),--ISNUMBER(\(nk)),--ISNUMBER(\(dk))"
+                let x = CellText.number(f)
+                return "=IFERROR(SUMPRODUCT(\(m),\(np))/SUMPRODUCT(\(m),\(dp))*\(x)-SUMPRODUCT(\(m),\(nk))/SUMPRODUCT(\(m),\(dk))*\(x),\"\")"
+            }
             let before = rateCell(rate, prev), after = rateCell(rate, k)
             return "=IF(AND(ISNUMBER(\(before)),ISNUMBER(\(after))),\(before)-\(after),\"\")"
         case .provinceOnly:

@@ -45,6 +45,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
     // File and identification.
     case tableNotFound = "E001"
     case unreadableFile = "E002"
+    case sheetTooLong = "E003"
     case unitUnknown = "E010"
     case periodUnknown = "E011"
     case unitMismatch = "E012"
@@ -71,6 +72,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case percentScaled = "I115"
     case formulaError = "E116"
     case formulaNoValue = "E117"
+    case numberOutOfRange = "E118"
     case hardRange = "E120"
     case softRange = "W121"
     case yearOnYear = "W122"
@@ -97,6 +99,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
         switch self {
         case .tableNotFound: t = ("Không tìm thấy bảng số liệu", "Table not found")
         case .unreadableFile: t = ("Không đọc được tệp", "File cannot be read")
+        case .sheetTooLong: t = ("Trang bảng số liệu quá dài", "Table sheet too long")
         case .unitUnknown: t = ("Không xác định được đơn vị báo cáo", "Reporting unit not identified")
         case .periodUnknown: t = ("Không xác định được kỳ báo cáo", "Period not identified")
         case .unitMismatch: t = ("Đơn vị báo cáo không khớp", "Reporting unit mismatch")
@@ -121,6 +124,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
         case .percentScaled: t = ("Ô định dạng %, đã đổi sang số phần trăm", "Percent-formatted cell read as a percentage")
         case .formulaError: t = ("Ô có lỗi công thức", "Formula error in cell")
         case .formulaNoValue: t = ("Công thức chưa có giá trị", "Formula without a computed value")
+        case .numberOutOfRange: t = ("Số vô hạn hoặc ngoài miền số", "Infinite or out-of-range number")
         case .hardRange: t = ("Ngoài giới hạn cho phép", "Outside the allowed range")
         case .softRange: t = ("Ngoài khoảng thường gặp", "Outside the plausible range")
         case .yearOnYear: t = ("Thay đổi bất thường so với năm trước", "Unusual change on the previous year")

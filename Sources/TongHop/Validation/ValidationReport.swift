@@ -47,7 +47,9 @@ public enum ReportFormatter {
         func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
         var out = ""
         for r in reports {
-            var head = paint(r.file, "1")
+            // Names and cell text come from files: escaped so they cannot forge lines or
+            // drive the terminal (JSON below stays exact).
+            var head = paint(TerminalText.safe(r.file), "1")
             var who: [String] = []
             if let u = r.unit { who.append(FormBuilder.unitTitle(u)) }
             if let p = r.period { who.append(p.label(lang)) }
@@ -70,8 +72,8 @@ public enum ReportFormatter {
                     out += "  " + paint("\(mark) \(label) \(code)", colour) + " \(title) (\(fs.count))\n"
                     for f in fs.prefix(perGroup) {
                         if lines >= perFile { capped = true; break }
-                        let place = f.cell.map { "\(f.sheet.map { "\($0)!" } ?? "")\($0)" } ?? ""
-                        out += "      " + (place.isEmpty ? "" : place + "  ") + f.message(lang) + "\n"
+                        let place = f.cell.map { "\(f.sheet.map { "\(TerminalText.safe($0))!" } ?? "")\($0)" } ?? ""
+                        out += "      " + (place.isEmpty ? "" : place + "  ") + TerminalText.safe(f.message(lang)) + "\n"
                         lines += 1
                     }
                     if fs.count > perGroup {
