@@ -78,6 +78,28 @@ final class ServerSafetyTests: XCTestCase {
         XCTAssertTrue((10_001...10_100).contains(row), "E003 at row \(row)")
     }
 
+    func testImportMemoryIsFlatInTheNumberOfFiles() throws {
+        // The same nine forms under many names: every copy goes through reading,
+        // validation and hashing (and is "unchanged" in the store after the first).
+        let dir = try TestSupport.tempDir(self)
+        let src = root.appendingPathComponent("fixtures/submissions/2024")
+        let forms = try FileManager.default.contentsOfDirectory(atPath: src.path).filter { $0.hasSuffix(".xlsx") }.sorted()
+        var peaks: [Int] = []
+        for count in [150, 900] {
+            let folder = dir.appendingPathComponent("n\(count)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for i in 0..<count {
+                let f = forms[i % forms.count]
+                XCTAssertEqual(link(src.appendingPathComponent(f).path, folder.appendingPathComponent(String(format: "%04d-", i) + f).path), 0)
+            }
+            let r = try tonghop(["import", folder.path, "--db", dir.appendingPathComponent("n\(count).db").path], seconds: 300)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            peaks.append(r.maxRSSKiB)
+        }
+        // 750 more files may cost their outcome lines, not their sheets (80 KB each leaked before).
+        XCTAssertLessThan(peaks[1] - peaks[0], 15 * 1024, "peak \(peaks[0] / 1024) MB for 150 files, \(peaks[1] / 1024) MB for 900")
+    }
+
     func testAFileOverTheSizeCapIsRefusedWithoutBeingRead() throws {
         let dir = try TestSupport.tempDir(self)
         let big = dir.appendingPathComponent("huge.xlsx").path

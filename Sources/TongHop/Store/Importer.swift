@@ -82,7 +82,12 @@ enum ParallelMap {
         guard n > 1 else { return items.map(body) }
         let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: n)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        // Deinitialise before freeing: without it every result (a file's submissions and
+        // findings, some 80 KB) leaked, and a 10,000-file import grew to 850 MB.
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n))
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let body = body
