@@ -6,6 +6,11 @@ public struct Sheet: Sendable {
     /// When reading stopped at a row cap: the 0-based index of the first row with values
     /// that was not read.
     public var truncatedAt: Int?
+    /// Hidden columns (0-based ranges).
+    public var hiddenColumns: [ClosedRange<Int>] = []
+
+    /// Whether a 0-based column is hidden.
+    public func isHidden(column c: Int) -> Bool { hiddenColumns.contains { $0.contains(c) } }
 
     public init(name: String, rows: [Row], mergedRanges: [CellRange] = []) {
         var rows = rows

@@ -5,6 +5,8 @@ public final class SheetRowReader {
     public let sheetName: String
     /// Merged ranges ("A1:C1"), known once all rows have been read.
     public private(set) var mergedRanges: [CellRange] = []
+    /// Hidden columns (0-based ranges), from the `<cols>` element before the cells.
+    public private(set) var hiddenColumns: [ClosedRange<Int>] = []
 
     private let parser: XMLPullParser?
     private let sharedStrings: [String]
@@ -64,8 +66,15 @@ public final class SheetRowReader {
                     inSheetData = true
                 } else if p.isName("mergeCell") {
                     if let ref = try p.attribute("ref"), let range = CellRange(a1: ref) { mergedRanges.append(range) }
-                } else if p.depth == 2 && !p.isName("mergeCells") {
-                    try p.skipElement()  // sheetPr, cols, sheetViews, conditionalFormatting…
+                } else if p.isName("col") && p.depth == 3 {
+                    // <col min="3" max="4" hidden="1"/>: 1-based, inclusive.
+                    let hidden = try p.attribute("hidden").map { $0 == "1" || $0.lowercased() == "true" } ?? false
+                    if hidden, let lo = try p.attribute("min").flatMap({ Int($0) }), let hi = try p.attribute("max").flatMap({ Int($0) }),
+                       lo >= 1, hi >= lo, lo <= limits.maxColumns {
+                        hiddenColumns.append((lo - 1)...(min(hi, limits.maxColumns) - 1))
+                    }
+                } else if p.depth == 2 && !p.isName("mergeCells") && !p.isName("cols") {
+                    try p.skipElement()  // sheetPr, sheetViews, conditionalFormatting…
                 }
             case .end:
                 if p.isName("sheetData") { inSheetData = false }

@@ -92,6 +92,7 @@ public final class Store: @unchecked Sendable {
         // Read the header and schema through a read-only connection: nothing is written.
         var ro = Configuration()
         ro.readonly = true
+        ro.busyMode = .timeout(60)
         do {
             let q = try DatabaseQueue(path: path, configuration: ro)
             defer { try? q.close() }

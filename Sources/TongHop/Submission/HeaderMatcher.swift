@@ -140,6 +140,30 @@ final class HeaderMatcher: @unchecked Sendable {
         return best.map { .value($0.0) }
     }
 
+    /// The role a value header has by its words, when no label or alias matched: plan —
+    /// "KH", "kế hoạch", "chỉ tiêu NQ", "mục tiêu", "tỉnh giao"; estimate — "ước", "ƯTH";
+    /// previous — "cùng kỳ", "năm trước"; "thực hiện"/"TH" by its year against the
+    /// period (the year before: previous; the period's year: the estimate). Comparison
+    /// headers ("%", "so sánh") are never value columns.
+    static func semanticRole(_ text: String, year: Int?, periodYear: Int?) -> ValueColumn.Role? {
+        let l = VietFold.loose(text)
+        let words = Set(l.split(whereSeparator: { $0 == " " || $0 == "/" || $0 == "(" || $0 == ")" || $0 == "-" || $0 == "," }).map(String.init))
+        if text.contains("%") || l.contains("so sanh") || l.hasPrefix("so voi") || words.contains("so") { return nil }
+        let previous = l.contains("cung ky") || l.contains("nam truoc") || l.contains("ky truoc")
+        let estimate = words.contains("uoc") || words.contains("uth") || words.contains("ut") || l.contains("uoc tinh")
+        let plan = words.contains("kh") || l.contains("ke hoach") || l.contains("muc tieu") || l.contains("nghi quyet")
+            || words.contains("nq") || words.contains("hdnd") || l.contains("tinh giao") || l.contains("huyen giao") || words.contains("giao")
+        let actual = words.contains("th") || l.contains("thuc hien")
+        if previous && !plan { return .previous }
+        if estimate && !plan { return .estimate }
+        if plan && !estimate { return .plan }
+        if actual && !plan {
+            guard let y = year, let py = periodYear else { return nil }
+            return y < py ? .previous : y == py ? .estimate : nil
+        }
+        return nil
+    }
+
     /// A 4-digit year in a header ("Kế hoạch năm 2024" → 2024).
     static func year(in text: String) -> Int? {
         let digits = text.split(whereSeparator: { !$0.isNumber })

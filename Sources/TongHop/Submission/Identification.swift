@@ -225,6 +225,21 @@ enum Identification {
         return matchUnit(spaced, t).flatMap { $0.level == .province ? nil : $0 }
     }
 
+    /// The period the title block names: the first text above the table's header row (the
+    /// first row with a "Mã" or "Chỉ tiêu" header) that names one.
+    static func titlePeriod(_ sheet: Sheet, matcher: HeaderMatcher) -> Period? {
+        for row in sheet.rows.prefix(40) {
+            var found: Period? = nil
+            for c in row.cells {
+                guard case .text(let x) = c.value, x.utf8.count <= 300 else { continue }
+                if let r = matcher.role(of: x.trimmedSpaces), r == .code || r == .name { return nil }
+                if found == nil { found = periodIn(x) }
+            }
+            if let found { return found }
+        }
+        return nil
+    }
+
     /// "năm 2024", "6 tháng đầu năm 2024", "9 THÁNG NĂM 2024", "quý III/2024", "2024-6T".
     static func periodIn(_ text: String) -> Period? {
         let l = VietFold.loose(text)

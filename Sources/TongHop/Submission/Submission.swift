@@ -23,6 +23,8 @@ public struct Submission: Sendable {
     /// The 0-based header row and the columns found (column key → 0-based column).
     public var headerRow: Int?
     public var columnMap: [String: Int] = [:]
+    /// Value columns the table lacks, reported once for the column (not once per row).
+    public var columnsReportedMissing: Set<String> = []
 
     public init(file: String, sheet: String) {
         self.file = file

@@ -121,11 +121,19 @@ public struct SubmissionReader: Sendable {
 
         // Wide table: the sheet with the best header.
         let matcher = HeaderMatcher.shared(for: t)
-        var best: (Int, Sheet, TableHeader)? = nil
+        // The period as the form, the file name or the title says it: it tells "TH 2023"
+        // (the previous year) from "Thực hiện 6 tháng 2024" (the period's actual) and picks
+        // the right columns of an old workbook reused.
+        let fileBase = ((name as NSString).lastPathComponent as NSString).deletingPathExtension
+        let knownPeriod = meta.period.flatMap { Period($0) } ?? Identification.periodInFileName(fileBase)
+        var best: (Int, Sheet, TableHeader, Period?)? = nil
         for (i, sheet) in sheets {
-            if let h = TableHeader.locate(in: sheet, matcher: matcher), h.score > (best?.2.score ?? 0) { best = (i, sheet, h) }
+            let hint = knownPeriod ?? Identification.titlePeriod(sheet, matcher: matcher)
+            if let h = TableHeader.locate(in: sheet, matcher: matcher, periodYear: hint?.year), h.score > (best?.2.score ?? 0) {
+                best = (i, sheet, h, hint)
+            }
         }
-        guard let (sheetIndex, sheet, header) = best else {
+        guard var (sheetIndex, sheet, header, hint) = best else {
             var s = Submission(file: name, sheet: sheets.first.map { doc.sheets[$0.0].name } ?? "")
             s.findings = templateFindings
             s.findings.append(Finding(.tableNotFound, file: name, sheet: s.sheet,
@@ -133,6 +141,8 @@ public struct SubmissionReader: Sendable {
                 en: "no data table: a header row with \"Mã\" or \"Chỉ tiêu\" and the columns \(t.columns.map { "\"\($0.label(for: Period(year: 2024)))\"" }.joined(separator: ", ")) is needed"))
             return (t, [s])
         }
+        _ = sheetIndex
+        let ignored = header.resolve(template: t, periodYear: hint?.year, sheet: sheet)
         var s = Submission(file: name, sheet: doc.sheets[sheetIndex].name)
         s.findings = templateFindings
         s.templateID = meta.templateID
@@ -146,6 +156,7 @@ public struct SubmissionReader: Sendable {
                 en: "the table's sheet has more than \(maxRowsPerSheet) rows with data; reading stopped before row \(cut + 1). Delete the rows below the table or move them to another sheet"))
         }
         Identification.identify(&s, sheet: sheet, header: header, meta: meta, template: t, fileName: name, csv: doc.kind == .csv)
+        ColumnAudit.run(&s, sheet: sheet, header: header, ignored: ignored, template: t)
         ValueParser.parseRows(&s, sheet: sheet, header: header, template: t, csvSemicolon: doc.kind == .csv && doc.csvDelimiterUsed == UInt8(ascii: ";"), workbook: doc.workbook)
         return (t, [s])
     }
@@ -169,69 +180,3 @@ public struct SubmissionReader: Sendable {
     }
 }
 
-/// Where the header row is and what each column holds.
-struct TableHeader {
-    var row: Int
-    /// Column key ("code", "name", "unit", "stt", "note", a value or comparison key) → 0-based column.
-    var columnKeys: [String: Int]
-    var values: [String: Int]
-    var comparisons: [String: Int]
-    var code: Int?
-    var name: Int?
-    var unit: Int?
-    var note: Int?
-    var score: Int
-    /// Years mentioned in value headers (to infer the period).
-    var years: [String: Int]
-
-    /// Scans the first 40 rows; a header cell's text is its own, or the merged range's,
-    /// joined with the cell above when that is a group heading ("So sánh (%)" over "ƯTH/KH").
-    static func locate(in sheet: Sheet, matcher: HeaderMatcher) -> TableHeader? {
-        var best: TableHeader? = nil
-        let candidates = sheet.rows.prefix(40)
-        for row in candidates {
-            let r = row.index
-            var h = TableHeader(row: r, columnKeys: [:], values: [:], comparisons: [:], score: 0, years: [:])
-            let lastCol = row.cells.last?.column ?? 0
-            for c in 0...min(lastCol, 60) {
-                // Header labels are short; titles and long names are not worth matching.
-                guard var text = headerText(sheet, r, c), text.utf8.count <= 160 else { continue }
-                var role = matcher.role(of: text)
-                if role == nil || role == .name, let above = headerText(sheet, r - 1, c), above != text {
-                    let joined = above + " " + text
-                    if let r2 = matcher.role(of: joined), case .comparison = r2 { role = r2; text = joined }
-                }
-                guard let role else { continue }
-                switch role {
-                case .stt: h.columnKeys["stt"] = c
-                case .code: if h.code == nil { h.code = c; h.columnKeys["code"] = c; h.score += 3 }
-                case .name: if h.name == nil { h.name = c; h.columnKeys["name"] = c; h.score += 3 }
-                case .unit: if h.unit == nil { h.unit = c; h.columnKeys["unit"] = c; h.score += 1 }
-                case .note: h.note = c; h.columnKeys["note"] = c
-                case .value(let k):
-                    if h.values[k] == nil {
-                        h.values[k] = c
-                        h.columnKeys[k] = c
-                        h.score += 2
-                        if let y = HeaderMatcher.year(in: text) { h.years[k] = y }
-                    }
-                case .comparison(let k):
-                    if h.comparisons[k] == nil { h.comparisons[k] = c; h.columnKeys[k] = c; h.score += 1 }
-                }
-            }
-            guard h.code != nil || h.name != nil, !h.values.isEmpty else { continue }
-            if h.score > (best?.score ?? 0) { best = h }
-        }
-        return best
-    }
-
-    static func headerText(_ sheet: Sheet, _ r: Int, _ c: Int) -> String? {
-        guard r >= 0 else { return nil }
-        var ref = CellRef(row: r, column: c)
-        if sheet.cell(at: ref) == nil, let m = sheet.mergedRange(containing: ref) { ref = m.first }
-        guard let v = sheet.cell(at: ref)?.value, case .text(let t) = v else { return nil }
-        var trimmed = t.trimmedSpaces
-        if trimmed.utf8.contains(0x0A) { trimmed = trimmed.replacingOccurrences(of: "\n", with: " ") }
-        return trimmed.isEmpty ? nil : trimmed
-    }
-}

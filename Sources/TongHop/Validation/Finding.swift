@@ -63,6 +63,11 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case duplicateRow = "E104"
     case matchedByName = "W105"
     case symbolMissing = "I106"
+    case unrecognisedColumn = "E107"
+    case extraNumberColumn = "W107"
+    case columnMissing = "E108"
+    case optionalColumnMissing = "W108"
+    case columnIgnored = "I109"
     // Values.
     case notANumber = "E110"
     case notInteger = "E111"
@@ -116,6 +121,10 @@ public enum FindingCode: String, Sendable, CaseIterable {
         case .duplicateRow: t = ("Chỉ tiêu ghi hai lần", "Duplicate indicator row")
         case .matchedByName: t = ("Nhận chỉ tiêu theo tên (thiếu mã)", "Indicator matched by name (no code)")
         case .symbolMissing: t = ("Ghi ký hiệu \"...\" (chưa có thông tin)", "\"...\" (no information)")
+        case .unrecognisedColumn: t = ("Cột số liệu có tiêu đề không nhận ra", "Value column with an unrecognised header")
+        case .extraNumberColumn: t = ("Cột số liệu ngoài mẫu, không được đọc", "Column of numbers outside the template, not read")
+        case .columnMissing, .optionalColumnMissing: t = ("Thiếu cột số liệu của mẫu", "Template column missing")
+        case .columnIgnored: t = ("Cột không dùng (năm khác kỳ báo cáo hoặc cột ẩn)", "Column not used (another year, or hidden)")
         case .notANumber: t = ("Không phải số", "Not a number")
         case .notInteger: t = ("Cần số nguyên", "Whole number expected")
         case .ambiguousNumber: t = ("Số có thể hiểu hai cách", "Ambiguous number")

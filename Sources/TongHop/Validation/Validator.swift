@@ -39,6 +39,7 @@ public struct Validator: Sendable {
                     continue
                 }
                 if (v == nil || v!.value == .empty) && ind.required && applicable.contains(ind.code) {
+                    if s.columnsReportedMissing.contains(col.key) { continue }  // one finding for the column
                     // A value the reader already refused (not a number…) is reported once.
                     if let ref, f.contains(where: { $0.cell == ref.a1 && $0.severity == .error }) { continue }
                     let isEstimate = col.key == estimate?.key

@@ -1,0 +1,124 @@
+import SheetIO
+
+/// Where the header row is and what each column holds.
+struct TableHeader {
+    var row: Int
+    /// Column key ("code", "name", "unit", "stt", "note", a value or comparison key) → 0-based column.
+    var columnKeys: [String: Int]
+    var values: [String: Int]
+    var comparisons: [String: Int]
+    var code: Int?
+    var name: Int?
+    var unit: Int?
+    var note: Int?
+    var score: Int
+    /// Years mentioned in value headers (to infer the period).
+    var years: [String: Int]
+    /// Every value column a header could mean, in sheet order: an old workbook reused
+    /// carries "TH 2022" and "KH 2023" beside the right ones.
+    var candidates: [String: [Candidate]] = [:]
+    /// The text of every header cell of the row (joined with a group heading above).
+    var texts: [Int: String] = [:]
+
+    struct Candidate { var column: Int; var year: Int?; var byMeaning: Bool }
+
+    /// A recognised value column left unused, and why.
+    struct Ignored { var column: Int; var key: String; var text: String; var hidden: Bool; var year: Int? }
+
+    /// Scans the first 40 rows; a header cell's text is its own, or the merged range's,
+    /// joined with the cell above when that is a group heading ("So sánh (%)" over "ƯTH/KH",
+    /// "Năm 2024" over "Kế hoạch | Ước TH"). A header no label or alias matches is read by
+    /// its words (``HeaderMatcher/semanticRole(_:year:periodYear:)``).
+    static func locate(in sheet: Sheet, matcher: HeaderMatcher, periodYear: Int?) -> TableHeader? {
+        var best: TableHeader? = nil
+        let t = matcher.template
+        for row in sheet.rows.prefix(40) {
+            let r = row.index
+            var h = TableHeader(row: r, columnKeys: [:], values: [:], comparisons: [:], score: 0, years: [:])
+            let lastCol = row.cells.last?.column ?? 0
+            for c in 0...min(lastCol, 60) {
+                // Header labels are short; titles and long names are not worth matching.
+                guard var text = headerText(sheet, r, c), text.utf8.count <= 160 else { continue }
+                let above = headerText(sheet, r - 1, c).flatMap { $0 != text ? $0 : nil }
+                var role = matcher.role(of: text)
+                if role == nil || role == .name, let above {
+                    let joined = above + " " + text
+                    if let r2 = matcher.role(of: joined), case .comparison = r2 { role = r2; text = joined }
+                }
+                h.texts[c] = above.map { HeaderMatcher.year(in: $0) != nil && HeaderMatcher.year(in: text) == nil ? $0 + " " + text : text } ?? text
+                var byMeaning = false
+                let year = HeaderMatcher.year(in: text) ?? above.flatMap(HeaderMatcher.year(in:))
+                if role == nil, let meant = HeaderMatcher.semanticRole(text, year: year, periodYear: periodYear),
+                   let col = t.columns.first(where: { $0.role == meant }) {
+                    role = .value(col.key)
+                    byMeaning = true
+                }
+                // A label matched regardless of its year ("Thực hiện năm #"): the year against
+                // the period tells the period's actual from last year's.
+                if case .value(let k)? = role, !byMeaning, let y = year, let py = periodYear, let col = t.column(k) {
+                    let l = VietFold.loose(text)
+                    let saysPrevious = l.contains("cung ky") || l.contains("nam truoc")
+                    let saysEstimate = l.contains("uoc") || l.split(separator: " ").contains("uth")
+                    if col.role == .previous && y == py && !saysPrevious, let e = t.estimateColumn { role = .value(e.key) }
+                    else if col.role == .estimate && y == py - 1 && !saysEstimate, let p = t.previousColumn { role = .value(p.key) }
+                }
+                guard let role else { continue }
+                switch role {
+                case .stt: h.columnKeys["stt"] = c
+                case .code: if h.code == nil { h.code = c; h.columnKeys["code"] = c; h.score += 3 }
+                case .name: if h.name == nil { h.name = c; h.columnKeys["name"] = c; h.score += 3 }
+                case .unit: if h.unit == nil { h.unit = c; h.columnKeys["unit"] = c; h.score += 1 }
+                case .note: h.note = c; h.columnKeys["note"] = c
+                case .value(let k):
+                    if h.candidates[k] == nil { h.score += 2 }
+                    h.candidates[k, default: []].append(Candidate(column: c, year: year, byMeaning: byMeaning))
+                case .comparison(let k):
+                    if h.comparisons[k] == nil { h.comparisons[k] = c; h.columnKeys[k] = c; h.score += 1 }
+                }
+            }
+            guard h.code != nil || h.name != nil, !h.candidates.isEmpty else { continue }
+            if h.score > (best?.score ?? 0) { best = h }
+        }
+        return best
+    }
+
+    /// Chooses one column per value key among the candidates: a visible column before a
+    /// hidden one, then the one whose year fits the period (the estimate and plan the
+    /// period's year, the previous column the year before), then an exact label before a
+    /// header read by its words, then the first. Returns the candidates left unused.
+    mutating func resolve(template t: Template, periodYear: Int?, sheet: Sheet) -> [Ignored] {
+        var ignored: [Ignored] = []
+        // Without a period from elsewhere: the latest year among the estimate and plan headers.
+        let current = periodYear ?? t.columns.filter { $0.role != .previous }.flatMap { candidates[$0.key] ?? [] }.compactMap(\.year).max()
+        for col in t.columns {
+            guard let list = candidates[col.key], !list.isEmpty else { continue }
+            let want = current.map { col.role == .previous ? $0 - 1 : $0 }
+            func rank(_ c: Candidate) -> (Int, Int, Int) {
+                let hidden = sheet.isHidden(column: c.column) ? 1 : 0
+                let yearFit = c.year == nil ? 1 : (want == nil || c.year == want ? 0 : 2)
+                return (hidden, yearFit, c.byMeaning ? 1 : 0)
+            }
+            let chosen = list.enumerated().min { a, b in
+                let ra = rank(a.element), rb = rank(b.element)
+                return ra != rb ? ra < rb : a.offset < b.offset
+            }!.element
+            values[col.key] = chosen.column
+            columnKeys[col.key] = chosen.column
+            if let y = chosen.year { years[col.key] = y }
+            for c in list where c.column != chosen.column {
+                ignored.append(Ignored(column: c.column, key: col.key, text: texts[c.column] ?? "", hidden: sheet.isHidden(column: c.column), year: c.year))
+            }
+        }
+        return ignored
+    }
+
+    static func headerText(_ sheet: Sheet, _ r: Int, _ c: Int) -> String? {
+        guard r >= 0 else { return nil }
+        var ref = CellRef(row: r, column: c)
+        if sheet.cell(at: ref) == nil, let m = sheet.mergedRange(containing: ref) { ref = m.first }
+        guard let v = sheet.cell(at: ref)?.value, case .text(let t) = v else { return nil }
+        var trimmed = t.trimmedSpaces
+        if trimmed.utf8.contains(0x0A) { trimmed = trimmed.replacingOccurrences(of: "\n", with: " ") }
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}
