@@ -242,31 +242,52 @@ enum Identification {
 
     /// "năm 2024", "6 tháng đầu năm 2024", "9 THÁNG NĂM 2024", "quý III/2024", "2024-6T".
     static func periodIn(_ text: String) -> Period? {
-        let l = VietFold.loose(text)
-        guard let year = HeaderMatcher.year(in: l) else { return nil }
-        if l.utf8Contains("6 thang") || l.utf8Contains("sau thang") { return Period(year: year, span: .months(6)) }
-        if l.utf8Contains("9 thang") || l.utf8Contains("chin thang") { return Period(year: year, span: .months(9)) }
-        for (i, roman) in ["iv", "iii", "ii", "i"].enumerated()
-        where l.utf8Contains("quy \(roman) ") || l.utf8Contains("quy \(roman)/") || l.hasSuffix("quy \(roman)") {
-            return Period(year: year, span: .quarter(4 - i))
-        }
         if let p = Period(text.trimmedSpaces) { return p }
-        if l.utf8Contains("nam \(year)") || l.utf8Contains("ky bao cao") { return Period(year: year) }
-        return nil
+        return periodInWords(text, yearNeedsMarker: true)
     }
 
     static func periodInFileName(_ base: String) -> Period? {
         let tokens = base.split(whereSeparator: { $0 == "_" || $0 == " " }).map(String.init)
         for tok in tokens.reversed() {
-            if let p = Period(tok) { return p }
+            if let p = Period(tok), p.span != .year || !tok.allSatisfy(\.isNumber) { return p }
         }
-        // "bao-cao-6t-2024": look at hyphen-joined neighbours.
+        // "bao-cao-6t-2024": hyphen-joined neighbours.
         let parts = base.lowercased().split(whereSeparator: { $0 == "_" || $0 == " " || $0 == "-" }).map(String.init)
         for (i, p) in parts.enumerated() where HeaderMatcher.year(in: p) != nil && p.count == 4 {
-            if i + 1 < parts.count, let q = Period("\(p)-\(parts[i + 1])") { return q }
-            if i > 0, let q = Period("\(parts[i - 1])-\(p)") { return q }
-            return Period(p)
+            if i + 1 < parts.count, let q = Period("\(p)-\(parts[i + 1])"), q.span != .year { return q }
+            if i > 0, let q = Period("\(parts[i - 1])-\(p)"), q.span != .year { return q }
         }
+        // Words: "BC 6 thang dau nam 2024 - Tan Uyen", "BC_6T_2024", "Q3-2024", "quy III 2024".
+        return periodInWords(base, yearNeedsMarker: false)
+    }
+
+    /// A period named in words, with or without diacritics, spaces or underscores: "6 tháng
+    /// (đầu năm)", "sáu tháng", "6T", "9 tháng", "quý III", "quý 3", "Q3", "cả năm", "năm";
+    /// the first span named wins ("6 tháng đầu năm, ước cả năm 2024" is the 6-month
+    /// report). Without a span, a year alone is the year's period when `yearNeedsMarker`
+    /// is false, else only after "năm" or "kỳ báo cáo".
+    static func periodInWords(_ text: String, yearNeedsMarker: Bool) -> Period? {
+        let words = VietFold.loose(text).split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+        guard let yi = words.firstIndex(where: { $0.count == 4 && Int($0).map { (1990...2100).contains($0) } == true }) else { return nil }
+        let year = Int(words[yi])!
+        let romans = ["i": 1, "ii": 2, "iii": 3, "iv": 4]
+        for (i, w) in words.enumerated() {
+            let next = i + 1 < words.count ? words[i + 1] : ""
+            if ["6t", "9t"].contains(w) { return Period(year: year, span: .months(w == "6t" ? 6 : 9)) }
+            if ["6", "sau", "9", "chin"].contains(w) && (next == "thang" || next == "t") {
+                return Period(year: year, span: .months(w == "6" || w == "sau" ? 6 : 9))
+            }
+            if w == "quy" || w == "q", let q = romans[next] ?? Int(next).flatMap({ (1...4).contains($0) ? $0 : nil }) {
+                return Period(year: year, span: .quarter(q))
+            }
+            if w.count <= 4, w.hasPrefix("q"), let q = romans[String(w.dropFirst())] ?? Int(w.dropFirst()).flatMap({ (1...4).contains($0) ? $0 : nil }) {
+                return Period(year: year, span: .quarter(q))
+            }
+            if w == "ca" && next == "nam" { return Period(year: year) }
+        }
+        if !yearNeedsMarker { return Period(year: year) }
+        if yi > 0 && (words[yi - 1] == "nam") { return Period(year: year) }
+        if words.joined(separator: " ").contains("ky bao cao") { return Period(year: year) }
         return nil
     }
 }

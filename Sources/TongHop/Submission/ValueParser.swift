@@ -78,11 +78,19 @@ struct ValueParser {
         case .empty:
             return cell.hasFormula ? sv : nil
         case .number(var d):
-            if ind.kind == .percent && percentFormat(cell.numberFormatID) {
-                d *= 100
-                sv.written = VietNumber.format(d, decimals: 6) + "%"
-                add(.percentScaled, value: sv.written, "\(where_): ô định dạng phần trăm, đọc là \(VietNumber.format(d, decimals: 6))",
-                    "\(whereEN): percent-formatted cell read as \(d)")
+            if percentFormat(cell.numberFormatID) {
+                // Excel stores 52,3 % as 0.523 (and 4,19 percentage points typed as "4,19%"
+                // as 0.0419): read as the percentage the officer sees.
+                if ind.kind == .percent || ind.unit?.base == "%" || ind.unit?.base == "diem %" {
+                    d *= 100
+                    sv.written = VietNumber.format(d, decimals: 6) + "%"
+                    add(.percentScaled, value: sv.written, "\(where_): ô định dạng phần trăm, đọc là \(VietNumber.format(d, decimals: 6))",
+                        "\(whereEN): percent-formatted cell read as \(d)")
+                } else {
+                    add(.percentFormatOdd, value: VietNumber.format(d * 100, decimals: 6) + "%", expected: ind.unitText,
+                        "\(where_): ô định dạng phần trăm (hiện \(VietNumber.format(d * 100, decimals: 4))%) nhưng chỉ tiêu tính bằng «\(ind.unitText)»; đã đọc là \(VietNumber.format(d, decimals: 6)) \(ind.unitText). Kiểm tra lại và bỏ định dạng %",
+                        "\(whereEN): a percent-formatted cell (showing \(d * 100)%) where the unit is \"\(ind.unitText)\"; read as \(d) \(ind.unitText). Check it and remove the % format")
+                }
             }
             sv.value = .number(d)
         case .date(let dt):
@@ -209,8 +217,8 @@ struct ValueParser {
             var ind = code.isEmpty ? nil : t.indicator(code)
             let hasValues = header.values.values.contains { r[column: $0] != nil && !(r[column: $0]!.value.isEmpty) }
             if ind == nil && code.isEmpty && !name.isEmpty {
-                let key = VietFold.key(name)
-                if let match = t.indicators.first(where: { VietFold.key($0.name) == key || $0.aliases.contains { VietFold.key($0) == key } }) {
+                let key = VietFold.rowKey(name)
+                if let match = t.indicators.first(where: { VietFold.rowKey($0.name) == key || $0.aliases.contains { VietFold.rowKey($0) == key } }) {
                     ind = match
                     s.findings.append(Finding(.matchedByName, file: s.file, sheet: s.sheet, cell: CellRef(row: r.index, column: header.name ?? 0),
                         indicator: match.code, value: name, expected: match.code,
@@ -223,6 +231,10 @@ struct ValueParser {
                     s.findings.append(Finding(.unknownCode, file: s.file, sheet: s.sheet, cell: CellRef(row: r.index, column: header.code ?? 0),
                         value: code, vi: "mã chỉ tiêu «\(code)» không có trong mẫu \(t.id); dòng này bị bỏ qua",
                         en: "indicator code \"\(code)\" is not in template \(t.id); the row is ignored"))
+                } else if code.isEmpty && !name.isEmpty && hasValues {
+                    s.findings.append(Finding(.rowNotMatched, file: s.file, sheet: s.sheet, cell: CellRef(row: r.index, column: header.name ?? 0),
+                        value: name, vi: "dòng \(r.index + 1) «\(name)» có số liệu nhưng không khớp chỉ tiêu nào của mẫu \(t.id) (không có mã, tên khác); dòng này không được đọc — ghi mã chỉ tiêu hoặc tên đúng như trong mẫu",
+                        en: "row \(r.index + 1) \"\(name)\" holds figures but matches no indicator of template \(t.id) (no code, another name); it was not read — write the indicator code or its name as in the template"))
                 }
                 continue
             }

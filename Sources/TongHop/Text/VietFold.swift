@@ -16,6 +16,7 @@ public enum VietFold {
         let lock = NSLock()
         var key: [String: String] = [:]
         var loose: [String: String] = [:]
+        var row: [String: String] = [:]
     }
     private static let memo = Memo()
 
@@ -59,6 +60,45 @@ public enum VietFold {
         }
         flush()
         return words.joined(separator: " ")
+    }
+
+    /// An indicator name as officers write it, reduced to what identifies it: list marks and
+    /// "Trong đó:" dropped, a unit in parentheses dropped ("Dân số (người)"), tone marks
+    /// placed alike ("hoá"/"hóa", "Thuỷ"/"Thủy"), y and i alike after a consonant
+    /// ("sỹ"/"sĩ", "tỷ"/"tỉ", "kỹ"/"kĩ"), and "tăng trưởng" read as "tăng".
+    public static func rowKey(_ s: String) -> String { memoised(s, \.row, computeRowKey) }
+
+    private static func computeRowKey(_ s: String) -> String {
+        var t = s.trimmedSpaces
+        // "(người)", "(%)", "(tỷ đồng)": a unit in parentheses at the end.
+        if t.hasSuffix(")"), let open = t.lastIndex(of: "("), t.distance(from: open, to: t.endIndex) <= 24,
+           MeasureUnit(String(t[t.index(after: open)..<t.index(before: t.endIndex)])) != nil, open != t.startIndex {
+            t = String(t[..<open]).trimmedSpaces
+        }
+        var words = key(t).split(separator: " ").map(String.init)
+        // List marks are punctuation (already gone); "trong đó", numbering "1", "a" go too.
+        while let w = words.first, words.count > 1 {
+            if w == "trong", words.count > 2, words[1] == "đo'" || words[1] == "đó" || words[1].hasPrefix("đo") { words.removeFirst(2); continue }
+            if w.allSatisfy(\.isNumber) || (w.count == 1 && w.first!.isLetter && words.count > 2) { words.removeFirst(); continue }
+            break
+        }
+        let consonants: Set<String> = ["b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x",
+                                       "ch", "gh", "kh", "nh", "ph", "th", "tr", "qu", "ng", "ngh", "gi"]
+        words = words.map { w in
+            // key() puts the tone last: "sy~", "ty?", "ky~".
+            var body = w
+            var tone = ""
+            if let last = body.last, toneMarks.values.contains(last) { tone = String(last); body.removeLast() }
+            guard body.hasSuffix("y"), consonants.contains(String(body.dropLast())) else { return w }
+            return String(body.dropLast()) + "i" + tone
+        }
+        var out: [String] = []
+        for (i, w) in words.enumerated() {
+            // "tốc độ tăng trưởng" → "tốc độ tăng".
+            if w.hasPrefix("trương"), i > 0, words[i - 1] == "tăng" { continue }
+            out.append(w)
+        }
+        return out.joined(separator: " ")
     }
 
     /// No marks at all, đ as d, lower case, single spaces.

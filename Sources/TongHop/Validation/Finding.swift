@@ -56,6 +56,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case templateUnknown = "W017"
     case titleMismatch = "W018"
     // Rows.
+    case rowNotMatched = "W100"
     case requiredMissing = "E101"
     case valueMissing = "E102"
     case optionalValueMissing = "W102"
@@ -75,6 +76,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case targetNotAllowed = "E113"
     case approximate = "I114"
     case percentScaled = "I115"
+    case percentFormatOdd = "W115"
     case formulaError = "E116"
     case formulaNoValue = "E117"
     case numberOutOfRange = "E118"
@@ -114,6 +116,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
         case .templateVersion: t = ("Phiên bản biểu mẫu khác", "Other template version")
         case .templateUnknown: t = ("Không nhận ra mẫu của biểu", "Form's template not identified")
         case .titleMismatch: t = ("Tiêu đề biểu không khớp", "Title block disagrees")
+        case .rowNotMatched: t = ("Dòng có số liệu không khớp chỉ tiêu nào", "Row with figures matching no indicator")
         case .requiredMissing: t = ("Thiếu chỉ tiêu bắt buộc", "Required indicator missing")
         case .valueMissing: t = ("Chưa ghi số liệu", "Value missing")
         case .optionalValueMissing: t = ("Chưa ghi số liệu", "Value missing")
@@ -131,6 +134,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
         case .targetNotAllowed: t = ("Khoảng hoặc ngưỡng chỉ dùng cho kế hoạch", "Ranges and bounds only in the plan")
         case .approximate: t = ("Số ước chừng", "Approximate figure")
         case .percentScaled: t = ("Ô định dạng %, đã đổi sang số phần trăm", "Percent-formatted cell read as a percentage")
+        case .percentFormatOdd: t = ("Ô định dạng % ở chỉ tiêu không tính bằng %", "Percent-formatted cell in an indicator not in %")
         case .formulaError: t = ("Ô có lỗi công thức", "Formula error in cell")
         case .formulaNoValue: t = ("Công thức chưa có giá trị", "Formula without a computed value")
         case .numberOutOfRange: t = ("Số vô hạn hoặc ngoài miền số", "Infinite or out-of-range number")

@@ -18,7 +18,14 @@ public struct MeasureUnit: Hashable, Sendable, CustomStringConvertible {
     public var description: String { text }
 
     static let scaleWords: [(String, Double)] = [
-        ("nghin", 1e3), ("ngan", 1e3), ("van", 1e4), ("trieu", 1e6), ("ty", 1e9), ("ti", 1e9),
+        ("nghin", 1e3), ("ngan", 1e3), ("van", 1e4), ("trieu", 1e6), ("tr", 1e6), ("ty", 1e9), ("ti", 1e9),
+    ]
+
+    /// Officers' run-together abbreviations, split into words: "trđ" and "tr.đ" (triệu
+    /// đồng), "tỷđ", "ngđ" (nghìn đồng).
+    static let contractions: [String: [String]] = [
+        "trd": ["trieu", "dong"], "trdong": ["trieu", "dong"], "tyd": ["ty", "dong"], "tid": ["ty", "dong"],
+        "ngd": ["nghin", "dong"], "nghd": ["nghin", "dong"],
     ]
 
     /// Equivalent spellings of base units, folded.
@@ -58,10 +65,12 @@ public struct MeasureUnit: Hashable, Sendable, CustomStringConvertible {
         var scale = 1.0
         var bases: [String] = []
         for (i, side) in t.split(separator: "/", omittingEmptySubsequences: false).enumerated() {
-            var words = VietFold.loose(side.replacingOccurrences(of: "%", with: " phan tram ")).split(separator: " ").map(String.init)
+            var words = VietFold.loose(side.replacingOccurrences(of: "%", with: " phan tram ")).split(separator: " ")
+                .flatMap { MeasureUnit.contractions[String($0)] ?? [String($0)] }
             if i == 0 {
-                while words.count > 1, let first = words.first,
-                      let s = MeasureUnit.scaleWords.first(where: { $0.0 == first }) {
+                // A bare scale word ("tỷ", "triệu", "tr") leaves the base empty: it is read
+                // against the indicator's own unit ("177,1 tỷ" where the form says tỷ đồng).
+                while let first = words.first, let s = MeasureUnit.scaleWords.first(where: { $0.0 == first }) {
                     scale *= s.1
                     words.removeFirst()
                 }
@@ -76,7 +85,10 @@ public struct MeasureUnit: Hashable, Sendable, CustomStringConvertible {
     /// The factor that converts a number in `self` to a number in `target`, or nil when
     /// the bases differ (no conversion exists: "%" is not "tấn").
     public func factor(to target: MeasureUnit) -> Double? {
-        guard base == target.base else { return nil }
+        guard base == target.base || (base.isEmpty && scale != 1) else { return nil }
         return scale / target.scale
     }
+
+    /// Whether the unit is only a scale word, read against the indicator's base.
+    public var isBareScale: Bool { base.isEmpty && scale != 1 }
 }
