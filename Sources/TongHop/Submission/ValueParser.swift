@@ -231,7 +231,7 @@ struct ValueParser {
                     s.findings.append(Finding(.unknownCode, file: s.file, sheet: s.sheet, cell: CellRef(row: r.index, column: header.code ?? 0),
                         value: code, vi: "mã chỉ tiêu «\(code)» không có trong mẫu \(t.id); dòng này bị bỏ qua",
                         en: "indicator code \"\(code)\" is not in template \(t.id); the row is ignored"))
-                } else if code.isEmpty && !name.isEmpty && hasValues {
+                } else if code.isEmpty && !name.isEmpty && header.values.values.contains(where: { r[column: $0].map { ColumnAudit.isNumber($0.value) } ?? false }) {
                     s.findings.append(Finding(.rowNotMatched, file: s.file, sheet: s.sheet, cell: CellRef(row: r.index, column: header.name ?? 0),
                         value: name, vi: "dòng \(r.index + 1) «\(name)» có số liệu nhưng không khớp chỉ tiêu nào của mẫu \(t.id) (không có mã, tên khác); dòng này không được đọc — ghi mã chỉ tiêu hoặc tên đúng như trong mẫu",
                         en: "row \(r.index + 1) \"\(name)\" holds figures but matches no indicator of template \(t.id) (no code, another name); it was not read — write the indicator code or its name as in the template"))
