@@ -22,13 +22,18 @@ let package = Package(
             providers: [.apt(["libzip-dev"])]
         ),
         .systemLibrary(
+            name: "CFreeXL",
+            pkgConfig: "freexl",
+            providers: [.apt(["libfreexl-dev"])]
+        ),
+        .systemLibrary(
             name: "CXlsxWriter",
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
         .target(
             name: "SheetIO",
-            dependencies: ["CZip", "CXlsxWriter"],
+            dependencies: ["CZip", "CXlsxWriter", "CFreeXL"],
             // The reader's hot loops live in final classes; dynamic exclusivity checks on
             // their stored properties cost about 20% of a large-sheet read (perf, see
             // BENCHMARKS.md). The code never holds overlapping accesses.

@@ -106,7 +106,7 @@ func expand(_ args: [String], lang: Language = MessageLanguage.fromEnvironment(P
         let items = (try? FileManager.default.contentsOfDirectory(atPath: a)) ?? []
         for name in items.sorted() {
             let l = name.lowercased()
-            guard (l.hasSuffix(".xlsx") || l.hasSuffix(".csv") || l.hasSuffix(".xlsm")) && !name.hasPrefix(".") && !name.hasPrefix("~$") else { continue }
+            guard (l.hasSuffix(".xlsx") || l.hasSuffix(".xls") || l.hasSuffix(".csv") || l.hasSuffix(".xlsm")) && !name.hasPrefix(".") && !name.hasPrefix("~$") else { continue }
             let path = (a as NSString).appendingPathComponent(name)
             var lst = stat()
             guard lstat(path, &lst) == 0 else { continue }

@@ -104,8 +104,9 @@ final class MalformedInputTests: XCTestCase {
     }
 
     func testLegacyAndNonSpreadsheetFilesSayWhatToDo() {
+        // An OLE header with nothing behind it: FreeXL's refusal, with what to do.
         assertFails("old-excel.xls") { e in
-            XCTAssertEqual(e.kind, .legacyXLS)
+            XCTAssertEqual(e.kind, .xlsUnreadable("the OLE container is damaged"))
             XCTAssertTrue(e.message(.vi).contains(".xlsx"))
         }
         assertFails("not-a-zip.xlsx") { e in XCTAssertEqual(e.kind, .notASpreadsheet) }

@@ -19,8 +19,10 @@ public struct SheetIOError: Error, Sendable, CustomStringConvertible, Equatable 
     public enum Kind: Sendable, Equatable {
         /// The file does not exist or cannot be opened.
         case cannotOpen(String)
-        /// An old binary Excel 97-2003 file (.xls).
+        /// An old binary Excel 97-2003 file (.xls) without a reader (in-memory input).
         case legacyXLS
+        /// An .xls file FreeXL cannot read, and why.
+        case xlsUnreadable(String)
         /// An OLE container holding an encrypted OOXML package: a password-protected workbook.
         case encrypted
         /// Neither a ZIP archive nor a known spreadsheet format.
@@ -104,6 +106,21 @@ public struct SheetIOError: Error, Sendable, CustomStringConvertible, Equatable 
         return "\(file)\(where_): \(what(lang))"
     }
 
+    static func xlsReasonVi(_ why: String) -> String {
+        switch why {
+        case "the file is cut short or damaged": return "tệp bị cắt cụt hoặc hỏng"
+        case "the OLE container is damaged": return "vỏ OLE của tệp bị hỏng"
+        case "no Excel workbook stream inside": return "bên trong không có sổ làm việc Excel"
+        case "the workbook records are damaged": return "các bản ghi của sổ làm việc bị hỏng"
+        case "it would need more memory than allowed": return "cần nhiều bộ nhớ hơn giới hạn"
+        case "an unsupported character set": return "bảng mã ký tự không được hỗ trợ"
+        case "no worksheet": return "không có trang tính"
+        case "a structure FreeXL does not read (an Excel 5/95 workbook, a password-protected one, or damaged records)":
+            return "cấu trúc FreeXL không đọc được (sổ Excel 5/95, sổ có mật khẩu, hoặc bản ghi bị hỏng)"
+        default: return why
+        }
+    }
+
     /// The reasons ``InputFile`` and the readers give, in Vietnamese.
     static func openReasonVi(_ why: String) -> String {
         switch why {
@@ -126,6 +143,9 @@ public struct SheetIOError: Error, Sendable, CustomStringConvertible, Equatable 
         case .legacyXLS:
             return vi ? "tệp Excel 97-2003 (.xls) không được hỗ trợ; mở trong Excel và lưu lại dạng .xlsx (Excel Workbook)"
                       : "old Excel 97-2003 format (.xls) is not supported; open it in Excel and save as .xlsx (Excel Workbook)"
+        case .xlsUnreadable(let why):
+            return vi ? "không đọc được tệp Excel 97-2003 (.xls): \(SheetIOError.xlsReasonVi(why)); mở trong Excel hoặc LibreOffice và lưu lại dạng .xlsx"
+                      : "cannot read this Excel 97-2003 (.xls) file: \(why); open it in Excel or LibreOffice and save it as .xlsx"
         case .encrypted:
             return vi ? "tệp có mật khẩu (được mã hoá); bỏ mật khẩu trong Excel (Tệp › Thông tin › Bảo vệ sổ làm việc) rồi lưu lại dạng .xlsx"
                       : "the workbook is password-protected (encrypted); remove the password in Excel (File › Info › Protect Workbook) and save as .xlsx"

@@ -3,13 +3,15 @@ import Foundation
 /// Any spreadsheet file tonghop reads: an XLSX workbook or a CSV file (one sheet, named
 /// after the file). The kind is recognised from the content, not the extension.
 public final class SpreadsheetDocument {
-    public enum Kind: String, Sendable { case xlsx, csv }
+    public enum Kind: String, Sendable { case xlsx, xls, csv }
 
     public let fileName: String
     public let kind: Kind
     public let sheets: [SheetInfo]
     /// The workbook, for XLSX files.
     public let workbook: XLSXWorkbook?
+    /// The workbook, for Excel 97-2003 (.xls) files.
+    public let xls: XLSWorkbook?
     private let limits: ReadLimits
     /// The CSV delimiter to use instead of detecting one.
     public var csvDelimiter: UInt8?
@@ -22,7 +24,16 @@ public final class SpreadsheetDocument {
     public convenience init(path: String, displayName: String? = nil, limits: ReadLimits = .default) throws {
         let file = try InputFile(path: path, name: displayName ?? path, limits: limits)
         let head = file.read(at: 0, count: 512)
-        if SpreadsheetDocument.isZip(head) || head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            // An OLE compound file: an encrypted OOXML package, or Excel 97-2003.
+            if XLSXWorkbook.sniffNonZip(Array(head.prefix(8)), whole: try file.readAll()) == .encrypted {
+                throw SheetIOError(.encrypted, file: file.name)
+            }
+            let xls = try XLSWorkbook(file: file, limits: limits)
+            self.init(xls: xls, limits: limits)
+            return
+        }
+        if SpreadsheetDocument.isZip(head) {
             try self.init(workbook: XLSXWorkbook(file: file, limits: limits), limits: limits)
             return
         }
@@ -50,6 +61,16 @@ public final class SpreadsheetDocument {
         kind = .xlsx
         sheets = workbook.sheets
         self.workbook = workbook
+        xls = nil
+        self.limits = limits
+    }
+
+    private init(xls: XLSWorkbook, limits: ReadLimits) {
+        fileName = xls.fileName
+        kind = .xls
+        sheets = xls.sheets
+        workbook = nil
+        self.xls = xls
         self.limits = limits
     }
 
@@ -59,6 +80,7 @@ public final class SpreadsheetDocument {
         let base = (csvName as NSString).lastPathComponent
         sheets = [SheetInfo(name: (base as NSString).deletingPathExtension, visibility: .visible, kind: .worksheet, part: nil)]
         workbook = nil
+        xls = nil
         self.limits = limits
         firstCSVReader = reader
         csvDelimiterUsed = reader.delimiter
@@ -88,7 +110,7 @@ public final class SpreadsheetDocument {
             throw SheetIOError(.notXLSX("an XML Spreadsheet 2003 file"), file: name)
         }
         let ext = (name as NSString).pathExtension.lowercased()
-        if ["xlsx", "xlsm", "xltx", "xltm"].contains(ext) {
+        if ["xlsx", "xlsm", "xltx", "xltm", "xls", "xlt"].contains(ext) {
             throw SheetIOError(.notASpreadsheet, file: name)
         }
     }
@@ -110,6 +132,7 @@ public final class SpreadsheetDocument {
     /// Streams a sheet's rows. For CSV there is one sheet; each call reads it afresh.
     public func rows(ofSheet index: Int) throws -> RowReader {
         if let workbook { return try workbook.rows(ofSheet: index) }
+        if let xls { return try xls.rows(ofSheet: index) }
         guard index == 0 else { throw SheetIOError(.noSuchSheet("#\(index + 1) (1 sheet)"), file: fileName) }
         if let r = firstCSVReader {
             firstCSVReader = nil
