@@ -83,6 +83,51 @@ public enum TextDecoder {
                       lostLetters: VietnameseText.wordsWithLostLetters(String(text.prefix(1 << 20))))
     }
 
+    /// The legacy Vietnamese font a workbook's text was typed in, if any: text typed in
+    /// .VnTime/.VnArial (TCVN3) or VNI-Times (VNI) is stored in an XLSX or XLS as the
+    /// Windows-1252 characters of its bytes ("Lai Ch©u", "Vieät Nam"). Each candidate is
+    /// tried on the texts' bytes; one is chosen when it reads as clearly more Vietnamese
+    /// syllables than the text as stored (the same scoring as legacy CSV files).
+    public static func legacyFontEncoding(_ texts: [String]) -> TextEncoding? {
+        var sample: [[UInt8]] = []
+        var stored = ""
+        for t in texts where t.unicodeScalars.contains(where: { $0.value >= 0x80 }) {
+            guard let b = windows1252Bytes(t) else { continue }
+            sample.append(b)
+            stored += t + " "
+            if sample.count >= 2000 { break }
+        }
+        guard !sample.isEmpty else { return nil }
+        let before = VietnameseText.syllableCounts(stored)
+        let beforeScore = before.valid - 3 * before.invalid
+        var best: (TextEncoding, Int)? = nil
+        for enc in [TextEncoding.tcvn3, .vni] {
+            let text = sample.map { decodeSingleByte($0, enc) }.joined(separator: " ")
+            let after = VietnameseText.syllableCounts(text)
+            let score = after.valid - 3 * after.invalid
+            if after.valid > after.invalid * 3, score > beforeScore + max(5, before.valid / 2), score > (best?.1 ?? Int.min) { best = (enc, score) }
+        }
+        return best?.0
+    }
+
+    /// A text typed in a legacy font, in Unicode (nil when the text cannot be such bytes).
+    public static func repairLegacyFont(_ text: String, _ enc: TextEncoding) -> String? {
+        guard text.unicodeScalars.contains(where: { $0.value >= 0x80 }), let b = windows1252Bytes(text) else { return nil }
+        return decodeSingleByte(b, enc)
+    }
+
+    /// The Windows-1252 bytes of a text, or nil when it holds a character outside it.
+    static func windows1252Bytes(_ text: String) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        for u in text.unicodeScalars {
+            if u.value < 0x80 || (u.value >= 0xA0 && u.value <= 0xFF) { out.append(UInt8(u.value)) }
+            else if let b = windows1252Reverse[u.value] { out.append(b) }
+            else { return nil }
+        }
+        return out
+    }
+
     /// Scalar → Windows-1252 byte, for bytes 0x80–0xFF.
     private static let windows1252Reverse: [UInt32: UInt8] = {
         var d: [UInt32: UInt8] = [:]

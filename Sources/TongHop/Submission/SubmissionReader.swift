@@ -80,6 +80,15 @@ public struct SubmissionReader: Sendable {
             for i in order { sheets.append((i, try doc.readSheet(i, maxRows: maxRowsPerSheet))) }
         } catch { return failed(error) }
 
+        // Text typed in a legacy font (.VnTime, VNI-Times): converted before anything is matched.
+        var legacyFont: TextEncoding? = nil
+        if doc.kind != .csv {
+            let texts = sheets.flatMap { $0.1.rows.prefix(400).flatMap { $0.cells.compactMap { $0.value.text } } }
+            if let enc = TextDecoder.legacyFontEncoding(texts) {
+                legacyFont = enc
+                sheets = sheets.map { ($0.0, LegacyFont.repair($0.1, enc)) }
+            }
+        }
         // The template: given, named by the form, or the library's best match.
         var tmpl = template
         var templateFindings: [Finding] = []
@@ -150,6 +159,12 @@ public struct SubmissionReader: Sendable {
         s.sheetData = sheet
         s.headerRow = header.row
         s.columnMap = header.columnKeys
+        if let enc = legacyFont {
+            let font = enc == .tcvn3 ? "TCVN3 (.VnTime, .VnArial…)" : "VNI (VNI-Times…)"
+            s.findings.append(Finding(.legacyFontConverted, file: name, sheet: s.sheet, value: font,
+                vi: "chữ trong tệp được gõ bằng phông \(font) và đã được chuyển sang Unicode để đọc; nên chuyển cả tệp sang phông Unicode (Times New Roman) trước khi gửi",
+                en: "the text was typed in a \(font) font and was converted to Unicode to be read; convert the file to a Unicode font (Times New Roman) before sending"))
+        }
         if doc.kind == .xls {
             s.findings.append(Finding(.xlsLimits, file: name, sheet: s.sheet,
                 vi: "tệp Excel 97-2003 (.xls) được đọc bằng FreeXL: giá trị do công thức tính ra không đọc được (ô có công thức được coi là trống) và không biết ô nào định dạng %; nếu bảng có công thức hoặc ô %, hãy lưu lại dạng .xlsx rồi gửi",
