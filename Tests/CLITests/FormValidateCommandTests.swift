@@ -54,10 +54,14 @@ final class FormValidateCommandTests: XCTestCase {
         var r = try tonghop(["form", "lai-chau-ktxh", "--all", "--period", "2024", "-o", dir.appendingPathComponent("2024").path])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("2024").path).count, 9)
-        // After the 2025 reform the districts are gone: only the province part reports.
+        // After the 2025 reform the districts are gone: the 38 communes of the official
+        // catalogue and the province part report.
         r = try tonghop(["form", "lai-chau-ktxh", "--all", "--period", "2025", "--format", "csv", "-o", dir.appendingPathComponent("2025").path])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("2025").path), ["lai-chau-ktxh_12-KT-khoi-tinh_2025.csv"])
+        let forms = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("2025").path)
+        XCTAssertEqual(forms.count, 39)
+        XCTAssertTrue(forms.contains("lai-chau-ktxh_12-KT-khoi-tinh_2025.csv"))
+        XCTAssertFalse(forms.contains { $0.contains("_107-") }, "no district forms after the reform")
     }
 
     func testFormUsageErrorsExitWith2() throws {

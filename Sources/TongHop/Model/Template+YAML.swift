@@ -255,8 +255,49 @@ struct TemplateLoader {
             units.append(ReportingUnit(code: code, name: name, aliases: strings(u["aliases"]), parent: str(u["parent"]), level: level,
                                        validFrom: dates[0], validTo: dates[1]))
         }
+        // Units from the official catalogue: `units_from: [{province: "12", levels: [commune],
+        // valid_from: 2025-07-01}]`, with the parent they report to (default: the province).
+        var catalogueNodes: [Node] = []
+        for spec in list(root["units_from"]) {
+            guard let province = requireString(spec, "province") else { continue }
+            let dir = (file as NSString).deletingLastPathComponent
+            let catPath = str(spec["catalogue"]).map { ($0 as NSString).isAbsolutePath ? $0 : "\(dir.isEmpty ? "." : dir)/\($0)" }
+                ?? UnitCatalogue.path(templatesDirectory: dir.isEmpty ? "." : dir)
+            let catalogue: UnitCatalogue
+            do { catalogue = try UnitCatalogue.load(path: catPath) } catch {
+                fail(spec, "không đọc được danh mục đơn vị \(catPath)", "cannot read the units catalogue \(catPath)")
+                continue
+            }
+            var levels = Set<UnitCatalogue.Unit.Level>()
+            for l in strings(spec["levels"]).isEmpty ? ["commune"] : strings(spec["levels"]) {
+                guard let level = UnitCatalogue.Unit.Level(rawValue: l), level != .province else {
+                    fail(spec["levels"], "units_from: cấp \"\(l)\" không hợp lệ (district, commune)", "units_from: level \"\(l)\" is not district or commune")
+                    continue
+                }
+                levels.insert(level)
+            }
+            let from = str(spec["valid_from"]), to = str(spec["valid_to"])
+            let found = catalogue.units(ofProvince: province, levels: levels, from: from, to: to)
+            if found.isEmpty {
+                fail(spec, "units_from: danh mục không có đơn vị nào của tỉnh \(province) trong khoảng thời gian này",
+                     "units_from: the catalogue has no unit of province \(province) in these dates")
+            }
+            let parent = str(spec["parent"]) ?? province
+            for u in found {
+                if units.contains(where: { $0.code == u.code }) {
+                    fail(spec, "units_from: mã đơn vị \(u.code) (\(u.name)) trùng với một đơn vị đã có", "units_from: unit code \(u.code) (\(u.name)) is already declared")
+                    continue
+                }
+                // Before the reform a commune reports to its district; after it, to `parent`.
+                let reportsTo = u.level == .commune && u.validTo != nil ? (u.parent ?? parent) : parent
+                let vf = [u.validFrom, from].compactMap { $0 }.max(), vt = [u.validTo, to].compactMap { $0 }.min()
+                units.append(ReportingUnit(code: u.code, name: u.name, aliases: u.shortName == u.name ? [] : [u.shortName], parent: reportsTo,
+                                           level: u.level == .district ? .district : .commune, validFrom: vf, validTo: vt))
+                catalogueNodes.append(spec)
+            }
+        }
         let unitCodes = Set(units.map(\.code))
-        for (u, n) in zip(units, list(root["units"])) {
+        for (u, n) in zip(units, list(root["units"]) + catalogueNodes) {
             if let p = u.parent, !unitCodes.contains(p) {
                 fail(n["parent"], "đơn vị \(u.code): không có đơn vị cấp trên \(p)", "unit \(u.code): no parent unit \(p)")
             }
