@@ -81,4 +81,44 @@ final class RealCountryTests: XCTestCase {
         r = try tonghop(["summary", "--db", db, "--period", "2026", "-o", dir.appendingPathComponent("tong-hop-2026.xlsx").path])
         XCTAssertEqual(r.status, 0, r.stderr)
     }
+
+    func testThanhHoaFormsAndSummariesBeforeAndAfterTheReform() throws {
+        let dir = try TestSupport.tempDir(self)
+        // Forms for every reporting unit of each era, from the catalogue.
+        for (period, count) in [("2024", 27), ("2026", 167)] {
+            let r = try tonghop(["form", "thanh-hoa-ktxh", "--all", "--period", period, "-o", dir.appendingPathComponent("forms-\(period)").path])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("forms-\(period)").path).count, count)
+        }
+        let db = dir.appendingPathComponent("t.db").path
+        let r = try tonghop(["import", "fixtures/thanh-hoa/2024", "fixtures/thanh-hoa/2026", "--db", db, "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.out + r.stderr)
+        XCTAssertEqual((try json(r))["counts"] as? [String: Int], ["imported": 10, "updated": 0, "unchanged": 0, "rejected": 0])
+        for period in ["2024", "2026"] {
+            let s = try json(try tonghop(["summary", "--db", db, "--template", "thanh-hoa-ktxh", "--period", period, "--format", "json"]))
+            XCTAssertEqual(s["received"] as? Int, 5)
+            // Forest cover: Σ forest ÷ Σ natural area × 100 over the units that reported,
+            // recomputed from the files themselves with openpyxl.
+            let py = try TestSupport.python(["-c", """
+            import openpyxl, os, json
+            d = "fixtures/thanh-hoa/\(period)"
+            f = a = 0.0
+            for name in os.listdir(d):
+                ws = openpyxl.load_workbook(os.path.join(d, name))["Báo cáo"]
+                rows = {ws.cell(r, 2).value: r for r in range(9, ws.max_row + 1)}
+                if "CS05" in rows:
+                    f += ws["G%d" % rows["CS05"]].value; a += ws["G%d" % rows["CS04"]].value
+            print(json.dumps(f / a * 100))
+            """], cwd: root)
+            let want = try JSONSerialization.jsonObject(with: py.stdout, options: .fragmentsAllowed) as! Double
+            let xh03 = (s["indicators"] as! [[String: Any]]).first { $0["code"] as? String == "XH03" }!
+            let est = (xh03["values"] as! [String: Any])["estimate"] as! [String: Any]
+            XCTAssertEqual(est["value"] as! Double, want, accuracy: 1e-9, period)
+            XCTAssertEqual(est["covered"] as? Int, 4)
+            XCTAssertEqual(est["expected"] as? Int, period == "2024" ? 26 : 166)
+            XCTAssertEqual(est["partial"] as? Bool, true)
+            let w = try tonghop(["summary", "--db", db, "--template", "thanh-hoa-ktxh", "--period", period, "-o", dir.appendingPathComponent("th-\(period).xlsx").path])
+            XCTAssertEqual(w.status, 0, w.stderr)
+        }
+    }
 }

@@ -191,10 +191,13 @@ public struct SubmissionReader: Sendable {
                 }
             }
         }
-        var best: (Template, Int)? = nil
+        // Most codes found; between templates sharing codes (CS01, KT01…), the one whose
+        // codes the file covers most completely.
+        var best: (Template, Int, Double)? = nil
         for t in library.all() {
             let n = t.indicators.filter { codes.contains($0.code) }.count
-            if n > 0, n > (best?.1 ?? 0) { best = (t, n) }
+            let share = Double(n) / Double(max(1, t.indicators.count))
+            if n > 0, n > (best?.1 ?? 0) || (n == best?.1 && share > best!.2) { best = (t, n, share) }
         }
         return best?.0
     }
