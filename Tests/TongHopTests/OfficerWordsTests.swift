@@ -8,6 +8,7 @@ final class OfficerWordsTests: XCTestCase {
             ("BC 6 thang dau nam 2024 - Tan Uyen", "2024-6T"), ("BC_6T_2024", "2024-6T"), ("than-uyen-6-thang-2024", "2024-6T"),
             ("Q3-2024", "2024-Q3"), ("bao cao quy III 2024", "2024-Q3"), ("BC 9 thang 2024", "2024-9T"),
             ("ca nam 2024", "2024"), ("lai-chau-ktxh_107-muong-te_2024", "2024"), ("lai-chau-ktxh_107-muong-te_2024-6T", "2024-6T"),
+            ("quoc-gia_X1990-xa-so-1990_2025", "2025"), ("Xa so 2001 - 6 thang 2025", "2025-6T"),
         ]
         for (name, want) in cases { XCTAssertEqual(Identification.periodInFileName(name)?.description, want, name) }
         let titles: [(String, String?)] = [

@@ -248,8 +248,11 @@ enum Identification {
 
     static func periodInFileName(_ base: String) -> Period? {
         let tokens = base.split(whereSeparator: { $0 == "_" || $0 == " " }).map(String.init)
+        var bareYear: Period? = nil
         for tok in tokens.reversed() {
-            if let p = Period(tok), p.span != .year || !tok.allSatisfy(\.isNumber) { return p }
+            guard let p = Period(tok) else { continue }
+            if p.span != .year || !tok.allSatisfy(\.isNumber) { return p }
+            if bareYear == nil { bareYear = p }  // the last token that is a year
         }
         // "bao-cao-6t-2024": hyphen-joined neighbours.
         let parts = base.lowercased().split(whereSeparator: { $0 == "_" || $0 == " " || $0 == "-" }).map(String.init)
@@ -258,7 +261,8 @@ enum Identification {
             if i > 0, let q = Period("\(parts[i - 1])-\(p)"), q.span != .year { return q }
         }
         // Words: "BC 6 thang dau nam 2024 - Tan Uyen", "BC_6T_2024", "Q3-2024", "quy III 2024".
-        return periodInWords(base, yearNeedsMarker: false)
+        if let p = periodInWords(base, yearNeedsMarker: false), p.span != .year { return p }
+        return bareYear ?? periodInWords(base, yearNeedsMarker: false)
     }
 
     /// A period named in words, with or without diacritics, spaces or underscores: "6 tháng
@@ -268,26 +272,29 @@ enum Identification {
     /// is false, else only after "năm" or "kỳ báo cáo".
     static func periodInWords(_ text: String, yearNeedsMarker: Bool) -> Period? {
         let words = VietFold.loose(text).split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
-        guard let yi = words.firstIndex(where: { $0.count == 4 && Int($0).map { (1990...2100).contains($0) } == true }) else { return nil }
-        let year = Int(words[yi])!
+        let years = words.indices.filter { words[$0].count == 4 && Int(words[$0]).map { (1990...2100).contains($0) } == true }
+        guard !years.isEmpty else { return nil }
+        /// The year a span at `i` belongs to: the first one after it, else the last before it.
+        func year(near i: Int) -> Int { Int(words[years.first { $0 > i } ?? years.last!])! }
         let romans = ["i": 1, "ii": 2, "iii": 3, "iv": 4]
         for (i, w) in words.enumerated() {
             let next = i + 1 < words.count ? words[i + 1] : ""
-            if ["6t", "9t"].contains(w) { return Period(year: year, span: .months(w == "6t" ? 6 : 9)) }
+            if ["6t", "9t"].contains(w) { return Period(year: year(near: i), span: .months(w == "6t" ? 6 : 9)) }
             if ["6", "sau", "9", "chin"].contains(w) && (next == "thang" || next == "t") {
-                return Period(year: year, span: .months(w == "6" || w == "sau" ? 6 : 9))
+                return Period(year: year(near: i), span: .months(w == "6" || w == "sau" ? 6 : 9))
             }
             if w == "quy" || w == "q", let q = romans[next] ?? Int(next).flatMap({ (1...4).contains($0) ? $0 : nil }) {
-                return Period(year: year, span: .quarter(q))
+                return Period(year: year(near: i), span: .quarter(q))
             }
             if w.count <= 4, w.hasPrefix("q"), let q = romans[String(w.dropFirst())] ?? Int(w.dropFirst()).flatMap({ (1...4).contains($0) ? $0 : nil }) {
-                return Period(year: year, span: .quarter(q))
+                return Period(year: year(near: i), span: .quarter(q))
             }
-            if w == "ca" && next == "nam" { return Period(year: year) }
+            if w == "ca" && next == "nam" { return Period(year: year(near: i)) }
         }
-        if !yearNeedsMarker { return Period(year: year) }
-        if yi > 0 && (words[yi - 1] == "nam") { return Period(year: year) }
-        if words.joined(separator: " ").contains("ky bao cao") { return Period(year: year) }
+        // A year alone: in a file name the last one; in a title only after "năm" or "kỳ báo cáo".
+        if !yearNeedsMarker { return Period(year: Int(words[years.last!])!) }
+        if let y = years.first(where: { $0 > 0 && words[$0 - 1] == "nam" }) { return Period(year: Int(words[y])!) }
+        if words.joined(separator: " ").contains("ky bao cao") { return Period(year: Int(words[years[0]])!) }
         return nil
     }
 }
