@@ -48,11 +48,11 @@ struct ValidateCommand: ParsableCommand {
         var unreadable = false
         var annotated: [(Submission, FileReport)] = []
         let progress = Progress(total: paths.count, label: lang == .vi ? "Kiểm tra" : "Checking")
-        for (i, path) in paths.enumerated() {
-            if i % 25 == 0 || i == paths.count - 1 { progress.update(i + 1, paths.count) }
-            let (t, subs) = reader.read(path: path)
-            for s in subs {
-                let findings = t.map { Validator(template: $0).validate(s) } ?? s.findings
+        var done = 0
+        BatchCheck.run(paths: paths, reader: reader, keepSheets: annotate != nil) { _, t, checked in
+            done += 1
+            if done % 25 == 0 || done == paths.count { progress.update(done, paths.count) }
+            for (s, findings) in checked {
                 if findings.contains(where: { $0.code == FindingCode.unreadableFile.rawValue }) { unreadable = true }
                 let r = FileReport(file: s.file, unit: s.unit, period: s.period, templateID: t?.id ?? s.templateID,
                                    templateVersion: t?.version ?? s.templateVersion, findings: findings)

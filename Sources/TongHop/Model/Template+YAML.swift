@@ -235,6 +235,7 @@ struct TemplateLoader {
 
         // Units.
         var units: [ReportingUnit] = []
+        var declared = Set<String>()
         for u in list(root["units"]) {
             guard let code = requireString(u, "code"), let name = requireString(u, "name") else { continue }
             let levelText = str(u["level"]) ?? "district"
@@ -251,7 +252,7 @@ struct TemplateLoader {
                 }
                 dates.append(d)
             }
-            if units.contains(where: { $0.code == code }) { fail(u, "mã đơn vị \(code) trùng", "unit code \(code) declared twice") }
+            if !declared.insert(code).inserted { fail(u, "mã đơn vị \(code) trùng", "unit code \(code) declared twice") }
             units.append(ReportingUnit(code: code, name: name, aliases: strings(u["aliases"]), parent: str(u["parent"]), level: level,
                                        validFrom: dates[0], validTo: dates[1]))
         }
@@ -284,7 +285,7 @@ struct TemplateLoader {
             }
             let parent = str(spec["parent"]) ?? province
             for u in found {
-                if units.contains(where: { $0.code == u.code }) {
+                if !declared.insert(u.code).inserted {
                     fail(spec, "units_from: mã đơn vị \(u.code) (\(u.name)) trùng với một đơn vị đã có", "units_from: unit code \(u.code) (\(u.name)) is already declared")
                     continue
                 }

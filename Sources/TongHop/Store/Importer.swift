@@ -60,18 +60,38 @@ public struct Importer: Sendable {
     /// Reads and validates a batch in parallel; the sheets are dropped once validated.
     func check(_ chunk: [String]) -> [(Template?, [(Submission, [Finding])], String)] {
         ParallelMap.map(chunk) { path -> (Template?, [(Submission, [Finding])], String) in
-            let (t, subs) = reader.read(path: path)
-            let checked = subs.map { s -> (Submission, [Finding]) in
-                var s = s
-                let f = t.map { Validator(template: $0).validate(s) } ?? s.findings
-                s.sheetData = nil
-                return (s, f)
-            }
+            let (t, checked) = BatchCheck.check(path, reader: reader, keepSheets: false)
             // Hashed only when readable: a file refused (too big, not regular) is never read whole.
             let readable = !checked.contains { $0.1.contains { $0.code == FindingCode.unreadableFile.rawValue } }
             let hash = readable ? (Store.sha256(path: path, limits: reader.limits) ?? "") : ""
             return (t, checked, hash)
         }
+    }
+}
+
+/// Reads and validates files on all cores, in order, a batch at a time (the `validate`
+/// command; `import` overlaps the same work with writing).
+public enum BatchCheck {
+    /// Calls `each` for every file in order with its template and checked submissions.
+    /// Sheets are dropped unless `keepSheets` (the annotated copy needs them).
+    public static func run(paths: [String], reader: SubmissionReader, keepSheets: Bool,
+                           each: (String, Template?, [(Submission, [Finding])]) -> Void) {
+        for start in stride(from: 0, to: paths.count, by: 64) {
+            let chunk = Array(paths[start..<min(paths.count, start + 64)])
+            let results = ParallelMap.map(chunk) { check($0, reader: reader, keepSheets: keepSheets) }
+            for (path, (t, checked)) in zip(chunk, results) { each(path, t, checked) }
+        }
+    }
+
+    /// One file: read, then validate each submission in it.
+    static func check(_ path: String, reader: SubmissionReader, keepSheets: Bool) -> (Template?, [(Submission, [Finding])]) {
+        let (t, subs) = reader.read(path: path)
+        return (t, subs.map { s in
+            var s = s
+            let f = t.map { Validator(template: $0).validate(s) } ?? s.findings
+            if !keepSheets { s.sheetData = nil }
+            return (s, f)
+        })
     }
 }
 

@@ -146,6 +146,22 @@ final class HeaderMatcher: @unchecked Sendable {
     /// period (the year before: previous; the period's year: the estimate). Comparison
     /// headers ("%", "so sánh") are never value columns.
     static func semanticRole(_ text: String, year: Int?, periodYear: Int?) -> ValueColumn.Role? {
+        // The same headers recur in every file of a batch: remember the answer.
+        let key = "\(text)\u{1}\(year ?? 0)\u{1}\(periodYear ?? 0)"
+        semanticLock.lock()
+        if let hit = semanticMemo[key] { semanticLock.unlock(); return hit }
+        semanticLock.unlock()
+        let r = computeSemanticRole(text, year: year, periodYear: periodYear)
+        semanticLock.lock()
+        if semanticMemo.count > 50_000 { semanticMemo.removeAll() }
+        semanticMemo[key] = .some(r)
+        semanticLock.unlock()
+        return r
+    }
+    nonisolated(unsafe) private static var semanticMemo: [String: ValueColumn.Role?] = [:]
+    private static let semanticLock = NSLock()
+
+    private static func computeSemanticRole(_ text: String, year: Int?, periodYear: Int?) -> ValueColumn.Role? {
         let l = VietFold.loose(text)
         let words = Set(l.split(whereSeparator: { $0 == " " || $0 == "/" || $0 == "(" || $0 == ")" || $0 == "-" || $0 == "," }).map(String.init))
         if text.contains("%") || l.contains("so sanh") || l.hasPrefix("so voi") || words.contains("so") { return nil }
@@ -166,7 +182,18 @@ final class HeaderMatcher: @unchecked Sendable {
 
     /// A 4-digit year in a header ("Kế hoạch năm 2024" → 2024).
     static func year(in text: String) -> Int? {
-        let digits = text.split(whereSeparator: { !$0.isNumber })
-        return digits.compactMap { $0.count == 4 ? Int($0) : nil }.first { (1990...2100).contains($0) }
+        // A byte scan: runs of exactly four ASCII digits (this runs on every header cell).
+        var value = 0, run = 0
+        for b in text.utf8 {
+            if b >= 48 && b <= 57 {
+                value = run < 4 ? value * 10 + Int(b - 48) : value
+                run += 1
+            } else {
+                if run == 4 && (1990...2100).contains(value) { return value }
+                value = 0
+                run = 0
+            }
+        }
+        return run == 4 && (1990...2100).contains(value) ? value : nil
     }
 }

@@ -200,7 +200,14 @@ struct ValueParser {
         var parser = ValueParser(file: s.file, sheet: s.sheet, template: t, convention: conv, conventionDecided: decided)
         parser.period = s.period
         if let workbook {
-            parser.percentFormat = { workbook.numberFormatDisplay(id: $0) == .percent }
+            // A file has a handful of styles: classify each format once.
+            let cache = PercentCache()
+            parser.percentFormat = { id in
+                if let hit = cache.known[id] { return hit }
+                let v = workbook.numberFormatDisplay(id: id) == .percent
+                cache.known[id] = v
+                return v
+            }
         } else {
             parser.percentFormat = { [9, 10].contains($0) }
         }
@@ -294,4 +301,7 @@ struct ValueParser {
     }
 
     static func percentFormatCell(_ c: Cell, _ p: ValueParser) -> Bool { p.percentFormat(c.numberFormatID) }
+
+    /// Number-format ids already classified, for one file (one thread).
+    final class PercentCache: @unchecked Sendable { var known: [Int: Bool] = [:] }
 }
