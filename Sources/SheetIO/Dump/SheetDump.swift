@@ -31,25 +31,26 @@ public enum SheetDump {
             }
             let reader = try open()
             var nextRow = 0
-            var line: [UInt8] = []
+            let padding = [UInt8](repeating: UInt8(ascii: ","), count: max(0, lastColumn))
             while let row = try reader.next() {
                 if row.cells.isEmpty { continue }
                 while nextRow < row.index {
-                    out.append(String(repeating: ",", count: max(0, lastColumn)))
-                    out.append("\r\n")
+                    out.append(bytes: padding)
+                    out.appendCRLF()
                     nextRow += 1
                 }
-                line.removeAll(keepingCapacity: true)
                 var col = 0
                 for cell in row.cells {
-                    while col < cell.column { line.append(UInt8(ascii: ",")); col += 1 }
-                    var text = CellText.csv(cell.value)
-                    if neutralise, case .text = cell.value { text = CellText.neutralised(text) }
-                    line.append(contentsOf: CellText.quoteCSV(text).utf8)
+                    while col < cell.column { out.append(byte: UInt8(ascii: ",")); col += 1 }
+                    switch cell.value {
+                    case .number(let d): out.appendNumber(d)
+                    case .empty: break
+                    case .text(let t): out.appendCSVField(neutralise ? CellText.neutralised(t) : t)
+                    default: out.appendCSVField(CellText.csv(cell.value))
+                    }
                 }
-                while col < lastColumn { line.append(UInt8(ascii: ",")); col += 1 }
-                out.append(bytes: line)
-                out.append("\r\n")
+                while col < lastColumn { out.append(byte: UInt8(ascii: ",")); col += 1 }
+                out.appendCRLF()
                 nextRow = row.index + 1
             }
         case .json:
@@ -61,19 +62,31 @@ public enum SheetDump {
                 for cell in row.cells {
                     out.append(first ? "\n" : ",\n")
                     first = false
-                    let ref = CellRef(row: row.index, column: cell.column)
-                    var s = "{\"ref\":\"\(ref.a1)\",\"row\":\(row.index + 1),\"column\":\(cell.column + 1),\"type\":\"\(cell.value.typeName)\""
+                    out.append("{\"ref\":\"")
+                    out.appendRef(row: row.index, column: cell.column)
+                    out.append("\",\"row\":")
+                    out.appendInt(row.index + 1)
+                    out.append(",\"column\":")
+                    out.appendInt(cell.column + 1)
+                    out.append(",\"type\":\"")
+                    out.append(cell.value.typeName)
+                    out.append("\"")
                     switch cell.value {
                     case .empty: break
-                    case .number(let d): s += ",\"value\":" + (d.isFinite ? CellText.number(d) : "null")
-                    case .bool(let b): s += ",\"value\":\(b)"
-                    case .text(let t), .error(let t): s += ",\"value\":" + CellText.jsonString(t)
-                    case .date(let d): s += ",\"value\":\"\(d.iso8601)\",\"serial\":\(CellText.number(d.serial))"
+                    case .number(let d):
+                        out.append(",\"value\":")
+                        if d.isFinite { out.appendNumber(d) } else { out.append("null") }
+                    case .bool(let b): out.append(b ? ",\"value\":true" : ",\"value\":false")
+                    case .text(let t), .error(let t):
+                        out.append(",\"value\":")
+                        out.appendJSONString(t)
+                    case .date(let d):
+                        out.append(",\"value\":\"\(d.iso8601)\",\"serial\":")
+                        out.appendNumber(d.serial)
                     }
-                    if cell.numberFormatID != 0 { s += ",\"numFmt\":\(cell.numberFormatID)" }
-                    if cell.hasFormula { s += ",\"formula\":true" }
-                    s += "}"
-                    out.append(s)
+                    if cell.numberFormatID != 0 { out.append(",\"numFmt\":"); out.appendInt(cell.numberFormatID) }
+                    if cell.hasFormula { out.append(",\"formula\":true") }
+                    out.append(byte: UInt8(ascii: "}"))
                     lastColumn = max(lastColumn, cell.column)
                 }
                 if !row.cells.isEmpty { lastRow = row.index }
@@ -98,6 +111,84 @@ public final class OutputBuffer {
     public func append(_ s: String) {
         buffer.append(contentsOf: s.utf8)
         if buffer.count >= 1 << 16 { try? flush() }
+    }
+
+    @inline(__always) public func append(byte: UInt8) { buffer.append(byte) }
+
+    @inline(__always) func appendCRLF() {
+        buffer.append(13)
+        buffer.append(10)
+        if buffer.count >= 1 << 16 { try? flush() }
+    }
+
+    /// A non-negative or negative integer, in decimal, without building a String.
+    func appendInt(_ v: Int) {
+        if v < 0 { buffer.append(UInt8(ascii: "-")) }
+        var n = v.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[count] = UInt8(48 + n % 10)
+                n /= 10
+                count += 1
+            } while n > 0
+            for i in stride(from: count - 1, through: 0, by: -1) { buffer.append(d[i]) }
+        }
+    }
+
+    /// A number as ``CellText/number(_:)`` writes it; integers without a String.
+    func appendNumber(_ d: Double) {
+        if d == d.rounded(), abs(d) < 1e15 { appendInt(Int(d)); return }
+        buffer.append(contentsOf: CellText.number(d).utf8)
+    }
+
+    /// "B7": column letters and the 1-based row.
+    func appendRef(row: Int, column: Int) {
+        var c = column + 1
+        var letters: [UInt8] = []
+        while c > 0 {
+            c -= 1
+            letters.append(UInt8(65 + c % 26))
+            c /= 26
+        }
+        buffer.append(contentsOf: letters.reversed())
+        appendInt(row + 1)
+    }
+
+    /// A CSV field, quoted when it holds a comma, quote, CR or LF (RFC 4180).
+    func appendCSVField(_ s: String) {
+        var needs = false
+        for b in s.utf8 where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 10 || b == 13 { needs = true; break }
+        guard needs else { buffer.append(contentsOf: s.utf8); return }
+        buffer.append(UInt8(ascii: "\""))
+        for b in s.utf8 {
+            if b == UInt8(ascii: "\"") { buffer.append(b) }
+            buffer.append(b)
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    /// A JSON string literal (as ``CellText/jsonString(_:)``), byte by byte.
+    func appendJSONString(_ s: String) {
+        buffer.append(UInt8(ascii: "\""))
+        let hex = Array("0123456789abcdef".utf8)
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): buffer.append(92); buffer.append(b)
+            case 92: buffer.append(92); buffer.append(92)
+            case 10: buffer.append(92); buffer.append(UInt8(ascii: "n"))
+            case 13: buffer.append(92); buffer.append(UInt8(ascii: "r"))
+            case 9: buffer.append(92); buffer.append(UInt8(ascii: "t"))
+            case 0..<0x20:
+                buffer.append(contentsOf: Array("\\u00".utf8))
+                buffer.append(hex[Int(b >> 4)])
+                buffer.append(hex[Int(b & 15)])
+            default: buffer.append(b)
+            }
+        }
+        buffer.append(UInt8(ascii: "\""))
     }
 
     public func append(bytes: [UInt8]) {
