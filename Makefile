@@ -4,7 +4,7 @@ SHELL := /bin/bash
 APT_PACKAGES := libxlsxwriter-dev libzip-dev libfreexl-dev pkg-config libsqlite3-dev
 # LibreOffice recalculates the summary workbook in the tests (an independent check of
 # every cached formula value).
-APT_TEST_PACKAGES := libreoffice-calc-nogui
+APT_TEST_PACKAGES := libreoffice-calc-nogui poppler-utils
 PY_TEST_PACKAGES := openpyxl python-calamine
 PY_BENCH_PACKAGES := openpyxl python-calamine pandas xlsxwriter
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

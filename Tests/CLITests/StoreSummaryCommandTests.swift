@@ -162,10 +162,25 @@ final class StoreSummaryCommandTests: XCTestCase {
         XCTAssertEqual(top["orientation"] as? String, "landscape")
         XCTAssertEqual(top["paper"] as? Int, 9)
         XCTAssertEqual(top["fit_to_page"] as? Bool, true)
-        XCTAssertEqual(top["print_title_rows"] as? String, "$6:$7")
-        XCTAssertEqual(top["freeze"] as? String, "E8")
+        XCTAssertEqual(top["print_title_rows"] as? String, "$8:$9")
+        XCTAssertEqual(top["freeze"] as? String, "E10")
         XCTAssertTrue((top["footer"] as? String ?? "").contains("&P"))
+        XCTAssertFalse((top["footer"] as? String ?? "").contains("lai-chau-ktxh"), "no internal ids on paper")
         let cells = top["cells"] as! [String: [String: Any]]
+        // The official paper: agency lines, motto, place and date, signature block; the
+        // method and coverage columns are on screen but outside the print area.
+        let texts = Set(cells.values.compactMap { $0["value"] as? String })
+        for line in ["UBND TỈNH LAI CHÂU", "SỞ TÀI CHÍNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                     "NGƯỜI LẬP BIỂU", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"] {
+            XCTAssertTrue(texts.contains(line), line)
+        }
+        XCTAssertTrue(texts.contains { $0.hasPrefix("Lai Châu, ngày ") }, "place and date")
+        XCTAssertFalse(texts.contains { $0.contains("tonghop") }, "no tool name on the official paper")
+        let area = top["print_area"] as? String ?? ""
+        let method = cells.first { $0.value["value"] as? String == "Cách tổng hợp" }!.key
+        XCTAssertTrue(area.hasPrefix("'Tổng hợp'!$A$1:$"), area)
+        let printedLast = area.split(separator: ":").last.map { String($0).filter(\.isLetter) } ?? ""
+        XCTAssertLessThan(printedLast, String(method.filter(\.isLetter)), "the method column prints nowhere: \(area)")
         let kt08 = cells.first { $0.value["value"] as? String == "KT08" }!.key.dropFirst()
         XCTAssertTrue((cells["G\(kt08)"]?["value"] as? String ?? "").hasPrefix("=IFERROR(SUMPRODUCT("), "a ratio of sums, live")
         XCTAssertEqual(cells["G\(kt08)"]?["number_format"] as? String, "#,##0.0;-#,##0.0;\"-\"")

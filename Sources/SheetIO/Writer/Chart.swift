@@ -59,6 +59,8 @@ public final class Chart {
     public func setYAxisNumberFormat(_ f: String) { chart_axis_set_num_format(handle.pointee.y_axis, f) }
     public func setLegend(_ position: Legend) { chart_legend_set_position(handle, UInt8(position.lxw.rawValue)) }
     public func setStyle(_ style: Int) { chart_set_style(handle, UInt8(style)) }
+    /// The category axis in reverse order (a bar chart then lists its first row at the top).
+    public func reverseCategories() { chart_axis_set_reverse(handle.pointee.x_axis) }
 
     public enum Legend: Sendable {
         case none, bottom, right, top

@@ -305,8 +305,20 @@ struct TemplateLoader {
         }
 
         guard let id, let title else { return nil }
-        return Template(id: id, version: version, title: title, formCode: str(root["form_code"]), receiver: str(root["receiver"]),
+        var t = Template(id: id, version: version, title: title, formCode: str(root["form_code"]), receiver: str(root["receiver"]),
                         columns: columns, comparisons: comparisons, indicators: indicators, rules: rules, units: units)
+        // The official paper's lines: `official: {governing_body, issuing_office, place, signatures: [{title, name}]}`.
+        if let o = root["official"] {
+            t.official.governingBody = str(o["governing_body"])
+            t.official.issuingOffice = str(o["issuing_office"])
+            t.official.place = str(o["place"])
+            let sigs = list(o["signatures"]).compactMap { n -> (title: String, name: String)? in
+                guard let title = str(n["title"]) else { return nil }
+                return (title, str(n["name"]) ?? "")
+            }
+            if !sigs.isEmpty { t.official.signatures = sigs }
+        }
+        return t
     }
 
     mutating func indicator(_ n: Node, group: String?) -> Indicator? {

@@ -18,6 +18,24 @@ public struct Template: Sendable {
     }
     /// Where it was loaded from.
     public var sourcePath: String?
+    /// What the official papers print (agency lines, place, signatures).
+    public var official = Official()
+
+    /// The lines of an official paper (Nghị định 30/2020/NĐ-CP layout): the governing
+    /// body and the issuing office top left, the national motto top right, the place
+    /// and date, and the signature block.
+    public struct Official: Sendable {
+        /// "UBND TỈNH LAI CHÂU".
+        public var governingBody: String?
+        /// "SỞ TÀI CHÍNH".
+        public var issuingOffice: String?
+        /// "Lai Châu" (for "Lai Châu, ngày … tháng … năm …").
+        public var place: String?
+        /// Left to right: a title ("NGƯỜI LẬP BIỂU", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC") and a name.
+        public var signatures: [(title: String, name: String)] = [("NGƯỜI LẬP BIỂU", ""), ("THỦ TRƯỞNG ĐƠN VỊ", "")]
+
+        public init() {}
+    }
 
     public func indicator(_ code: String) -> Indicator? { indicatorIndex[code.uppercased()].map { indicators[$0] } }
     public func column(_ key: String) -> ValueColumn? { columns.first { $0.key == key } }

@@ -76,10 +76,11 @@ public struct SummaryData: Sendable {
             }
             cards.append(card)
         }
-        // Rank by share met, then by count; equal results share a rank.
-        let ranked = cards.indices.sorted { cards[$0].share != cards[$1].share ? cards[$0].share > cards[$1].share : cards[$0].met > cards[$1].met }
+        // Rank by share met, then by count; equal results share a rank. The province-managed
+        // part is shown apart and never ranked among the units (rank 0).
+        let ranked = cards.indices.filter { cards[$0].unit?.level != .provincePart }.sorted { cards[$0].share != cards[$1].share ? cards[$0].share > cards[$1].share : cards[$0].met > cards[$1].met }
         for (position, i) in ranked.enumerated() {
-            if position > 0, let before = Optional(cards[ranked[position - 1]]), before.share == cards[i].share && before.met == cards[i].met {
+            if position > 0, case let before = cards[ranked[position - 1]], before.share == cards[i].share && before.met == cards[i].met {
                 cards[i].rank = before.rank
             } else {
                 cards[i].rank = position + 1

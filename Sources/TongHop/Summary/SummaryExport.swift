@@ -117,10 +117,14 @@ public enum SummaryExport {
 
     public static func scorecardText(_ d: SummaryData, lang: Language) -> String {
         let vi = lang == .vi
-        var out = (vi ? "Toàn tỉnh: " : "Province: ") + d.provinceScore.headline(lang) + "\n"
-        for sc in d.scorecards.sorted(by: { $0.rank < $1.rank }) {
+        let received = d.status.filter(\.received).count
+        var out = (vi ? "Toàn tỉnh: " : "Province: ")
+            + (received == d.status.count ? d.provinceScore.headline(lang)
+               : (vi ? "chưa đánh giá, số liệu chưa đầy đủ (\(received)/\(d.status.count) đơn vị)" : "not assessed, data incomplete (\(received)/\(d.status.count) units)")) + "\n"
+        // Ranked units best first; the province-managed part apart, unranked.
+        for sc in d.scorecards.filter({ $0.rank > 0 }).sorted(by: { $0.rank < $1.rank }) + d.scorecards.filter({ $0.rank == 0 }) {
             let name = sc.unit.map { $0.level == .provincePart ? $0.name : FormBuilder.unitTitle($0) } ?? ""
-            out += "  \(sc.rank). \(name): \(sc.headline(lang))"
+            out += "  \(sc.rank > 0 ? "\(sc.rank)." : "—") \(name): \(sc.headline(lang))"
             if !sc.lagging.isEmpty {
                 out += (vi ? "; chưa đạt: " : "; not met: ") + sc.lagging.map { "\($0.code) \($0.name)" }.joined(separator: ", ")
             }

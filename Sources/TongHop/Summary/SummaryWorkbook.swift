@@ -80,19 +80,23 @@ public enum SummaryWorkbook {
 
     static func numberFormat(_ decimals: Int) -> CellFormat { numberFormats[max(0, min(decimals, 6))] }
 
+    /// Partial totals: the same formats in grey italics.
+    static let partialFormats: [CellFormat] = numberFormats.map { $0.with { $0.italic = true; $0.fontColor = 0x7F7F7F } }
+
     /// "-" (no phenomenon) is stored as 0 and shown as "-".
     static let numberFormats: [CellFormat] = (0...6).map { decimals in
         let n = decimals == 0 ? "#,##0" : "#,##0." + String(repeating: "0", count: decimals)
         return cell.with { $0.numberFormat = "\(n);-\(n);\"-\""; $0.hAlign = .right }
     }
 
-    static func printSetup(_ ws: Worksheet, repeat rows: ClosedRange<Int>, _ d: SummaryData) throws {
+    static func printSetup(_ ws: Worksheet, repeat rows: ClosedRange<Int>, _ d: SummaryData, area: CellRange? = nil) throws {
         var p = PrintSetup()
         p.landscape = true
         p.fitWidth = 1
         p.fitHeight = 0
         p.repeatRows = rows
-        p.footer = "&L\(d.template.id) — \(d.period)&CTrang &P/&N&R&D"
+        p.printArea = area
+        p.footer = "&CTrang &P/&N"
         p.margins = (0.5, 0.4, 0.6, 0.6)
         p.centerHorizontally = true
         try ws.setPrint(p)
@@ -237,17 +241,23 @@ public enum SummaryWorkbook {
         numberingTexts += ["E", "F", "G"]
         let last = headers.count - 1
 
-        try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 4)), text: (t.receiver ?? "").uppercased(), bold.with { $0.hAlign = .center })
-        try ws.merge(CellRange(first: CellRef(row: 0, column: last - 3), last: CellRef(row: 0, column: last)), text: "Biểu tổng hợp — \(t.formCode ?? t.id)", bold.with { $0.hAlign = .right })
+        // The printed page ends at "Đánh giá"; the method and coverage columns stay on screen.
+        let printLast = judgeCol
+        try OfficialPaper.writeHead(ws, t.official, formCode: t.formCode.map { "Biểu tổng hợp — \($0)" }, dateLine: OfficialPaper.placeAndDate(t.official.place, d.generatedAt), last: printLast, base: base)
         let what = t.title.hasPrefix("BÁO CÁO ") ? String(t.title.dropFirst(8)) : t.title
-        try ws.merge(CellRange(first: CellRef(row: 2, column: 0), last: CellRef(row: 2, column: last)),
+        try ws.merge(CellRange(first: CellRef(row: 3, column: 0), last: CellRef(row: 3, column: printLast)),
                      text: "TỔNG HỢP \(what) \(d.period.label().uppercased())", title)
-        try ws.setRow(2, height: 36)
+        try ws.setRow(3, height: 36)
         let received = d.status.filter(\.received).count
-        try ws.merge(CellRange(first: CellRef(row: 3, column: 0), last: CellRef(row: 3, column: last)),
-                     text: "Đơn vị đã báo cáo: \(received)/\(d.status.count) (\(VietNumber.format(d.completeness * 100, decimals: 1))%). Toàn tỉnh: \(d.provinceScore.headline(.vi)). Lập bằng tonghop ngày \(dateText(d.generatedAt)).",
-                     italicCenter)
-        let hRow = 5
+        let complete = received == d.status.count
+        try ws.merge(CellRange(first: CellRef(row: 4, column: 0), last: CellRef(row: 4, column: printLast)),
+                     text: "(Đơn vị tính ghi theo từng chỉ tiêu; số liệu của \(received)/\(d.status.count) đơn vị báo cáo)", italicCenter)
+        // Incomplete data never looks final: a banner, and no verdict on partial figures.
+        try ws.merge(CellRange(first: CellRef(row: 5, column: 0), last: CellRef(row: 5, column: printLast)),
+                     text: complete ? "Toàn tỉnh: \(d.provinceScore.headline(.vi))."
+                                    : "SỐ LIỆU CHƯA ĐẦY ĐỦ — \(received)/\(d.status.count) đơn vị đã báo cáo; chưa đánh giá toàn tỉnh",
+                     complete ? italicCenter : bold.with { $0.hAlign = .center; $0.fontColor = 0xC00000; $0.fontSize = 12 })
+        let hRow = 7
         for (i, h) in headers.enumerated() { try ws.write(hRow, i, text: h, header) }
         for (i, n) in numberingTexts.enumerated() { try ws.write(hRow + 1, i, text: n, numbering) }
         try ws.setRow(hRow, height: 48)
@@ -278,14 +288,16 @@ public enum SummaryWorkbook {
             }
             stt += 1
             try FormBuilder.writeLabels(ws, row, stt: stt, ind, centered: centered, cell: cell)
-            let fmt = numberFormat(ind.decimals)
             var aggs: [String: Aggregate] = [:]
             for vc in t.columns {
                 let a = c.aggregate(ind.code, vc.key)
                 aggs[vc.key] = a
+                // A total that misses units is printed in grey italics (footnoted below).
+                let fmt = a.partial ? partialFormats[max(0, min(ind.decimals, 6))] : numberFormat(ind.decimals)
                 let formula = self.formula(ind, vc, L, t, rateCell: { code, key in "\(CellRef.columnName(vIndex(key)))\(rowOf[code]! + 1)" })
                 try ws.writeFormula(row, vIndex(vc.key), formula, result: a.value.map { .number($0) } ?? .text(""), fmt)
             }
+            let partial = aggs.values.contains { $0.partial }
             let e = CellRef.columnName(vIndex(est))
             let pct = cell.with { $0.numberFormat = "0.0"; $0.hAlign = .right }
             if let plan {
@@ -301,7 +313,9 @@ public enum SummaryWorkbook {
                 case .none: test = "ABS(\(e)\(row + 1)-\(p)\(row + 1))<=ABS(\(p)\(row + 1))*0.005"
                 }
                 let judged = ind.planned ? Attainment.assess(estimate: ev, plan: pv.map { .number($0) } ?? .empty, direction: ind.direction) : .notAssessed
-                if ind.planned {
+                if ind.planned && partial {
+                    try ws.write(row, judgeCol, text: "Chưa đủ số liệu", centered.with { $0.italic = true; $0.fontColor = 0x7F7F7F; $0.fontSize = 9 })
+                } else if ind.planned {
                     try ws.writeFormula(row, judgeCol, "=IF(AND(ISNUMBER(\(e)\(row + 1)),ISNUMBER(\(p)\(row + 1))),IF(\(test),\"Đạt\",\"Chưa đạt\"),\"\")",
                                         result: .text(judged.label(.vi)), centered)
                 } else {
@@ -334,8 +348,16 @@ public enum SummaryWorkbook {
                      text: "Ghi chú: tỷ lệ, bình quân và tốc độ tăng được tính từ tổng tử số, mẫu số và mức của các đơn vị (không lấy bình quân các tỷ lệ); cột \"Đơn vị báo cáo\" cho biết số đơn vị có số liệu trên số đơn vị phải báo cáo.",
                      base.with { $0.italic = true; $0.wrap = true; $0.fontSize = 10 })
         try ws.setRow(row, height: 30)
+        if !complete {
+            row += 1
+            try ws.merge(CellRange(first: CellRef(row: row, column: 0), last: CellRef(row: row, column: printLast)),
+                         text: "Số in nghiêng màu xám: tổng của các đơn vị đã báo cáo, chưa đủ các đơn vị phải báo cáo; chỉ tiêu đó chưa được đánh giá.",
+                         base.with { $0.italic = true; $0.wrap = true; $0.fontSize = 10; $0.fontColor = 0x7F7F7F })
+        }
+        let end = try OfficialPaper.writeSignatures(ws, t.official, row: row + 2, last: printLast, base: base)
         ws.freezePanes(row: hRow + 2, col: 4)
-        try printSetup(ws, repeat: hRow...(hRow + 1), d)
+        try printSetup(ws, repeat: hRow...(hRow + 1), d,
+                       area: CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: end, column: printLast)))
     }
 
     static func dateText(_ d: Date) -> String {
@@ -425,10 +447,12 @@ public enum SummaryWorkbook {
         let headers = ["Xếp hạng", "Mã ĐV", "Đơn vị", "Chỉ tiêu có KH", "Đạt và vượt", "Tỷ lệ đạt (%)", "Chỉ tiêu chưa đạt"]
         for (i, h) in headers.enumerated() { try ws.write(3, i, text: h, header) }
         for (i, w) in [9.0, 8, 24, 12, 11, 11, 70].enumerated() { try ws.setColumns(i, i, width: w) }
-        let cards = d.scorecards.sorted { $0.rank != $1.rank ? $0.rank < $1.rank : ($0.unit?.code ?? "") < ($1.unit?.code ?? "") }
+        // Ranked units first (best first), the province-managed part after them, unranked.
+        let ranked = d.scorecards.filter { $0.rank > 0 }.sorted { $0.rank != $1.rank ? $0.rank < $1.rank : ($0.unit?.code ?? "") < ($1.unit?.code ?? "") }
+        let cards = ranked + d.scorecards.filter { $0.rank == 0 }
         for (i, s) in cards.enumerated() {
             let r = 4 + i
-            try ws.write(r, 0, number: Double(s.rank), centered)
+            if s.rank > 0 { try ws.write(r, 0, number: Double(s.rank), centered) } else { try ws.write(r, 0, text: "—", centered) }
             try ws.write(r, 1, text: s.unit?.code ?? "", centered)
             try ws.write(r, 2, text: s.unit.map { $0.level == .provincePart ? $0.name : FormBuilder.unitTitle($0) } ?? "", cell)
             try ws.write(r, 3, number: Double(s.assessed), centered)
@@ -441,15 +465,16 @@ public enum SummaryWorkbook {
             if lines > 1 { try ws.setRow(r, height: Double(12 * lines + 3)) }
             try ws.write(r, 6, text: lagging, cell.with { $0.fontSize = 9 })
         }
-        if !cards.isEmpty {
+        if !ranked.isEmpty {
             let chart = try wb.addChart(.bar)
-            let last = 4 + cards.count
+            let last = 4 + ranked.count
             chart.addLabelledSeries(categories: "='\(scoreSheet)'!$C$5:$C$\(last)", values: "='\(scoreSheet)'!$F$5:$F$\(last)",
                                     name: "Tỷ lệ chỉ tiêu đạt và vượt kế hoạch (%)", color: 0x2E75B6, numberFormat: "0")
             chart.setTitle("Tỷ lệ chỉ tiêu đạt và vượt kế hoạch theo đơn vị (%)")
             chart.setLegend(.none)
             chart.setYAxisNumberFormat("0")
-            try ws.insertChart(chart, at: CellRef(row: last + 2, column: 1), scale: (1.6, 1.2))
+            chart.reverseCategories()  // bars read top-down in rank order, best first
+            try ws.insertChart(chart, at: CellRef(row: 4 + cards.count + 2, column: 1), scale: (1.6, 1.2))
         }
         ws.freezePanes(row: 4, col: 0)
         try printSetup(ws, repeat: 3...3, d)

@@ -1,0 +1,84 @@
+import Foundation
+import XCTest
+import TestSupport
+
+/// The summary as the official paper it replaces (issue 11): agency lines, motto, place
+/// and date, signature block, readable when printed (rendered by LibreOffice to PDF);
+/// incomplete data never looks final; the province part is never ranked.
+final class OfficialPaperTests: XCTestCase {
+    let root = TestSupport.packageRoot
+
+    private func tonghop(_ args: [String]) throws -> TestSupport.ProcessResult {
+        try TestSupport.run(TestSupport.tonghop, args, cwd: root)
+    }
+
+    func testTheSummaryPrintsAsAnOfficialPaperAtAReadableSize() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("t.db").path, book = dir.appendingPathComponent("tong-hop.xlsx").path
+        XCTAssertEqual(try tonghop(["import", "fixtures/submissions/2024", "--db", db]).status, 0)
+        XCTAssertEqual(try tonghop(["summary", "--db", db, "--period", "2024", "-o", book]).status, 0)
+        let lo = try TestSupport.run("timeout", ["180", "soffice", "--headless", "-env:UserInstallation=file://\(dir.path)/lo-profile",
+                                                 "--convert-to", "pdf", "--outdir", dir.path, book])
+        XCTAssertEqual(lo.status, 0, "LibreOffice is needed (make test installs it): \(lo.stderr)")
+        let pdf = dir.appendingPathComponent("tong-hop.pdf").path
+        let info = try TestSupport.run("pdfinfo", [pdf])
+        let pages = Int(info.out.split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last ?? "") ?? 0
+        XCTAssertGreaterThan(pages, 1)
+        XCTAssertLessThanOrEqual(pages, 12, "the whole workbook fits in a few A4 pages")
+        // Page 1: the official head, the table at a readable size (11 pt text scaled ≥ 60 %).
+        let bbox = dir.appendingPathComponent("p1.html").path
+        XCTAssertEqual(try TestSupport.run("pdftotext", ["-bbox-layout", "-f", "1", "-l", "1", pdf, bbox]).status, 0)
+        let html = try String(contentsOfFile: bbox, encoding: .utf8)
+        let heights = html.split(separator: "<word ").dropFirst().compactMap { w -> Double? in
+            func attr(_ n: String) -> Double? {
+                guard let r = w.range(of: "\(n)=\"") else { return nil }
+                return Double(w[r.upperBound...].prefix { $0 != "\"" })
+            }
+            guard let a = attr("yMin"), let b = attr("yMax") else { return nil }
+            return b - a
+        }.sorted()
+        XCTAssertGreaterThan(heights.count, 200)
+        XCTAssertGreaterThanOrEqual(heights[heights.count / 2], 11 * 0.6, "median word height on page 1")
+        let text = try TestSupport.run("pdftotext", ["-layout", pdf, "-"]).out
+        for line in ["UBND TỈNH LAI CHÂU", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Lai Châu, ngày", "NGƯỜI LẬP BIỂU", "PHÓ GIÁM ĐỐC"] {
+            XCTAssertTrue(text.contains(line), "\(line) not printed")
+        }
+        XCTAssertFalse(text.contains("Cách tổng hợp"), "the method column is not printed")
+        XCTAssertFalse(text.contains("tonghop"), "no tool name on paper")
+    }
+
+    func testIncompleteDataIsVisibleAndTheProvincePartIsNotRanked() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("t.db").path, book = dir.appendingPathComponent("partial.xlsx").path
+        let three = ["105-thanh-pho-lai-chau", "106-tam-duong", "12-KT-khoi-tinh"].map { "fixtures/submissions/2024/lai-chau-ktxh_\($0)_2024.xlsx" }
+        XCTAssertEqual(try tonghop(["import"] + three + ["--db", db]).status, 0)
+        XCTAssertEqual(try tonghop(["summary", "--db", db, "--period", "2024", "-o", book]).status, 0)
+        let inspect = try TestSupport.python([root.appendingPathComponent("Tests/Support/openpyxl_inspect.py").path, book])
+        let sheets = (try JSONSerialization.jsonObject(with: inspect.stdout) as! [String: Any])["sheets"] as! [[String: Any]]
+        let cells = sheets[0]["cells"] as! [String: [String: Any]]
+        let texts = cells.values.compactMap { $0["cached"] as? String ?? $0["value"] as? String }
+        XCTAssertTrue(texts.contains { $0.hasPrefix("SỐ LIỆU CHƯA ĐẦY ĐỦ — 3/9 đơn vị") }, "the banner")
+        XCTAssertFalse(texts.contains { $0.contains("chỉ tiêu đạt và vượt kế hoạch") }, "no province verdict on partial data")
+        let judge = cells.first { $0.value["value"] as? String == "Đánh giá" }!.key.filter(\.isLetter)
+        let coverage = cells.first { $0.value["value"] as? String == "Đơn vị báo cáo" }!.key.filter(\.isLetter)
+        var partialVerdicts = 0, withheld = 0
+        for (ref, c) in cells where ref.filter(\.isLetter) == judge && Int(ref.filter(\.isNumber))! > 9 {
+            let verdict = c["cached"] as? String ?? c["value"] as? String ?? ""
+            let cov = cells[coverage + ref.filter(\.isNumber)]?["value"] as? String ?? ""
+            let parts = cov.split(separator: " ").first?.split(separator: "/").compactMap { Int($0) } ?? []
+            let partial = parts.count == 2 && parts[0] < parts[1]
+            if verdict == "Chưa đủ số liệu" { withheld += 1 }
+            if partial && (verdict == "Đạt" || verdict == "Chưa đạt") { partialVerdicts += 1 }
+        }
+        XCTAssertGreaterThan(withheld, 10)
+        XCTAssertEqual(partialVerdicts, 0, "a verdict on a partial figure")
+        // Scorecard: the province part apart, unranked; the province not assessed.
+        let sc = try tonghop(["scorecard", "--db", db, "--period", "2024"])
+        XCTAssertTrue(sc.out.contains("Toàn tỉnh: chưa đánh giá, số liệu chưa đầy đủ (3/9 đơn vị)"), sc.out)
+        XCTAssertTrue(sc.out.contains("— Khối tỉnh"), sc.out)
+        let json = try JSONSerialization.jsonObject(with: try tonghop(["scorecard", "--db", db, "--period", "2024", "--format", "json"]).stdout) as! [String: Any]
+        let cards = json["units"] as? [[String: Any]] ?? json["scorecards"] as? [[String: Any]] ?? []
+        XCTAssertEqual(cards.first { $0["unit"] as? String == "12-KT" }?["rank"] as? Int, 0)
+        XCTAssertEqual(Set(cards.compactMap { $0["rank"] as? Int }.filter { $0 > 0 }), [1, 2])
+    }
+}
