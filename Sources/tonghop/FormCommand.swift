@@ -57,6 +57,14 @@ struct FormCommand: ParsableCommand {
                                        : "template \(t.id) has no unit \(code) (units: \(t.units.map(\.code).joined(separator: ", ")))")
                 throw ExitStatus.unreadable
             }
+            // A unit that does not report in the period (a district after the 2025 reform)
+            // gets no form.
+            guard u.level == .province || u.isValid(on: p.referenceDate) else {
+                let valid = t.reportingUnits(for: p).prefix(5).map { "\($0.code) \($0.name)" }.joined(separator: ", ")
+                printError(lang == .vi ? "\(FormBuilder.unitTitle(u)) (mã \(code)) không báo cáo kỳ \(p.label(.vi)) (hiệu lực \(u.validFrom ?? "…")–\(u.validTo ?? "…")); đơn vị của kỳ này: \(valid)…; hoặc ghi --period"
+                                       : "\(u.name) (\(code)) does not report for \(p.label(.en)) (valid \(u.validFrom ?? "…")–\(u.validTo ?? "…")); units of this period: \(valid)…; or give --period")
+                throw ExitStatus.unreadable
+            }
             units = [u]
         } else {
             printError(lang == .vi ? "cần --unit MÃ hoặc --all" : "--unit CODE or --all is required")
@@ -71,7 +79,7 @@ struct FormCommand: ParsableCommand {
                 } else {
                     try FormBuilder.writeXLSX(template: t, unit: u, period: p, path: path)
                 }
-                print(path)
+                announceWritten(path, lang)
             }
         } catch let e as SheetIOError {
             printError(e.message(lang))

@@ -35,10 +35,17 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store and consolidates a period (default: the latest) of its template.
-    func summaryData(period: String?, _ lang: Language) throws -> SummaryData {
+    func summaryData(period: String?, _ lang: Language, requireData: Bool = true) throws -> SummaryData {
         let s = try open(lang, mode: .readOnly)
         let t = try resolveTemplate(s, lang)
         let p = try resolvePeriod(period, s, t, lang)
+        // A period the store has nothing for is an error naming the periods it has.
+        if requireData, let subs = try? s.currentSubmissions(template: t.id, period: p), subs.isEmpty {
+            let have = ((try? s.periods(template: t.id)) ?? []).map(\.description).joined(separator: ", ")
+            printError(lang == .vi ? "kho chưa có số liệu kỳ \(p.label(.vi)) của mẫu \(t.id)\(have.isEmpty ? "" : "; kho có các kỳ: \(have)")"
+                                   : "the store has no data for \(p.label(.en)) of template \(t.id)\(have.isEmpty ? "" : "; it has: \(have)")")
+            throw ExitStatus.unreadable
+        }
         do { return try SummaryData.load(template: t, period: p, store: s) } catch {
             printError("\(db): \(error)")
             throw ExitStatus.unreadable
@@ -122,9 +129,9 @@ struct ReportQuery: ParsableArguments {
     @OptionGroup var common: CommonOptions
 
     /// Consolidates the period and prints the JSON or the text rendering.
-    func print(json: (SummaryData) -> String, text: (SummaryData, Language) -> String) throws {
+    func print(json: (SummaryData) -> String, text: (SummaryData, Language) -> String, requireData: Bool = true) throws {
         let lang = common.language
-        let d = try store.summaryData(period: period, lang)
+        let d = try store.summaryData(period: period, lang, requireData: requireData)
         let out = format == "json" ? json(d) : text(d, lang)
         FileHandle.standardOutput.write(Data(out.utf8))
     }
@@ -140,7 +147,8 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var query: ReportQuery
 
     func run() throws {
-        try query.print(json: SummaryExport.json, text: { SummaryExport.statusText($0, lang: $1) })
+        // Who is missing is worth saying even when nobody has reported yet.
+        try query.print(json: SummaryExport.json, text: { SummaryExport.statusText($0, lang: $1) }, requireData: false)
     }
 }
 
@@ -174,12 +182,34 @@ struct SummaryCommand: ParsableCommand {
     @Flag(name: .customLong("no-formula-escape"), help: "CSV: write text beginning with =, +, -, @ as it is (for machines; by default it gets a leading ' so Excel shows it as text).")
     var noFormulaEscape = false
 
+    @Flag(name: .long, help: "CSV for machines: comma-separated, decimal point, unrounded, no BOM (default: for Excel in vi-VN: ';', decimal comma, rounded, UTF-8 with BOM).")
+    var raw = false
+
     func run() throws {
         let lang = common.language
+        var format = self.format
         if let output, output != "-" {
+            // The format follows the file's extension when not given; an extension we do not
+            // write is an error, not an XLSX under another name.
             try guardOutput(output, against: [store.db, store.db + "-wal", store.db + "-shm"], lang)
+            let ext = (output as NSString).pathExtension.lowercased()
+            let known = ["xlsx": "xlsx", "csv": "csv", "json": "json", "txt": "text"]
+            guard let byExt = known[ext] else {
+                printError(lang == .vi ? "không ghi được tệp .\(ext): hãy đặt tên .xlsx, .csv, .json hoặc .txt (PDF: mở tệp .xlsx bằng Excel hoặc LibreOffice rồi in)"
+                                       : "cannot write a .\(ext) file: name it .xlsx, .csv, .json or .txt (for PDF, open the .xlsx in Excel or LibreOffice and print)")
+                throw ExitStatus.unreadable
+            }
+            if self.format == "xlsx" { format = byExt }
         }
         let d = try store.summaryData(period: period, lang)
+        if let codes {
+            let wanted = codes.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces).uppercased() }
+            let unknown = wanted.filter { d.template.indicator($0) == nil }
+            guard unknown.isEmpty else {
+                printError(lang == .vi ? "mẫu \(d.template.id) không có chỉ tiêu \(unknown.joined(separator: ", "))" : "template \(d.template.id) has no indicator \(unknown.joined(separator: ", "))")
+                throw ExitStatus.unreadable
+            }
+        }
         do {
             switch format {
             case "xlsx":
@@ -188,11 +218,11 @@ struct SummaryCommand: ParsableCommand {
                     throw ExitStatus.unreadable
                 }
                 try SummaryWorkbook.write(d, to: output)
-                print(output)
+                announceWritten(output, lang)
             case "csv", "json", "text":
-                let text = format == "csv" ? SummaryExport.csv(d, neutralise: !noFormulaEscape) : format == "json" ? SummaryExport.json(d)
+                let text = format == "csv" ? SummaryExport.csv(d, neutralise: !noFormulaEscape, forExcel: !raw) : format == "json" ? SummaryExport.json(d)
                     : SummaryExport.text(d, lang: lang, codes: codes.map { Set($0.split(separator: ",").map { String($0).uppercased() }) })
-                if let output, output != "-" { try AtomicFile.write(Data(text.utf8), to: output); print(output) }
+                if let output, output != "-" { try AtomicFile.write(Data(text.utf8), to: output); announceWritten(output, lang) }
                 else { FileHandle.standardOutput.write(Data(text.utf8)) }
             default:
                 printError(lang == .vi ? "--format phải là xlsx, csv, json hoặc text" : "--format must be xlsx, csv, json or text")

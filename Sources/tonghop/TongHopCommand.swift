@@ -42,6 +42,11 @@ func printError(_ line: String) {
     FileHandle.standardError.write(Data((TerminalText.safe(line) + "\n").utf8))
 }
 
+/// Names a written file on stderr ("Đã ghi tệp: PATH"), so stdout stays the report.
+func announceWritten(_ path: String, _ lang: Language) {
+    printError(lang == .vi ? "Đã ghi tệp: \(path)" : "Wrote: \(path)")
+}
+
 /// Refuses an output path that is one of the files the command reads or keeps.
 func guardOutput(_ output: String, against protected: [String], _ lang: Language) throws {
     do { try OutputGuard.check(output: output, against: protected) } catch let e as SheetIOError {

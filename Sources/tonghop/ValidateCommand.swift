@@ -68,6 +68,7 @@ struct ValidateCommand: ParsableCommand {
                 if annotated.count == 1 && !annotate.hasSuffix("/") {
                     try OutputGuard.check(output: annotate, against: paths)
                     try Annotator.write(annotated[0].0, report: annotated[0].1, to: annotate)
+                    announceWritten(annotate, lang)
                 } else {
                     try FileManager.default.createDirectory(atPath: annotate, withIntermediateDirectories: true)
                     for (s, r) in annotated {
@@ -76,6 +77,7 @@ struct ValidateCommand: ParsableCommand {
                         let out = "\(annotate)/\(base)\(suffix)_kiem-tra.xlsx"
                         try OutputGuard.check(output: out, against: paths)
                         try Annotator.write(s, report: r, to: out)
+                        announceWritten(out, lang)
                     }
                 }
             } catch let e as SheetIOError {

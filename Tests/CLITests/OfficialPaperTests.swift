@@ -81,4 +81,45 @@ final class OfficialPaperTests: XCTestCase {
         XCTAssertEqual(cards.first { $0["unit"] as? String == "12-KT" }?["rank"] as? Int, 0)
         XCTAssertEqual(Set(cards.compactMap { $0["rank"] as? Int }.filter { $0 > 0 }), [1, 2])
     }
+
+    func testMessagesSayWhatHappenedAndRefuseWhatCannotBeDone() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("t.db").path
+        XCTAssertEqual(try tonghop(["import", "fixtures/submissions/2024", "--db", db]).status, 0)
+        // An extension we do not write is an error, not an XLSX named .pdf.
+        var r = try tonghop(["summary", "--db", db, "-o", dir.appendingPathComponent("out.pdf").path, "--lang", "en"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("cannot write a .pdf file"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.pdf").path))
+        // The format follows the extension; the CSV is for Excel in vi-VN; the file is named on stderr.
+        let csv = dir.appendingPathComponent("tong-hop.csv").path
+        r = try tonghop(["summary", "--db", db, "-o", csv, "--lang", "en"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stderr, "Wrote: \(csv)\n")
+        XCTAssertEqual(r.out, "")
+        let bytes = [UInt8](FileManager.default.contents(atPath: csv)!)
+        XCTAssertEqual(Array(bytes.prefix(3)), [0xEF, 0xBB, 0xBF])
+        let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        let kt08 = text.split(separator: "\r\n").first { $0.hasPrefix("KT08;") }!
+        XCTAssertTrue(kt08.contains(";"), String(kt08))
+        XCTAssertNotNil(kt08.range(of: #";\d+,\d;"#, options: .regularExpression), "forest cover rounded to 1 decimal with a comma: \(kt08)")
+        r = try tonghop(["summary", "--db", db, "--format", "csv", "--raw"])
+        XCTAssertTrue(r.out.hasPrefix("Mã,Chỉ tiêu,"), String(r.out.prefix(40)))
+        // A period with no data names the periods the store has.
+        r = try tonghop(["summary", "--db", db, "--period", "2019", "--format", "json", "--lang", "en"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("no data for year 2019") || r.stderr.contains("no data for"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("it has: 2024"), r.stderr)
+        // Unknown indicator codes are an error.
+        r = try tonghop(["summary", "--db", db, "--format", "text", "--codes", "KT01,ZZ9", "--lang", "en"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("has no indicator ZZ9"), r.stderr)
+        // A district dissolved in 2025 gets no form for the current period.
+        r = try tonghop(["form", "lai-chau-ktxh", "--unit", "107", "--period", "2026", "-o", dir.appendingPathComponent("f.xlsx").path, "--lang", "en"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("does not report for"), r.stderr)
+        r = try tonghop(["form", "lai-chau-ktxh", "--unit", "107", "--period", "2024", "-o", dir.appendingPathComponent("f.xlsx").path, "--lang", "en"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("Wrote: "), r.stderr)
+    }
 }

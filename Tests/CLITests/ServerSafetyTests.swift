@@ -275,7 +275,7 @@ final class ServerSafetyTests: XCTestCase {
         let s = try tonghop(["summary", "--db", db, "--format", "csv"])
         XCTAssertEqual(s.status, 0, s.stderr)
         for line in s.out.split(separator: "\r\n") {
-            for f in line.split(separator: ",") where f.first.map({ "=+@\t\r".contains($0) }) ?? false {
+            for f in line.split(separator: ";") where f.first.map({ "=+@\t\r".contains($0) }) ?? false {
                 XCTFail("raw formula text in the summary CSV: \(f)")
             }
         }

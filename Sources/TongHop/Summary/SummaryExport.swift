@@ -6,22 +6,32 @@ import SheetIO
 public enum SummaryExport {
     /// The Tổng hợp table as CSV. Text fields are neutralised against formula injection
     /// (``CellText/neutralised(_:)``) unless `neutralise` is false (machine consumers).
-    public static func csv(_ d: SummaryData, neutralise: Bool = true) -> String {
+    /// `forExcel` (the default): ';' between fields, numbers rounded to each indicator's
+    /// decimals with a decimal comma, UTF-8 with a BOM — what Excel under vi-VN opens as
+    /// numbers. Otherwise (`--raw`): ',' and the full value with a decimal point.
+    public static func csv(_ d: SummaryData, neutralise: Bool = true, forExcel: Bool = true) -> String {
         let t = d.template, c = d.consolidation
         let text = { (s: String) in neutralise ? CellText.neutralised(s) : s }
+        let sep: Character = forExcel ? ";" : ","
         var header = ["Mã", "Chỉ tiêu", "ĐVT"] + t.columns.map { $0.label(for: d.period) } + ["ƯTH so KH (%)", "ƯTH so cùng kỳ (%)", "Đánh giá", "Cách tổng hợp", "Đơn vị báo cáo"]
-        header = header.map { CellText.quoteCSV(text($0)) }
-        var lines = [header.joined(separator: ",")]
+        header = header.map { CellText.quoteCSV(text($0), delimiter: sep) }
+        var lines = [header.joined(separator: String(sep))]
         for ind in t.indicators {
             let vals = t.columns.map { c.aggregate(ind.code, $0.key) }
-            let f = { (v: Double?) in v.map { CellText.number(($0 * 1e9).rounded() / 1e9) } ?? "" }
+            let f = { (v: Double?, decimals: Int) -> String in
+                guard let v else { return "" }
+                if !forExcel { return CellText.number((v * 1e9).rounded() / 1e9) }
+                let p = pow(10, Double(decimals))
+                let r = (v * p).rounded() / p
+                return (decimals == 0 ? String(Int64(r)) : String(format: "%.\(decimals)f", r)).replacingOccurrences(of: ".", with: ",")
+            }
             let (vsPlan, vsPrev, judged) = comparisons(ind, d)
             let est = c.aggregate(ind.code, t.estimateColumn!.key)
-            var row = [ind.code, ind.name, ind.unitText].map(text) + vals.map { f($0.value) }
-            row += [f(vsPlan), f(vsPrev)] + [judged.label(.vi), SummaryWorkbook.methodText(ind, t), est.coverageText].map(text)
-            lines.append(row.map { CellText.quoteCSV($0) }.joined(separator: ","))
+            var row = [ind.code, ind.name, ind.unitText].map(text) + vals.map { f($0.value, ind.decimals) }
+            row += [f(vsPlan, 1), f(vsPrev, 1)] + [judged.label(.vi), SummaryWorkbook.methodText(ind, t), est.coverageText].map(text)
+            lines.append(row.map { CellText.quoteCSV($0, delimiter: sep) }.joined(separator: String(sep)))
         }
-        return lines.joined(separator: "\r\n") + "\r\n"
+        return (forExcel ? "\u{FEFF}" : "") + lines.joined(separator: "\r\n") + "\r\n"
     }
 
     static func comparisons(_ ind: Indicator, _ d: SummaryData) -> (Double?, Double?, Attainment) {
