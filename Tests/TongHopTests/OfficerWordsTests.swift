@@ -15,6 +15,7 @@ final class OfficerWordsTests: XCTestCase {
             ("BÁO CÁO KẾT QUẢ 6 THÁNG ĐẦU NĂM 2024", "2024-6T"), ("Báo cáo sáu tháng đầu năm 2024", "2024-6T"),
             ("Kết quả quý III/2024", "2024-Q3"), ("Ước thực hiện 9 tháng năm 2024", "2024-9T"), ("CÁC CHỈ TIÊU NĂM 2024", "2024"),
             ("Tình hình 6 tháng đầu năm, ước cả năm 2024", "2024-6T"), ("Quyết định số 2024", nil),
+            ("Mường Tè, ngày 20 tháng 6 năm 2024", nil), ("Lai Châu, ngày … tháng … năm …", nil),
         ]
         for (title, want) in titles { XCTAssertEqual(Identification.periodIn(title)?.description, want, title) }
     }

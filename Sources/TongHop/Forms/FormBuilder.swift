@@ -46,23 +46,24 @@ public enum FormBuilder {
         let groupCell = cell.with { $0.bold = true }
         let note = cell.with { $0.unlocked = true; $0.fillColor = inputFill }
 
-        // Title block.
+        // Title block, as an official paper: the unit's authority and the motto, the form
+        // code and the place-and-date line the unit completes; no internal ids (those stay
+        // in the hidden sheet and the document properties).
         let province = template.province?.name.uppercased() ?? ""
         let issuer = unit.level == .provincePart ? province : "UBND \(unitTitle(unit).uppercased())"
-        try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 3)), text: issuer, bold.with { $0.hAlign = .center })
-        try ws.merge(CellRange(first: CellRef(row: 0, column: last - 2), last: CellRef(row: 0, column: last)), text: template.formCode ?? "",
-                     bold.with { $0.hAlign = .right })
-        try ws.merge(CellRange(first: CellRef(row: 1, column: 0), last: CellRef(row: 1, column: 3)),
-                     text: "Đơn vị báo cáo: \(unitTitle(unit)) (mã \(unit.code))", base.with { $0.hAlign = .center })
-        if let receiver = template.receiver {
-            try ws.merge(CellRange(first: CellRef(row: 1, column: last - 3), last: CellRef(row: 1, column: last)),
-                         text: "Đơn vị nhận báo cáo: \(receiver)", base.with { $0.hAlign = .right; $0.italic = true })
-        }
+        var official = Template.Official()
+        official.governingBody = issuer
+        official.issuingOffice = unit.level == .provincePart ? unit.name : ""
+        let place = unit.level == .provincePart ? template.official.place : VietFold.withoutAdministrativePrefix(unit.name)
+        try OfficialPaper.writeHead(ws, official, formCode: template.formCode, dateLine: OfficialPaper.blankDate(place),
+                                    last: last, base: base)
         try ws.merge(CellRange(first: CellRef(row: 3, column: 0), last: CellRef(row: 3, column: last)),
                      text: "\(template.title) \(period.label().uppercased())", title)
         try ws.setRow(3, height: 36)
+        let receiver = template.receiver.map { " — Nơi nhận: \($0)" } ?? ""
         try ws.merge(CellRange(first: CellRef(row: 4, column: 0), last: CellRef(row: 4, column: last)),
-                     text: "Kỳ báo cáo: \(period.label()) — mẫu \(template.id), phiên bản \(template.version)", centerItalic)
+                     text: "Đơn vị báo cáo: \(unitTitle(unit)) — Kỳ báo cáo: \(period.label())\(receiver)", centerItalic.with { $0.wrap = true })
+        try ws.setRow(4, height: 32)
 
         // Header and numbering rows.
         for (c, col) in layout.columns.enumerated() {
@@ -139,7 +140,7 @@ public enum FormBuilder {
         print.fitWidth = 1
         print.fitHeight = 0
         print.repeatRows = layout.headerRow...layout.numberingRow
-        print.footer = "&L\(template.id) v\(template.version) — \(unit.code)&CTrang &P/&N&R\(period)"
+        print.footer = "&CTrang &P/&N"
         print.margins = (0.5, 0.4, 0.6, 0.6)
         print.centerHorizontally = true
         try ws.setPrint(print)

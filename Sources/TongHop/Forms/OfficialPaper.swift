@@ -8,8 +8,9 @@ enum OfficialPaper {
     static let motto = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     static let mottoLine2 = "Độc lập - Tự do - Hạnh phúc"
 
-    /// "Lai Châu, ngày … tháng … năm 2026": the line a unit fills in by hand.
-    static func blankDate(_ place: String?, year: Int) -> String { "\(place.map { $0 + ", " } ?? "")ngày … tháng … năm \(year)" }
+    /// "Mường Tè, ngày … tháng … năm …": the line a unit fills in by hand (the year too: a
+    /// 2024 report is often signed in 2025).
+    static func blankDate(_ place: String?) -> String { "\(place.map { $0 + ", " } ?? "")ngày … tháng … năm …" }
 
     /// "Lai Châu, ngày 26 tháng 11 năm 2026" (the date in Asia/Ho_Chi_Minh).
     static func placeAndDate(_ place: String?, _ date: Date) -> String {

@@ -243,6 +243,14 @@ enum Identification {
     /// "năm 2024", "6 tháng đầu năm 2024", "9 THÁNG NĂM 2024", "quý III/2024", "2024-6T".
     static func periodIn(_ text: String) -> Period? {
         if let p = Period(text.trimmedSpaces) { return p }
+        // "Mường Tè, ngày 20 tháng 6 năm 2024" dates the paper; it names no period.
+        let l = VietFold.loose(text)
+        if l.utf8Contains("ngay") && l.utf8Contains("thang") && (l.utf8Contains(" nam ") || l.hasSuffix(" nam")) && !l.utf8Contains("dau nam") {
+            let words = l.split(separator: " ")
+            if let i = words.firstIndex(of: "ngay"), i + 2 < words.count, words[i + 2] == "thang" || words[i + 1] == "…" || words[i + 1].allSatisfy(\.isNumber) {
+                return nil
+            }
+        }
         return periodInWords(text, yearNeedsMarker: true)
     }
 
