@@ -160,6 +160,19 @@ final class ConsolidationTests: XCTestCase {
         XCTAssertEqual(fall.missing, ["C3"])
     }
 
+    func testThePlanOfARateChangeComesFromTheAggregatedRatesWhenItsPartsHaveNoPlan() {
+        // Households and poor households are base data (no plan); units plan the rate itself.
+        let yaml = ConsolidationTests.yaml
+            .replacingOccurrences(of: "{code: HH, name: Số hộ, unit: hộ}", with: "{code: HH, name: Số hộ, unit: hộ, plan: false}")
+            .replacingOccurrences(of: "{code: POOR, name: Số hộ nghèo, unit: hộ}", with: "{code: POOR, name: Số hộ nghèo, unit: hộ, plan: false}")
+        let t2 = try! Template.parse(yaml: yaml, file: "t2.yaml")
+        var d = data
+        for (u, plan) in [("C1", 30.0), ("C2", 4.0), ("C3", 20.0)] { d[u]!["RATE"]!.1 = n(plan) }
+        let c = Consolidation(template: t2, period: p, values: values(d))
+        let ratePrev = c.aggregate("RATE", "prev").value!, ratePlan = c.aggregate("RATE", "plan").value!
+        XCTAssertEqual(c.aggregate("FALL", "plan").value!, ratePrev - ratePlan, accuracy: 1e-12)
+    }
+
     func testNoFigureIsEverNonFinite() {
         // Values near the top of the double range: their sum overflows to +inf.
         var d = data

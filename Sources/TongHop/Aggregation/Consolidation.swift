@@ -232,7 +232,9 @@ public struct Consolidation: Sendable {
                     }
                     agg.value = ws != 0 && !agg.covered.isEmpty ? xw / ws : nil
                 }
-            } else if let r = template.indicator(rate), case .ratio(let num, let den, let factor) = r.aggregation {
+            } else if let r = template.indicator(rate), case .ratio(let num, let den, let factor) = r.aggregation,
+                      !planFallback(num, den, colRole) {
+                // (A plan column whose rate parts have no plan takes the aggregated rates below.)
                 // Both years' rates over the same units (those with all four parts): a unit
                 // that writes "..." this year must not stay in last year's rate only.
                 let rateUnits = contributors(r, node: node)

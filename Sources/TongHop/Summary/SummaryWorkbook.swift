@@ -403,7 +403,8 @@ public enum SummaryWorkbook {
                 let x = L.range(ind.code, k, rows: rows), w = L.range(den, k, rows: rows)
                 return "=IFERROR(SUMPRODUCT(\(x),\(w))/SUMPRODUCT(--ISNUMBER(\(x)),\(w)),\"\")"
             }
-            if let r = t.indicator(rate), case .ratio(let num, let den, let f) = r.aggregation {
+            if let r = t.indicator(rate), case .ratio(let num, let den, let f) = r.aggregation,
+               !(vc.role == .plan && !(t.indicator(num)?.planned ?? true || t.indicator(den)?.planned ?? true)) {
                 // Both years over the units with all four parts, as the consolidation does.
                 let part = rows == nil && r.addsProvincePart
                 let np = L.range(num, prev, withPart: part, rows: rows), dp = L.range(den, prev, withPart: part, rows: rows)
