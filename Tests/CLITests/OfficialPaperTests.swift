@@ -122,4 +122,27 @@ final class OfficialPaperTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("Wrote: "), r.stderr)
     }
+
+    func testStatusSaysAFileWasRejectedWithItsFirstErrorAndLocalTime() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("t.db").path
+        // Mường Tè's file has an error: rejected; Lai Châu city's is imported.
+        let r = try tonghop(["import", "fixtures/broken/not-a-number.xlsx", "fixtures/submissions/2024/lai-chau-ktxh_105-thanh-pho-lai-chau_2024.xlsx", "--db", db])
+        XCTAssertEqual(r.status, 1)
+        let text = try tonghop(["status", "--db", db, "--period", "2024"]).out
+        let line = text.split(separator: "\n").first { $0.contains("107") }.map(String.init) ?? ""
+        XCTAssertTrue(line.contains("TỆP BỊ TỪ CHỐI lúc "), line)
+        XCTAssertTrue(line.contains("lỗi đầu: E110 G42"), line)
+        XCTAssertNotNil(line.range(of: #"\d\d/\d\d/\d{4} \d\d:\d\d"#, options: .regularExpression), "local time dd/mm/yyyy HH:mm: \(line)")
+        XCTAssertFalse(line.contains("CHƯA NỘP"), line)
+        XCTAssertTrue(text.contains("106 Huyện Tam Đường: CHƯA NỘP"), text)
+        let json = try JSONSerialization.jsonObject(with: try tonghop(["status", "--db", db, "--period", "2024", "--format", "json"]).stdout) as! [String: Any]
+        let st = (json["status"] as! [[String: Any]]).first { $0["unit"] as? String == "107" }!
+        XCTAssertEqual((st["rejected"] as? [String: Any])?["errors"] as? Int, 1)
+        XCTAssertEqual(st["received"] as? Bool, false)
+        // A corrected file later: received, the rejection no longer shown.
+        XCTAssertEqual(try tonghop(["import", "fixtures/submissions/2024/lai-chau-ktxh_107-muong-te_2024.xlsx", "--db", db]).status, 0)
+        let after = try tonghop(["status", "--db", db, "--period", "2024"]).out
+        XCTAssertFalse(after.contains("TỆP BỊ TỪ CHỐI"), after)
+    }
 }

@@ -43,7 +43,9 @@ public struct Importer: Sendable {
                     continue
                 }
                 do {
-                    outcomes += try store.importFile(path: path, displayName: path, template: t, submissions: subs, contentHash: hash)
+                    let result = try store.importFile(path: path, displayName: path, template: t, submissions: subs, contentHash: hash)
+                    try store.recordRejections(result, template: t.id, contentHash: hash)
+                    outcomes += result
                 } catch let e as StoreError {
                     group.wait()
                     throw Failure(completed: outcomes, error: e)

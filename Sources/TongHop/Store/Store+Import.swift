@@ -121,6 +121,31 @@ extension Store {
         return outcomes
     }
 
+    /// Records files refused at import (one row per rejected submission), so status can
+    /// say "rejected" with the first error instead of "not sent".
+    public func recordRejections(_ outcomes: [ImportOutcome], template: String, contentHash: String, now: Date = Date()) throws {
+        let rejected = outcomes.filter { $0.status == .rejected }
+        guard !rejected.isEmpty else { return }
+        let stamp = ISO8601DateFormatter().string(from: now)
+        do {
+            try pool.write { db in
+                for o in rejected {
+                    let first = o.reasons.first
+                    try db.execute(sql: """
+                        INSERT INTO rejection (template_id, unit_code, period, file_name, sha256, rejected_at, errors, first_error, first_error_en)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [template, o.unit, o.period, o.file, contentHash, stamp, o.reasons.count,
+                                         first.map { "\($0.code) \($0.cell.map { "\($0): " } ?? "")\($0.message)" } ?? "",
+                                         first.map { "\($0.code) \($0.cell.map { "\($0): " } ?? "")\($0.messageEN)" } ?? ""])
+                }
+            }
+        } catch let e as DatabaseError {
+            let (en, vi) = Store.explain(e)
+            throw StoreError(path: path, message: "recording the rejection of \(rejected[0].file) failed: \(en)",
+                             messageVI: "không ghi được việc từ chối tệp \(rejected[0].file): \(vi)")
+        }
+    }
+
     /// What an SQLite failure means to the person at the keyboard.
     static func explain(_ e: DatabaseError) -> (String, String) {
         let detail = e.message ?? "\(e.resultCode)"

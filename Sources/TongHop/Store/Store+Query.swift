@@ -101,6 +101,32 @@ extension Store {
         }
     }
 
+    /// A file refused at import.
+    public struct Rejection: Sendable {
+        public var unitCode: String
+        public var fileName: String
+        public var rejectedAt: String
+        public var errors: Int
+        public var firstError: String
+        public var firstErrorEN: String
+    }
+
+    /// The latest rejected file of each unit for a template and period (none in a store
+    /// made before rejections were recorded).
+    public func latestRejections(template: String, period: Period) throws -> [String: Rejection] {
+        try pool.read { db in
+            guard try db.tableExists("rejection") else { return [:] }
+            var out: [String: Rejection] = [:]
+            for r in try Row.fetchAll(db, sql: """
+                SELECT unit_code, file_name, rejected_at, errors, first_error, first_error_en FROM rejection
+                WHERE template_id = ? AND period = ? AND unit_code IS NOT NULL ORDER BY id
+                """, arguments: [template, period.description]) {
+                out[r[0] as String] = Rejection(unitCode: r[0], fileName: r[1], rejectedAt: r[2], errors: r[3], firstError: r[4], firstErrorEN: r[5])
+            }
+            return out
+        }
+    }
+
     /// Periods that have submissions for a template, newest first.
     public func periods(template: String) throws -> [Period] {
         try pool.read { db in

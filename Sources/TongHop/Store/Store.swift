@@ -194,6 +194,24 @@ public final class Store: @unchecked Sendable {
             ALTER TABLE value_v2 RENAME TO value;
             """)
         }
+        // Files refused at import, so a unit that sent a file is never shown as not having sent one.
+        m.registerMigration("v3") { db in
+            try db.execute(sql: """
+            CREATE TABLE rejection (
+                id INTEGER PRIMARY KEY,
+                template_id TEXT NOT NULL,
+                unit_code TEXT,
+                period TEXT,
+                file_name TEXT NOT NULL,
+                sha256 TEXT,
+                rejected_at TEXT NOT NULL,
+                errors INTEGER NOT NULL,
+                first_error TEXT NOT NULL,
+                first_error_en TEXT NOT NULL
+            );
+            CREATE INDEX rejection_unit ON rejection(template_id, period, unit_code);
+            """)
+        }
         return m
     }
 }

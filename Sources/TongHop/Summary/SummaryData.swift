@@ -5,7 +5,17 @@ import SheetIO
 public struct UnitStatus: Sendable {
     public var unit: ReportingUnit
     public var submission: StoredSubmission?
+    /// The latest file of the unit refused at import, when it came after the current
+    /// submission (or there is none): the unit did send something.
+    public var rejection: Store.Rejection?
     public var received: Bool { submission != nil }
+
+    /// "26/11/2026 09:14" in Asia/Ho_Chi_Minh, from a stored ISO 8601 UTC time.
+    public static func localTime(_ iso: String) -> String {
+        guard let d = ISO8601DateFormatter().date(from: iso) else { return iso }
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Ho_Chi_Minh")!, from: d)
+        return String(format: "%02d/%02d/%04d %02d:%02d", c.day!, c.month!, c.year!, c.hour!, c.minute!)
+    }
 }
 
 /// One unit's plan attainment.
@@ -45,11 +55,13 @@ public struct SummaryData: Sendable {
         let subs = try store.currentSubmissions(template: t.id, period: p)
         let values = try store.currentReportedValues(template: t.id, period: p)
         return SummaryData(template: t, period: p, values: values, submissions: subs,
-                           findings: try store.currentFindings(template: t.id, period: p), now: now)
+                           findings: try store.currentFindings(template: t.id, period: p),
+                           rejections: try store.latestRejections(template: t.id, period: p), now: now)
     }
 
     public init(template t: Template, period p: Period, values: [String: [String: [String: ReportedValue]]],
-                submissions: [StoredSubmission], findings: [(unit: String, file: String, finding: Finding)], now: Date = Date()) {
+                submissions: [StoredSubmission], findings: [(unit: String, file: String, finding: Finding)],
+                rejections: [String: Store.Rejection] = [:], now: Date = Date()) {
         template = t
         period = p
         generatedAt = now
@@ -58,7 +70,11 @@ public struct SummaryData: Sendable {
         let byUnit = Dictionary(submissions.map { ($0.unitCode, $0) }, uniquingKeysWith: { a, _ in a })
         var expected = c.leaves
         if let part = c.provincePart, !t.indicators(for: part).isEmpty { expected.append(part) }
-        status = expected.map { UnitStatus(unit: $0, submission: byUnit[$0.code]) }
+        status = expected.map { u in
+            let sub = byUnit[u.code], rej = rejections[u.code]
+            let later = rej.map { r in sub.map { r.rejectedAt > $0.importedAt } ?? true } ?? false
+            return UnitStatus(unit: u, submission: sub, rejection: later ? rej : nil)
+        }
         self.findings = findings
         // Scorecards: each unit's own estimate against its own plan.
         let est = t.estimateColumn?.key ?? "", plan = t.planColumn?.key ?? ""

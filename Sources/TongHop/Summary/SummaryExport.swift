@@ -75,7 +75,8 @@ public enum SummaryExport {
         }.joined(separator: ",")
         out += "\n],\"status\":["
         out += d.status.map { st in
-            "\n{\"unit\":\(s(st.unit.code)),\"name\":\(s(st.unit.name)),\"received\":\(st.received),\"revision\":\(st.submission.map { String($0.revision) } ?? "null"),\"imported_at\":\(s(st.submission?.importedAt)),\"file\":\(s(st.submission?.fileName)),\"warnings\":\(st.submission?.warnings ?? 0)}"
+            "\n{\"unit\":\(s(st.unit.code)),\"name\":\(s(st.unit.name)),\"received\":\(st.received),\"revision\":\(st.submission.map { String($0.revision) } ?? "null"),\"imported_at\":\(s(st.submission?.importedAt)),\"file\":\(s(st.submission?.fileName)),\"warnings\":\(st.submission?.warnings ?? 0),"
+                + "\"rejected\":" + (st.rejection.map { "{\"file\":\(s($0.fileName)),\"at\":\(s($0.rejectedAt)),\"errors\":\($0.errors),\"first_error\":\(s($0.firstError))}" } ?? "null") + "}"
         }.joined(separator: ",")
         return out + "\n]}\n"
     }
@@ -116,10 +117,16 @@ public enum SummaryExport {
         for st in d.status {
             let name = st.unit.level == .provincePart ? st.unit.name : FormBuilder.unitTitle(st.unit)
             if let sub = st.submission {
-                out += "  ✓ \(st.unit.code) \(name): " + (vi ? "lần \(sub.revision), nhập \(sub.importedAt), \(sub.warnings) cảnh báo — \(TerminalText.safe(sub.fileName))"
-                                                              : "revision \(sub.revision), imported \(sub.importedAt), \(sub.warnings) warnings — \(TerminalText.safe(sub.fileName))") + "\n"
-            } else {
+                let when = UnitStatus.localTime(sub.importedAt)
+                out += "  ✓ \(st.unit.code) \(name): " + (vi ? "lần \(sub.revision), nhập \(when), \(sub.warnings) cảnh báo — \(TerminalText.safe(sub.fileName))"
+                                                              : "revision \(sub.revision), imported \(when), \(sub.warnings) warnings — \(TerminalText.safe(sub.fileName))") + "\n"
+            } else if st.rejection == nil {
                 out += "  ✗ \(st.unit.code) \(name): " + (vi ? "CHƯA NỘP" : "MISSING") + "\n"
+            }
+            if let rej = st.rejection {
+                let when = UnitStatus.localTime(rej.rejectedAt)
+                out += "  ✗ \(st.unit.code) \(name): " + (vi ? "TỆP BỊ TỪ CHỐI lúc \(when) (\(rej.errors) lỗi; lỗi đầu: \(TerminalText.safe(rej.firstError))) — \(TerminalText.safe(rej.fileName))"
+                                                              : "FILE REJECTED at \(when) (\(rej.errors) errors; first: \(TerminalText.safe(rej.firstErrorEN))) — \(TerminalText.safe(rej.fileName))") + "\n"
             }
         }
         return out

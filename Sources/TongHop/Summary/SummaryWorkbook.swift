@@ -510,24 +510,31 @@ public enum SummaryWorkbook {
         try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 8)),
                      text: "TÌNH HÌNH NỘP BÁO CÁO — \(d.period.label().uppercased()): \(received)/\(d.status.count) đơn vị (\(VietNumber.format(d.completeness * 100, decimals: 1))%)",
                      bold.with { $0.fontSize = 13 })
-        let headers = ["STT", "Mã ĐV", "Đơn vị", "Trạng thái", "Lần nộp", "Thời gian nhập", "Tệp", "Cảnh báo", "Thông tin"]
+        let headers = ["STT", "Mã ĐV", "Đơn vị", "Trạng thái", "Lần nộp", "Thời gian nhập (giờ Việt Nam)", "Tệp", "Cảnh báo", "Thông tin", "Tệp bị từ chối"]
         for (i, h) in headers.enumerated() { try ws.write(2, i, text: h, header) }
-        for (i, w) in [5.0, 8, 24, 12, 8, 22, 40, 9, 9].enumerated() { try ws.setColumns(i, i, width: w) }
+        for (i, w) in [5.0, 8, 24, 14, 8, 18, 36, 9, 9, 60].enumerated() { try ws.setColumns(i, i, width: w) }
         let missing = centered.with { $0.fontColor = 0xC00000; $0.bold = true }
         for (i, s) in d.status.enumerated() {
             let r = 3 + i
             try ws.write(r, 0, number: Double(i + 1), centered)
             try ws.write(r, 1, text: s.unit.code, centered)
             try ws.write(r, 2, text: s.unit.level == .provincePart ? s.unit.name : FormBuilder.unitTitle(s.unit), cell)
-            try ws.write(r, 3, text: s.received ? "Đã nộp" : "Chưa nộp", s.received ? centered : missing)
+            let state = s.received ? (s.rejection != nil ? "Đã nộp; tệp mới bị từ chối" : "Đã nộp") : (s.rejection != nil ? "Tệp bị từ chối" : "Chưa nộp")
+            try ws.write(r, 3, text: state, s.received && s.rejection == nil ? centered : missing.with { $0.wrap = true })
             if let sub = s.submission {
                 try ws.write(r, 4, number: Double(sub.revision), centered)
-                try ws.write(r, 5, text: sub.importedAt, centered)
+                try ws.write(r, 5, text: UnitStatus.localTime(sub.importedAt), centered)
                 try ws.write(r, 6, text: (sub.fileName as NSString).lastPathComponent, cell)
                 try ws.write(r, 7, number: Double(sub.warnings), centered)
                 try ws.write(r, 8, number: Double(sub.infos), centered)
             } else {
                 for k in 4...8 { try ws.writeBlank(r, k, cell) }
+            }
+            if let rej = s.rejection {
+                try ws.write(r, 9, text: "\(UnitStatus.localTime(rej.rejectedAt)) — \((rej.fileName as NSString).lastPathComponent): \(rej.errors) lỗi; lỗi đầu: \(rej.firstError)",
+                             cell.with { $0.fontSize = 9; $0.fontColor = 0xC00000 })
+            } else {
+                try ws.writeBlank(r, 9, cell)
             }
         }
         ws.freezePanes(row: 3, col: 0)
