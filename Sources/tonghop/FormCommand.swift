@@ -33,6 +33,9 @@ struct FormCommand: ParsableCommand {
     @Option(name: .long, help: "Templates folder (default: $TONGHOP_TEMPLATES or ./templates).")
     var templates: String?
 
+    @Option(name: .customLong("plan-from"), help: "Fill the plan column from `tonghop targets --format json` output (each cell with a comment quoting its phrase).")
+    var planFrom: String?
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
@@ -70,6 +73,13 @@ struct FormCommand: ParsableCommand {
             printError(lang == .vi ? "cần --unit MÃ hoặc --all" : "--unit CODE or --all is required")
             throw ExitStatus.unreadable
         }
+        var planTexts: [String: (text: String, comment: String)] = [:]
+        if let planFrom {
+            do { planTexts = try TargetReport.planTexts(jsonPath: planFrom) } catch let e as SheetIOError {
+                printError(e.message(lang))
+                throw ExitStatus.unreadable
+            }
+        }
         do {
             for u in units {
                 let path = all ? "\(output)/\(FormBuilder.fileName(template: t, unit: u, period: p, ext: format))" : output
@@ -77,7 +87,7 @@ struct FormCommand: ParsableCommand {
                 if format == "csv" {
                     try FormBuilder.writeCSV(template: t, unit: u, period: p, path: path)
                 } else {
-                    try FormBuilder.writeXLSX(template: t, unit: u, period: p, path: path)
+                    try FormBuilder.writeXLSX(template: t, unit: u, period: p, path: path, planTexts: planTexts)
                 }
                 announceWritten(path, lang)
             }

@@ -93,7 +93,7 @@ public final class SpreadsheetDocument {
     /// that may since name another file).
     private var csvBytes: [UInt8]?
 
-    static func isZip(_ head: [UInt8]) -> Bool {
+    public static func isZip(_ head: [UInt8]) -> Bool {
         head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06])
             || head.starts(with: [0x50, 0x4B, 0x07, 0x08])
     }

@@ -17,15 +17,17 @@ public enum FormBuilder {
     ///
     /// `values` pre-fills input cells (indicator → column key → value): for tests,
     /// benchmarks and forms handed out with last year's figures already in.
+    /// `planTexts` writes the plan column from target text (`tonghop targets`): the text the
+    /// reader takes back ("Trên 97", "6,6-6,8") with a comment quoting its phrase.
     public static func writeXLSX(template: Template, unit: ReportingUnit, period: Period, path: String, generatedAt: Date = Date(),
-                                 values: [String: [String: Double]] = [:]) throws {
+                                 values: [String: [String: Double]] = [:], planTexts: [String: (text: String, comment: String)] = [:]) throws {
         let layout = FormLayout(template: template)
         let wb = try XLSXWriter(path: path)
         try wb.setProperties(DocumentProperties(title: "\(template.title) \(period.label().uppercased())",
                                                 subject: unit.name, author: "tonghop", company: template.receiver,
                                                 keywords: "\(template.id) v\(template.version) \(unit.code) \(period)"))
         let ws = try wb.addWorksheet(FormLayout.formSheet)
-        try writeTable(ws, template: template, unit: unit, period: period, layout: layout, values: values)
+        try writeTable(ws, template: template, unit: unit, period: period, layout: layout, values: values, planTexts: planTexts)
         try writeInstructions(wb, template: template)
         try writeMeta(wb, template: template, unit: unit, period: period, generatedAt: generatedAt)
         ws.activate()
@@ -33,7 +35,7 @@ public enum FormBuilder {
     }
 
     static func writeTable(_ ws: Worksheet, template: Template, unit: ReportingUnit, period: Period, layout: FormLayout,
-                           values: [String: [String: Double]] = [:]) throws {
+                           values: [String: [String: Double]] = [:], planTexts: [String: (text: String, comment: String)] = [:]) throws {
         let last = layout.columns.count - 1
         let base = CellFormat().with { $0.fontName = "Times New Roman"; $0.fontSize = 12; $0.vAlign = .center }
         let bold = base.with { $0.bold = true }
@@ -109,7 +111,12 @@ public enum FormBuilder {
                     continue
                 }
                 let f = cell.with { $0.unlocked = true; $0.fillColor = inputFill; $0.numberFormat = numberFormat; $0.hAlign = .right }
-                if let v = values[ind.code]?[col.key] { try ws.write(row, c, number: v, f) } else { try ws.writeBlank(row, c, f) }
+                if col.role == .plan, let p = planTexts[ind.code] {
+                    // A plain number stays a number; a range or bound is text the reader accepts.
+                    if let n = VietNumber.parse(p.text, convention: .vi), case .number(let x) = n.value { try ws.write(row, c, number: x, f) }
+                    else { try ws.write(row, c, text: p.text, f) }
+                    try ws.addComment(row, c, p.comment, author: "tonghop targets", width: 300, height: 80)
+                } else if let v = values[ind.code]?[col.key] { try ws.write(row, c, number: v, f) } else { try ws.writeBlank(row, c, f) }
                 try ws.addDataValidation(CellRange(first: CellRef(row: row, column: c), last: CellRef(row: row, column: c)),
                                          validation(ind, column: col, ref: CellRef(row: row, column: c)))
             }
