@@ -48,4 +48,24 @@ final class TargetsCommandTests: XCTestCase {
         XCTAssertTrue(r.out.contains("XH02 Mức giảm tỷ lệ hộ nghèo: 3,6 điểm %"), r.out)
         XCTAssertTrue(r.out.contains("«riêng các xã biên giới giảm 5,1%»"), "a sub-target is listed, not placed: \(r.out)")
     }
+
+    func testADocxAndALegacyEncodedTextAreRead() throws {
+        let dir = try TestSupport.tempDir(self)
+        let docx = dir.appendingPathComponent("nghi-quyet.docx").path
+        let py = try TestSupport.python(["-c", """
+        import zipfile, sys
+        body = ''.join('<w:p><w:r><w:t xml:space="preserve">%s</w:t></w:r></w:p>' % t for t in [
+            'Năm 2024 phấn đấu: thu nhập bình quân đầu người đạt 40 triệu đồng;', 'tỷ lệ đô thị hóa 16%.'])
+        with zipfile.ZipFile(sys.argv[1], 'w') as z:
+            z.writestr('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+            z.writestr('word/document.xml', '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>' + body + '</w:body></w:document>')
+        open(sys.argv[2], 'wb').write('Tỷ lệ đường giao thông được cứng hóa đạt 82%.'.encode('utf-16'))
+        """, docx, dir.appendingPathComponent("utf16.txt").path])
+        XCTAssertEqual(py.status, 0, py.stderr)
+        let r = try tonghop(["targets", docx, dir.appendingPathComponent("utf16.txt").path, "--template", "thanh-hoa-ktxh", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let j = try JSONSerialization.jsonObject(with: r.stdout) as! [String: Any]
+        let got = (j["targets"] as! [[String: Any]]).map { "\($0["indicator"] as! String)=\($0["value_in_unit"] as! Double)" }.sorted()
+        XCTAssertEqual(got, ["KT03=40.0", "XH01=16.0", "XH02=82.0"])
+    }
 }
