@@ -32,7 +32,7 @@ struct TargetsCommand: ParsableCommand {
     @Option(name: .long, help: "The period the targets are for (recorded in the JSON).")
     var period: String?
 
-    @Option(name: .long, help: "text or json.")
+    @Option(name: .long, help: "text, json or xlsx (a workbook for review; needs -o).")
     var format: String = "text"
 
     @Option(name: .shortAndLong, help: "Output file (default: standard output).")
@@ -42,8 +42,12 @@ struct TargetsCommand: ParsableCommand {
 
     func run() throws {
         let lang = common.language
-        guard format == "text" || format == "json" else {
-            printError(lang == .vi ? "--format phải là text hoặc json" : "--format must be text or json")
+        guard ["text", "json", "xlsx"].contains(format) else {
+            printError(lang == .vi ? "--format phải là text, json hoặc xlsx" : "--format must be text, json or xlsx")
+            throw ExitStatus.unreadable
+        }
+        if format == "xlsx" && (output == nil || output == "-") {
+            printError(lang == .vi ? "--format xlsx cần -o TỆP.xlsx" : "--format xlsx needs -o FILE.xlsx")
             throw ExitStatus.unreadable
         }
         let t = try loadTemplate(template, dir: templates, lang: lang)
@@ -55,6 +59,15 @@ struct TargetsCommand: ParsableCommand {
             }
         }
         let found = TargetExtractor(template: t).extract(text)
+        if format == "xlsx", let output {
+            try guardOutput(output, against: files, lang)
+            do { try TargetReport.writeXLSX(found, template: t, source: files.joined(separator: ", "), to: output) } catch let e as SheetIOError {
+                printError(e.message(lang))
+                throw ExitStatus.unreadable
+            }
+            announceWritten(output, lang)
+            return
+        }
         let out = format == "json" ? TargetReport.json(found, template: t, unit: unit, period: period, source: files.joined(separator: ", "))
             : TargetReport.text(found, template: t, lang: lang)
         if let output, output != "-" {

@@ -42,6 +42,17 @@ final class TargetsCommandTests: XCTestCase {
         XCTAssertFalse(findings.contains { ["E110", "E113"].contains($0["code"] as? String ?? "") && $0["column"] as? String == "plan" }, "\(findings.prefix(3))")
     }
 
+    func testAReviewWorkbookListsPlacedAndUnplacedStatements() throws {
+        let dir = try TestSupport.tempDir(self)
+        let book = dir.appendingPathComponent("chi-tieu.xlsx").path
+        let r = try tonghop(["targets", "fixtures/targets/06-muong-te-2024.txt", "--template", "lai-chau-ktxh", "--format", "xlsx", "-o", book])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let dump = try tonghop(["dump", book]).out
+        XCTAssertTrue(dump.contains("XH02,Mức giảm tỷ lệ hộ nghèo,\"3,6\",điểm %,mức,"), dump)
+        let rest = try tonghop(["dump", book, "--sheet", "Chưa xếp được"]).out
+        XCTAssertTrue(rest.contains("riêng các xã biên giới giảm 5,1%"), rest)
+    }
+
     func testTextOutputNamesWhatItCouldNotPlace() throws {
         let r = try tonghop(["targets", "fixtures/targets/06-muong-te-2024.txt", "--template", "lai-chau-ktxh"])
         XCTAssertEqual(r.status, 0, r.stderr)

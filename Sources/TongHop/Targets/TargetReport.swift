@@ -101,6 +101,41 @@ public enum TargetReport {
         return out
     }
 
+    /// A workbook for the officer's review: the placed targets (indicator, value as the
+    /// plan cell takes it, kind, qualifier, the phrase, confidence), then what could not
+    /// be placed and the conflicts.
+    public static func writeXLSX(_ e: TargetExtraction, template t: Template, source: String, to path: String) throws {
+        let wb = try XLSXWriter(path: path)
+        let base = CellFormat().with { $0.fontName = "Times New Roman"; $0.fontSize = 11; $0.vAlign = .top }
+        let head = base.with { $0.bold = true; $0.border = .thin; $0.fillColor = 0xDDEBF7; $0.wrap = true; $0.hAlign = .center }
+        let cell = base.with { $0.border = .thin; $0.wrap = true }
+        let ws = try wb.addWorksheet("Chỉ tiêu")
+        try ws.write(0, 0, text: "CHỈ TIÊU KẾ HOẠCH ĐỌC TỪ VĂN BẢN — \(source)", base.with { $0.bold = true; $0.fontSize = 13 })
+        let headers = ["Mã", "Chỉ tiêu", "Ghi vào cột kế hoạch", "ĐVT", "Loại", "Câu trong văn bản", "Độ tin cậy"]
+        for (i, h) in headers.enumerated() { try ws.write(2, i, text: h, head) }
+        for (i, w) in [7.0, 40, 16, 14, 16, 70, 10].enumerated() { try ws.setColumns(i, i, width: w) }
+        let kinds: [TargetStatement.Kind: String] = [.level: "mức", .growth: "tăng trưởng", .increment: "tăng thêm so với năm trước", .count: "số đơn vị đạt"]
+        for (r, x) in e.placed.enumerated() {
+            let ind = t.indicator(x.indicator!)!
+            try ws.write(3 + r, 0, text: ind.code, cell)
+            try ws.write(3 + r, 1, text: ind.name, cell)
+            try ws.write(3 + r, 2, text: planText(x, ind) ?? "thêm \(number(x.converted ?? x.value, ind.decimals))", cell)
+            try ws.write(3 + r, 3, text: ind.unitText, cell)
+            try ws.write(3 + r, 4, text: kinds[x.kind]!, cell)
+            try ws.write(3 + r, 5, text: x.text, cell)
+            try ws.write(3 + r, 6, number: (x.confidence * 100).rounded() / 100, cell.with { $0.numberFormat = "0.00" })
+        }
+        let un = try wb.addWorksheet("Chưa xếp được")
+        try un.write(0, 0, text: "Câu có số liệu chưa xếp được vào chỉ tiêu nào, và chỉ tiêu ghi hai lần khác nhau", base.with { $0.bold = true })
+        try un.setColumns(0, 0, width: 100)
+        var r = 2
+        for x in e.unplaced { try un.write(r, 0, text: x.text, cell); r += 1 }
+        for c in e.conflicts {
+            for x in c { try un.write(r, 0, text: "Mâu thuẫn \(x.indicator ?? ""): \(x.text)", cell); r += 1 }
+        }
+        try wb.close()
+    }
+
     /// Plan texts from a targets JSON file: indicator → (text for the plan cell, comment).
     public static func planTexts(jsonPath: String) throws -> [String: (text: String, comment: String)] {
         guard let data = FileManager.default.contents(atPath: jsonPath),
