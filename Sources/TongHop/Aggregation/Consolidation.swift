@@ -140,6 +140,12 @@ public struct Consolidation: Sendable {
 
     private func computeAggregate(_ code: String, _ col: String, node: ReportingUnit?) -> Aggregate {
         guard let ind = template.indicator(code) else { return .none }
+        // A plan the units set themselves (their council's resolution) is not summed into the
+        // province's: the province figure is the province's own, reported by its part.
+        if let c = template.column(col), c.role == .plan, !c.consolidates {
+            guard node == nil, let part = provincePart, let v = number(part.code, code, col) else { return .none }
+            return Aggregate(value: v, covered: [part.code], expected: [part.code], missing: [], notApplicable: [])
+        }
         let units = contributors(ind, node: node)
         var agg = Aggregate(value: nil, covered: [], expected: units, missing: [], notApplicable: [])
         var missingSet = Set<String>(), naSet = Set<String>()

@@ -106,7 +106,7 @@ public enum FormBuilder {
             let numberFormat = ind.decimals == 0 ? "#,##0" : "#,##0." + String(repeating: "0", count: ind.decimals)
             for col in template.columns {
                 let c = colIndex(col.key)
-                if col.role == .plan && !ind.planned {
+                if col.role == .plan && !template.plan(col, covers: ind) {
                     try ws.writeBlank(row, c, cell.with { $0.fillColor = 0xEDEDED })  // no plan: not an input
                     continue
                 }

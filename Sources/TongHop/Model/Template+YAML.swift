@@ -151,8 +151,11 @@ struct TemplateLoader {
                 continue
             }
             if columns.contains(where: { $0.key == key }) { fail(c, "cột \"\(key)\" khai báo hai lần", "column \"\(key)\" declared twice") }
+            let isFirstPlan = role == .plan && !columns.contains { $0.role == .plan }
             columns.append(ValueColumn(key: key, label: label, aliases: strings(c["aliases"]), role: role,
-                                       acceptsTargets: c["targets"]?.bool ?? (role == .plan)))
+                                       acceptsTargets: c["targets"]?.bool ?? (role == .plan), source: str(c["source"]),
+                                       covers: c["indicators"].map { _ in Set(strings(c["indicators"]).map { $0.uppercased() }) },
+                                       consolidates: c["consolidate"]?.bool ?? isFirstPlan))
         }
         if columns.isEmpty { fail(root, "cần ít nhất một cột số liệu (columns)", "at least one value column (columns) is required") }
 
@@ -194,6 +197,12 @@ struct TemplateLoader {
         }
 
         // Rules.
+        // A plan's indicators must exist and take a plan.
+        for (c, node) in zip(columns, list(root["columns"])) {
+            for code in c.covers ?? [] where !indicators.contains(where: { $0.code == code && $0.planned }) {
+                fail(node["indicators"], "cột \"\(c.key)\": không có chỉ tiêu \(code) có kế hoạch", "column \"\(c.key)\": no planned indicator \(code)")
+            }
+        }
         var rules: [Rule] = []
         for (i, r) in list(root["rules"]).enumerated() {
             let rid = str(r["id"]) ?? "R\(i + 1)"

@@ -63,6 +63,13 @@ public struct Template: Sendable {
     /// The column that holds the period's estimate or actual (the one checked hardest).
     public var estimateColumn: ValueColumn? { columns.first { $0.role == .estimate } ?? columns.last }
     public var planColumn: ValueColumn? { columns.first { $0.role == .plan } }
+    /// Every plan column, the primary (the province's assignment) first.
+    public var planColumns: [ValueColumn] { columns.filter { $0.role == .plan } }
+
+    /// Whether a plan column sets a target for an indicator.
+    public func plan(_ col: ValueColumn, covers ind: Indicator) -> Bool {
+        ind.planned && (col.covers?.contains(ind.code) ?? true)
+    }
     public var previousColumn: ValueColumn? { columns.first { $0.role == .previous } }
 
     /// Units that report for a period: valid on its reference date, not the province, and
@@ -101,14 +108,30 @@ public struct ValueColumn: Sendable, Hashable {
     public var role: Role
     /// Whether targets may be ranges or bounds ("6,6-6,8", "Trên 97").
     public var acceptsTargets: Bool
+    /// For a plan: who set it ("tỉnh giao", "NQ HĐND", "KH huyện giao") — the words that
+    /// tell two plan columns apart in a file, and the name reports give it.
+    public var source: String?
+    /// For a plan: the indicators it sets (nil: every planned indicator).
+    public var covers: Set<String>?
+    /// For a plan: whether the province figure consolidates the units' values. The plan
+    /// the province assigns does; a unit's own council resolution does not (the province's
+    /// own targets stay the province's), unless the template says so.
+    public var consolidates: Bool
 
-    public init(key: String, label: String, aliases: [String] = [], role: Role, acceptsTargets: Bool = false) {
+    public init(key: String, label: String, aliases: [String] = [], role: Role, acceptsTargets: Bool = false,
+                source: String? = nil, covers: Set<String>? = nil, consolidates: Bool = true) {
         self.key = key
         self.label = label
         self.aliases = aliases
         self.role = role
         self.acceptsTargets = acceptsTargets
+        self.source = source
+        self.covers = covers
+        self.consolidates = consolidates
     }
+
+    /// "KH tỉnh giao", "NQ HĐND": how scorecards name the plan.
+    public var planName: String { source.map { $0.hasPrefix("KH") || $0.hasPrefix("NQ") || $0.hasPrefix("Nghị") ? $0 : "KH \($0)" } ?? "kế hoạch" }
 
     public func label(for period: Period) -> String { period.fill(label) }
 }

@@ -22,7 +22,16 @@ enum ColumnAudit {
             if r.index == header.row + 1, code.count <= 1, name.count <= 1 { return false }
             return !code.isEmpty || !name.isEmpty
         }
-        let used = Set(header.columnKeys.values)
+        // Plan-like columns that say neither which plan: never guessed.
+        for c in header.undecidedPlans {
+            let text = header.texts[c] ?? ""
+            let names = t.planColumns.map { "«\($0.label(for: period))» (\($0.planName))" }.joined(separator: ", ")
+            s.findings.append(Finding(.planUndecided, file: file, sheet: sheetName, cell: CellRef(row: header.row, column: c), value: text,
+                expected: t.planColumns.map { $0.label(for: period) }.joined(separator: " | "),
+                vi: "cột «\(text)» (cột \(colName(c))) là cột kế hoạch nhưng không rõ là kế hoạch nào trong \(names); số liệu cột này chưa được đọc. Ghi rõ tiêu đề, ví dụ «\(t.planColumns[0].label(for: period))»",
+                en: "column \"\(text)\" (\(colName(c))) is a plan column but names none of the plans (\(t.planColumns.map { $0.planName }.joined(separator: ", "))); its figures were not read. Name it, e.g. \"\(t.planColumns[0].label(for: period))\""))
+        }
+        let used = Set(header.columnKeys.values).union(header.undecidedPlans)
         let ignoredColumns = Set(ignored.map(\.column))
         let left = max(header.code ?? -1, header.name ?? -1, header.unit ?? -1)
         var unmapped: [(column: Int, text: String, first: Int, last: Int, count: Int)] = []
@@ -63,6 +72,7 @@ enum ColumnAudit {
         for m in missing {
             s.columnsReportedMissing.insert(m.key)
             if !unmapped.isEmpty { continue }  // said above, with the column that may hold it
+            if m.role == .plan && !header.undecidedPlans.isEmpty { continue }  // E109 says it
             let isEstimate = m.key == t.estimateColumn?.key
             s.findings.append(Finding(isEstimate ? .columnMissing : .optionalColumnMissing, file: file, sheet: sheetName,
                 cell: CellRef(row: header.row, column: 0), column: m.key, expected: m.label(for: period),

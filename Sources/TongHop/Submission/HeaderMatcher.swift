@@ -180,6 +180,22 @@ final class HeaderMatcher: @unchecked Sendable {
         return nil
     }
 
+    /// Which of a template's plans a plan-like header names, by the words of each plan's
+    /// source ("tỉnh giao"; "NQ", "nghị quyết", "HĐND"; "huyện giao"). Nil when the template
+    /// has several plans and the header names none of them.
+    static func planKey(for text: String, template t: Template) -> String? {
+        let plans = t.planColumns
+        guard plans.count > 1 else { return plans.first?.key }
+        let l = " " + VietFold.loose(text) + " "
+        for p in plans {
+            guard let src = p.source.map({ VietFold.loose($0) }) else { continue }
+            let council = src.contains("nq") || src.contains("nghi quyet") || src.contains("hdnd")
+            let words = council ? ["nq", "nghi quyet", "hdnd"] : [src]
+            if words.contains(where: { l.contains(" \($0) ") }) { return p.key }
+        }
+        return nil
+    }
+
     /// A 4-digit year in a header ("Kế hoạch năm 2024" → 2024).
     static func year(in text: String) -> Int? {
         // A byte scan: runs of exactly four ASCII digits (this runs on every header cell).

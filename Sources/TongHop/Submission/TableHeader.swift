@@ -19,6 +19,8 @@ struct TableHeader {
     var candidates: [String: [Candidate]] = [:]
     /// The text of every header cell of the row (joined with a group heading above).
     var texts: [Int: String] = [:]
+    /// Plan-like columns that name none of the template's several plans.
+    var undecidedPlans: [Int] = []
 
     struct Candidate { var column: Int; var year: Int?; var byMeaning: Bool }
 
@@ -48,10 +50,17 @@ struct TableHeader {
                 h.texts[c] = above.map { HeaderMatcher.year(in: $0) != nil && HeaderMatcher.year(in: text) == nil ? $0 + " " + text : text } ?? text
                 var byMeaning = false
                 let year = HeaderMatcher.year(in: text) ?? above.flatMap(HeaderMatcher.year(in:))
-                if role == nil, let meant = HeaderMatcher.semanticRole(text, year: year, periodYear: periodYear),
-                   let col = t.columns.first(where: { $0.role == meant }) {
-                    role = .value(col.key)
-                    byMeaning = true
+                if role == nil, let meant = HeaderMatcher.semanticRole(text, year: year, periodYear: periodYear) {
+                    if meant == .plan && t.planColumns.count > 1 {
+                        // Several plans: the header's words say which, or it is undecided.
+                        if let key = HeaderMatcher.planKey(for: text, template: t) { role = .value(key) } else { h.undecidedPlans.append(c) }
+                    } else if let col = t.columns.first(where: { $0.role == meant }) {
+                        role = .value(col.key)
+                    }
+                    byMeaning = role != nil
+                } else if case .value(let k)? = role, t.planColumns.count > 1, t.column(k)?.role == .plan,
+                          let named = HeaderMatcher.planKey(for: text, template: t), named != k {
+                    role = .value(named)  // an alias shared by the plans: the source words decide
                 }
                 // A label matched regardless of its year ("Thực hiện năm #"): the year against
                 // the period tells the period's actual from last year's.
@@ -76,7 +85,15 @@ struct TableHeader {
                     if h.comparisons[k] == nil { h.comparisons[k] = c; h.columnKeys[k] = c; h.score += 1 }
                 }
             }
-            guard h.code != nil || h.name != nil, !h.candidates.isEmpty else { continue }
+            // One undecided plan column and one plan left without a column: that one. Two or
+            // more undecided ones are never mapped to one plan (ColumnAudit reports them).
+            let free = t.planColumns.filter { h.candidates[$0.key] == nil }
+            if h.undecidedPlans.count == 1, let p = free.first {
+                h.candidates[p.key] = [Candidate(column: h.undecidedPlans[0], year: HeaderMatcher.year(in: h.texts[h.undecidedPlans[0]] ?? ""), byMeaning: true)]
+                h.score += 2
+                h.undecidedPlans = []
+            }
+            guard h.code != nil || h.name != nil, !h.candidates.isEmpty || !h.undecidedPlans.isEmpty else { continue }
             if h.score > (best?.score ?? 0) { best = h }
         }
         return best

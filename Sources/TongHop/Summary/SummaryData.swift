@@ -18,18 +18,38 @@ public struct UnitStatus: Sendable {
     }
 }
 
-/// One unit's plan attainment.
+/// Attainment against one plan.
+public struct PlanScore: Sendable {
+    public var key: String
+    /// "KH tỉnh giao", "NQ HĐND".
+    public var name: String
+    public var assessed: Int = 0
+    public var met: Int = 0
+    public var lagging: [Indicator] = []
+}
+
+/// One unit's plan attainment: against the primary plan (the province's assignment), and
+/// against each plan when the template has several.
 public struct Scorecard: Sendable {
     public var unit: ReportingUnit?   // nil: the province
     public var assessed: Int
     public var met: Int
     public var lagging: [Indicator]
     public var rank: Int = 0
+    /// Every plan, the primary first (its figures are those above).
+    public var plans: [PlanScore] = []
     public var share: Double { assessed == 0 ? 0 : Double(met) / Double(assessed) }
 
-    /// "16/33 chỉ tiêu đạt và vượt kế hoạch".
+    /// "16/33 chỉ tiêu đạt và vượt kế hoạch"; with several plans "16/33 chỉ tiêu đạt và
+    /// vượt KH tỉnh giao; 15/35 đạt và vượt NQ HĐND" — each with its own denominator.
     public func headline(_ lang: Language) -> String {
-        lang == .vi ? "\(met)/\(assessed) chỉ tiêu đạt và vượt kế hoạch" : "\(met)/\(assessed) indicators met or beat the plan"
+        guard plans.count > 1 else {
+            return lang == .vi ? "\(met)/\(assessed) chỉ tiêu đạt và vượt kế hoạch" : "\(met)/\(assessed) indicators met or beat the plan"
+        }
+        return plans.enumerated().map { i, p in
+            lang == .vi ? "\(p.met)/\(p.assessed) \(i == 0 ? "chỉ tiêu " : "")đạt và vượt \(p.name)"
+                        : "\(p.met)/\(p.assessed) \(i == 0 ? "indicators " : "")met or beat \(p.name)"
+        }.joined(separator: "; ")
     }
 }
 
@@ -79,17 +99,23 @@ public struct SummaryData: Sendable {
         // Scorecards: each unit's own estimate against its own plan.
         let est = t.estimateColumn?.key ?? "", plan = t.planColumn?.key ?? ""
         var cards: [Scorecard] = []
+        _ = plan
         for u in expected where byUnit[u.code] != nil {
             var card = Scorecard(unit: u, assessed: 0, met: 0, lagging: [])
-            for ind in t.indicators(for: u) where ind.planned {
-                let e = values[u.code]?[ind.code]?[est]?.number
-                let pl = values[u.code]?[ind.code]?[plan] ?? .empty
-                switch Attainment.assess(estimate: e, plan: pl, direction: ind.direction) {
-                case .met: card.assessed += 1; card.met += 1
-                case .notMet: card.assessed += 1; card.lagging.append(ind)
-                case .notAssessed: break
+            for pc in t.planColumns {
+                var ps = PlanScore(key: pc.key, name: pc.planName)
+                for ind in t.indicators(for: u) where t.plan(pc, covers: ind) {
+                    let e = values[u.code]?[ind.code]?[est]?.number
+                    let pl = values[u.code]?[ind.code]?[pc.key] ?? .empty
+                    switch Attainment.assess(estimate: e, plan: pl, direction: ind.direction) {
+                    case .met: ps.assessed += 1; ps.met += 1
+                    case .notMet: ps.assessed += 1; ps.lagging.append(ind)
+                    case .notAssessed: break
+                    }
                 }
+                card.plans.append(ps)
             }
+            if let primary = card.plans.first { card.assessed = primary.assessed; card.met = primary.met; card.lagging = primary.lagging }
             cards.append(card)
         }
         // Rank by share met, then by count; equal results share a rank. The province-managed
@@ -105,15 +131,20 @@ public struct SummaryData: Sendable {
         scorecards = cards
         // The province: aggregated estimate against aggregated plan.
         var prov = Scorecard(unit: nil, assessed: 0, met: 0, lagging: [])
-        for ind in t.indicators where ind.planned {
-            let e = c.aggregate(ind.code, est).value
-            let pv = c.aggregate(ind.code, plan).value
-            switch Attainment.assess(estimate: e, plan: pv.map { .number($0) } ?? .empty, direction: ind.direction) {
-            case .met: prov.assessed += 1; prov.met += 1
-            case .notMet: prov.assessed += 1; prov.lagging.append(ind)
-            case .notAssessed: break
+        for pc in t.planColumns {
+            var ps = PlanScore(key: pc.key, name: pc.planName)
+            for ind in t.indicators where t.plan(pc, covers: ind) {
+                let e = c.aggregate(ind.code, est).value
+                let pv = c.aggregate(ind.code, pc.key).value
+                switch Attainment.assess(estimate: e, plan: pv.map { .number($0) } ?? .empty, direction: ind.direction) {
+                case .met: ps.assessed += 1; ps.met += 1
+                case .notMet: ps.assessed += 1; ps.lagging.append(ind)
+                case .notAssessed: break
+                }
             }
+            prov.plans.append(ps)
         }
+        if let primary = prov.plans.first { prov.assessed = primary.assessed; prov.met = primary.met; prov.lagging = primary.lagging }
         provinceScore = prov
     }
 }

@@ -51,7 +51,7 @@ public enum SummaryExport {
         let t = d.template, c = d.consolidation
         var out = "{\"template\":\(s(t.id)),\"template_version\":\(t.version),\"period\":\(s(d.period.description)),"
         out += "\"completeness\":\(n(d.completeness)),\"received\":\(d.status.filter(\.received).count),\"expected\":\(d.status.count),"
-        out += "\"province\":{\"met\":\(d.provinceScore.met),\"assessed\":\(d.provinceScore.assessed),\"headline\":\(s(d.provinceScore.headline(.vi)))},"
+        out += "\"province\":{\"met\":\(d.provinceScore.met),\"assessed\":\(d.provinceScore.assessed),\"headline\":\(s(d.provinceScore.headline(.vi))),\"plans\":\(plansJSON(d.provinceScore))},"
         out += "\"indicators\":["
         for (i, ind) in t.indicators.enumerated() {
             let (vsPlan, vsPrev, judged) = comparisons(ind, d)
@@ -71,7 +71,7 @@ public enum SummaryExport {
         }
         out += "\n],\"scorecards\":["
         out += d.scorecards.sorted { $0.rank < $1.rank }.map { sc in
-            "\n{\"unit\":\(s(sc.unit?.code)),\"name\":\(s(sc.unit?.name)),\"rank\":\(sc.rank),\"met\":\(sc.met),\"assessed\":\(sc.assessed),\"lagging\":[\(sc.lagging.map { s($0.code) }.joined(separator: ","))]}"
+            "\n{\"unit\":\(s(sc.unit?.code)),\"name\":\(s(sc.unit?.name)),\"rank\":\(sc.rank),\"met\":\(sc.met),\"assessed\":\(sc.assessed),\"lagging\":[\(sc.lagging.map { s($0.code) }.joined(separator: ","))],\"plans\":\(plansJSON(sc))}"
         }.joined(separator: ",")
         out += "\n],\"status\":["
         out += d.status.map { st in
@@ -132,6 +132,12 @@ public enum SummaryExport {
         return out
     }
 
+    static func plansJSON(_ sc: Scorecard) -> String {
+        "[" + sc.plans.map { p in
+            "{\"key\":\(CellText.jsonString(p.key)),\"name\":\(CellText.jsonString(p.name)),\"met\":\(p.met),\"assessed\":\(p.assessed),\"lagging\":[\(p.lagging.map { CellText.jsonString($0.code) }.joined(separator: ","))]}"
+        }.joined(separator: ",") + "]"
+    }
+
     public static func scorecardText(_ d: SummaryData, lang: Language) -> String {
         let vi = lang == .vi
         let received = d.status.filter(\.received).count
@@ -142,7 +148,11 @@ public enum SummaryExport {
         for sc in d.scorecards.filter({ $0.rank > 0 }).sorted(by: { $0.rank < $1.rank }) + d.scorecards.filter({ $0.rank == 0 }) {
             let name = sc.unit.map { $0.level == .provincePart ? $0.name : FormBuilder.unitTitle($0) } ?? ""
             out += "  \(sc.rank > 0 ? "\(sc.rank)." : "—") \(name): \(sc.headline(lang))"
-            if !sc.lagging.isEmpty {
+            if sc.plans.count > 1 {
+                for p in sc.plans where !p.lagging.isEmpty {
+                    out += (vi ? "; chưa đạt \(p.name): " : "; not met (\(p.name)): ") + p.lagging.map(\.code).joined(separator: ", ")
+                }
+            } else if !sc.lagging.isEmpty {
                 out += (vi ? "; chưa đạt: " : "; not met: ") + sc.lagging.map { "\($0.code) \($0.name)" }.joined(separator: ", ")
             }
             out += "\n"
@@ -154,7 +164,7 @@ public enum SummaryExport {
         func s(_ v: String?) -> String { v.map(CellText.jsonString) ?? "null" }
         var out = "{\"period\":\(s(d.period.description)),\"province\":{\"met\":\(d.provinceScore.met),\"assessed\":\(d.provinceScore.assessed)},\"units\":["
         out += d.scorecards.sorted { $0.rank < $1.rank }.map { sc in
-            "\n{\"unit\":\(s(sc.unit?.code)),\"name\":\(s(sc.unit?.name)),\"rank\":\(sc.rank),\"met\":\(sc.met),\"assessed\":\(sc.assessed),\"headline\":\(s(sc.headline(.vi))),\"lagging\":[\(sc.lagging.map { s($0.code) }.joined(separator: ","))]}"
+            "\n{\"unit\":\(s(sc.unit?.code)),\"name\":\(s(sc.unit?.name)),\"rank\":\(sc.rank),\"met\":\(sc.met),\"assessed\":\(sc.assessed),\"headline\":\(s(sc.headline(.vi))),\"lagging\":[\(sc.lagging.map { s($0.code) }.joined(separator: ","))],\"plans\":\(plansJSON(sc))}"
         }.joined(separator: ",")
         return out + "\n]}\n"
     }

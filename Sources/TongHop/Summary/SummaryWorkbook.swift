@@ -371,6 +371,12 @@ public enum SummaryWorkbook {
         let k = vc.key
         let prev = t.previousColumn?.key ?? k
         let withPart = rows == nil && ind.addsProvincePart
+        // A plan the units set themselves is not summed: the province's own, from its part.
+        if vc.role == .plan && !vc.consolidates {
+            guard L.hasPart, rows == nil else { return "=\"\"" }
+            let cellRef = L.cell(ind.code, k, row: L.partRow)
+            return "=IF(ISNUMBER(\(cellRef)),\(cellRef),\"\")"
+        }
         switch ind.aggregation {
         case .sum:
             let r = L.range(ind.code, k, withPart: withPart, rows: rows)
@@ -445,9 +451,15 @@ public enum SummaryWorkbook {
         try ws.merge(CellRange(first: CellRef(row: 1, column: 0), last: CellRef(row: 1, column: 6)),
                      text: "Toàn tỉnh: \(d.provinceScore.headline(.vi))\(d.provinceScore.lagging.isEmpty ? "" : "; chưa đạt: " + d.provinceScore.lagging.map(\.code).joined(separator: ", "))",
                      base.with { $0.italic = true })
-        let headers = ["Xếp hạng", "Mã ĐV", "Đơn vị", "Chỉ tiêu có KH", "Đạt và vượt", "Tỷ lệ đạt (%)", "Chỉ tiêu chưa đạt"]
+        // With several plans: the primary's columns, then for each other plan its own count
+        // (its own denominator) and lagging indicators.
+        let extraPlans = Array(d.template.planColumns.dropFirst())
+        let primaryName = d.template.planColumns.first.map { extraPlans.isEmpty ? "KH" : $0.planName } ?? "KH"
+        var headers = ["Xếp hạng", "Mã ĐV", "Đơn vị", "Chỉ tiêu có \(primaryName)", "Đạt và vượt", "Tỷ lệ đạt (%)", "Chỉ tiêu chưa đạt"]
+        for p in extraPlans { headers += ["Đạt và vượt \(p.planName)", "Chưa đạt \(p.planName)"] }
         for (i, h) in headers.enumerated() { try ws.write(3, i, text: h, header) }
-        for (i, w) in [9.0, 8, 24, 12, 11, 11, 70].enumerated() { try ws.setColumns(i, i, width: w) }
+        let widths: [Double] = [9, 8, 24, 12, 11, 11, 70] + extraPlans.flatMap { _ -> [Double] in [14, 30] }
+        for (i, w) in widths.enumerated() { try ws.setColumns(i, i, width: w) }
         // Ranked units first (best first), the province-managed part after them, unranked.
         let ranked = d.scorecards.filter { $0.rank > 0 }.sorted { $0.rank != $1.rank ? $0.rank < $1.rank : ($0.unit?.code ?? "") < ($1.unit?.code ?? "") }
         let cards = ranked + d.scorecards.filter { $0.rank == 0 }
@@ -465,6 +477,11 @@ public enum SummaryWorkbook {
             let lines = max(1, Int((Worksheet.displayWidth(lagging) / 80).rounded(.up)))
             if lines > 1 { try ws.setRow(r, height: Double(12 * lines + 3)) }
             try ws.write(r, 6, text: lagging, cell.with { $0.fontSize = 9 })
+            for (k, p) in extraPlans.enumerated() {
+                let ps = s.plans.first { $0.key == p.key }
+                try ws.write(r, 7 + 2 * k, text: ps.map { "\($0.met)/\($0.assessed)" } ?? "", centered)
+                try ws.write(r, 8 + 2 * k, text: ps?.lagging.map(\.code).joined(separator: ", ") ?? "", cell.with { $0.fontSize = 9 })
+            }
         }
         if !ranked.isEmpty {
             let chart = try wb.addChart(.bar)

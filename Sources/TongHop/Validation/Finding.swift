@@ -71,6 +71,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case columnMissing = "E108"
     case optionalColumnMissing = "W108"
     case columnIgnored = "I109"
+    case planUndecided = "E109"
     // Values.
     case notANumber = "E110"
     case notInteger = "E111"
@@ -131,6 +132,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
         case .unrecognisedColumn: t = ("Cột số liệu có tiêu đề không nhận ra", "Value column with an unrecognised header")
         case .extraNumberColumn: t = ("Cột số liệu ngoài mẫu, không được đọc", "Column of numbers outside the template, not read")
         case .columnMissing, .optionalColumnMissing: t = ("Thiếu cột số liệu của mẫu", "Template column missing")
+        case .planUndecided: t = ("Cột kế hoạch không rõ là kế hoạch nào", "Plan column that names no plan")
         case .columnIgnored: t = ("Cột không dùng (năm khác kỳ báo cáo hoặc cột ẩn)", "Column not used (another year, or hidden)")
         case .notANumber: t = ("Không phải số", "Not a number")
         case .notInteger: t = ("Cần số nguyên", "Whole number expected")

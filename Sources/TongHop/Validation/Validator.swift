@@ -30,7 +30,7 @@ public struct Validator: Sendable {
             for col in t.columns {
                 let v = row.values[col.key]
                 let ref = s.columnMap[col.key].map { CellRef(row: row.row, column: $0) }
-                if col.role == .plan && !ind.planned && (v == nil || v!.value == .empty) { continue }
+                if col.role == .plan && !t.plan(col, covers: ind) && (v == nil || v!.value == .empty) { continue }
                 if v?.fromFormula == true && v?.value == .empty, let ref {
                     f.append(Finding(.formulaNoValue, file: file, sheet: sheet, cell: ref, indicator: ind.code, column: col.key,
                         value: "(công thức)", expected: "giá trị đã tính",
