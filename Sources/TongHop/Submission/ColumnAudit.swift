@@ -81,8 +81,10 @@ enum ColumnAudit {
         }
         for g in ignored {
             guard let col = t.column(g.key), let chosen = header.values[g.key] else { continue }
-            let why = g.hidden ? "cột ẩn" : g.year.map { "năm \($0) không khớp kỳ \(period.label(.vi))" } ?? "đã có cột khác khớp hơn"
-            let whyEN = g.hidden ? "a hidden column" : g.year.map { "year \($0) does not fit \(period.label(.en))" } ?? "another column fits better"
+            let wantYear = col.role == .previous ? period.year - 1 : period.year
+            let badYear = g.year.flatMap { $0 != wantYear ? $0 : nil }
+            let why = g.hidden ? "cột ẩn" : badYear.map { "năm \($0) không khớp kỳ \(period.label(.vi))" } ?? "đã có cột khác khớp hơn"
+            let whyEN = g.hidden ? "a hidden column" : badYear.map { "year \($0) does not fit \(period.label(.en))" } ?? "another column fits better"
             s.findings.append(Finding(.columnIgnored, file: file, sheet: sheetName, cell: CellRef(row: header.row, column: g.column), column: g.key,
                 value: g.text, expected: col.label(for: period),
                 vi: "cột «\(g.text)» (cột \(colName(g.column))) không dùng (\(why)); cột \(label(col)) lấy ở cột \(colName(chosen))",

@@ -58,9 +58,10 @@ struct TableHeader {
                         role = .value(col.key)
                     }
                     byMeaning = role != nil
-                } else if case .value(let k)? = role, t.planColumns.count > 1, t.column(k)?.role == .plan,
-                          let named = HeaderMatcher.planKey(for: text, template: t), named != k {
-                    role = .value(named)  // an alias shared by the plans: the source words decide
+                } else if case .value(let k)? = role, t.planColumns.count > 1, t.column(k)?.role == .plan {
+                    // Several plans: the header's source words decide ("KH", "Kế hoạch 2024"
+                    // name none: undecided, never taken for the first plan by default).
+                    if let named = HeaderMatcher.planKey(for: text, template: t) { role = .value(named) } else { role = nil; h.undecidedPlans.append(c) }
                 }
                 // A label matched regardless of its year ("Thực hiện năm #"): the year against
                 // the period tells the period's actual from last year's.
