@@ -7,28 +7,17 @@ lines for run.py.
 
 Usage: section_job.py BENCH_BINARY DATA_DIR RUNS
 """
-import json, os, statistics, subprocess, sys, time
+import json, os, statistics, subprocess, sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TONGHOP = os.path.join(ROOT, ".build/release/tonghop")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import ROOT, TONGHOP, measured, national  # noqa: E402
+
 bench, data, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-nat = os.path.join(data, "national")
-template = os.path.join(nat, "quoc-gia-thu-nghiem.yaml")
-forms = os.path.join(nat, "forms")
-if not os.path.isdir(forms) or len(os.listdir(forms)) < 3321:
-    subprocess.run([bench, "gen-national", nat, "3321"], cwd=ROOT, check=True)
+template, forms = national(bench, data)
+nat = os.path.dirname(forms)
 small = os.path.join(data, "100k.xlsx")
 if not os.path.exists(small):
     subprocess.run([bench, "gen-xlsx", "100000", small], check=True)
-
-
-def measured(cmd, out=subprocess.DEVNULL):
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        sys.exit("failed: %s: %s" % (" ".join(cmd), p.stderr.read().decode()))
-    return time.perf_counter() - t0, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def stat(samples):

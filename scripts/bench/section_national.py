@@ -5,27 +5,20 @@ next to python-calamine merely reading the same files. Prints JSON lines for run
 
 Usage: section_national.py BENCH_BINARY DATA_DIR RUNS
 """
-import json, os, shutil, statistics, subprocess, sys, time
+import json, os, statistics, subprocess, sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TONGHOP = os.path.join(ROOT, ".build/release/tonghop")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import ROOT, TONGHOP, national  # noqa: E402
+from common import measured as _measured  # noqa: E402
+
 bench, data, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-nat = os.path.join(data, "national")
-template = os.path.join(nat, "quoc-gia-thu-nghiem.yaml")
-forms = os.path.join(nat, "forms")
-if not os.path.isdir(forms) or len(os.listdir(forms)) < 3321:
-    shutil.rmtree(nat, ignore_errors=True)
-    subprocess.run([bench, "gen-national", nat, "3321"], cwd=ROOT, check=True)
+template, forms = national(bench, data)
+nat = os.path.dirname(forms)
+
 
 def measured(cmd):
-    """Wall time and peak RSS (MB) of one child process."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
-    dt = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        sys.exit("failed: %s: %s" % (" ".join(cmd), p.stderr.read().decode()))
-    return dt, usage.ru_maxrss / 1024
+    dt, mb, _ = _measured(cmd)
+    return dt, mb
 
 rows = {"import": [], "summary": [], "total": []}
 peak = {"import": 0, "summary": 0}

@@ -1,0 +1,25 @@
+"""Shared by the bench sections: the national forms and timing one child process."""
+import os, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TONGHOP = os.path.join(ROOT, ".build/release/tonghop")
+
+
+def national(bench, data, communes=3321):
+    """The generated national batch (34 provinces, `communes` forms): (template, forms folder)."""
+    nat = os.path.join(data, "national")
+    forms = os.path.join(nat, "forms")
+    if not os.path.isdir(forms) or len(os.listdir(forms)) < communes:
+        subprocess.run([bench, "gen-national", nat, str(communes)], cwd=ROOT, check=True)
+    return os.path.join(nat, "quoc-gia-thu-nghiem.yaml"), forms
+
+
+def measured(cmd):
+    """Wall time, peak RSS (MB) and CPU seconds of one child process."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    dt = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        sys.exit("failed: %s: %s" % (" ".join(cmd), p.stderr.read().decode()))
+    return dt, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
