@@ -142,7 +142,7 @@ public struct SubmissionReader: Sendable {
                 best = (i, sheet, h, hint)
             }
         }
-        guard var (sheetIndex, sheet, header, hint) = best else {
+        guard let (sheetIndex, sheet, found, hint) = best else {
             var s = Submission(file: name, sheet: sheets.first.map { doc.sheets[$0.0].name } ?? "")
             s.findings = templateFindings
             s.findings.append(Finding(.tableNotFound, file: name, sheet: s.sheet,
@@ -150,7 +150,7 @@ public struct SubmissionReader: Sendable {
                 en: "no data table: a header row with \"Mã\" or \"Chỉ tiêu\" and the columns \(t.columns.map { "\"\($0.label(for: Period(year: 2024)))\"" }.joined(separator: ", ")) is needed"))
             return (t, [s])
         }
-        _ = sheetIndex
+        var header = found
         let ignored = header.resolve(template: t, periodYear: hint?.year, sheet: sheet)
         var s = Submission(file: name, sheet: doc.sheets[sheetIndex].name)
         s.findings = templateFindings

@@ -97,9 +97,8 @@ public struct SummaryData: Sendable {
         }
         self.findings = findings
         // Scorecards: each unit's own estimate against its own plan.
-        let est = t.estimateColumn?.key ?? "", plan = t.planColumn?.key ?? ""
+        let est = t.estimateColumn?.key ?? ""
         var cards: [Scorecard] = []
-        _ = plan
         for u in expected where byUnit[u.code] != nil {
             var card = Scorecard(unit: u, assessed: 0, met: 0, lagging: [])
             for pc in t.planColumns {
