@@ -141,8 +141,8 @@ public struct SheetIOError: Error, Sendable, CustomStringConvertible, Equatable 
         case .cannotOpen(let why):
             return vi ? "không mở được tệp: \(SheetIOError.openReasonVi(why))" : "cannot open the file: \(why)"
         case .legacyXLS:
-            return vi ? "tệp Excel 97-2003 (.xls) không được hỗ trợ; mở trong Excel và lưu lại dạng .xlsx (Excel Workbook)"
-                      : "old Excel 97-2003 format (.xls) is not supported; open it in Excel and save as .xlsx (Excel Workbook)"
+            return vi ? "tệp Excel 97-2003 (.xls) chỉ đọc được từ tệp trên đĩa, không đọc được từ bộ nhớ; lưu thành tệp hoặc lưu lại dạng .xlsx"
+                      : "an Excel 97-2003 (.xls) file can only be read from a file on disk, not from memory; save it to a file or as .xlsx"
         case .xlsUnreadable(let why):
             return vi ? "không đọc được tệp Excel 97-2003 (.xls): \(SheetIOError.xlsReasonVi(why)); mở trong Excel hoặc LibreOffice và lưu lại dạng .xlsx"
                       : "cannot read this Excel 97-2003 (.xls) file: \(why); open it in Excel or LibreOffice and save it as .xlsx"
