@@ -36,6 +36,12 @@ struct FormCommand: ParsableCommand {
     @Option(name: .customLong("plan-from"), help: "Fill the plan column from `tonghop targets --format json` output (each cell with a comment quoting its phrase).")
     var planFrom: String?
 
+    @Flag(name: .customLong("prefill-previous"), help: "Fill the previous-year column from the store (--db): the unit's own report of the year before, or across the 2025 reform its predecessors' (orange cells, each with a comment saying where it came from, for the officer to confirm).")
+    var prefillPrevious = false
+
+    @Option(name: .long, help: "The store for --prefill-previous (default: tonghop.db).")
+    var db: String = "tonghop.db"
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
@@ -55,7 +61,7 @@ struct FormCommand: ParsableCommand {
             units = t.reportingUnits(for: p)
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         } else if let code = unit {
-            guard let u = t.unit(code) else {
+            guard let u = t.unit(code, on: p.referenceDate) ?? t.unit(code) else {
                 printError(lang == .vi ? "mẫu \(t.id) không có đơn vị mã \(code) (có: \(t.units.map(\.code).joined(separator: ", ")))"
                                        : "template \(t.id) has no unit \(code) (units: \(t.units.map(\.code).joined(separator: ", ")))")
                 throw ExitStatus.unreadable
@@ -80,14 +86,40 @@ struct FormCommand: ParsableCommand {
                 throw ExitStatus.unreadable
             }
         }
+        var cross: CrossReform? = nil
+        if prefillPrevious {
+            guard t.previousColumn != nil else {
+                printError(lang == .vi ? "mẫu \(t.id) không có cột số liệu năm trước" : "template \(t.id) has no previous-year column")
+                throw ExitStatus.unreadable
+            }
+            let store: Store
+            do { store = try Store(path: db, mode: .readOnly) } catch let e as StoreError {
+                printError(lang == .vi ? "không mở được kho số liệu \(e.message(lang))" : "cannot open the store \(e.message(lang))")
+                throw ExitStatus.unreadable
+            }
+            cross = try CrossReform.load(template: t, period: p, store: store)
+        }
         do {
             for u in units {
+                var previous: [String: (value: Double, comment: String)] = [:]
+                if let cross {
+                    let r = u.level == .province ? cross.provinceFigures() : cross.figures(for: u)
+                    for f in r.figures {
+                        guard let v = f.value else { continue }
+                        let head = f.quality == .approximate ? "GẦN ĐÚNG — " : ""
+                        previous[f.indicator] = (v, head + f.vi.prefix(1).uppercased() + f.vi.dropFirst() + ". Đơn vị kiểm tra, sửa nếu khác số liệu của mình.")
+                    }
+                    let filled = previous.count, total = t.indicators(for: u).count
+                    FileHandle.standardError.write(Data((lang == .vi
+                        ? "\(u.code) \(u.name): điền sẵn \(filled)/\(total) chỉ tiêu năm trước (\(r.quality.label(.vi)))\n"
+                        : "\(u.code) \(u.name): \(filled)/\(total) previous-year figures filled (\(r.quality.label(.en)))\n").utf8))
+                }
                 let path = all ? "\(output)/\(FormBuilder.fileName(template: t, unit: u, period: p, ext: format))" : output
                 try OutputGuard.check(output: path, against: [template, t.sourcePath].compactMap { $0 })
                 if format == "csv" {
                     try FormBuilder.writeCSV(template: t, unit: u, period: p, path: path)
                 } else {
-                    try FormBuilder.writeXLSX(template: t, unit: u, period: p, path: path, planTexts: planTexts)
+                    try FormBuilder.writeXLSX(template: t, unit: u, period: p, path: path, planTexts: planTexts, previous: previous)
                 }
                 announceWritten(path, lang)
             }

@@ -10,7 +10,7 @@ struct TongHopCommand: ParsableCommand {
         abstract: "Tổng hợp báo cáo chỉ tiêu kinh tế - xã hội: kiểm tra, nhập và tổng hợp bảng tính của các đơn vị.",
         discussion: "Consolidates socio-economic indicator reports from lower units: validate, import, summarise.",
         subcommands: [FormCommand.self, ValidateCommand.self, ImportCommand.self, StatusCommand.self, SummaryCommand.self,
-                      ScorecardCommand.self, DumpCommand.self, UnitsCommand.self, TemplatesCommand.self, TargetsCommand.self]
+                      ScorecardCommand.self, DumpCommand.self, UnitsCommand.self, TemplatesCommand.self, TargetsCommand.self, PreviousCommand.self]
     )
 
     /// Temporary files are removed on SIGINT/SIGTERM/SIGHUP before the command runs.

@@ -61,6 +61,33 @@ final class TemplateTests: XCTestCase {
         }
     }
 
+    /// New communes reuse a predecessor's code: a code may name one unit in each era,
+    /// never two at once, and lookups by code follow the date.
+    func testACodeNamesOneUnitPerEra() throws {
+        let head = """
+        id: eras
+        version: 1
+        title: Thử
+        columns:
+          - {key: estimate, label: Ước, role: estimate}
+        indicators:
+          - {code: A01, name: Một, unit: tấn}
+        units:
+          - {code: "1", name: Tỉnh, level: province}
+          - {code: "2", name: Huyện, level: district, parent: "1", valid_to: 2025-06-30}
+          - {code: "03388", name: Phường Quyết Tiến, level: commune, parent: "2", valid_to: 2025-06-30, reports: false}
+        """
+        let t = try Template.parse(yaml: head + "\n  - {code: \"03388\", name: Phường Đoàn Kết, level: commune, parent: \"1\", valid_from: 2025-07-01}\n", file: "eras.yaml")
+        XCTAssertEqual(t.unit("03388", on: "2024-12-31")?.name, "Phường Quyết Tiến")
+        XCTAssertEqual(t.unit("03388", on: "2025-12-31")?.name, "Phường Đoàn Kết")
+        // The old commune is known but does not report: the district does.
+        XCTAssertEqual(t.reportingUnits(for: Period(year: 2024)).map(\.code), ["2"])
+        XCTAssertEqual(t.reportingUnits(for: Period(year: 2025)).map(\.code), ["03388"])
+        XCTAssertThrowsError(try Template.parse(yaml: head + "\n  - {code: \"03388\", name: Phường Đoàn Kết, level: commune, parent: \"1\", valid_from: 2025-06-01}\n", file: "eras.yaml")) { e in
+            XCTAssertTrue((e as! TemplateError).message(.en).contains("eras.yaml:12: unit code 03388 declared twice"), (e as! TemplateError).message(.en))
+        }
+    }
+
     func testYAMLSyntaxErrorsNameTheLine() {
         XCTAssertThrowsError(try Template.parse(yaml: "id: a\nversion: 1\ntitle: [unclosed\n", file: "t.yaml")) { e in
             let text = (e as! TemplateError).message(.en)

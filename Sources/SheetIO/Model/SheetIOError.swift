@@ -49,6 +49,8 @@ public struct SheetIOError: Error, Sendable, CustomStringConvertible, Equatable 
         case csv(String)
         /// Writing failed (libxlsxwriter's message or the file system's).
         case write(String)
+        /// The folder the output goes in does not exist.
+        case folderMissing(String)
         /// The output names a file the command reads or keeps (the store, an input).
         case outputIsInput(String)
     }
@@ -175,6 +177,8 @@ public struct SheetIOError: Error, Sendable, CustomStringConvertible, Equatable 
             return vi ? "không đọc được CSV: \(why)" : "cannot read the CSV: \(why)"
         case .write(let why):
             return vi ? "không ghi được: \(why)" : "cannot write: \(why)"
+        case .folderMissing(let dir):
+            return vi ? "không ghi được: chưa có thư mục \(dir) (hãy tạo thư mục trước)" : "cannot write: folder \(dir) does not exist (create it first)"
         case .outputIsInput(let other):
             return vi ? "tệp ra trùng với \(other) (tệp đầu vào hoặc kho số liệu); không ghi đè, hãy chọn tên khác"
                       : "the output is the same file as \(other) (an input or the store); not overwritten, choose another name"

@@ -43,7 +43,7 @@ public final class XLSXWriter {
         let dir = url.deletingLastPathComponent().path
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-            throw SheetIOError(.write("folder \(dir) does not exist"), file: path)
+            throw SheetIOError(.folderMissing(dir), file: path)
         }
         tempPath = TempFiles.sibling(of: path)
         tempSlot = TempFiles.register(tempPath)

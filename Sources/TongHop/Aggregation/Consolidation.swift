@@ -56,7 +56,7 @@ public struct Consolidation: Sendable {
         self.template = template
         self.period = period
         self.values = values
-        let valid = template.units.filter { $0.isValid(on: period.referenceDate) }
+        let valid = template.units.filter { $0.reports && $0.isValid(on: period.referenceDate) }
         let byCode = Dictionary(valid.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         var children: [String: [String]] = [:]
         for u in valid { if let p = u.parent, byCode[p] != nil { children[p, default: []].append(u.code) } }

@@ -19,23 +19,30 @@ public enum FormBuilder {
     /// benchmarks and forms handed out with last year's figures already in.
     /// `planTexts` writes the plan column from target text (`tonghop targets`): the text the
     /// reader takes back ("Trên 97", "6,6-6,8") with a comment quoting its phrase.
+    /// `previous` pre-fills the previous-year column (`form --prefill-previous`): each cell
+    /// in an orange "to confirm" fill with a comment saying where the figure came from.
     public static func writeXLSX(template: Template, unit: ReportingUnit, period: Period, path: String, generatedAt: Date = Date(),
-                                 values: [String: [String: Double]] = [:], planTexts: [String: (text: String, comment: String)] = [:]) throws {
+                                 values: [String: [String: Double]] = [:], planTexts: [String: (text: String, comment: String)] = [:],
+                                 previous: [String: (value: Double, comment: String)] = [:]) throws {
         let layout = FormLayout(template: template)
         let wb = try XLSXWriter(path: path)
         try wb.setProperties(DocumentProperties(title: "\(template.title) \(period.label().uppercased())",
                                                 subject: unit.name, author: "tonghop", company: template.receiver,
                                                 keywords: "\(template.id) v\(template.version) \(unit.code) \(period)"))
         let ws = try wb.addWorksheet(FormLayout.formSheet)
-        try writeTable(ws, template: template, unit: unit, period: period, layout: layout, values: values, planTexts: planTexts)
+        try writeTable(ws, template: template, unit: unit, period: period, layout: layout, values: values, planTexts: planTexts, previous: previous)
         try writeInstructions(wb, template: template)
         try writeMeta(wb, template: template, unit: unit, period: period, generatedAt: generatedAt)
         ws.activate()
         try wb.close()
     }
 
+    /// The fill of a pre-filled cell the officer must confirm (light orange).
+    static let prefillFill: UInt32 = 0xFCE4D6
+
     static func writeTable(_ ws: Worksheet, template: Template, unit: ReportingUnit, period: Period, layout: FormLayout,
-                           values: [String: [String: Double]] = [:], planTexts: [String: (text: String, comment: String)] = [:]) throws {
+                           values: [String: [String: Double]] = [:], planTexts: [String: (text: String, comment: String)] = [:],
+                           previous: [String: (value: Double, comment: String)] = [:]) throws {
         let last = layout.columns.count - 1
         let base = CellFormat().with { $0.fontName = "Times New Roman"; $0.fontSize = 12; $0.vAlign = .center }
         let bold = base.with { $0.bold = true }
@@ -66,6 +73,13 @@ public enum FormBuilder {
         try ws.merge(CellRange(first: CellRef(row: 4, column: 0), last: CellRef(row: 4, column: last)),
                      text: "Đơn vị báo cáo: \(unitTitle(unit)) — Kỳ báo cáo: \(period.label())\(receiver)", centerItalic.with { $0.wrap = true })
         try ws.setRow(4, height: 32)
+        if !previous.isEmpty, let prev = template.previousColumn {
+            // Pre-filled from the store: the officer confirms or corrects each figure.
+            try ws.merge(CellRange(first: CellRef(row: 5, column: 0), last: CellRef(row: 5, column: last)),
+                         text: "Cột \"\(prev.label(for: period))\" đã điền sẵn từ số liệu đã nộp (ô màu cam, xem ghi chú từng ô): đơn vị kiểm tra, sửa nếu cần trước khi gửi.",
+                         base.with { $0.italic = true; $0.fontSize = 10; $0.hAlign = .center; $0.wrap = true; $0.fontColor = 0x9C4A00 })
+            try ws.setRow(5, height: 28)
+        }
 
         // Header and numbering rows.
         for (c, col) in layout.columns.enumerated() {
@@ -116,6 +130,9 @@ public enum FormBuilder {
                     if let n = VietNumber.parse(p.text, convention: .vi), case .number(let x) = n.value { try ws.write(row, c, number: x, f) }
                     else { try ws.write(row, c, text: p.text, f) }
                     try ws.addComment(row, c, p.comment, author: "tonghop targets", width: 300, height: 80)
+                } else if col.role == .previous, let p = previous[ind.code] {
+                    try ws.write(row, c, number: p.value, f.with { $0.fillColor = prefillFill })
+                    try ws.addComment(row, c, p.comment, author: "tonghop", width: 320, height: 90)
                 } else if let v = values[ind.code]?[col.key] { try ws.write(row, c, number: v, f) } else { try ws.writeBlank(row, c, f) }
                 try ws.addDataValidation(CellRange(first: CellRef(row: row, column: c), last: CellRef(row: row, column: c)),
                                          validation(ind, column: col, ref: CellRef(row: row, column: c)))

@@ -244,7 +244,12 @@ struct TemplateLoader {
 
         // Units.
         var units: [ReportingUnit] = []
-        var declared = Set<String>()
+        // Code → the eras it is declared for: new communes reuse a predecessor's code, so a
+        // code may name one unit before the reform and another after it, never two at once.
+        var declared: [String: [(String?, String?)]] = [:]
+        func overlaps(_ a: (String?, String?), _ b: (String?, String?)) -> Bool {
+            (a.0 ?? "0000") <= (b.1 ?? "9999") && (b.0 ?? "0000") <= (a.1 ?? "9999")
+        }
         for u in list(root["units"]) {
             guard let code = requireString(u, "code"), let name = requireString(u, "name") else { continue }
             let levelText = str(u["level"]) ?? "district"
@@ -261,19 +266,27 @@ struct TemplateLoader {
                 }
                 dates.append(d)
             }
-            if !declared.insert(code).inserted { fail(u, "mã đơn vị \(code) trùng", "unit code \(code) declared twice") }
-            units.append(ReportingUnit(code: code, name: name, aliases: strings(u["aliases"]), parent: str(u["parent"]), level: level,
-                                       validFrom: dates[0], validTo: dates[1]))
+            if declared[code, default: []].contains(where: { overlaps($0, (dates[0], dates[1])) }) {
+                fail(u, "mã đơn vị \(code) trùng (cùng mã chỉ được dùng cho đơn vị ở thời kỳ khác)",
+                     "unit code \(code) declared twice (a code may name another unit only in another era)")
+            }
+            declared[code, default: []].append((dates[0], dates[1]))
+            var unit = ReportingUnit(code: code, name: name, aliases: strings(u["aliases"]), parent: str(u["parent"]), level: level,
+                                     validFrom: dates[0], validTo: dates[1])
+            if let r = u["reports"] { unit.reports = r.bool ?? true }
+            units.append(unit)
         }
         // Units from the official catalogue: `units_from: [{province: "12", levels: [commune],
         // valid_from: 2025-07-01}]`, with the parent they report to (default: the province).
         var catalogueNodes: [Node] = []
+        var cataloguePath: String? = nil
         for spec in list(root["units_from"]) {
             guard let province = requireString(spec, "province") else { continue }
             let dir = (file as NSString).deletingLastPathComponent
             let catPath = str(spec["catalogue"]).map { ($0 as NSString).isAbsolutePath ? $0 : "\(dir.isEmpty ? "." : dir)/\($0)" }
                 ?? UnitCatalogue.path(templatesDirectory: dir.isEmpty ? "." : dir)
             let catalogue: UnitCatalogue
+            cataloguePath = cataloguePath ?? catPath
             do { catalogue = try UnitCatalogue.load(path: catPath) } catch {
                 fail(spec, "không đọc được danh mục đơn vị \(catPath)", "cannot read the units catalogue \(catPath)")
                 continue
@@ -293,16 +306,22 @@ struct TemplateLoader {
                      "units_from: the catalogue has no unit of province \(province) in these dates")
             }
             let parent = str(spec["parent"]) ?? province
+            let reports = spec["reports"]?.bool ?? true
             for u in found {
-                if !declared.insert(u.code).inserted {
-                    fail(spec, "units_from: mã đơn vị \(u.code) (\(u.name)) trùng với một đơn vị đã có", "units_from: unit code \(u.code) (\(u.name)) is already declared")
+                let vf = [u.validFrom, from].compactMap { $0 }.max(), vt = [u.validTo, to].compactMap { $0 }.min()
+                if declared[u.code, default: []].contains(where: { overlaps($0, (vf, vt)) }) {
+                    fail(spec, "units_from: mã đơn vị \(u.code) (\(u.name)) trùng với một đơn vị đã có cùng thời kỳ",
+                         "units_from: unit code \(u.code) (\(u.name)) is already declared for the same dates")
                     continue
                 }
+                declared[u.code, default: []].append((vf, vt))
                 // Before the reform a commune reports to its district; after it, to `parent`.
                 let reportsTo = u.level == .commune && u.validTo != nil ? (u.parent ?? parent) : parent
-                let vf = [u.validFrom, from].compactMap { $0 }.max(), vt = [u.validTo, to].compactMap { $0 }.min()
-                units.append(ReportingUnit(code: u.code, name: u.name, aliases: u.shortName == u.name ? [] : [u.shortName], parent: reportsTo,
-                                           level: u.level == .district ? .district : .commune, validFrom: vf, validTo: vt))
+                var unit = ReportingUnit(code: u.code, name: u.name, aliases: u.shortName == u.name ? [] : [u.shortName], parent: reportsTo,
+                                         level: u.level == .district ? .district : .commune, validFrom: vf, validTo: vt)
+                unit.reports = reports
+                unit.predecessors = u.predecessors
+                units.append(unit)
                 catalogueNodes.append(spec)
             }
         }
@@ -316,6 +335,7 @@ struct TemplateLoader {
         guard let id, let title else { return nil }
         var t = Template(id: id, version: version, title: title, formCode: str(root["form_code"]), receiver: str(root["receiver"]),
                         columns: columns, comparisons: comparisons, indicators: indicators, rules: rules, units: units)
+        t.cataloguePath = cataloguePath
         // The official paper's lines: `official: {governing_body, issuing_office, place, signatures: [{title, name}]}`.
         if let o = root["official"] {
             t.official.governingBody = str(o["governing_body"])

@@ -14,10 +14,13 @@ public struct Template: Sendable {
     public var indicators: [Indicator]
     public var rules: [Rule]
     public var units: [ReportingUnit] {
-        didSet { unitIndex = [:]; for (i, u) in units.enumerated() where unitIndex[u.code] == nil { unitIndex[u.code] = i } }
+        didSet { indexUnits() }
     }
     /// Where it was loaded from.
     public var sourcePath: String?
+    /// The official units catalogue its `units_from` took units from (for the units'
+    /// predecessors across the 2025 reform).
+    public var cataloguePath: String?
     /// What the official papers print (agency lines, place, signatures).
     public var official = Official()
 
@@ -39,10 +42,26 @@ public struct Template: Sendable {
 
     public func indicator(_ code: String) -> Indicator? { indicatorIndex[code.uppercased()].map { indicators[$0] } }
     public func column(_ key: String) -> ValueColumn? { columns.first { $0.key == key } }
-    public func unit(_ code: String) -> ReportingUnit? { unitIndex[code].map { units[$0] } }
+    /// The unit with this code (the first declared when the code names a unit in each era:
+    /// new communes reuse a predecessor's code; use ``unit(_:on:)`` when the date is known).
+    public func unit(_ code: String) -> ReportingUnit? { unitIndex[code]?.first.map { units[$0] } }
+    /// The unit with this code valid on a date ("YYYY-MM-DD").
+    public func unit(_ code: String, on date: String) -> ReportingUnit? {
+        unitIndex[code]?.lazy.map { units[$0] }.first { $0.isValid(on: date) }
+    }
+    /// The unit with this code for a period (the province and its part are always valid).
+    public func unit(_ code: String, for period: Period) -> ReportingUnit? {
+        unit(code, on: period.referenceDate) ?? unit(code)
+    }
 
     var indicatorIndex: [String: Int] = [:]
-    var unitIndex: [String: Int] = [:]
+    /// Code → the units with that code, one per era, in declaration order.
+    var unitIndex: [String: [Int]] = [:]
+
+    mutating func indexUnits() {
+        unitIndex = [:]
+        for (i, u) in units.enumerated() { unitIndex[u.code, default: []].append(i) }
+    }
 
     public init(id: String, version: Int, title: String, formCode: String?, receiver: String?, columns: [ValueColumn],
                 comparisons: [ComparisonColumn], indicators: [Indicator], rules: [Rule], units: [ReportingUnit]) {
@@ -57,7 +76,7 @@ public struct Template: Sendable {
         self.rules = rules
         self.units = units
         for (i, ind) in indicators.enumerated() { indicatorIndex[ind.code.uppercased()] = i }
-        for (i, u) in units.enumerated() where unitIndex[u.code] == nil { unitIndex[u.code] = i }
+        indexUnits()
     }
 
     /// The column that holds the period's estimate or actual (the one checked hardest).
@@ -75,7 +94,7 @@ public struct Template: Sendable {
     /// Units that report for a period: valid on its reference date, not the province, and
     /// not a unit whose own lower units report (a district over reporting communes).
     public func reportingUnits(for period: Period) -> [ReportingUnit] {
-        let valid = units.filter { $0.isValid(on: period.referenceDate) }
+        let valid = units.filter { $0.reports && $0.isValid(on: period.referenceDate) }
         let parents = Set(valid.filter { $0.level == .district || $0.level == .commune }.compactMap(\.parent))
         return valid.filter { $0.level != .province && !parents.contains($0.code) }
     }
@@ -288,6 +307,19 @@ public struct ReportingUnit: Sendable, Hashable {
     /// "YYYY-MM-DD", inclusive; nil: always.
     public var validFrom: String?
     public var validTo: String?
+    /// False for a unit the template knows but that does not report in its era (a
+    /// district's communes before the reform, kept so their figures can be imported and
+    /// serve as predecessors' figures): it is identified, stored and compared across the
+    /// reform, but neither expected nor consolidated.
+    public var reports = true
+    /// The official units this one was formed from on 1 July 2025 (from the catalogue).
+    public var predecessors: [(code: String, how: UnitCatalogue.Unit.Merge)] = []
+
+    public static func == (a: ReportingUnit, b: ReportingUnit) -> Bool {
+        a.code == b.code && a.name == b.name && a.aliases == b.aliases && a.parent == b.parent && a.level == b.level
+            && a.validFrom == b.validFrom && a.validTo == b.validTo && a.reports == b.reports
+    }
+    public func hash(into h: inout Hasher) { h.combine(code); h.combine(validFrom); h.combine(validTo) }
 
     public init(code: String, name: String, aliases: [String] = [], parent: String? = nil, level: Level,
                 validFrom: String? = nil, validTo: String? = nil) {

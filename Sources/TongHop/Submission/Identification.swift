@@ -20,6 +20,7 @@ enum Identification {
 
         // 2. Title block (and the CSV identification lines).
         var titleUnit: (ReportingUnit, CellRef)? = nil
+        var titleUnitText = ""
         var titlePeriod: (Period, CellRef)? = nil
         for row in sheet.rows where row.index < header.row {
             let texts = row.cells.compactMap { c -> (String, CellRef)? in
@@ -30,7 +31,7 @@ enum Identification {
             if csv, let first = texts.first {
                 let label = VietFold.loose(first.0)
                 if label == "don vi" || label == "don vi bao cao", texts.count >= 2 {
-                    if let u = t.unit(texts[1].0.trimmedSpaces) ?? matchUnit(texts[1].0, t) { titleUnit = (u, texts[1].1) }
+                    if let u = t.unit(texts[1].0.trimmedSpaces) ?? matchUnit(texts[1].0, t) { titleUnit = (u, texts[1].1); titleUnitText = texts[1].0 }
                     continue
                 }
                 if label == "ky bao cao" || label == "ky", texts.count >= 2, let p = Period(texts[1].0) ?? periodIn(texts[1].0) {
@@ -41,24 +42,31 @@ enum Identification {
             for (text, ref) in texts {
                 let l = VietFold.loose(text)
                 if l.hasPrefix("don vi nhan") || l.hasPrefix("noi nhan") || l.hasPrefix("gui ve") { continue }
-                if titleUnit == nil || l.hasPrefix("don vi bao cao"), let u = matchUnit(text, t) { titleUnit = (u, ref) }
+                if titleUnit == nil || l.hasPrefix("don vi bao cao"), let u = matchUnit(text, t) { titleUnit = (u, ref); titleUnitText = text }
                 if titlePeriod == nil || l.hasPrefix("ky bao cao"), let p = periodIn(text) { titlePeriod = (p, ref) }
             }
         }
 
         // 3. File name.
         let base = ((fileName as NSString).lastPathComponent as NSString).deletingPathExtension
-        let fileUnit = matchUnitInFileName(base, t)
+        var fileUnit = matchUnitInFileName(base, t)
         let filePeriod = periodInFileName(base)
 
-        // Decide.
-        if let u = metaUnit { s.unit = u; s.unitSource = .metadata }
-        else if let (u, _) = titleUnit { s.unit = u; s.unitSource = csv ? .csvColumns : .titleBlock }
-        else if let u = fileUnit { s.unit = u; s.unitSource = .fileName }
+        // Decide: the period first, then the unit of that period's era (a code or a name
+        // may name one unit before the 2025 reform and another after it).
         if let p = metaPeriod { s.period = p; s.periodSource = .metadata }
         else if let (p, _) = titlePeriod { s.period = p; s.periodSource = csv ? .csvColumns : .titleBlock }
         else if let p = filePeriod { s.period = p; s.periodSource = .fileName }
         else if let y = header.years[t.estimateColumn?.key ?? ""] ?? header.years[t.planColumn?.key ?? ""] { s.period = Period(year: y); s.periodSource = .titleBlock }
+        if let date = s.period?.referenceDate {
+            if let u = metaUnit, !u.isValid(on: date), let v = t.unit(u.code, on: date) { metaUnit = v }
+            if let (u, ref) = titleUnit, !u.isValid(on: date),
+               let v = t.unit(titleUnitText.trimmedSpaces, on: date) ?? matchUnit(titleUnitText, t, on: date) { titleUnit = (v, ref) }
+            if let u = fileUnit, !u.isValid(on: date), let v = matchUnitInFileName(base, t, on: date) { fileUnit = v }
+        }
+        if let u = metaUnit { s.unit = u; s.unitSource = .metadata }
+        else if let (u, _) = titleUnit { s.unit = u; s.unitSource = csv ? .csvColumns : .titleBlock }
+        else if let u = fileUnit { s.unit = u; s.unitSource = .fileName }
 
         // Disagreements.
         if let u = s.unit {
@@ -134,24 +142,25 @@ enum Identification {
 
     /// The unit a text names: "(mã 107)", a code alone, or a unit's name or alias as whole
     /// words (tone kept when the text has marks; loose only for unmarked text).
-    static func matchUnit(_ text: String, _ t: Template) -> ReportingUnit? {
+    static func matchUnit(_ text: String, _ t: Template, on date: String? = nil) -> ReportingUnit? {
         // Title lines recur in every file of a batch: remember the answer.
-        let memoKey = "\(t.id)#\(t.version)#\(t.sourcePath ?? "")\u{1}\(text)"
+        let memoKey = "\(t.id)#\(t.version)#\(t.sourcePath ?? "")\u{1}\(text)\u{1}\(date ?? "")"
         needleLock.lock()
-        if let hit = unitMemo[memoKey] { needleLock.unlock(); return hit.flatMap { t.unit($0) } }
+        if let hit = unitMemo[memoKey] { needleLock.unlock(); return hit }
         needleLock.unlock()
-        let found = computeMatchUnit(text, t)
+        let found = computeMatchUnit(text, t, on: date)
         needleLock.lock()
         if unitMemo.count > 50_000 { unitMemo.removeAll() }
-        unitMemo[memoKey] = .some(found?.code)
+        unitMemo[memoKey] = .some(found)
         needleLock.unlock()
         return found
     }
-    nonisolated(unsafe) private static var unitMemo: [String: String?] = [:]
+    nonisolated(unsafe) private static var unitMemo: [String: ReportingUnit?] = [:]
 
-    private static func computeMatchUnit(_ text: String, _ t: Template) -> ReportingUnit? {
+    private static func computeMatchUnit(_ text: String, _ t: Template, on date: String?) -> ReportingUnit? {
         let trimmed = text.trimmedSpaces
-        if let u = t.unit(trimmed) { return u }
+        func valid(_ u: ReportingUnit) -> Bool { date.map { u.isValid(on: $0) } ?? true }
+        if let u = date.flatMap({ t.unit(trimmed, on: $0) }) ?? t.unit(trimmed), valid(u) { return u }
         let lt = VietFold.loose(text)
         // "(mã 107)", "mã đơn vị: 12-KT".
         let lower = text.lowercased()
@@ -159,7 +168,7 @@ enum Identification {
             guard let r = lower.range(of: marker) else { continue }
             let rest = String(lower[r.upperBound...]).trimmedSpaces
             let code = rest.prefix { !$0.isWhitespace && $0 != ")" && $0 != "," && $0 != ";" }
-            if let u = t.units.first(where: { $0.code.lowercased() == code }) { return u }
+            if let u = t.units.first(where: { $0.code.lowercased() == code && valid($0) }) { return u }
         }
         let marked = VietFold.hasMarks(text)
         // Every run of consecutive words of the text, looked up in the units' name index
@@ -173,7 +182,7 @@ enum Identification {
             for j in i..<min(words.count, i + index.maxWords) {
                 phrase += (j > i ? " " : "") + words[j]
                 guard phrase.utf8.count >= 3, let hits = table[phrase] else { continue }
-                for u in hits {
+                for u in hits where valid(u) {
                     // The province's own name inside a district's ("tỉnh Lai Châu" in "Thành phố Lai Châu") loses to the longer match.
                     let score = phrase.count + (u.level == .province ? -100 : 0)
                     if score > (best?.1 ?? Int.min) { best = (u, score) }
@@ -213,16 +222,17 @@ enum Identification {
     nonisolated(unsafe) private static var indexCache: [String: UnitIndex] = [:]
     private static let needleLock = NSLock()
 
-    static func matchUnitInFileName(_ base: String, _ t: Template) -> ReportingUnit? {
+    static func matchUnitInFileName(_ base: String, _ t: Template, on date: String? = nil) -> ReportingUnit? {
         let tokens = base.split(whereSeparator: { $0 == "_" || $0 == " " || $0 == "." }).map(String.init)
-        for tok in tokens { if let u = t.unit(tok) { return u } }
+        func unit(_ code: String) -> ReportingUnit? { date.map { t.unit(code, on: $0) } ?? t.unit(code) }
+        for tok in tokens { if let u = unit(tok) { return u } }
         // "lai-chau-ktxh_107-muong-te_2024": code before the name slug.
         for tok in tokens {
             let first = tok.split(separator: "-").first.map(String.init) ?? tok
-            if let u = t.unit(first), u.level != .province { return u }
+            if let u = unit(first), u.level != .province { return u }
         }
         let spaced = base.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ")
-        return matchUnit(spaced, t).flatMap { $0.level == .province ? nil : $0 }
+        return matchUnit(spaced, t, on: date).flatMap { $0.level == .province ? nil : $0 }
     }
 
     /// The period the title block names: the first text above the table's header row (the

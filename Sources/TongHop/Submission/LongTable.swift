@@ -46,9 +46,11 @@ enum LongTable {
                 s.sheetData = sheet
                 s.headerRow = layout.header
                 s.convention = conv
-                s.unit = t.unit(unitText) ?? Identification.matchUnit(unitText, t)
-                s.unitSource = .csvColumns
                 s.period = Period(periodText) ?? Identification.periodIn(periodText)
+                let date = s.period?.referenceDate
+                s.unit = date.flatMap { t.unit(unitText, on: $0) ?? Identification.matchUnit(unitText, t, on: $0) }
+                    ?? t.unit(unitText) ?? Identification.matchUnit(unitText, t)
+                s.unitSource = .csvColumns
                 s.periodSource = .csvColumns
                 if s.unit == nil {
                     s.findings.append(Finding(.unitUnknown, file: file, sheet: sheet.name, cell: CellRef(row: r.index, column: layout.unit), value: unitText,

@@ -332,7 +332,7 @@ public enum SummaryWorkbook {
             let a = aggs[est]!
             var cov = a.coverageText
             if !a.missing.isEmpty {
-                let names = a.missing.prefix(3).map { code in t.unit(code).map { $0.level == .provincePart ? $0.name : $0.name } ?? code }
+                let names = a.missing.prefix(3).map { code in t.unit(code, for: d.period)?.name ?? code }
                 cov += " (thiếu: \(names.joined(separator: ", "))\(a.missing.count > 3 ? "…" : ""))"
             }
             try ws.write(row, judgeCol + 2, text: cov, (a.partial ? centered.with { $0.fontColor = 0xC00000 } : centered).with { $0.fontSize = 9 })
@@ -507,7 +507,7 @@ public enum SummaryWorkbook {
         for (i, x) in d.findings.enumerated() {
             let r = 3 + i
             let f = x.finding
-            try ws.write(r, 0, text: d.template.unit(x.unit)?.name ?? x.unit, cell)
+            try ws.write(r, 0, text: d.template.unit(x.unit, for: d.period)?.name ?? x.unit, cell)
             try ws.write(r, 1, text: (x.file as NSString).lastPathComponent, cell)
             try ws.write(r, 2, text: f.code, centered)
             try ws.write(r, 3, text: f.severity == .warning ? "Cảnh báo" : f.severity == .info ? "Thông tin" : "Lỗi", centered)

@@ -156,6 +156,13 @@ public enum VietNumber {
         return (v, token, unit.isEmpty ? nil : unit)
     }
 
+    /// Formats a number in the reader's language: vi-VN "2.450,5", en-US "2,450.5".
+    public static func format(_ d: Double, decimals: Int, _ lang: Language) -> String {
+        let vi = format(d, decimals: decimals)
+        guard lang == .en else { return vi }
+        return String(vi.map { $0 == "." ? "," : $0 == "," ? "." : $0 })
+    }
+
     /// Formats a number the vi-VN way: "2.450,5" (at most `decimals` decimals, trailing
     /// zeros dropped).
     public static func format(_ d: Double, decimals: Int) -> String {

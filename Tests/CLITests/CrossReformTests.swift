@@ -1,0 +1,143 @@
+import Foundation
+import XCTest
+import TestSupport
+
+/// Comparisons across the 1 July 2025 reform (issue 8, item 4): a new commune's 2024
+/// figures computed from its predecessors' stored reports with each indicator's method,
+/// marked approximate when a predecessor merged only in part and missing (never a partial
+/// sum) when a report is not in the store; the province's from its old districts; the
+/// blank form pre-filled with them for the officer to confirm.
+final class CrossReformTests: XCTestCase {
+    let root = TestSupport.packageRoot
+
+    private func tonghop(_ args: [String]) throws -> TestSupport.ProcessResult {
+        try TestSupport.run(TestSupport.tonghop, args, cwd: root)
+    }
+
+    private func json(_ r: TestSupport.ProcessResult) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: r.stdout) as! [String: Any]
+    }
+
+    /// unit → indicator → {value, quality}.
+    private func previous(_ db: String, _ template: String, _ period: String, _ units: [String]) throws -> [String: [String: Any]] {
+        let r = try tonghop(["previous", "--db", db, "--template", template, "--period", period, "--format", "json"] + units.flatMap { ["--unit", $0] })
+        XCTAssertEqual(r.status, 0, r.stderr)
+        var out: [String: [String: Any]] = [:]
+        for u in try json(r)["units"] as! [[String: Any]] { out[u["unit"] as! String] = u }
+        return out
+    }
+
+    private func figure(_ u: [String: Any]?, _ code: String) -> [String: Any] {
+        (u?["figures"] as? [String: Any])?[code] as? [String: Any] ?? [:]
+    }
+
+    /// Lai Châu: the 2024 district reports (fixtures) and the 2024 reports of the five old
+    /// communes Phường Đoàn Kết was made of (forms from our writer, filled with openpyxl).
+    private func laiChauStore(_ dir: URL) throws -> (db: String, written: [String: [String: [Any]]]) {
+        let db = dir.appendingPathComponent("lc.db").path
+        var r = try tonghop(["import", "fixtures/submissions/2024", "--db", db])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let blank = dir.appendingPathComponent("blank"), filled = dir.appendingPathComponent("filled")
+        try FileManager.default.createDirectory(at: blank, withIntermediateDirectories: true)
+        for code in ["03386", "03388", "03389", "03391", "03403"] {
+            r = try tonghop(["form", "lai-chau-ktxh", "--unit", code, "--period", "2024", "-o", blank.appendingPathComponent("lai-chau-ktxh_\(code)_2024.xlsx").path])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let fill = try TestSupport.python([TestSupport.support.appendingPathComponent("fill_forms.py").path, blank.path, filled.path, "2024"])
+        XCTAssertEqual(fill.status, 0, fill.stderr)
+        r = try tonghop(["import", filled.path, "--db", db])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // Old code 03388 in 2024 is the old Phường Quyết Tiến, not the new Phường Đoàn Kết
+        // (which has the code since 1 July 2025): the unit of the file's period.
+        XCTAssertTrue(r.out.contains("lai-chau-ktxh_03388_2024.xlsx — Phường Quyết Tiến, 2024: đã nhập"), r.out)
+        return (db, try JSONSerialization.jsonObject(with: fill.stdout) as! [String: [String: [Any]]])
+    }
+
+    func testANewCommunesYearBeforeIsComputedFromItsPredecessorsReports() throws {
+        let dir = try TestSupport.tempDir(self)
+        let (db, written) = try laiChauStore(dir)
+        let p = try previous(db, "lai-chau-ktxh", "2025", ["03388", "03390", "12"])
+        let doanKet = p["03388"]
+        XCTAssertEqual(doanKet?["quality"] as? String, "computed")
+        XCTAssertEqual(Set((doanKet?["sources"] as! [[String: Any]]).map { $0["code"] as! String }), ["03386", "03388", "03389", "03391", "03403"])
+        func est(_ code: String) -> [Double] { written.values.map { ($0[code]![2] as! NSNumber).doubleValue } }
+        // A sum is the predecessors' sum; a rate is the ratio of their summed parts, never a mean of their rates.
+        XCTAssertEqual(figure(doanKet, "KT01")["value"] as! Double, est("KT01").reduce(0, +), accuracy: 1e-9)
+        XCTAssertEqual(figure(doanKet, "KT01")["quality"] as? String, "computed")
+        let xh07 = est("CS11").reduce(0, +) / est("CS03").reduce(0, +) * 100
+        XCTAssertEqual(figure(doanKet, "XH07")["value"] as! Double, xh07, accuracy: 1e-9)
+        let meanOfRates = zip(est("CS11"), est("CS03")).map { $0 / $1 * 100 }.reduce(0, +) / 5
+        XCTAssertNotEqual(figure(doanKet, "XH07")["value"] as! Double, meanOfRates, accuracy: 1e-6)
+        // Bình Lư's predecessors have no report in the store: missing, no figure.
+        XCTAssertEqual(p["03390"]?["quality"] as? String, "missing")
+        XCTAssertTrue(figure(p["03390"], "KT01")["value"] is NSNull)
+        XCTAssertTrue((figure(p["03390"], "KT01")["basis"] as! String).contains("Thị trấn Tam Đường (03390)"))
+        // The province (unchanged by the reform) from its 8 old districts and its own part:
+        // the same figures as the 2024 summary.
+        let province = p["12"]
+        XCTAssertEqual(province?["quality"] as? String, "computed")
+        XCTAssertEqual(Set((province?["sources"] as! [[String: Any]]).map { $0["how"] as! String }), ["district", "same"])
+        let s = try json(try tonghop(["summary", "--db", db, "--period", "2024", "--format", "json"]))
+        for ind in s["indicators"] as! [[String: Any]] {
+            let code = ind["code"] as! String
+            let want = ((ind["values"] as! [String: Any])["estimate"] as! [String: Any])["value"] as? Double
+            XCTAssertEqual(figure(province, code)["value"] as? Double, want, code)
+        }
+    }
+
+    func testAPartMergeIsApproximateAndAMissingReportLeavesNoFigure() throws {
+        let dir = try TestSupport.tempDir(self)
+        // Xã Quan Sơn (15016) = Xã Trung Thượng (14998, whole) + part of Thị trấn Sơn Lư (15016);
+        // Xã Tam Lư (15019) = Sơn Hà (15004) + the other part of Sơn Lư + Tam Lư (15019).
+        let out = dir.appendingPathComponent("th")
+        let fill = try TestSupport.python([root.appendingPathComponent("fixtures/thanh-hoa/make_thanh_hoa.py").path, TestSupport.tonghop,
+                                           "--units", "14998,15016", "--period", "2024", "--out", out.path], cwd: root)
+        XCTAssertEqual(fill.status, 0, fill.stderr)
+        let written = try JSONSerialization.jsonObject(with: fill.stdout) as! [String: [String: [Any]]]
+        let db = dir.appendingPathComponent("th.db").path
+        let r = try tonghop(["import", out.path, "--db", db])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let p = try previous(db, "thanh-hoa-ktxh", "2025", ["15016", "15019"])
+        XCTAssertEqual(p["15016"]?["quality"] as? String, "approximate")
+        let sonLu = (p["15016"]?["sources"] as! [[String: Any]]).first { $0["code"] as? String == "15016" }!
+        XCTAssertEqual(sonLu["how"] as? String, "part")
+        let kt01 = figure(p["15016"], "KT01")
+        XCTAssertEqual(kt01["quality"] as? String, "approximate")
+        XCTAssertEqual(kt01["value"] as! Double, written.values.map { ($0["KT01"]![2] as! NSNumber).doubleValue }.reduce(0, +), accuracy: 1e-9)
+        XCTAssertTrue((kt01["basis"] as! String).hasPrefix("gần đúng"))
+        // Tam Lư has one predecessor stored out of three: no partial sum.
+        XCTAssertEqual(p["15019"]?["quality"] as? String, "missing")
+        XCTAssertTrue(figure(p["15019"], "KT01")["value"] is NSNull)
+        // Text output names the approximation.
+        let text = try tonghop(["previous", "--db", db, "--template", "thanh-hoa-ktxh", "--period", "2025", "--unit", "15016"])
+        XCTAssertTrue(text.out.contains("gần đúng"), text.out)
+        XCTAssertTrue(text.out.contains("nhập một phần"), text.out)
+    }
+
+    func testThePrefilledFormCarriesTheFiguresForTheOfficerToConfirm() throws {
+        let dir = try TestSupport.tempDir(self)
+        let (db, written) = try laiChauStore(dir)
+        let form = dir.appendingPathComponent("doan-ket-2025.xlsx").path
+        let r = try tonghop(["form", "lai-chau-ktxh", "--unit", "03388", "--period", "2025", "--prefill-previous", "--db", db, "-o", form])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("03388 Phường Đoàn Kết: điền sẵn 49/49"), r.stderr)
+        let py = try TestSupport.python([TestSupport.support.appendingPathComponent("openpyxl_inspect.py").path, form])
+        let book = try JSONSerialization.jsonObject(with: py.stdout) as! [String: Any]
+        let sheet = (book["sheets"] as! [[String: Any]]).first { $0["name"] as? String == "Báo cáo" }!
+        let cells = sheet["cells"] as! [String: [String: Any]]
+        let comments = sheet["comments"] as! [String: String]
+        let row = cells.first { $0.key.hasPrefix("B") && $0.value["value"] as? String == "KT01" }!.key.dropFirst()
+        // (openpyxl_inspect gives floats as their repr.)
+        XCTAssertEqual((cells["E\(row)"]?["value"] as? String).flatMap(Double.init), written.values.map { ($0["KT01"]![2] as! NSNumber).doubleValue }.reduce(0, +))
+        XCTAssertTrue(comments["E\(row)"]?.contains("Phường Quyết Tiến (03388)") ?? false, "\(comments["E\(row)"] ?? "")")
+        XCTAssertTrue((cells["A6"]?["value"] as? String)?.contains("đã điền sẵn") ?? false)
+        // The plan and estimate stay for the officer.
+        XCTAssertNil(cells["F\(row)"]?["value"])
+        XCTAssertNil(cells["G\(row)"]?["value"])
+        // A unit whose predecessors' reports are missing gets a blank column and is told so.
+        let r2 = try tonghop(["form", "lai-chau-ktxh", "--unit", "03390", "--period", "2025", "--prefill-previous", "--db", db,
+                              "-o", dir.appendingPathComponent("binh-lu.xlsx").path])
+        XCTAssertEqual(r2.status, 0, r2.stderr)
+        XCTAssertTrue(r2.stderr.contains("điền sẵn 0/49"), r2.stderr)
+    }
+}
