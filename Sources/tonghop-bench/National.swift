@@ -2,27 +2,40 @@ import Foundation
 import SheetIO
 import TongHop
 
-/// The national-scale benchmark data: 34 provinces, 3,321 communes (the units after the
-/// 2025 reform), the Lai Châu indicator set, one filled form per commune.
+/// The national-scale benchmark data on the real units (templates/units/vn-units.csv):
+/// after the 2025 reform 34 provinces and 3,321 communes (period 2025); before it 63
+/// provinces, 696 districts and 10,056 lowest units (10,051 communes and the five island
+/// districts without communes; period 2024). Real names and codes, so identification
+/// works as it will in practice; the Lai Châu indicator set; one filled form per
+/// lowest unit (`communes` caps the count for quick runs).
 enum National {
-    static func write(dir: String, communes: Int = 3321, provinces: Int = 34) throws {
+    static func write(dir: String, communes: Int = .max, era: String = "after") throws {
         try FileManager.default.createDirectory(atPath: dir + "/forms", withIntermediateDirectories: true)
         var yaml = try String(contentsOfFile: "templates/lai-chau-ktxh.yaml", encoding: .utf8)
         yaml = String(yaml[..<yaml.range(of: "\nunits:")!.lowerBound])
         yaml = yaml.replacingOccurrences(of: "id: lai-chau-ktxh", with: "id: quoc-gia-thu-nghiem")
+        let catalogue = try UnitCatalogue.load(path: "templates/units/vn-units.csv")
+        let before = era == "before"
+        let date = before ? "2024-12-31" : "2025-12-31"
+        let period = Period(year: before ? 2024 : 2025)
+        func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "'") + "\"" }
         yaml += "\nunits:\n  - {code: \"VN\", name: Cả nước, level: province}\n"
-        for p in 0..<provinces {
-            yaml += "  - {code: \"T\(p + 1)\", name: Tỉnh số \(p + 1), level: district, parent: \"VN\", valid_from: 2025-07-01}\n"
-        }
-        for c in 0..<communes {
-            yaml += "  - {code: \"X\(c + 1)\", name: Xã số \(c + 1), level: commune, parent: \"T\(c % provinces + 1)\", valid_from: 2025-07-01}\n"
+        var leaves: [String] = []
+        for p in catalogue.provinces(on: date) {
+            yaml += "  - {code: \(q(p.code)), name: \(q(p.name)), level: district, parent: \"VN\"}\n"
+            let units = catalogue.units(ofProvince: p.code, on: date).dropFirst()
+            let parents = Set(units.compactMap(\.parent))
+            for u in units {
+                let parent = u.level == .district ? p.code : (u.parent ?? p.code)
+                yaml += "  - {code: \(q(u.code)), name: \(q(u.name)), level: \(u.level == .district ? "district" : "commune"), parent: \(q(parent))}\n"
+                if !parents.contains(u.code) { leaves.append(u.code) }
+            }
         }
         try yaml.write(toFile: dir + "/quoc-gia-thu-nghiem.yaml", atomically: true, encoding: .utf8)
         let t = try Template.load(path: dir + "/quoc-gia-thu-nghiem.yaml")
-        let period = Period(year: 2025)
+        for (c, code) in leaves.prefix(communes).enumerated() {
+            let u = t.unit(code)!
         let prev = "prev_actual", plan = "plan", est = "estimate"
-        for c in 0..<communes {
-            let u = t.unit("X\(c + 1)")!
             var v: [String: [String: Double]] = [:]
             let s = Double(c % 97) / 97.0
             func set(_ code: String, _ p: Double, _ pl: Double?, _ e: Double, _ d: Int) {

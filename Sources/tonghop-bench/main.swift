@@ -43,7 +43,8 @@ do {
     case "gen-xlsx": try BenchData.writeXLSX(rows: Int(arg(2))!, path: arg(3))
     case "gen-csv": try BenchData.writeCSV(rows: Int(arg(2))!, path: arg(3))
     case "gen-batch": try BenchData.writeBatch(count: Int(arg(2))!, dir: arg(3))
-    case "gen-national": try National.write(dir: arg(2), communes: Int(args.count > 3 ? args[3] : "3321")!)
+    case "gen-national":  // gen-national DIR [after|before] [COUNT]
+        try National.write(dir: arg(2), communes: args.count > 4 ? Int(args[4])! : .max, era: args.count > 3 ? args[3] : "after")
 
     case "read-xlsx":
         let t0 = now()

@@ -140,4 +140,49 @@ final class CrossReformTests: XCTestCase {
         XCTAssertEqual(r2.status, 0, r2.stderr)
         XCTAssertTrue(r2.stderr.contains("điền sẵn 0/49"), r2.stderr)
     }
+
+    /// A national template of provinces from the catalogue (`units_from` without a
+    /// province): new Tuyên Quang (08) = old Tuyên Quang (08) + Hà Giang (02), so its 2024
+    /// figures are their reports' sums; new Lào Cai (15) = old Lào Cai (10) + Yên Bái (15), with
+    /// old Lào Cai's report missing, has none (code 15 was Yên Bái in 2024).
+    func testANationalTemplateComparesMergedProvincesWithTheirPredecessors() throws {
+        let dir = try TestSupport.tempDir(self)
+        var yaml = try String(contentsOf: root.appendingPathComponent("templates/lai-chau-ktxh.yaml"), encoding: .utf8)
+        yaml = String(yaml[..<yaml.range(of: "\nunits:")!.lowerBound]).replacingOccurrences(of: "id: lai-chau-ktxh", with: "id: quoc-gia")
+        let catalogue = root.appendingPathComponent("templates/units/vn-units.csv").path
+        yaml += """
+
+        units:
+          - {code: "VN", name: Cả nước, level: province}
+        units_from:
+          - {levels: [province], parent: "VN", catalogue: "\(catalogue)"}
+
+        """
+        let template = dir.appendingPathComponent("quoc-gia.yaml").path
+        try yaml.write(toFile: template, atomically: true, encoding: .utf8)
+        let blank = dir.appendingPathComponent("blank"), filled = dir.appendingPathComponent("filled")
+        try FileManager.default.createDirectory(at: blank, withIntermediateDirectories: true)
+        var r = try tonghop(["form", template, "--all", "--period", "2024", "-o", dir.appendingPathComponent("all").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("all").path).count, 63)
+        for code in ["02", "08", "15"] {
+            r = try tonghop(["form", template, "--unit", code, "--period", "2024", "-o", blank.appendingPathComponent("quoc-gia_\(code)_2024.xlsx").path])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let fill = try TestSupport.python([TestSupport.support.appendingPathComponent("fill_forms.py").path, blank.path, filled.path, "2024"])
+        XCTAssertEqual(fill.status, 0, fill.stderr)
+        let written = try JSONSerialization.jsonObject(with: fill.stdout) as! [String: [String: [Any]]]
+        let db = dir.appendingPathComponent("vn.db").path
+        r = try tonghop(["import", filled.path, "--db", db, "--template", template])
+        XCTAssertEqual(r.status, 0, r.out + r.stderr)
+        XCTAssertTrue(r.out.contains("Tỉnh Hà Giang, 2024"), r.out)
+        XCTAssertTrue(r.out.contains("quoc-gia_15_2024.xlsx — Tỉnh Yên Bái, 2024"), r.out)
+        let p = try previous(db, template, "2025", ["08", "15"])
+        XCTAssertEqual(p["08"]?["quality"] as? String, "computed")
+        XCTAssertEqual(Set((p["08"]?["sources"] as! [[String: Any]]).map { $0["code"] as! String }), ["02", "08"])
+        let est = written.filter { $0.key.contains("_02_") || $0.key.contains("_08_") }.values.map { ($0["KT01"]![2] as! NSNumber).doubleValue }
+        XCTAssertEqual(figure(p["08"], "KT01")["value"] as! Double, est.reduce(0, +), accuracy: 1e-9)
+        XCTAssertEqual(p["15"]?["quality"] as? String, "missing")
+        XCTAssertTrue((figure(p["15"], "KT01")["basis"] as! String).contains("Tỉnh Lào Cai (10)"), "\(figure(p["15"], "KT01"))")
+    }
 }

@@ -241,4 +241,52 @@ final class StoreSummaryCommandTests: XCTestCase {
         r = try tonghop(["scorecard", "--db", db, "--lang", "en"])
         XCTAssertTrue(r.out.hasPrefix("Province: "), r.out)
     }
+
+    /// Deadlines from the template: a file imported after the period's deadline is late by
+    /// the days between them (local dates), a unit with nothing in is overdue by today's;
+    /// before the deadline nobody is late.
+    func testStatusShowsDeadlineAndWhoIsLate() throws {
+        let dir = try TestSupport.tempDir(self)
+        let base = try String(contentsOf: root.appendingPathComponent("templates/lai-chau-ktxh.yaml"), encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("units"), withDestinationURL: root.appendingPathComponent("templates/units"))
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd"
+        f.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
+        let tenDaysAgo = f.string(from: Date().addingTimeInterval(-10 * 86_400))
+        for (name, due) in [("past", tenDaysAgo), ("future", "2099-12-31")] {
+            let yaml = base.replacingOccurrences(of: "deadlines:\n", with: "deadlines:\n  \"2024\": \(due)\n")
+            let template = dir.appendingPathComponent("\(name).yaml").path
+            try yaml.write(toFile: template, atomically: true, encoding: .utf8)
+            let db = dir.appendingPathComponent("\(name).db").path
+            var r = try tonghop(["import", "fixtures/submissions/2024/lai-chau-ktxh_107-muong-te_2024.xlsx", "--db", db, "--template", template])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            r = try tonghop(["status", "--db", db, "--template", template, "--format", "json"])
+            let status = try json(r)["status"] as! [[String: Any]]
+            let muongTe = status.first { $0["unit"] as? String == "107" }!, laiChau = status.first { $0["unit"] as? String == "105" }!
+            XCTAssertEqual(muongTe["deadline"] as? String, due)
+            if name == "past" {
+                XCTAssertEqual(muongTe["days_late"] as? Int, 10)
+                XCTAssertEqual(laiChau["days_late"] as? Int, 10)
+                r = try tonghop(["status", "--db", db, "--template", template])
+                XCTAssertTrue(r.out.contains("✓ 107 Huyện Mường Tè: lần 1"), r.out)
+                XCTAssertTrue(r.out.contains("NỘP MUỘN 10 ngày"), r.out)
+                XCTAssertTrue(r.out.contains("✗ 105 Thành phố Lai Châu: CHƯA NỘP — QUÁ HẠN 10 ngày"), r.out)
+                XCTAssertTrue(r.out.contains("9 đơn vị nộp muộn hoặc quá hạn chưa nộp"), r.out)
+                // The workbook's status sheet carries the same.
+                let book = dir.appendingPathComponent("s.xlsx").path
+                XCTAssertEqual(try tonghop(["summary", "--db", db, "--template", template, "-o", book]).status, 0)
+                let py = try TestSupport.python(["-c", """
+                import openpyxl, sys
+                ws = openpyxl.load_workbook(sys.argv[1])["Tình hình nộp"]
+                print(ws["A2"].value); print(ws["K3"].value)
+                print([ws.cell(r, 11).value for r in range(4, ws.max_row + 1)])
+                """, book])
+                XCTAssertTrue(py.out.contains("Hạn nộp: \(due.split(separator: "-").reversed().joined(separator: "/"))"), py.out + py.stderr)
+                XCTAssertTrue(py.out.contains("Muộn (ngày)"), py.out)
+                XCTAssertTrue(py.out.contains("[10, 10, 10, 10, 10, 10, 10, 10, 10]"), py.out)
+            } else {
+                XCTAssertTrue(status.allSatisfy { $0["days_late"] is NSNull }, "\(status)")
+            }
+        }
+    }
 }

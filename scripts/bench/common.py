@@ -5,12 +5,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 TONGHOP = os.path.join(ROOT, ".build/release/tonghop")
 
 
-def national(bench, data, communes=3321):
-    """The generated national batch (34 provinces, `communes` forms): (template, forms folder)."""
-    nat = os.path.join(data, "national")
+def national(bench, data, era="after"):
+    """The generated national batch on the real units: "after" the reform 34 provinces and
+    3,321 communes (2025), "before" it 63 provinces, 696 districts and 10,056 lowest units
+    (2024). Returns (template, forms folder)."""
+    nat = os.path.join(data, "national-" + era)
     forms = os.path.join(nat, "forms")
-    if not os.path.isdir(forms) or len(os.listdir(forms)) < communes:
-        subprocess.run([bench, "gen-national", nat, str(communes)], cwd=ROOT, check=True)
+    want = 3321 if era == "after" else 10056
+    if not os.path.isdir(forms) or len(os.listdir(forms)) < want:
+        subprocess.run([bench, "gen-national", nat, era], cwd=ROOT, check=True)
     return os.path.join(nat, "quoc-gia-thu-nghiem.yaml"), forms
 
 

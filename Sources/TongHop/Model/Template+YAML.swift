@@ -281,7 +281,8 @@ struct TemplateLoader {
         var catalogueNodes: [Node] = []
         var cataloguePath: String? = nil
         for spec in list(root["units_from"]) {
-            guard let province = requireString(spec, "province") else { continue }
+            // No province: the whole country (a national template of provinces, or of all communes).
+            let province = str(spec["province"])
             let dir = (file as NSString).deletingLastPathComponent
             let catPath = str(spec["catalogue"]).map { ($0 as NSString).isAbsolutePath ? $0 : "\(dir.isEmpty ? "." : dir)/\($0)" }
                 ?? UnitCatalogue.path(templatesDirectory: dir.isEmpty ? "." : dir)
@@ -293,19 +294,25 @@ struct TemplateLoader {
             }
             var levels = Set<UnitCatalogue.Unit.Level>()
             for l in strings(spec["levels"]).isEmpty ? ["commune"] : strings(spec["levels"]) {
-                guard let level = UnitCatalogue.Unit.Level(rawValue: l), level != .province else {
-                    fail(spec["levels"], "units_from: cấp \"\(l)\" không hợp lệ (district, commune)", "units_from: level \"\(l)\" is not district or commune")
+                guard let level = UnitCatalogue.Unit.Level(rawValue: l), level != .province || province == nil else {
+                    fail(spec["levels"], "units_from: cấp \"\(l)\" không hợp lệ (district, commune; province khi không ghi tỉnh)",
+                         "units_from: level \"\(l)\" is not district or commune (province only without a province)")
                     continue
                 }
                 levels.insert(level)
             }
             let from = str(spec["valid_from"]), to = str(spec["valid_to"])
-            let found = catalogue.units(ofProvince: province, levels: levels, from: from, to: to)
+            let found = province.map { catalogue.units(ofProvince: $0, levels: levels, from: from, to: to) }
+                ?? catalogue.units(levels: levels, from: from, to: to)
             if found.isEmpty {
-                fail(spec, "units_from: danh mục không có đơn vị nào của tỉnh \(province) trong khoảng thời gian này",
-                     "units_from: the catalogue has no unit of province \(province) in these dates")
+                fail(spec, "units_from: danh mục không có đơn vị nào của tỉnh \(province ?? "(cả nước)") trong khoảng thời gian này",
+                     "units_from: the catalogue has no unit of province \(province ?? "(whole country)") in these dates")
             }
-            let parent = str(spec["parent"]) ?? province
+            guard let parent = str(spec["parent"]) ?? province else {
+                fail(spec, "units_from: không ghi tỉnh thì phải ghi parent (đơn vị gốc, ví dụ \"VN\")",
+                     "units_from: without a province, give parent (the root unit, e.g. \"VN\")")
+                continue
+            }
             let reports = spec["reports"]?.bool ?? true
             for u in found {
                 let vf = [u.validFrom, from].compactMap { $0 }.max(), vt = [u.validTo, to].compactMap { $0 }.min()
@@ -315,10 +322,18 @@ struct TemplateLoader {
                     continue
                 }
                 declared[u.code, default: []].append((vf, vt))
-                // Before the reform a commune reports to its district; after it, to `parent`.
-                let reportsTo = u.level == .commune && u.validTo != nil ? (u.parent ?? parent) : parent
+                // Before the reform a commune reports to its district; after it, to `parent`. In
+                // a national template (no province) a province reports to `parent` (the root),
+                // a district or a new commune to its province.
+                let reportsTo: String
+                switch u.level {
+                case .province: reportsTo = parent
+                case .commune where u.validTo != nil: reportsTo = u.parent ?? parent
+                default: reportsTo = province == nil ? (u.parent ?? parent) : parent
+                }
+                // A province under a national root is a lower unit of it (level district).
                 var unit = ReportingUnit(code: u.code, name: u.name, aliases: u.shortName == u.name ? [] : [u.shortName], parent: reportsTo,
-                                         level: u.level == .district ? .district : .commune, validFrom: vf, validTo: vt)
+                                         level: u.level == .commune ? .commune : .district, validFrom: vf, validTo: vt)
                 unit.reports = reports
                 unit.predecessors = u.predecessors
                 units.append(unit)
@@ -332,10 +347,28 @@ struct TemplateLoader {
             }
         }
 
+        // Deadlines: `deadlines: {year: "12-15", 6T: "06-15", "2025": 2025-12-10}` — by span
+        // (month-day in the period's year) or for one period (a full date).
+        var deadlines: [String: String] = [:]
+        if let m = root["deadlines"]?.mapping {
+            for (k, v) in m {
+                guard let key = k.string, let value = v.string else { continue }
+                let spanKey = ["year", "N", "3T", "6T", "9T", "Q1", "Q2", "Q3", "Q4"].contains(key.uppercased() == "YEAR" ? "year" : key.uppercased())
+                let md = value.count == 5 && value.dropFirst(2).first == "-" && Int(value.prefix(2)).map { (1...12).contains($0) } == true
+                let full = value.count == 10 && Period(String(value.prefix(4))) != nil
+                if spanKey ? !md : (Period(key) == nil || !full) {
+                    fail(v, "deadlines: \"\(key): \(value)\" không hợp lệ (year/6T/9T/Q1…: \"MM-DD\"; một kỳ như \"2025\": YYYY-MM-DD)",
+                         "deadlines: \"\(key): \(value)\" is not valid (year/6T/9T/Q1…: \"MM-DD\"; one period such as \"2025\": YYYY-MM-DD)")
+                    continue
+                }
+                deadlines[spanKey ? (key.uppercased() == "YEAR" || key.uppercased() == "N" ? "year" : key.uppercased()) : Period(key)!.description] = value
+            }
+        }
         guard let id, let title else { return nil }
         var t = Template(id: id, version: version, title: title, formCode: str(root["form_code"]), receiver: str(root["receiver"]),
                         columns: columns, comparisons: comparisons, indicators: indicators, rules: rules, units: units)
         t.cataloguePath = cataloguePath
+        t.deadlines = deadlines
         // The official paper's lines: `official: {governing_body, issuing_office, place, signatures: [{title, name}]}`.
         if let o = root["official"] {
             t.official.governingBody = str(o["governing_body"])

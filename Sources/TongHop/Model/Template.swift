@@ -21,6 +21,21 @@ public struct Template: Sendable {
     /// The official units catalogue its `units_from` took units from (for the units'
     /// predecessors across the 2025 reform).
     public var cataloguePath: String?
+    /// Submission deadlines: by period ("2025" → "2025-12-10") or by span ("year",
+    /// "6T", "9T", "Q1"… → "MM-DD" in the period's year). See ``deadline(for:)``.
+    public var deadlines: [String: String] = [:]
+
+    /// The date ("YYYY-MM-DD") a period's reports are due, if the template sets one.
+    public func deadline(for period: Period) -> String? {
+        if let d = deadlines[period.description] { return d }
+        let span: String
+        switch period.span {
+        case .year: span = "year"
+        case .months(let m): span = "\(m)T"
+        case .quarter(let q): span = "Q\(q)"
+        }
+        return deadlines[span].map { "\(period.year)-\($0)" }
+    }
     /// What the official papers print (agency lines, place, signatures).
     public var official = Official()
 
@@ -153,6 +168,19 @@ public struct ValueColumn: Sendable, Hashable {
     public var planName: String { source.map { $0.hasPrefix("KH") || $0.hasPrefix("NQ") || $0.hasPrefix("Nghị") ? $0 : "KH \($0)" } ?? "kế hoạch" }
 
     public func label(for period: Period) -> String { period.fill(label) }
+
+    /// The header in the reader's language: the template's (Vietnamese) label, or in
+    /// English by role ("Actual 2023", "Plan 2024 (NQ HĐND)", "Estimate 2024").
+    public func label(for period: Period, _ lang: Language) -> String {
+        guard lang == .en else { return label(for: period) }
+        func name(_ p: Period) -> String { p.span == .year ? String(p.year) : p.label(.en) }
+        switch role {
+        case .previous: return "Actual \(name(Period(year: period.year - 1, span: period.span)))"
+        case .plan: return "Plan \(period.year)" + (source.map { " (\($0))" } ?? "")
+        case .estimate: return "Estimate \(name(period))"
+        case .other: return key
+        }
+    }
 }
 
 /// A computed comparison column: numerator ÷ denominator × 100 (%).
@@ -243,7 +271,7 @@ public struct Bounds: Sendable, Hashable {
 
     /// "từ 0 đến 100", "từ 0 trở lên", "không quá 19".
     public func text(_ lang: Language, decimals: Int = 2) -> String {
-        let f = { (d: Double) in lang == .vi ? VietNumber.format(d, decimals: decimals) : (d == d.rounded() ? String(Int64(d)) : String(d)) }
+        let f = { (d: Double) in VietNumber.format(d, decimals: decimals, lang) }
         switch (min, max) {
         case let (a?, b?): return lang == .vi ? "từ \(f(a)) đến \(f(b))" : "from \(f(a)) to \(f(b))"
         case let (a?, nil): return lang == .vi ? "từ \(f(a)) trở lên" : "\(f(a)) or more"

@@ -131,4 +131,15 @@ public struct UnitCatalogue: Sendable {
             return province(of: u) == code
         }
     }
+
+    /// Units of the whole country valid at some time in [from, to], of the given levels
+    /// (provinces included when asked: a national template's units).
+    public func units(levels: Set<Unit.Level>, from: String?, to: String?) -> [Unit] {
+        units.filter { u in
+            guard levels.contains(u.level) else { return false }
+            if let from, let vt = u.validTo, vt < from { return false }
+            if let to, let vf = u.validFrom, vf > to { return false }
+            return true
+        }
+    }
 }

@@ -93,7 +93,7 @@ enum LongTable {
             }
             if seen[key, default: []].contains(ind.code + "|" + col.key) {
                 s.findings.append(Finding(.duplicateRow, file: file, sheet: sheet.name, cell: CellRef(row: r.index, column: layout.code), indicator: ind.code, column: col.key,
-                    value: code, vi: "\(ind.code), cột \(col.key): ghi hai lần", en: "\(ind.code), column \(col.key): given twice"))
+                    value: code, vi: "\(ind.code), cột «\(col.label(for: s.period ?? Period(year: 2000)))»: ghi hai lần", en: "\(ind.code), column \"\(col.label(for: s.period ?? Period(year: 2000), .en))\": given twice"))
                 s.rows.append(row)
                 subs[key] = s
                 continue

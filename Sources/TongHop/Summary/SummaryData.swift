@@ -9,6 +9,33 @@ public struct UnitStatus: Sendable {
     /// submission (or there is none): the unit did send something.
     public var rejection: Store.Rejection?
     public var received: Bool { submission != nil }
+    /// The period's deadline ("YYYY-MM-DD"), when the template sets one.
+    public var deadline: String? = nil
+    /// Days past the deadline: of the accepted file's import (local date), or of today
+    /// for a unit that has not reported; nil when on time or without a deadline.
+    public var daysLate: Int? = nil
+
+    /// Days from the deadline to a local date (both "YYYY-MM-DD"); positive: late.
+    static func days(from deadline: String, to day: String) -> Int? {
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd"
+        f.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
+        guard let a = f.date(from: deadline), let b = f.date(from: day) else { return nil }
+        return Int((b.timeIntervalSince(a) / 86_400).rounded())
+    }
+
+    /// "2024-12-15" → "15/12/2024".
+    public static func vietDate(_ ymd: String) -> String {
+        let p = ymd.split(separator: "-")
+        return p.count == 3 ? "\(p[2])/\(p[1])/\(p[0])" : ymd
+    }
+
+    /// The local date ("YYYY-MM-DD", Asia/Ho_Chi_Minh) of a stored ISO time, or of now.
+    static func localDay(_ iso: String?) -> String {
+        let d = iso.flatMap { ISO8601DateFormatter().date(from: $0) } ?? Date()
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Ho_Chi_Minh")!, from: d)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
 
     /// "26/11/2026 09:14" in Asia/Ho_Chi_Minh, from a stored ISO 8601 UTC time.
     public static func localTime(_ iso: String) -> String {
@@ -93,7 +120,13 @@ public struct SummaryData: Sendable {
         status = expected.map { u in
             let sub = byUnit[u.code], rej = rejections[u.code]
             let later = rej.map { r in sub.map { r.rejectedAt > $0.importedAt } ?? true } ?? false
-            return UnitStatus(unit: u, submission: sub, rejection: later ? rej : nil)
+            var st = UnitStatus(unit: u, submission: sub, rejection: later ? rej : nil)
+            if let due = t.deadline(for: p) {
+                st.deadline = due
+                let late = UnitStatus.days(from: due, to: UnitStatus.localDay(sub?.importedAt)) ?? 0
+                st.daysLate = late > 0 ? late : nil
+            }
+            return st
         }
         self.findings = findings
         // Scorecards: each unit's own estimate against its own plan.

@@ -75,7 +75,7 @@ public enum SummaryExport {
         }.joined(separator: ",")
         out += "\n],\"status\":["
         out += d.status.map { st in
-            "\n{\"unit\":\(s(st.unit.code)),\"name\":\(s(st.unit.name)),\"received\":\(st.received),\"revision\":\(st.submission.map { String($0.revision) } ?? "null"),\"imported_at\":\(s(st.submission?.importedAt)),\"file\":\(s(st.submission?.fileName)),\"warnings\":\(st.submission?.warnings ?? 0),"
+            "\n{\"unit\":\(s(st.unit.code)),\"name\":\(s(st.unit.name)),\"received\":\(st.received),\"revision\":\(st.submission.map { String($0.revision) } ?? "null"),\"imported_at\":\(s(st.submission?.importedAt)),\"file\":\(s(st.submission?.fileName)),\"warnings\":\(st.submission?.warnings ?? 0),\"deadline\":\(s(st.deadline)),\"days_late\":\(st.daysLate.map(String.init) ?? "null"),"
                 + "\"rejected\":" + (st.rejection.map { "{\"file\":\(s($0.fileName)),\"at\":\(s($0.rejectedAt)),\"errors\":\($0.errors),\"first_error\":\(s($0.firstError))}" } ?? "null") + "}"
         }.joined(separator: ",")
         return out + "\n]}\n"
@@ -86,11 +86,11 @@ public enum SummaryExport {
         let t = d.template, c = d.consolidation
         let vi = lang == .vi
         var rows: [[String]] = [[vi ? "Mã" : "Code", vi ? "Chỉ tiêu" : "Indicator", vi ? "ĐVT" : "Unit"]
-            + t.columns.map { $0.label(for: d.period) } + [vi ? "ƯTH/KH %" : "Est/plan %", vi ? "ƯTH/CK %" : "Est/prev %", vi ? "Đánh giá" : "Plan", vi ? "Đơn vị" : "Units"]]
+            + t.columns.map { $0.label(for: d.period, lang) } + [vi ? "ƯTH/KH %" : "Est/plan %", vi ? "ƯTH/CK %" : "Est/prev %", vi ? "Đánh giá" : "Plan", vi ? "Đơn vị" : "Units"]]
         for ind in t.indicators where codes == nil || codes!.contains(ind.code) {
-            let vals = t.columns.map { c.aggregate(ind.code, $0.key).value.map { VietNumber.format($0, decimals: ind.decimals) } ?? "" }
+            let vals = t.columns.map { c.aggregate(ind.code, $0.key).value.map { VietNumber.format($0, decimals: ind.decimals, lang) } ?? "" }
             let (a, b, judged) = comparisons(ind, d)
-            let pct = { (v: Double?) in v.map { VietNumber.format($0, decimals: 1) } ?? "" }
+            let pct = { (v: Double?) in v.map { VietNumber.format($0, decimals: 1, lang) } ?? "" }
             rows.append([ind.code, ind.name, ind.unitText] + vals + [pct(a), pct(b), judged.label(lang), c.aggregate(ind.code, t.estimateColumn!.key).coverageText])
         }
         // Columns padded by display width (a Vietnamese letter with its marks is one).
@@ -113,15 +113,22 @@ public enum SummaryExport {
         let vi = lang == .vi
         let received = d.status.filter(\.received).count
         var out = vi ? "Mẫu \(d.template.id), kỳ \(d.period.label(.vi)): \(received)/\(d.status.count) đơn vị đã nộp (\(VietNumber.format(d.completeness * 100, decimals: 1))%)\n"
-                     : "Template \(d.template.id), \(d.period.label(.en)): \(received)/\(d.status.count) units reported (\(String(format: "%.1f", d.completeness * 100))%)\n"
+                     : "Template \(d.template.id), \(d.period.label(.en)): \(received)/\(d.status.count) units reported (\(VietNumber.format(d.completeness * 100, decimals: 1, .en))%)\n"
+        if let due = d.template.deadline(for: d.period) {
+            let late = d.status.filter { $0.daysLate != nil }.count
+            out += vi ? "Hạn nộp: \(UnitStatus.vietDate(due)); \(late) đơn vị nộp muộn hoặc quá hạn chưa nộp\n"
+                      : "Deadline: \(due); \(late) units late or overdue\n"
+        }
         for st in d.status {
             let name = st.unit.level == .provincePart ? st.unit.name : FormBuilder.unitTitle(st.unit)
+            let late = st.daysLate.map { n in st.received ? (vi ? " — NỘP MUỘN \(n) ngày" : " — LATE by \(n) day\(n == 1 ? "" : "s")")
+                                                         : (vi ? " — QUÁ HẠN \(n) ngày" : " — OVERDUE by \(n) day\(n == 1 ? "" : "s")") } ?? ""
             if let sub = st.submission {
                 let when = UnitStatus.localTime(sub.importedAt)
-                out += "  ✓ \(st.unit.code) \(name): " + (vi ? "lần \(sub.revision), nhập \(when), \(sub.warnings) cảnh báo — \(TerminalText.safe(sub.fileName))"
-                                                              : "revision \(sub.revision), imported \(when), \(sub.warnings) warnings — \(TerminalText.safe(sub.fileName))") + "\n"
+                out += "  ✓ \(st.unit.code) \(name): " + (vi ? "lần \(sub.revision), nhập \(when), \(sub.warnings) cảnh báo\(late) — \(TerminalText.safe(sub.fileName))"
+                                                              : "revision \(sub.revision), imported \(when), \(sub.warnings) warnings\(late) — \(TerminalText.safe(sub.fileName))") + "\n"
             } else if st.rejection == nil {
-                out += "  ✗ \(st.unit.code) \(name): " + (vi ? "CHƯA NỘP" : "MISSING") + "\n"
+                out += "  ✗ \(st.unit.code) \(name): " + (vi ? "CHƯA NỘP" : "MISSING") + late + "\n"
             }
             if let rej = st.rejection {
                 let when = UnitStatus.localTime(rej.rejectedAt)

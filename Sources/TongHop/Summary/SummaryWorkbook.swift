@@ -527,9 +527,15 @@ public enum SummaryWorkbook {
         try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 8)),
                      text: "TÌNH HÌNH NỘP BÁO CÁO — \(d.period.label().uppercased()): \(received)/\(d.status.count) đơn vị (\(VietNumber.format(d.completeness * 100, decimals: 1))%)",
                      bold.with { $0.fontSize = 13 })
-        let headers = ["STT", "Mã ĐV", "Đơn vị", "Trạng thái", "Lần nộp", "Thời gian nhập (giờ Việt Nam)", "Tệp", "Cảnh báo", "Thông tin", "Tệp bị từ chối"]
+        let due = d.template.deadline(for: d.period)
+        if let due {
+            let late = d.status.filter { $0.daysLate != nil }.count
+            try ws.merge(CellRange(first: CellRef(row: 1, column: 0), last: CellRef(row: 1, column: 8)),
+                         text: "Hạn nộp: \(UnitStatus.vietDate(due)) — \(late) đơn vị nộp muộn hoặc quá hạn chưa nộp", cell.with { $0.border = .none; $0.italic = true })
+        }
+        let headers = ["STT", "Mã ĐV", "Đơn vị", "Trạng thái", "Lần nộp", "Thời gian nhập (giờ Việt Nam)", "Tệp", "Cảnh báo", "Thông tin", "Tệp bị từ chối", "Muộn (ngày)"]
         for (i, h) in headers.enumerated() { try ws.write(2, i, text: h, header) }
-        for (i, w) in [5.0, 8, 24, 14, 8, 18, 36, 9, 9, 60].enumerated() { try ws.setColumns(i, i, width: w) }
+        for (i, w) in [5.0, 8, 24, 14, 8, 18, 36, 9, 9, 60, 9].enumerated() { try ws.setColumns(i, i, width: w) }
         let missing = centered.with { $0.fontColor = 0xC00000; $0.bold = true }
         for (i, s) in d.status.enumerated() {
             let r = 3 + i
@@ -553,6 +559,9 @@ public enum SummaryWorkbook {
             } else {
                 try ws.writeBlank(r, 9, cell)
             }
+            // Days past the deadline (a unit still missing: as of today).
+            if let late = s.daysLate { try ws.write(r, 10, number: Double(late), missing) }
+            else { try ws.writeBlank(r, 10, centered) }
         }
         ws.freezePanes(row: 3, col: 0)
         try printSetup(ws, repeat: 2...2, d)

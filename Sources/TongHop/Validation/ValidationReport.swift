@@ -86,7 +86,7 @@ public enum ReportFormatter {
             if capped {
                 out += "  " + (vi ? "(đã đạt giới hạn \(perFile) dòng chi tiết; dùng --format json để xem đủ)" : "(detail capped at \(perFile) lines; use --format json for all)") + "\n"
             }
-            let counts = vi ? "\(r.errors) lỗi, \(r.warnings) cảnh báo, \(r.infos) thông tin" : "\(r.errors) errors, \(r.warnings) warnings, \(r.infos) info"
+            let counts = vi ? "\(r.errors) lỗi, \(r.warnings) cảnh báo, \(r.infos) thông tin" : "\(r.errors) error\(r.errors == 1 ? "" : "s"), \(r.warnings) warning\(r.warnings == 1 ? "" : "s"), \(r.infos) info"
             out += "  → " + (r.valid ? paint(vi ? "HỢP LỆ" : "VALID", "32") : paint(vi ? "KHÔNG HỢP LỆ" : "NOT VALID", "31;1")) + ": \(counts)\n"
         }
         if reports.count > 1 {

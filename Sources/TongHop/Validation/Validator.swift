@@ -35,7 +35,7 @@ public struct Validator: Sendable {
                     f.append(Finding(.formulaNoValue, file: file, sheet: sheet, cell: ref, indicator: ind.code, column: col.key,
                         value: "(công thức)", expected: "giá trị đã tính",
                         vi: "\(ind.code) «\(ind.name)», cột «\(col.label(for: s.period ?? Period(year: 2000)))»: ô có công thức nhưng chưa có giá trị tính sẵn (tệp do chương trình khác tạo); mở bằng Excel, lưu lại rồi gửi",
-                        en: "\(ind.code), column \"\(col.key)\": a formula with no computed value (written by a program); open and save it in Excel"))
+                        en: "\(ind.code), column \"\(col.label(for: s.period ?? Period(year: 2000), .en))\": a formula with no computed value (written by a program); open and save it in Excel"))
                     continue
                 }
                 if (v == nil || v!.value == .empty) && ind.required && applicable.contains(ind.code) {
@@ -46,7 +46,7 @@ public struct Validator: Sendable {
                     f.append(Finding(isEstimate ? .valueMissing : .optionalValueMissing, file: file, sheet: sheet, cell: ref, indicator: ind.code, column: col.key,
                         value: "", expected: "số liệu (\(ind.unitText)) hoặc ký hiệu -, ..., x",
                         vi: "\(ind.code) «\(ind.name)», cột «\(col.label(for: s.period ?? Period(year: 2000)))»: chưa ghi số liệu",
-                        en: "\(ind.code) \"\(ind.name)\", column \"\(col.key)\": no value"))
+                        en: "\(ind.code) \"\(ind.name)\", column \"\(col.label(for: s.period ?? Period(year: 2000), .en))\": no value"))
                     continue
                 }
                 guard let v else { continue }
@@ -65,7 +65,7 @@ public struct Validator: Sendable {
                     f.append(Finding(.yearOnYear, file: file, sheet: sheet, cell: e.ref, indicator: ind.code, column: estimate!.key, value: e.written,
                         expected: "±\(VietNumber.format(bound * 100, decimals: 1))% so với \(VietNumber.format(pv, decimals: ind.decimals))",
                         vi: "\(ind.code) «\(ind.name)»: \(change > 0 ? "tăng" : "giảm") \(VietNumber.format(abs(change) * 100, decimals: 1))% so với \(previous!.label(for: s.period ?? Period(year: 2000)).lowercased()) (\(VietNumber.format(pv, decimals: ind.decimals)) → \(VietNumber.format(ev, decimals: ind.decimals))), vượt mức ±\(VietNumber.format(bound * 100, decimals: 1))% thường gặp",
-                        en: "\(ind.code) \"\(ind.name)\": \(change > 0 ? "up" : "down") \(String(format: "%.1f", abs(change) * 100))% on the previous year (\(pv) → \(ev)), beyond ±\(bound * 100)%"))
+                        en: "\(ind.code) \"\(ind.name)\": \(change > 0 ? "up" : "down") \(VietNumber.format(abs(change) * 100, decimals: 1, .en))% on the previous year (\(VietNumber.format(pv, decimals: ind.decimals, .en)) → \(VietNumber.format(ev, decimals: ind.decimals, .en))), beyond ±\(VietNumber.format(bound * 100, decimals: 1, .en))%"))
                 }
             }
             // A ratio reported with its parts: they must agree.
@@ -79,7 +79,7 @@ public struct Validator: Sendable {
                         f.append(Finding(.ratioInconsistent, file: file, sheet: sheet, cell: rv.ref, indicator: ind.code, column: col.key, value: rv.written,
                             expected: VietNumber.format(computed, decimals: ind.decimals),
                             vi: "\(ind.code) «\(ind.name)» ghi \(rv.value.text(decimals: ind.decimals)) nhưng \(num)/\(den) cho \(VietNumber.format(computed, decimals: ind.decimals))",
-                            en: "\(ind.code) \"\(ind.name)\" is \(r) but \(num)/\(den) gives \(computed)"))
+                            en: "\(ind.code) \"\(ind.name)\" is \(rv.value.text(decimals: ind.decimals, .en)) but \(num)/\(den) gives \(VietNumber.format(computed, decimals: ind.decimals, .en))"))
                     }
                 }
             }
@@ -92,7 +92,7 @@ public struct Validator: Sendable {
                     f.append(Finding(.comparisonMismatch, file: file, sheet: sheet, cell: typed.ref, indicator: ind.code, column: cmp.key, value: typed.written,
                         expected: VietNumber.format(computed, decimals: 1),
                         vi: "\(ind.code) «\(ind.name)», cột «\(cmp.label)»: ghi \(VietNumber.format(tv, decimals: 2)) nhưng tính từ số liệu được \(VietNumber.format(computed, decimals: 1))",
-                        en: "\(ind.code), column \"\(cmp.label)\": typed \(tv) but the values give \(String(format: "%.1f", computed))"))
+                        en: "\(ind.code), column \"\(cmp.label)\": typed \(VietNumber.format(tv, decimals: 2, .en)) but the values give \(VietNumber.format(computed, decimals: 1, .en))"))
                 }
             }
         }
@@ -123,7 +123,7 @@ public struct Validator: Sendable {
                     f.append(Finding(code, file: file, sheet: sheet, cell: ref, indicator: leftCode, column: col.key,
                         value: "\(rule.left) = \(fmt(l))", expected: "\(rule.op.rawValue) \(fmt(r)) (\(rule.right))",
                         vi: "\(rule.id): \(rule.message) — cột «\(col.label(for: s.period ?? Period(year: 2000)))»: \(rule.left) = \(fmt(l)), \(rule.right) = \(fmt(r))",
-                        en: "\(rule.id): \(rule.text) fails in column \(col.key): \(rule.left) = \(l), \(rule.right) = \(r)",
+                        en: "\(rule.id): \(rule.text) fails in column \"\(col.label(for: s.period ?? Period(year: 2000), .en))\": \(rule.left) = \(VietNumber.format(l, decimals: 2, .en)), \(rule.right) = \(VietNumber.format(r, decimals: 2, .en))",
                         severity: rule.severity))
                 }
             }
@@ -150,14 +150,14 @@ public struct Validator: Sendable {
             f.append(Finding(.hardRange, file: file, sheet: sheet, cell: v.ref, indicator: ind.code, column: col.key, value: v.written,
                 expected: hard.text(.vi, decimals: ind.decimals),
                 vi: "\(ind.code) «\(ind.name)»: ghi \(VietNumber.format(bad, decimals: max(ind.decimals, 2))) \(ind.unitText), cần \(hard.text(.vi, decimals: ind.decimals))",
-                en: "\(ind.code) \"\(ind.name)\": \(bad) \(ind.unitText); must be \(hard.text(.en, decimals: ind.decimals))"))
+                en: "\(ind.code) \"\(ind.name)\": \(VietNumber.format(bad, decimals: max(ind.decimals, 2), .en)) \(ind.unitText); must be \(hard.text(.en, decimals: ind.decimals))"))
             return
         }
         if let soft = ind.soft, let odd = numbers.first(where: { !soft.contains($0) }) {
             f.append(Finding(.softRange, file: file, sheet: sheet, cell: v.ref, indicator: ind.code, column: col.key, value: v.written,
                 expected: soft.text(.vi, decimals: ind.decimals),
                 vi: "\(ind.code) «\(ind.name)»: \(VietNumber.format(odd, decimals: max(ind.decimals, 2))) \(ind.unitText) nằm ngoài khoảng thường gặp (\(soft.text(.vi, decimals: ind.decimals))); kiểm tra lại",
-                en: "\(ind.code) \"\(ind.name)\": \(odd) is outside the usual range (\(soft.text(.en, decimals: ind.decimals)))"))
+                en: "\(ind.code) \"\(ind.name)\": \(VietNumber.format(odd, decimals: max(ind.decimals, 2), .en)) is outside the usual range (\(soft.text(.en, decimals: ind.decimals)))"))
         }
     }
 }

@@ -44,14 +44,15 @@ public enum ReportedValue: Equatable, Sendable {
     public var isEmpty: Bool { self == .empty }
 
     /// Text as a Vietnamese reader writes it ("2.450,5", "Trên 97", "6,6–6,8", "...").
-    public func text(decimals: Int = 2) -> String {
+    public func text(decimals: Int = 2, _ lang: Language = .vi) -> String {
+        let f = { (d: Double) in VietNumber.format(d, decimals: decimals, lang) }
         switch self {
         case .empty: return ""
-        case .number(let d): return VietNumber.format(d, decimals: decimals)
+        case .number(let d): return f(d)
         case .symbol(let s): return s.rawValue
-        case .range(let a, let b): return VietNumber.format(a, decimals: decimals) + "–" + VietNumber.format(b, decimals: decimals)
-        case .atLeast(let v, let strict): return (strict ? "Trên " : "≥ ") + VietNumber.format(v, decimals: decimals)
-        case .atMost(let v, let strict): return (strict ? "Dưới " : "≤ ") + VietNumber.format(v, decimals: decimals)
+        case .range(let a, let b): return f(a) + "–" + f(b)
+        case .atLeast(let v, let strict): return (lang == .vi ? (strict ? "Trên " : "≥ ") : (strict ? "Above " : "≥ ")) + f(v)
+        case .atMost(let v, let strict): return (lang == .vi ? (strict ? "Dưới " : "≤ ") : (strict ? "Below " : "≤ ")) + f(v)
         }
     }
 }
