@@ -46,7 +46,7 @@ struct ValidateCommand: ParsableCommand {
         let reader = SubmissionReader(library: library, template: fixed)
         var reports: [FileReport] = []
         var unreadable = false
-        var annotated: [(Submission, FileReport)] = []
+        var annotated: [(Submission, FileReport, Template?)] = []
         let progress = Progress(total: paths.count, label: lang == .vi ? "Kiểm tra" : "Checking")
         var done = 0
         BatchCheck.run(paths: paths, reader: reader, keepSheets: annotate != nil) { _, t, checked in
@@ -57,7 +57,7 @@ struct ValidateCommand: ParsableCommand {
                 let r = FileReport(file: s.file, unit: s.unit, period: s.period, templateID: t?.id ?? s.templateID,
                                    templateVersion: t?.version ?? s.templateVersion, findings: findings)
                 reports.append(r)
-                if annotate != nil, s.sheetData != nil { annotated.append((s, r)) }
+                if annotate != nil, s.sheetData != nil { annotated.append((s, r, t)) }
             }
         }
         let out = format == "json" ? ReportFormatter.json(reports, lang: lang)
@@ -67,16 +67,16 @@ struct ValidateCommand: ParsableCommand {
             do {
                 if annotated.count == 1 && !annotate.hasSuffix("/") {
                     try OutputGuard.check(output: annotate, against: paths)
-                    try Annotator.write(annotated[0].0, report: annotated[0].1, to: annotate)
+                    try Annotator.write(annotated[0].0, report: annotated[0].1, template: annotated[0].2, to: annotate)
                     announceWritten(annotate, lang)
                 } else {
                     try FileManager.default.createDirectory(atPath: annotate, withIntermediateDirectories: true)
-                    for (s, r) in annotated {
+                    for (s, r, t) in annotated {
                         let base = ((s.file as NSString).lastPathComponent as NSString).deletingPathExtension
                         let suffix = subsCount(annotated, s.file) > 1 ? "_\(s.unit?.code ?? "x")_\(s.period?.description ?? "x")" : ""
                         let out = "\(annotate)/\(base)\(suffix)_kiem-tra.xlsx"
                         try OutputGuard.check(output: out, against: paths)
-                        try Annotator.write(s, report: r, to: out)
+                        try Annotator.write(s, report: r, template: t, to: out)
                         announceWritten(out, lang)
                     }
                 }
@@ -89,7 +89,7 @@ struct ValidateCommand: ParsableCommand {
         if reports.contains(where: { !$0.valid }) { throw ExitStatus.findings }
     }
 
-    private func subsCount(_ a: [(Submission, FileReport)], _ file: String) -> Int { a.filter { $0.0.file == file }.count }
+    private func subsCount(_ a: [(Submission, FileReport, Template?)], _ file: String) -> Int { a.filter { $0.0.file == file }.count }
 }
 
 /// Files as given, folders replaced by the spreadsheets in them (sorted, not recursive).

@@ -145,4 +145,83 @@ final class OfficialPaperTests: XCTestCase {
         let after = try tonghop(["status", "--db", db, "--period", "2024"]).out
         XCTAssertFalse(after.contains("TỆP BỊ TỪ CHỐI"), after)
     }
+
+    /// LibreOffice renders a workbook to PDF in `dir`; returns the PDF's path and page count.
+    private func render(_ book: String, _ dir: URL) throws -> (pdf: String, pages: Int) {
+        let lo = try TestSupport.run("timeout", ["180", "soffice", "--headless", "-env:UserInstallation=file://\(dir.path)/lo-profile",
+                                                 "--convert-to", "pdf", "--outdir", dir.path, book])
+        XCTAssertEqual(lo.status, 0, "LibreOffice is needed (make test installs it): \(lo.stderr)")
+        let pdf = dir.appendingPathComponent(((book as NSString).lastPathComponent as NSString).deletingPathExtension + ".pdf").path
+        let info = try TestSupport.run("pdfinfo", [pdf])
+        let pages = Int(info.out.split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last ?? "") ?? 0
+        return (pdf, pages)
+    }
+
+    /// The words of a PDF page with their boxes (pdftotext -bbox).
+    private func words(_ pdf: String, page: Int, _ dir: URL) throws -> [(text: String, x0: Double, y0: Double, x1: Double, y1: Double)] {
+        let out = dir.appendingPathComponent("p\(page).html").path
+        XCTAssertEqual(try TestSupport.run("pdftotext", ["-bbox", "-f", String(page), "-l", String(page), pdf, out]).status, 0)
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        return html.split(separator: "<word ").dropFirst().compactMap { w in
+            func attr(_ n: String) -> Double? {
+                guard let r = w.range(of: "\(n)=\"") else { return nil }
+                return Double(w[r.upperBound...].prefix { $0 != "\"" })
+            }
+            guard let a = attr("xMin"), let b = attr("yMin"), let c = attr("xMax"), let d = attr("yMax"),
+                  let t = w.split(separator: ">").dropFirst().first?.split(separator: "<").first else { return nil }
+            return (String(t), a, b, c, d)
+        }
+    }
+
+    /// The blank form and the annotated copy print on A4 at a readable size; the form's
+    /// Hướng dẫn page prints without lines over each other, says what the officer does in
+    /// Excel and that the file is checked on receipt, and names no command-line tool.
+    func testTheFormAndTheAnnotatedCopyPrintReadably() throws {
+        let dir = try TestSupport.tempDir(self)
+        let form = dir.appendingPathComponent("form.xlsx").path
+        XCTAssertEqual(try tonghop(["form", "lai-chau-ktxh", "--unit", "107", "--period", "2024", "-o", form]).status, 0)
+        let (pdf, pages) = try render(form, dir)
+        XCTAssertGreaterThanOrEqual(pages, 2)
+        XCTAssertLessThanOrEqual(pages, 5, "the form and its instructions on a few A4 pages")
+        let first = try words(pdf, page: 1, dir)
+        let heights = first.map { $0.y1 - $0.y0 }.sorted()
+        XCTAssertGreaterThan(heights.count, 100)
+        XCTAssertGreaterThanOrEqual(heights[heights.count / 2], 12 * 0.6, "median word height on the form's first page")
+        let text = try TestSupport.run("pdftotext", ["-layout", pdf, "-"]).out
+        for line in ["UBND HUYỆN MƯỜNG TÈ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "HƯỚNG DẪN GHI BIỂU", "GỬI BIỂU", "kiểm tra tự động"] {
+            XCTAssertTrue(text.contains(line), "\(line) not printed")
+        }
+        for never in ["tonghop", "lai-chau-ktxh", "phiên bản"] {
+            XCTAssertFalse(text.contains(never), "\(never) printed")
+        }
+        let page = try XCTUnwrap((1...pages).first { p in
+            (try? TestSupport.run("pdftotext", ["-layout", "-f", String(p), "-l", String(p), pdf, "-"]).out.contains("HƯỚNG DẪN GHI BIỂU")) ?? false
+        })
+        // The instructions page: every paragraph printed whole (a row too short clips its
+        // text), and no two printed lines on top of each other (rows tall enough for
+        // their wrapped lines: distinct lines at least 0.6 of a word's height apart).
+        let instructions = try TestSupport.run("pdftotext", ["-layout", "-f", String(page), "-l", String(page), pdf, "-"]).out.filter { !$0.isWhitespace }
+        for paragraph in ["kiểmtrakhácthìquyđổitrướckhighi:vídụ8.200tấnkhiĐVTlànghìntấnthìghi8,2.", "cùngmộtbảnbiểucóđánhdấucácôđó;sửarồigửilại.",
+                          "hoặcmộtkýhiệuthốngkêdướiđây;ghisai,Excelbáongay."] {
+            XCTAssertTrue(instructions.contains(paragraph.replacingOccurrences(of: "kiểmtrakhác", with: "khác")), "not printed whole: \(paragraph)")
+        }
+        let ws = try words(pdf, page: page, dir)
+        let h = ws.map { $0.y1 - $0.y0 }.sorted()[ws.count / 2]
+        var lines: [Double] = []
+        for y in ws.map({ $0.y0 }).sorted() where lines.last.map({ y - $0 > 0.5 }) ?? true { lines.append(y) }
+        let closest = zip(lines, lines.dropFirst()).map { $1 - $0 }.min() ?? h
+        XCTAssertGreaterThanOrEqual(closest, 0.6 * h, "two printed lines on top of each other on the Hướng dẫn page")
+
+        // The annotated copy of a broken file.
+        let annotated = dir.appendingPathComponent("annotated.xlsx").path
+        let r = try tonghop(["validate", "fixtures/broken/rule-communes-meeting-standard.xlsx", "--annotate", annotated])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        // The findings name the column by its header on the form, not an internal key.
+        let py = try TestSupport.python(["-c", "import openpyxl, sys; print(openpyxl.load_workbook(sys.argv[1])['Kết quả kiểm tra']['E5'].value)", annotated])
+        XCTAssertEqual(py.out.trimmingCharacters(in: .whitespacesAndNewlines), "Ước thực hiện năm 2024", py.stderr)
+        let (apdf, apages) = try render(annotated, dir)
+        XCTAssertLessThanOrEqual(apages, 6, "the annotated copy prints on a few pages")
+        let aheights = try words(apdf, page: 1, dir).map { $0.y1 - $0.y0 }.sorted()
+        XCTAssertGreaterThanOrEqual(aheights[aheights.count / 2], 11 * 0.6, "median word height on the annotated copy's first page")
+    }
 }

@@ -229,31 +229,47 @@ public enum FormBuilder {
         }
     }
 
+    /// The Hướng dẫn sheet: what the officer can do in Excel, consistent with the cells'
+    /// input validation (numbers within the indicator's limits or a statistical symbol),
+    /// and that the province checks the file on receipt. Prints on one A4 page width,
+    /// each paragraph's row tall enough for its wrapped lines; no internal ids.
     static func writeInstructions(_ wb: XLSXWriter, template: Template) throws {
         let ws = try wb.addWorksheet(FormLayout.instructionsSheet)
         let base = CellFormat().with { $0.fontName = "Times New Roman"; $0.fontSize = 12; $0.wrap = true; $0.vAlign = .top }
         let bold = base.with { $0.bold = true }
-        try ws.setColumns(0, 0, width: 4)
-        try ws.setColumns(1, 1, width: 110)
+        let width = 92.0
+        try ws.setColumns(0, 0, width: 3)
+        try ws.setColumns(1, 1, width: width)
+        let receiver = template.receiver.map { " về \($0)" } ?? ""
         let lines: [(String, Bool)] = [
             ("HƯỚNG DẪN GHI BIỂU", true),
-            ("Chỉ ghi vào các ô nền vàng. Không sửa, thêm hoặc xoá dòng, cột, mã chỉ tiêu (cột Mã) và tên trang; trang tính được khoá để tránh sửa nhầm.", false),
-            ("Số liệu ghi theo đúng đơn vị tính ở cột ĐVT. Nếu số liệu có đơn vị khác (ví dụ 8.200 tấn trong khi ĐVT là nghìn tấn), hãy quy đổi (8,2) hoặc ghi kèm đơn vị (\"8.200 tấn\") để hệ thống tự quy đổi và cảnh báo.", false),
-            ("Cách ghi số: gõ số trực tiếp vào ô (Excel tự hiểu theo cài đặt máy). Khi ghi số dạng chữ, dùng dấu phẩy thập phân và dấu chấm phân cách hàng nghìn: 2.450 (hai nghìn bốn trăm năm mươi), 52,9 (năm mươi hai phẩy chín). Chỉ tiêu tỷ lệ (%) ghi 52,3 hoặc 52,3%.", false),
+            ("1. Chỉ ghi vào các ô nền vàng. Không sửa, thêm hoặc xoá dòng, cột, mã chỉ tiêu (cột Mã) và không đổi tên, xoá các trang của tệp; trang biểu được khoá để tránh sửa nhầm.", false),
+            ("2. Ghi số liệu theo đúng đơn vị tính ở cột ĐVT. Số liệu có đơn vị khác thì quy đổi trước khi ghi: ví dụ 8.200 tấn khi ĐVT là nghìn tấn thì ghi 8,2.", false),
+            ("3. Gõ số trực tiếp vào ô như thường lệ (dấu thập phân theo cài đặt của máy). Mỗi ô chỉ nhận một số trong giới hạn của chỉ tiêu (xem gợi ý hiện ra khi chọn ô) hoặc một ký hiệu thống kê dưới đây; ghi sai, Excel báo ngay. Chỉ tiêu tỷ lệ (%) ghi số phần trăm, ví dụ 52,3.", false),
             ("KÝ HIỆU THỐNG KÊ", true),
             ("-  (gạch ngang): không phát sinh hiện tượng; được tính là 0 khi tổng hợp.", false),
             ("... (ba chấm): có phát sinh nhưng chưa có thông tin; không được tính là 0.", false),
-            ("x  : chỉ tiêu không áp dụng cho đơn vị; bị loại khỏi tổng hợp.", false),
+            ("x  : chỉ tiêu không áp dụng cho đơn vị; không đưa vào tổng hợp.", false),
             ("Để trống ô nghĩa là chưa báo cáo; chỉ tiêu bắt buộc để trống sẽ bị báo lỗi.", false),
             ("KẾ HOẠCH", true),
-            ("Cột kế hoạch có thể ghi một số, một khoảng (6,6-6,8) hoặc một ngưỡng (Trên 97; Dưới 4; ≥ 97).", false),
-            ("KIỂM TRA TRƯỚC KHI GỬI", true),
-            ("Chạy: tonghop validate <tệp này> — chương trình liệt kê mọi lỗi theo ô, giá trị đã ghi và giá trị cần có. Các cột so sánh (%) được tính tự động.", false),
-            ("Mẫu \(template.id), phiên bản \(template.version). \(template.receiver.map { "Gửi về: \($0)." } ?? "")", false),
+            ("Cột kế hoạch nhận một số, một khoảng (6,6-6,8) hoặc một ngưỡng (Trên 97; Dưới 4; ≥ 97).", false),
+            ("CÁC CỘT SO SÁNH (%)", true),
+            ("Được tính tự động từ số liệu đã ghi; không cần ghi.", false),
+            ("GỬI BIỂU", true),
+            ("Ghi nơi, ngày lập biểu và ký ở cuối biểu; lưu tệp dạng .xlsx và gửi\(receiver). Khi nhận, tệp được kiểm tra tự động: nếu có chỗ cần sửa, đơn vị nhận lại danh sách từng ô, giá trị đã ghi và giá trị cần có, cùng một bản biểu có đánh dấu các ô đó; sửa rồi gửi lại.", false),
         ]
+        let charsPerLine = width * 1.05
         for (i, (text, isHeading)) in lines.enumerated() {
             try ws.write(i, 1, text: text, isHeading ? bold : base)
+            // Wrapped text does not grow its row in print: give each row its lines' height.
+            let wrapped = max(1, Int((Double(text.count) / charsPerLine).rounded(.up)))
+            try ws.setRow(i, height: Double(wrapped) * 16.5 + (isHeading ? 6 : 3))
         }
+        var print = PrintSetup()
+        print.fitWidth = 1
+        print.fitHeight = 0
+        print.margins = (0.7, 0.6, 0.75, 0.75)
+        try ws.setPrint(print)
         ws.hideScreenGridlines()
         ws.protect()
     }

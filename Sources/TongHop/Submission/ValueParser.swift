@@ -5,6 +5,13 @@ import SheetIO
 /// convention, statistical symbols, targets, units written with the number; reports
 /// what cannot be read and what was converted.
 struct ValueParser {
+    /// A number written so that it cannot be misread: no thousands separator, a decimal
+    /// comma ("41800", "41,8").
+    static func unambiguous(_ d: Double) -> String {
+        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+        return VietNumber.format(d, decimals: 6).replacingOccurrences(of: ".", with: "")
+    }
+
     let file: String
     let sheet: String
     let template: Template
@@ -127,8 +134,8 @@ struct ValueParser {
                 }
                 if !conventionDecided || chosen != (convention == .vi ? asVi : asEn) {
                     add(.ambiguousNumber, value: text, expected: "\(VietNumber.format(asVi, decimals: 6)) hoặc \(VietNumber.format(asEn, decimals: 6))",
-                        "\(where_): «\(tok)» có thể là \(VietNumber.format(asVi, decimals: 6)) (kiểu Việt Nam) hoặc \(VietNumber.format(asEn, decimals: 6)) (kiểu Anh – Mỹ); đã hiểu là \(VietNumber.format(chosen, decimals: 6)) \(why). Hãy ghi rõ, ví dụ \(VietNumber.format(chosen, decimals: 6))",
-                        "\(whereEN): \"\(tok)\" reads as \(asVi) (vi-VN) or \(asEn) (en-US); read as \(chosen), \(whyEN)")
+                        "\(where_): «\(tok)» có thể là \(VietNumber.format(asVi, decimals: 6)) (kiểu Việt Nam) hoặc \(VietNumber.format(asEn, decimals: 6)) (kiểu Anh – Mỹ); đã hiểu là \(VietNumber.format(chosen, decimals: 6)) \(why). Hãy ghi rõ, không dùng dấu phân cách hàng nghìn: \(Self.unambiguous(asVi)) hoặc \(Self.unambiguous(asEn))",
+                        "\(whereEN): \"\(tok)\" reads as \(VietNumber.format(asVi, decimals: 6, .en)) (vi-VN) or \(VietNumber.format(asEn, decimals: 6, .en)) (en-US); read as \(VietNumber.format(chosen, decimals: 6, .en)), \(whyEN). Write it without a thousands separator: \(Self.unambiguous(asVi)) or \(Self.unambiguous(asEn))")
                 }
             }
             if p.approximate {

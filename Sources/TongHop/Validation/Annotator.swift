@@ -4,11 +4,11 @@ import SheetIO
 /// Writes a copy of a submitted table with error cells red and warnings yellow, a
 /// comment on each flagged cell, and a findings sheet.
 public enum Annotator {
-    public static func write(_ s: Submission, report: FileReport, to path: String) throws {
+    public static func write(_ s: Submission, report: FileReport, template: Template? = nil, to path: String) throws {
         let wb = try XLSXWriter(path: path)
         try wb.setProperties(DocumentProperties(title: "Kết quả kiểm tra: \((s.file as NSString).lastPathComponent)", author: "tonghop"))
         let ws = try wb.addWorksheet(String(("Kiểm tra - " + (s.sheet.isEmpty ? "Bảng" : s.sheet)).prefix(31)).replacingOccurrences(of: "/", with: "-"))
-        ws.autofitColumns(min: 6, max: 50)
+        ws.autofitColumns(min: 5, max: 30)  // the header row wraps; a landscape page holds the table at full size
         var byCell: [String: [Finding]] = [:]
         for f in report.findings { if let c = f.cell, f.sheet == s.sheet || f.sheet == nil { byCell[c, default: []].append(f) } }
         let base = CellFormat()
@@ -44,6 +44,15 @@ public enum Annotator {
             try ws.addComment(ref.row, ref.column, text, author: "tonghop", width: 360, height: 120 + 40 * min(fs.count, 6))
         }
         if let h = s.headerRow { ws.freezePanes(row: h + 1, col: 0) }
+        // Printed on A4 landscape, one page wide, the header repeated on every page.
+        var tablePrint = PrintSetup()
+        tablePrint.landscape = true
+        tablePrint.fitWidth = 1
+        tablePrint.fitHeight = 0
+        if let h = s.headerRow { tablePrint.repeatRows = 0...h }
+        tablePrint.margins = (0.4, 0.4, 0.5, 0.5)
+        tablePrint.footer = "&CTrang &P/&N"
+        try ws.setPrint(tablePrint)
 
         let fsheet = try wb.addWorksheet("Kết quả kiểm tra")
         let head = base.with { $0.bold = true; $0.fillColor = 0xDDEBF7; $0.border = .thin; $0.wrap = true; $0.vAlign = .center }
@@ -67,7 +76,9 @@ public enum Annotator {
             try fsheet.write(r, 1, text: sev, cellFmt)
             try fsheet.write(r, 2, text: f.cell ?? "", cellFmt)
             try fsheet.write(r, 3, text: f.indicator ?? "", cellFmt)
-            try fsheet.write(r, 4, text: f.column ?? "", cellFmt)
+            // The column by its header on the form, not the template's key.
+            let column = f.column.map { key in template?.column(key)?.label(for: s.period ?? Period(year: 2000)) ?? key } ?? ""
+            try fsheet.write(r, 4, text: column, cellFmt)
             try fsheet.write(r, 5, text: f.value ?? "", cellFmt)
             try fsheet.write(r, 6, text: f.expected ?? "", cellFmt)
             try fsheet.write(r, 7, text: f.message, cellFmt)
