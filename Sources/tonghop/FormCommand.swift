@@ -5,41 +5,41 @@ import TongHop
 struct FormCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "form",
-        abstract: "Tạo biểu mẫu trống cho đơn vị báo cáo (XLSX hoặc CSV).",
-        discussion: """
+        abstract: T("Tạo biểu mẫu trống cho đơn vị báo cáo (XLSX hoặc CSV).", "Write blank forms for the reporting units (XLSX or CSV)."),
+        discussion: T("Ghi biểu trống để đơn vị điền. Với --unit, PATH là tệp ghi ra; với --all, PATH là thư mục và mỗi đơn vị báo cáo trong kỳ có một tệp.", """
         Writes the blank form a unit fills in. With --unit, PATH is the file to write; with \
         --all, PATH is a folder and each unit reporting in the period gets one file.
-        """
+        """)
     )
 
-    @Argument(help: "The template: a YAML file, or a template id in --templates.")
+    @Argument(help: H("Mẫu biểu: tệp YAML, hoặc mã mẫu trong --templates.", "The template: a YAML file, or a template id in --templates."))
     var template: String
 
-    @Option(name: .long, help: "The unit's code.")
+    @Option(name: .long, help: H("Mã đơn vị.", "The unit's code."))
     var unit: String?
 
-    @Flag(name: .long, help: "One form per unit reporting in the period.")
+    @Flag(name: .long, help: H("Mỗi đơn vị báo cáo trong kỳ một biểu.", "One form per unit reporting in the period."))
     var all = false
 
-    @Option(name: .long, help: "The period: 2024, 2024-6T, 2024-9T, 2024-Q3. Default: the current year.")
+    @Option(name: .long, help: H("Kỳ báo cáo: 2024, 2024-6T, 2024-9T, 2024-Q3. Mặc định: năm hiện tại.", "The period: 2024, 2024-6T, 2024-9T, 2024-Q3. Default: the current year."))
     var period: String?
 
-    @Option(name: .shortAndLong, help: "Output file (--unit) or folder (--all).")
+    @Option(name: .shortAndLong, help: H("Tệp ghi ra (--unit) hoặc thư mục (--all).", "Output file (--unit) or folder (--all)."))
     var output: String
 
-    @Option(name: .long, help: "xlsx or csv.")
+    @Option(name: .long, help: H("xlsx hoặc csv.", "xlsx or csv."))
     var format: String = "xlsx"
 
-    @Option(name: .long, help: "Templates folder (default: $TONGHOP_TEMPLATES or ./templates).")
+    @Option(name: .long, help: H("Thư mục mẫu biểu (mặc định: $TONGHOP_TEMPLATES hoặc ./templates).", "Templates folder (default: $TONGHOP_TEMPLATES or ./templates)."))
     var templates: String?
 
-    @Option(name: .customLong("plan-from"), help: "Fill the plan column from `tonghop targets --format json` output (each cell with a comment quoting its phrase).")
+    @Option(name: .customLong("plan-from"), help: H("Điền cột kế hoạch từ kết quả `tonghop targets --format json` (mỗi ô kèm ghi chú trích câu trong văn bản).", "Fill the plan column from `tonghop targets --format json` output (each cell with a comment quoting its phrase)."))
     var planFrom: String?
 
-    @Flag(name: .customLong("prefill-previous"), help: "Fill the previous-year column from the store (--db): the unit's own report of the year before, or across the 2025 reform its predecessors' (orange cells, each with a comment saying where it came from, for the officer to confirm).")
+    @Flag(name: .customLong("prefill-previous"), help: H("Điền sẵn cột năm trước từ kho số liệu (--db): báo cáo năm trước của chính đơn vị, hoặc qua sắp xếp 2025 là của các đơn vị cũ hợp thành (ô màu cam, mỗi ô có ghi chú nguồn, để cán bộ kiểm tra lại).", "Fill the previous-year column from the store (--db): the unit's own report of the year before, or across the 2025 reform its predecessors' (orange cells, each with a comment saying where it came from, for the officer to confirm)."))
     var prefillPrevious = false
 
-    @Option(name: .long, help: "The store for --prefill-previous (default: tonghop.db).")
+    @Option(name: .long, help: H("Kho số liệu cho --prefill-previous (mặc định: tonghop.db).", "The store for --prefill-previous (default: tonghop.db)."))
     var db: String = "tonghop.db"
 
     @OptionGroup var common: CommonOptions

@@ -8,25 +8,25 @@ import TongHop
 struct PreviousCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "previous",
-        abstract: "Số liệu cùng kỳ năm trước của từng đơn vị, tính qua sắp xếp đơn vị hành chính 01/7/2025.",
-        discussion: """
+        abstract: T("Số liệu cùng kỳ năm trước của từng đơn vị, tính qua sắp xếp đơn vị hành chính 01/7/2025.", "Each unit's figures a year earlier, computed across the 1 July 2025 reform."),
+        discussion: T("Với mỗi đơn vị báo cáo trong kỳ (và toàn tỉnh): số liệu cùng kỳ năm trước — báo cáo của chính đơn vị nếu khi đó đã có, nếu không thì tính từ báo cáo của các đơn vị cũ hợp thành, theo đúng cách tổng hợp của từng chỉ tiêu. Mỗi số cho biết là tính được, gần đúng (đơn vị cũ chỉ nhập một phần) hay thiếu (kho chưa có báo cáo của đơn vị cũ).", """
         For each unit reporting in the period (and the province), the figure of the same \
         period a year earlier: its own report when it existed then, else computed from the \
         reports of the old units it was formed from, with each indicator's own method. Each \
         figure says whether it is computed, approximate (an old unit merged only in part) or \
         missing (a predecessor's report is not in the store).
-        """
+        """)
     )
 
-    @Option(name: .long, help: "The period whose previous year is wanted (e.g. 2025).")
+    @Option(name: .long, help: H("Kỳ cần số liệu cùng kỳ năm trước (ví dụ 2025).", "The period whose previous year is wanted (e.g. 2025)."))
     var period: String
 
-    @Option(name: .long, help: "Only this unit (repeatable). Default: the province and every unit.")
+    @Option(name: .long, help: H("Chỉ đơn vị này (ghi được nhiều lần). Mặc định: toàn tỉnh và mọi đơn vị.", "Only this unit (repeatable). Default: the province and every unit."))
     var unit: [String] = []
 
     @OptionGroup var store: StoreOptions
 
-    @Option(name: .long, help: "text, csv or json.")
+    @Option(name: .long, help: H("text, csv hoặc json.", "text, csv or json."))
     var format: String = "text"
 
     @OptionGroup var common: CommonOptions

@@ -4,13 +4,13 @@ import TongHop
 
 /// Options of the commands that use the store.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The store (SQLite). Default: tonghop.db in the working folder.")
+    @Option(name: .long, help: H("Kho số liệu (SQLite). Mặc định: tonghop.db ở thư mục đang làm việc.", "The store (SQLite). Default: tonghop.db in the working folder."))
     var db: String = "tonghop.db"
 
-    @Option(name: .long, help: "The template (a YAML file or an id). Default: the one the store holds.")
+    @Option(name: .long, help: H("Mẫu biểu (tệp YAML hoặc mã mẫu). Mặc định: mẫu có trong kho.", "The template (a YAML file or an id). Default: the one the store holds."))
     var template: String?
 
-    @Option(name: .long, help: "Templates folder (default: $TONGHOP_TEMPLATES or ./templates).")
+    @Option(name: .long, help: H("Thư mục mẫu biểu (mặc định: $TONGHOP_TEMPLATES hoặc ./templates).", "Templates folder (default: $TONGHOP_TEMPLATES or ./templates)."))
     var templates: String?
 
     /// Opens the store: read-write for `import` (created when missing), read-only for
@@ -71,21 +71,21 @@ struct StoreOptions: ParsableArguments {
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Nhập các biểu đã kiểm tra vào kho số liệu (tệp có lỗi không được nhập).",
-        discussion: """
+        abstract: T("Nhập các biểu đã kiểm tra vào kho số liệu (tệp có lỗi không được nhập).", "Import checked forms into the store (files with errors import nothing)."),
+        discussion: T("Kiểm tra từng tệp và nhập trong một giao dịch: tệp có lỗi không nhập gì; nội dung đã có là \"không đổi\"; nội dung mới của một đơn vị, một kỳ thành lần nộp mới thay lần trước (lần cũ được giữ để đối chiếu). Mã thoát 1 khi có tệp bị từ chối, 2 khi sai cú pháp lệnh hoặc không mở được kho.", """
         Validates each file and imports it in one transaction: a file with errors imports \
         nothing; the same content again is "unchanged"; new content for a unit and period \
         becomes a new revision that supersedes the old one (kept for audit). Exit status 1 \
         when a file was rejected, 2 for usage errors or a store that cannot be opened.
-        """
+        """)
     )
 
-    @Argument(help: "Files, or folders of .xlsx/.csv files.")
+    @Argument(help: H("Các tệp, hoặc thư mục chứa tệp .xlsx/.csv.", "Files, or folders of .xlsx/.csv files."))
     var files: [String]
 
     @OptionGroup var store: StoreOptions
 
-    @Option(name: .long, help: "text or json.")
+    @Option(name: .long, help: H("text hoặc json.", "text or json."))
     var format: String = "text"
 
     @OptionGroup var common: CommonOptions
@@ -118,12 +118,12 @@ struct ImportCommand: ParsableCommand {
 
 /// The options of the text-or-JSON reports on a period (status, scorecard).
 struct ReportQuery: ParsableArguments {
-    @Option(name: .long, help: "The period (default: the latest in the store).")
+    @Option(name: .long, help: H("Kỳ báo cáo (mặc định: kỳ mới nhất trong kho).", "The period (default: the latest in the store)."))
     var period: String?
 
     @OptionGroup var store: StoreOptions
 
-    @Option(name: .long, help: "text or json.")
+    @Option(name: .long, help: H("text hoặc json.", "text or json."))
     var format: String = "text"
 
     @OptionGroup var common: CommonOptions
@@ -140,8 +140,8 @@ struct ReportQuery: ParsableArguments {
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Đơn vị nào đã nộp, đơn vị nào còn thiếu.",
-        discussion: "Expected units (the hierarchy valid for the period) against received ones, with revision, time and findings."
+        abstract: T("Đơn vị nào đã nộp, đơn vị nào còn thiếu.", "Who has reported and who is missing or late."),
+        discussion: T("Các đơn vị phải báo cáo (theo cấp hành chính có hiệu lực trong kỳ) so với các đơn vị đã nộp, kèm lần nộp, thời gian, hạn nộp và cảnh báo.", "Expected units (the hierarchy valid for the period) against received ones, with revision, time and findings.")
     )
 
     @OptionGroup var query: ReportQuery
@@ -155,34 +155,34 @@ struct StatusCommand: ParsableCommand {
 struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "summary",
-        abstract: "Lập biểu tổng hợp toàn tỉnh (XLSX có công thức, CSV hoặc JSON).",
-        discussion: """
+        abstract: T("Lập biểu tổng hợp toàn tỉnh (XLSX có công thức, CSV hoặc JSON).", "Write the province summary workbook (XLSX with formulas, CSV or JSON)."),
+        discussion: T("Tổng hợp các báo cáo hiện hành của một kỳ theo cấp hành chính có hiệu lực và ghi bảng tính tổng hợp: Tổng hợp (số toàn tỉnh là công thức sống kèm giá trị), Số liệu đơn vị, Chấm điểm (có biểu đồ), Kết quả kiểm tra, Tình hình nộp.", """
         Consolidates the current submissions of a period over the hierarchy valid for it and \
         writes the summary workbook: Tổng hợp (province figures as live formulas with their \
         values), Số liệu đơn vị, Chấm điểm (with a chart), Kết quả kiểm tra, Tình hình nộp.
-        """
+        """)
     )
 
-    @Option(name: .long, help: "The period (default: the latest in the store).")
+    @Option(name: .long, help: H("Kỳ báo cáo (mặc định: kỳ mới nhất trong kho).", "The period (default: the latest in the store)."))
     var period: String?
 
-    @Option(name: .shortAndLong, help: "Output file (xlsx); for csv, json and text, \"-\" or no -o prints.")
+    @Option(name: .shortAndLong, help: H("Tệp ghi ra (xlsx); với csv, json và text, \"-\" hoặc không ghi -o thì in ra màn hình.", "Output file (xlsx); for csv, json and text, \"-\" or no -o prints."))
     var output: String?
 
-    @Option(name: .long, help: "xlsx, csv, json, or text (a table for the terminal).")
+    @Option(name: .long, help: H("xlsx, csv, json hoặc text (bảng in ra màn hình).", "xlsx, csv, json, or text (a table for the terminal)."))
     var format: String = "xlsx"
 
-    @Option(name: .long, help: "With --format text: only these indicator codes (comma-separated).")
+    @Option(name: .long, help: H("Với --format text: chỉ các mã chỉ tiêu này (cách nhau bằng dấu phẩy).", "With --format text: only these indicator codes (comma-separated)."))
     var codes: String?
 
     @OptionGroup var store: StoreOptions
 
     @OptionGroup var common: CommonOptions
 
-    @Flag(name: .customLong("no-formula-escape"), help: "CSV: write text beginning with =, +, -, @ as it is (for machines; by default it gets a leading ' so Excel shows it as text).")
+    @Flag(name: .customLong("no-formula-escape"), help: H("CSV: ghi nguyên văn chữ bắt đầu bằng =, +, -, @ (cho chương trình; mặc định thêm dấu ' ở đầu để Excel hiện là chữ, không chạy công thức).", "CSV: write text beginning with =, +, -, @ as it is (for machines; by default it gets a leading ' so Excel shows it as text)."))
     var noFormulaEscape = false
 
-    @Flag(name: .long, help: "CSV for machines: comma-separated, decimal point, unrounded, no BOM (default: for Excel in vi-VN: ';', decimal comma, rounded, UTF-8 with BOM).")
+    @Flag(name: .long, help: H("CSV cho chương trình: dấu phẩy phân cách, dấu chấm thập phân, không làm tròn, không BOM (mặc định: cho Excel tiếng Việt: ';', dấu phẩy thập phân, làm tròn, UTF-8 có BOM).", "CSV for machines: comma-separated, decimal point, unrounded, no BOM (default: for Excel in vi-VN: ';', decimal comma, rounded, UTF-8 with BOM)."))
     var raw = false
 
     func run() throws {
@@ -238,8 +238,8 @@ struct SummaryCommand: ParsableCommand {
 struct ScorecardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scorecard",
-        abstract: "Kết quả thực hiện kế hoạch theo đơn vị: \"16/33 chỉ tiêu đạt và vượt\", chỉ tiêu chưa đạt, xếp hạng.",
-        discussion: "Each unit's own estimate against its own plan, respecting direction and plans written as ranges or bounds."
+        abstract: T("Kết quả thực hiện kế hoạch theo đơn vị: \"16/33 chỉ tiêu đạt và vượt\", chỉ tiêu chưa đạt, xếp hạng.", "Plan attainment per unit: \"16/33 indicators met or beat the plan\", lagging indicators, rank."),
+        discussion: T("Ước thực hiện của từng đơn vị so với kế hoạch của chính đơn vị, theo chiều của chỉ tiêu và cả kế hoạch ghi dạng khoảng hoặc ngưỡng.", "Each unit's own estimate against its own plan, respecting direction and plans written as ranges or bounds.")
     )
 
     @OptionGroup var query: ReportQuery

@@ -7,8 +7,8 @@ import TongHop
 struct TongHopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tonghop",
-        abstract: "Tổng hợp báo cáo chỉ tiêu kinh tế - xã hội: kiểm tra, nhập và tổng hợp bảng tính của các đơn vị.",
-        discussion: "Consolidates socio-economic indicator reports from lower units: validate, import, summarise.",
+        abstract: T("Tổng hợp báo cáo chỉ tiêu kinh tế - xã hội: kiểm tra, nhập và tổng hợp bảng tính của các đơn vị.", "Consolidate socio-economic indicator reports: validate, import and summarise the units' spreadsheets."),
+        discussion: T("Tổng hợp báo cáo chỉ tiêu kinh tế - xã hội từ các đơn vị cấp dưới: kiểm tra, nhập, tổng hợp.", "Consolidates socio-economic indicator reports from lower units: validate, import, summarise."),
         subcommands: [FormCommand.self, ValidateCommand.self, ImportCommand.self, StatusCommand.self, SummaryCommand.self,
                       ScorecardCommand.self, DumpCommand.self, UnitsCommand.self, TemplatesCommand.self, TargetsCommand.self, PreviousCommand.self]
     )
@@ -22,7 +22,7 @@ struct TongHopCommand: ParsableCommand {
 
 /// Options every command shares.
 struct CommonOptions: ParsableArguments {
-    @Option(name: .long, help: "Message language: vi or en (default: from LANG, else vi).")
+    @Option(name: .long, help: H("Ngôn ngữ thông báo: vi hoặc en (mặc định: theo LANG, nếu không thì vi).", "Message language: vi or en (default: from LANG, else vi)."))
     var lang: String?
 
     var language: MessageLanguage {
@@ -30,6 +30,22 @@ struct CommonOptions: ParsableArguments {
         return MessageLanguage.fromEnvironment(ProcessInfo.processInfo.environment)
     }
 }
+
+/// The language of `--help`: `--lang` on the command line, else LANG, else Vietnamese —
+/// the same rule as the messages, so overview and options speak one language.
+let helpLanguage: MessageLanguage = {
+    let args = CommandLine.arguments
+    for (i, a) in args.enumerated() {
+        if a == "--lang", i + 1 < args.count, let l = MessageLanguage(rawValue: args[i + 1].lowercased()) { return l }
+        if a.hasPrefix("--lang="), let l = MessageLanguage(rawValue: String(a.dropFirst(7)).lowercased()) { return l }
+    }
+    return MessageLanguage.fromEnvironment(ProcessInfo.processInfo.environment)
+}()
+
+/// An option's help in the help language.
+func H(_ vi: String, _ en: String) -> ArgumentHelp { ArgumentHelp(helpLanguage == .vi ? vi : en) }
+/// A command's abstract or discussion in the help language.
+func T(_ vi: String, _ en: String) -> String { helpLanguage == .vi ? vi : en }
 
 /// Exit codes: 0 ok, 1 findings of severity error, 2 usage or unreadable input.
 enum ExitStatus {

@@ -6,25 +6,25 @@ import TongHop
 struct UnitsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "units",
-        abstract: "Danh mục đơn vị hành chính chính thức (trước và sau ngày 01/7/2025).",
-        discussion: """
+        abstract: T("Danh mục đơn vị hành chính chính thức (trước và sau ngày 01/7/2025).", "The official administrative units (before and after 1 July 2025)."),
+        discussion: T("Liệt kê đơn vị hành chính chính thức từ danh mục (templates/units/vn-units.csv, do scripts/gen-units.py tạo từ bảng của cơ quan thống kê): các tỉnh có hiệu lực vào một ngày, hoặc các huyện và xã (trước 01/7/2025) hay các xã (sau) của một tỉnh, kèm mã chính thức và, với đơn vị mới, các đơn vị hợp thành.", """
         Lists the official units from the catalogue (templates/units/vn-units.csv, made by \
         scripts/gen-units.py from the statistics office's tables): the provinces valid on a \
         date, or one province's districts and communes (before 1 July 2025) or communes \
         (after), with official codes and, for new units, what they were made of.
-        """
+        """)
     )
 
-    @Option(name: .long, help: "A province code (e.g. 12). Default: the list of provinces.")
+    @Option(name: .long, help: H("Mã tỉnh (ví dụ 12). Mặc định: danh sách các tỉnh.", "A province code (e.g. 12). Default: the list of provinces."))
     var province: String?
 
-    @Option(name: .long, help: "The date the units are valid on, YYYY-MM-DD (default: today).")
+    @Option(name: .long, help: H("Ngày các đơn vị có hiệu lực, YYYY-MM-DD (mặc định: hôm nay).", "The date the units are valid on, YYYY-MM-DD (default: today)."))
     var date: String?
 
-    @Option(name: .long, help: "text, csv or json.")
+    @Option(name: .long, help: H("text, csv hoặc json.", "text, csv or json."))
     var format: String = "text"
 
-    @Option(name: .long, help: "Templates folder holding units/vn-units.csv (default: $TONGHOP_TEMPLATES or ./templates).")
+    @Option(name: .long, help: H("Thư mục mẫu biểu có units/vn-units.csv (mặc định: $TONGHOP_TEMPLATES hoặc ./templates).", "Templates folder holding units/vn-units.csv (default: $TONGHOP_TEMPLATES or ./templates)."))
     var templates: String?
 
     @OptionGroup var common: CommonOptions
@@ -103,11 +103,11 @@ struct UnitsCommand: ParsableCommand {
 struct TemplatesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "templates",
-        abstract: "Các mẫu biểu trong thư viện mẫu.",
-        discussion: "Lists the templates of the library folder: id, version, title, indicators and reporting units by period."
+        abstract: T("Các mẫu biểu trong thư viện mẫu.", "The templates in the template library."),
+        discussion: T("Liệt kê các mẫu trong thư mục mẫu: mã, phiên bản, tiêu đề, số chỉ tiêu và số đơn vị báo cáo theo kỳ.", "Lists the templates of the library folder: id, version, title, indicators and reporting units by period.")
     )
 
-    @Option(name: .long, help: "Templates folder (default: $TONGHOP_TEMPLATES or ./templates).")
+    @Option(name: .long, help: H("Thư mục mẫu biểu (mặc định: $TONGHOP_TEMPLATES hoặc ./templates).", "Templates folder (default: $TONGHOP_TEMPLATES or ./templates)."))
     var templates: String?
 
     @OptionGroup var common: CommonOptions

@@ -5,27 +5,27 @@ import TongHop
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Kiểm tra biểu báo cáo trước khi gửi: liệt kê mọi lỗi theo ô.",
-        discussion: """
+        abstract: T("Kiểm tra biểu báo cáo trước khi gửi: liệt kê mọi lỗi theo ô.", "Check a report before sending it: every problem, by cell."),
+        discussion: T("Kiểm tra các biểu đã điền (XLSX hoặc CSV; trong thư mục thì tìm các tệp .xlsx và .csv) và in mọi lỗi theo ô. Mã thoát: 0 khi không tệp nào có lỗi, 1 khi có, 2 khi sai cú pháp lệnh hoặc không đọc được tệp.", """
         Checks filled forms (XLSX or CSV; folders are searched for .xlsx and .csv files) and \
         prints every problem by cell. Exit status: 0 when no file has errors, 1 when some \
         has, 2 for usage errors or unreadable files.
-        """
+        """)
     )
 
-    @Argument(help: "Filled forms, or folders of them.")
+    @Argument(help: H("Các biểu đã điền, hoặc thư mục chứa chúng.", "Filled forms, or folders of them."))
     var files: [String]
 
-    @Option(name: .long, help: "The template (a YAML file or an id). Default: the one the form names.")
+    @Option(name: .long, help: H("Mẫu biểu (tệp YAML hoặc mã mẫu). Mặc định: mẫu ghi trong biểu.", "The template (a YAML file or an id). Default: the one the form names."))
     var template: String?
 
-    @Option(name: .long, help: "Templates folder (default: $TONGHOP_TEMPLATES or ./templates).")
+    @Option(name: .long, help: H("Thư mục mẫu biểu (mặc định: $TONGHOP_TEMPLATES hoặc ./templates).", "Templates folder (default: $TONGHOP_TEMPLATES or ./templates)."))
     var templates: String?
 
-    @Option(name: .long, help: "text or json.")
+    @Option(name: .long, help: H("text hoặc json.", "text or json."))
     var format: String = "text"
 
-    @Option(name: .long, help: "Write a copy of the table with flagged cells coloured and commented (a folder for several files).")
+    @Option(name: .long, help: H("Ghi một bản của bảng với các ô có vấn đề được tô màu và ghi chú (một thư mục khi có nhiều tệp).", "Write a copy of the table with flagged cells coloured and commented (a folder for several files)."))
     var annotate: String?
 
     @OptionGroup var common: CommonOptions

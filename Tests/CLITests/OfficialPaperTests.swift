@@ -224,4 +224,19 @@ final class OfficialPaperTests: XCTestCase {
         let aheights = try words(apdf, page: 1, dir).map { $0.y1 - $0.y0 }.sorted()
         XCTAssertGreaterThanOrEqual(aheights[aheights.count / 2], 11 * 0.6, "median word height on the annotated copy's first page")
     }
+
+    /// Help speaks one language: the overview and the options follow --lang, else LANG.
+    func testHelpIsInOneLanguage() throws {
+        var r = try TestSupport.run(TestSupport.tonghop, ["form", "--help"], cwd: root, env: ["LANG": "vi_VN.UTF-8"])
+        XCTAssertTrue(r.out.contains("Tạo biểu mẫu trống"), r.out)
+        XCTAssertTrue(r.out.contains("Mã đơn vị."), r.out)
+        XCTAssertFalse(r.out.contains("The unit's code"), r.out)
+        r = try TestSupport.run(TestSupport.tonghop, ["form", "--help", "--lang", "en"], cwd: root)
+        XCTAssertTrue(r.out.contains("Write blank forms"), r.out)
+        XCTAssertTrue(r.out.contains("The unit's code."), r.out)
+        XCTAssertFalse(r.out.contains("Mã đơn vị."), r.out)
+        r = try TestSupport.run(TestSupport.tonghop, ["summary", "--help"], cwd: root, env: ["LANG": "en_US.UTF-8"])
+        XCTAssertTrue(r.out.contains("Write the province summary workbook"), r.out)
+        XCTAssertFalse(r.out.contains("Kỳ báo cáo"), r.out)
+    }
 }
