@@ -24,7 +24,7 @@ final class OfficialPaperTests: XCTestCase {
         let info = try TestSupport.run("pdfinfo", [pdf])
         let pages = Int(info.out.split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last ?? "") ?? 0
         XCTAssertGreaterThan(pages, 1)
-        XCTAssertLessThanOrEqual(pages, 12, "the whole workbook fits in a few A4 pages")
+        XCTAssertLessThanOrEqual(pages, 24, "the whole workbook in a few A4 pages (the printable unit table: 4 pages a block)")
         // Page 1: the official head, the table at a readable size (11 pt text scaled ≥ 60 %).
         let bbox = dir.appendingPathComponent("p1.html").path
         XCTAssertEqual(try TestSupport.run("pdftotext", ["-bbox-layout", "-f", "1", "-l", "1", pdf, bbox]).status, 0)
@@ -39,6 +39,16 @@ final class OfficialPaperTests: XCTestCase {
         }.sorted()
         XCTAssertGreaterThan(heights.count, 200)
         XCTAssertGreaterThanOrEqual(heights[heights.count / 2], 11 * 0.6, "median word height on page 1")
+        // The printable unit table prints at full size, the province total in each block.
+        let tablePage = try XCTUnwrap((1...pages).first { p in
+            (try? TestSupport.run("pdftotext", ["-layout", "-f", String(p), "-l", String(p), pdf, "-"]).out.contains("SỐ LIỆU CÁC ĐƠN VỊ THEO CHỈ TIÊU")) ?? false
+        })
+        XCTAssertEqual(try TestSupport.run("pdftotext", ["-bbox-layout", "-f", String(tablePage), "-l", String(tablePage), pdf, bbox]).status, 0)
+        let tableHeights = try String(contentsOfFile: bbox, encoding: .utf8).split(separator: "<word ").dropFirst().compactMap { w -> Double? in
+            guard let a = w.range(of: "yMin=\""), let b = w.range(of: "yMax=\"") else { return nil }
+            return Double(w[b.upperBound...].prefix { $0 != "\"" })! - Double(w[a.upperBound...].prefix { $0 != "\"" })!
+        }.sorted()
+        XCTAssertGreaterThanOrEqual(tableHeights[tableHeights.count / 2], 11 * 0.6, "median word height on the printable unit table")
         let text = try TestSupport.run("pdftotext", ["-layout", pdf, "-"]).out
         for line in ["UBND TỈNH LAI CHÂU", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Lai Châu, ngày", "NGƯỜI LẬP BIỂU", "PHÓ GIÁM ĐỐC"] {
             XCTAssertTrue(text.contains(line), "\(line) not printed")

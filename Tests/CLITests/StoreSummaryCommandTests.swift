@@ -157,8 +157,22 @@ final class StoreSummaryCommandTests: XCTestCase {
         let j = try JSONSerialization.jsonObject(with: inspect.stdout) as! [String: Any]
         XCTAssertEqual(j["warnings"] as? [String], [])
         let sheets = j["sheets"] as! [[String: Any]]
-        XCTAssertEqual(sheets.map { $0["name"] as! String }, ["Tổng hợp", "Số liệu đơn vị", "Chấm điểm", "Kết quả kiểm tra", "Tình hình nộp"])
+        XCTAssertEqual(sheets.map { $0["name"] as! String }, ["Tổng hợp", "Số liệu đơn vị", "Bảng in theo đơn vị", "Chấm điểm", "Kết quả kiểm tra", "Tình hình nộp"])
+        // The printable unit table: landscape at full size, labels and headers on every page,
+        // each block's last column the province total (the Tổng hợp figure).
         let top = sheets[0]
+        let printed = sheets[2]
+        XCTAssertEqual(printed["orientation"] as? String, "landscape")
+        XCTAssertEqual(printed["fit_to_page"] as? Bool, false)
+        XCTAssertEqual(printed["print_title_rows"] as? String, "$3:$4")
+        let pcells = printed["cells"] as! [String: [String: Any]]
+        let totals = pcells.filter { ($0.value["value"] as? String)?.hasPrefix("='Tổng hợp'!") ?? false }
+        XCTAssertEqual(totals.count, 52 * 3, "one province total per indicator and value column")
+        let tcells = top["cells"] as! [String: [String: Any]]
+        for (_, c) in totals.prefix(40) {
+            let ref = String((c["value"] as! String).dropFirst("='Tổng hợp'!".count))
+            XCTAssertEqual("\(c["cached"] ?? "")", "\(tcells[ref]?["cached"] ?? "")", ref)
+        }
         XCTAssertEqual(top["orientation"] as? String, "landscape")
         XCTAssertEqual(top["paper"] as? Int, 9)
         XCTAssertEqual(top["fit_to_page"] as? Bool, true)
@@ -214,7 +228,7 @@ final class StoreSummaryCommandTests: XCTestCase {
         XCTAssertEqual(c["mismatch_count"] as? Int, 0, "\(c["mismatches"]!)")
         let inspect = try TestSupport.python([root.appendingPathComponent("Tests/Support/openpyxl_inspect.py").path, book])
         let sheets = (try JSONSerialization.jsonObject(with: inspect.stdout) as! [String: Any])["sheets"] as! [[String: Any]]
-        XCTAssertEqual(sheets.map { $0["name"] as! String }, ["Tổng hợp", "Số liệu đơn vị", "Theo đơn vị cấp trên", "Chấm điểm", "Kết quả kiểm tra", "Tình hình nộp"])
+        XCTAssertEqual(sheets.map { $0["name"] as! String }, ["Tổng hợp", "Số liệu đơn vị", "Bảng in theo đơn vị", "Theo đơn vị cấp trên", "Chấm điểm", "Kết quả kiểm tra", "Tình hình nộp"])
     }
 
     func testStatusShowsWhoIsMissingAndScorecardRanks() throws {

@@ -329,6 +329,18 @@ public final class Worksheet {
         if let r = p.repeatRows {
             try check(worksheet_repeat_rows(handle, lxw_row_t(r.lowerBound), lxw_row_t(r.upperBound)), "repeat rows", r.lowerBound, 0)
         }
+        if let c = p.repeatColumns {
+            try check(worksheet_repeat_columns(handle, lxw_col_t(c.lowerBound), lxw_col_t(c.upperBound)), "repeat columns", 0, c.lowerBound)
+        }
+        // libxlsxwriter takes 0-terminated arrays of breaks (at most 1,023 each).
+        if !p.columnBreaks.isEmpty {
+            var breaks = p.columnBreaks.prefix(1023).map { UInt16(clamping: $0) } + [0]
+            try check(worksheet_set_v_pagebreaks(handle, &breaks), "column page breaks", 0, 0)
+        }
+        if !p.rowBreaks.isEmpty {
+            var breaks = p.rowBreaks.prefix(1023).map { UInt32(clamping: $0) } + [0]
+            try check(worksheet_set_h_pagebreaks(handle, &breaks), "row page breaks", 0, 0)
+        }
         if let a = p.printArea {
             try check(worksheet_print_area(handle, lxw_row_t(a.first.row), lxw_col_t(a.first.column),
                                            lxw_row_t(a.last.row), lxw_col_t(a.last.column)), "print area", a.first.row, a.first.column)

@@ -73,6 +73,11 @@ public struct PrintSetup: Sendable {
     public var fitHeight: Int? = nil
     /// Rows (0-based, inclusive) repeated at the top of each page.
     public var repeatRows: ClosedRange<Int>? = nil
+    /// Columns (0-based, inclusive) repeated at the left of each page.
+    public var repeatColumns: ClosedRange<Int>? = nil
+    /// Manual page breaks before these columns (0-based) and rows.
+    public var columnBreaks: [Int] = []
+    public var rowBreaks: [Int] = []
     public var printArea: CellRange? = nil
     /// Excel header/footer codes, e.g. "&CTrang &P / &N".
     public var header: String? = nil

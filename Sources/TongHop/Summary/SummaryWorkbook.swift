@@ -11,6 +11,7 @@ public enum SummaryWorkbook {
     static let levelSheet = "Theo đơn vị cấp trên"
     static let findingsSheet = "Kết quả kiểm tra"
     static let statusSheet = "Tình hình nộp"
+    static let printSheet = "Bảng in theo đơn vị"
 
     /// Positions on the unit sheet.
     struct UnitLayout {
@@ -57,7 +58,11 @@ public enum SummaryWorkbook {
         let summary = try wb.addWorksheet(summarySheet)
         let units = try wb.addWorksheet(unitSheet)
         let layout = try writeUnitSheet(units, d)
-        try writeSummarySheet(summary, d, layout)
+        // The printable unit table is a province's paper (up to a few hundred units on a
+        // few dozen pages); a national batch of thousands of units gets none.
+        let printed = d.consolidation.leaves.count <= maxPrintedUnits ? try wb.addWorksheet(printSheet) : nil
+        let summaryLayout = try writeSummarySheet(summary, d, layout)
+        if let printed { try writePrintedUnitTable(printed, d, layout, summaryLayout) }
         if !layout.spans.isEmpty { try writeIntermediateSheet(try wb.addWorksheet(levelSheet), d, layout) }
         try writeScorecard(try wb.addWorksheet(scoreSheet), wb, d)
         try writeFindings(try wb.addWorksheet(findingsSheet), d)
@@ -227,7 +232,8 @@ public enum SummaryWorkbook {
 
     // MARK: Summary sheet
 
-    static func writeSummarySheet(_ ws: Worksheet, _ d: SummaryData, _ L: UnitLayout) throws {
+    @discardableResult
+    static func writeSummarySheet(_ ws: Worksheet, _ d: SummaryData, _ L: UnitLayout) throws -> (rowOf: [String: Int], valueColumn: [String: Int]) {
         let t = d.template, c = d.consolidation
         let est = t.estimateColumn!.key, plan = t.planColumn?.key, prev = t.previousColumn?.key
         var headers = ["STT", "Mã", "Chỉ tiêu", "ĐVT"] + t.columns.map { $0.label(for: d.period) }
@@ -358,6 +364,118 @@ public enum SummaryWorkbook {
         ws.freezePanes(row: hRow + 2, col: 4)
         try printSetup(ws, repeat: hRow...(hRow + 1), d,
                        area: CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: end, column: printLast)))
+        return (rowOf, Dictionary(uniqueKeysWithValues: t.columns.map { ($0.key, vIndex($0.key)) }))
+    }
+
+    // MARK: Printable unit table
+
+    /// Value columns per printed page width in the printable table: landscape A4 at full
+    /// size holds the three label columns (41 characters) and six of 9.5 (measured with
+    /// LibreOffice: a seventh spills to a page of its own).
+    static let unitsPerPage = 6
+    /// Above this many units the printable table is not written (1,000 units: 167 pages a block).
+    static let maxPrintedUnits = 1_000
+
+    /// The printable unit table: indicators as rows, units across, one block per value
+    /// column (the estimate first) with the province total last; each cell a formula on
+    /// the unit sheet (the province's on Tổng hợp), so the view follows corrections.
+    /// Printed landscape at full size: page breaks after every ``unitsPerPage`` units and
+    /// at each block, indicator columns and the two header rows repeated on every page.
+    static func writePrintedUnitTable(_ ws: Worksheet, _ d: SummaryData, _ L: UnitLayout,
+                                      _ S: (rowOf: [String: Int], valueColumn: [String: Int])) throws {
+        let t = d.template, c = d.consolidation
+        let leaves = c.intermediates.isEmpty ? c.leaves : c.leaves.sorted { ($0.parent ?? "", $0.code) < ($1.parent ?? "", $1.code) }
+        var units: [(ReportingUnit, Int)] = leaves.enumerated().map { ($1, L.firstRow + $0) }
+        if let part = c.provincePart { units.append((part, L.partRow)) }
+        func order(_ r: ValueColumn.Role) -> Int { r == .estimate ? 0 : r == .plan ? 1 : 2 }
+        let blocks = t.columns.enumerated().sorted { (order($0.element.role), $0.offset) < (order($1.element.role), $1.offset) }.map(\.element)
+        let titleRow = 0, blockRow = 2, unitRow = 3, firstData = 4
+        let fixed = 3
+        let titleEnd = fixed + min(units.count, unitsPerPage)
+        try ws.merge(CellRange(first: CellRef(row: titleRow, column: 0), last: CellRef(row: titleRow, column: titleEnd)),
+                     text: "SỐ LIỆU CÁC ĐƠN VỊ THEO CHỈ TIÊU — \(d.period.label().uppercased())", bold.with { $0.fontSize = 13 })
+        try ws.merge(CellRange(first: CellRef(row: 1, column: 0), last: CellRef(row: 1, column: titleEnd)),
+                     text: "Mỗi khối cột là một loại số liệu; đơn vị xếp theo mã, cột cuối mỗi khối là toàn tỉnh. \"-\": không phát sinh; \"...\": chưa có thông tin; \"x\": không áp dụng.",
+                     base.with { $0.italic = true; $0.fontSize = 9 })
+        for (i, h) in ["Mã", "Chỉ tiêu", "ĐVT"].enumerated() {
+            try ws.merge(CellRange(first: CellRef(row: blockRow, column: i), last: CellRef(row: unitRow, column: i)), text: h, header)
+        }
+        try ws.setColumns(0, 0, width: 5)
+        try ws.setColumns(1, 1, width: 28)
+        try ws.setColumns(2, 2, width: 8)
+        // Row of each indicator (group headings between).
+        var rowOf: [String: Int] = [:]
+        var groupRows: [(Int, String)] = []
+        var r = firstData
+        var g: String? = nil
+        for ind in t.indicators {
+            if ind.group != g, let gr = ind.group { g = gr; groupRows.append((r, gr)); r += 1 }
+            rowOf[ind.code] = r
+            r += 1
+        }
+        let lastRow = r - 1
+        for (row, gr) in groupRows {
+            try ws.merge(CellRange(first: CellRef(row: row, column: 0), last: CellRef(row: row, column: 2)), text: gr, group)
+        }
+        for ind in t.indicators {
+            let row = rowOf[ind.code]!
+            try ws.write(row, 0, text: ind.code, centered)
+            try ws.write(row, 1, text: ind.name, cell)
+            try ws.write(row, 2, text: ind.unitText, centered)
+        }
+        var col = fixed
+        var breaks: [Int] = []
+        for vc in blocks {
+            if col > fixed { breaks.append(col) }
+            let first = col
+            for (n, (u, unitSheetRow)) in units.enumerated() {
+                if n > 0 && n % unitsPerPage == 0 { breaks.append(col) }
+                let name = u.level == .provincePart ? u.name : VietFold.withoutAdministrativePrefix(u.name)
+                try ws.write(unitRow, col, text: name, header.with { $0.fontSize = 10 })
+                let reported = Set(t.indicators(for: u).map(\.code))
+                for ind in t.indicators {
+                    let row = rowOf[ind.code]!
+                    guard reported.contains(ind.code) else { try ws.writeBlank(row, col, cell.with { $0.fillColor = 0xF2F2F2 }); continue }
+                    let ref = "'\(unitSheet)'!\(CellRef.columnName(L.col(ind.code, vc.key)))\(unitSheetRow + 1)"
+                    let v = c.values[u.code]?[ind.code]?[vc.key] ?? .empty
+                    let result: FormulaResult
+                    switch v {
+                    case .number(let x): result = .number(x)
+                    case .symbol(.none): result = .number(0)
+                    default: result = .text(v.text(decimals: ind.decimals))
+                    }
+                    try ws.writeFormula(row, col, "=IF(ISBLANK(\(ref)),\"\",\(ref))", result: result, numberFormat(ind.decimals))
+                }
+                try ws.setColumns(col, col, width: 9.5)
+                col += 1
+            }
+            // The province total, from Tổng hợp (grey italics while partial).
+            if units.count > 0 && units.count % unitsPerPage == 0 { breaks.append(col) }
+            try ws.write(unitRow, col, text: "Toàn tỉnh", header.with { $0.fontSize = 10 })
+            for ind in t.indicators {
+                let row = rowOf[ind.code]!
+                guard let sr = S.rowOf[ind.code], let sc = S.valueColumn[vc.key] else { continue }
+                let a = c.aggregate(ind.code, vc.key)
+                let fmt = a.partial ? partialFormats[max(0, min(ind.decimals, 6))] : numberFormat(ind.decimals)
+                try ws.writeFormula(row, col, "='\(summarySheet)'!\(CellRef.columnName(sc))\(sr + 1)",
+                                    result: a.value.map { .number($0) } ?? .text(""), fmt.with { $0.bold = true })
+            }
+            try ws.setColumns(col, col, width: 9.5)
+            try ws.merge(CellRange(first: CellRef(row: blockRow, column: first), last: CellRef(row: blockRow, column: col)),
+                         text: vc.label(for: d.period), header)
+            col += 1
+        }
+        try ws.setRow(unitRow, height: 30)
+        ws.freezePanes(row: firstData, col: fixed)
+        var p = PrintSetup()
+        p.landscape = true
+        p.repeatRows = blockRow...unitRow
+        p.repeatColumns = 0...(fixed - 1)
+        p.columnBreaks = breaks
+        p.printArea = CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: lastRow, column: col - 1))
+        p.margins = (0.4, 0.4, 0.5, 0.5)
+        p.footer = "&CTrang &P/&N"
+        try ws.setPrint(p)
     }
 
     static func dateText(_ d: Date) -> String {
