@@ -26,3 +26,15 @@ def measured(cmd):
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         sys.exit("failed: %s: %s" % (" ".join(cmd), p.stderr.read().decode()))
     return dt, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def import_and_summary(template, forms, workdir, name):
+    """One fresh store: `import` then `summary` of the forms, each measured; returns the
+    two (wall, peak MB, CPU) triples."""
+    db = os.path.join(workdir, name + ".db")
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    a = measured([TONGHOP, "import", forms, "--db", db, "--template", template])
+    b = measured([TONGHOP, "summary", "--db", db, "--template", template, "-o", os.path.join(workdir, name + ".xlsx")])
+    return a, b

@@ -10,7 +10,7 @@ Usage: section_job.py BENCH_BINARY DATA_DIR RUNS
 import json, os, statistics, subprocess, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import ROOT, TONGHOP, measured, national  # noqa: E402
+from common import ROOT, TONGHOP, import_and_summary, measured, national  # noqa: E402
 
 bench, data, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 template, forms = national(bench, data)
@@ -28,12 +28,7 @@ def stat(samples):
 
 job, script, val = [], [], []
 for _ in range(runs):
-    db = os.path.join(nat, "job.db")
-    for suffix in ("", "-wal", "-shm", ".lock"):
-        if os.path.exists(db + suffix):
-            os.remove(db + suffix)
-    a = measured([TONGHOP, "import", forms, "--db", db, "--template", template])
-    b = measured([TONGHOP, "summary", "--db", db, "--template", template, "-o", os.path.join(nat, "job.xlsx")])
+    a, b = import_and_summary(template, forms, nat, "job")
     job.append((a[0] + b[0], max(a[1], b[1]), a[2] + b[2]))
     script.append(measured([sys.executable, os.path.join(ROOT, "scripts/bench/analyst_script.py"), forms, os.path.join(nat, "script.xlsx")]))
     val.append(measured([TONGHOP, "validate", forms, "--template", template]))

@@ -11,7 +11,7 @@ Usage: section_national.py BENCH_BINARY DATA_DIR RUNS
 import json, os, statistics, subprocess, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import ROOT, TONGHOP, measured, national  # noqa: E402
+from common import ROOT, import_and_summary, measured, national  # noqa: E402
 
 bench, data, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 
@@ -27,12 +27,7 @@ for era, label in (("after", "3,321 communes (34 provinces)"), ("before", "10,05
     nat = os.path.dirname(forms)
     imp, summ, total, cal, script = [], [], [], [], []
     for _ in range(runs):
-        db = os.path.join(nat, "bench.db")
-        for suffix in ("", "-wal", "-shm", ".lock"):
-            if os.path.exists(db + suffix):
-                os.remove(db + suffix)
-        a = measured([TONGHOP, "import", forms, "--db", db, "--template", template])
-        b = measured([TONGHOP, "summary", "--db", db, "--template", template, "-o", os.path.join(nat, "tong-hop.xlsx")])
+        a, b = import_and_summary(template, forms, nat, "bench")
         imp.append(a); summ.append(b); total.append((a[0] + b[0], max(a[1], b[1]), a[2] + b[2]))
         cal.append(measured([sys.executable, os.path.join(ROOT, "scripts/bench/peers.py"), "calamine-batch", forms]))
         script.append(measured([sys.executable, os.path.join(ROOT, "scripts/bench/analyst_script.py"), forms, os.path.join(nat, "script.xlsx")]))
