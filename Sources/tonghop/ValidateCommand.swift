@@ -67,7 +67,7 @@ struct ValidateCommand: ParsableCommand {
             do {
                 if annotated.count == 1 && !annotate.hasSuffix("/") {
                     try OutputGuard.check(output: annotate, against: paths)
-                    try Annotator.write(annotated[0].0, report: annotated[0].1, template: annotated[0].2, to: annotate)
+                    try writeAnnotated(annotated[0].0, annotated[0].1, annotated[0].2, to: annotate)
                     announceWritten(annotate, lang)
                 } else {
                     try FileManager.default.createDirectory(atPath: annotate, withIntermediateDirectories: true)
@@ -76,7 +76,7 @@ struct ValidateCommand: ParsableCommand {
                         let suffix = subsCount(annotated, s.file) > 1 ? "_\(s.unit?.code ?? "x")_\(s.period?.description ?? "x")" : ""
                         let out = "\(annotate)/\(base)\(suffix)_kiem-tra.xlsx"
                         try OutputGuard.check(output: out, against: paths)
-                        try Annotator.write(s, report: r, template: t, to: out)
+                        try writeAnnotated(s, r, t, to: out)
                         announceWritten(out, lang)
                     }
                 }
@@ -87,6 +87,14 @@ struct ValidateCommand: ParsableCommand {
         }
         if unreadable { throw ExitStatus.unreadable }
         if reports.contains(where: { !$0.valid }) { throw ExitStatus.findings }
+    }
+
+    /// The officer's own XLSX annotated in place when it can be edited, else a rebuilt
+    /// copy of the table (CSV, XLS, a package we do not edit).
+    private func writeAnnotated(_ s: Submission, _ r: FileReport, _ t: Template?, to out: String) throws {
+        if s.file.lowercased().hasSuffix(".xlsx"),
+           try PackageAnnotator.write(s, report: r, template: t, source: s.file, to: out) { return }
+        try Annotator.write(s, report: r, template: t, to: out)
     }
 
     private func subsCount(_ a: [(Submission, FileReport, Template?)], _ file: String) -> Int { a.filter { $0.0.file == file }.count }

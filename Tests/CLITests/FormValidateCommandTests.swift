@@ -129,23 +129,37 @@ final class FormValidateCommandTests: XCTestCase {
         }
     }
 
+    /// An XLSX is annotated in place (AnnotateInPlaceTests has the details): the officer's
+    /// sheets, then the findings; a CSV gets a rebuilt copy of its table.
     func testAnnotatedCopyColoursAndCommentsFlaggedCells() throws {
         let dir = try TestSupport.tempDir(self)
         let out = dir.appendingPathComponent("kiem-tra.xlsx").path
-        let r = try tonghop(["validate", "fixtures/broken/hard-range-forest-cover-over-100.xlsx", "--annotate", out])
+        var r = try tonghop(["validate", "fixtures/broken/hard-range-forest-cover-over-100.xlsx", "--annotate", out])
         XCTAssertEqual(r.status, 1)
-        let inspect = try TestSupport.python([root.appendingPathComponent("Tests/Support/openpyxl_inspect.py").path, out])
-        let j = try JSONSerialization.jsonObject(with: inspect.stdout) as! [String: Any]
+        var inspect = try TestSupport.python([root.appendingPathComponent("Tests/Support/openpyxl_inspect.py").path, out])
+        var j = try JSONSerialization.jsonObject(with: inspect.stdout) as! [String: Any]
         XCTAssertEqual(j["warnings"] as? [String], [])
-        let sheets = j["sheets"] as! [[String: Any]]
-        XCTAssertEqual(sheets.map { $0["name"] as! String }, ["Kiểm tra - Báo cáo", "Kết quả kiểm tra"])
+        var sheets = j["sheets"] as! [[String: Any]]
+        XCTAssertEqual(sheets.map { $0["name"] as! String }, ["Báo cáo", "Hướng dẫn", "_tonghop", "Kết quả kiểm tra"])
         let golden = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("fixtures/broken/hard-range-forest-cover-over-100.expected.json"))) as! [String: Any]
         let cell = ((golden["findings"] as! [[String: Any]])[0]["cell"] as! String)
         let comments = sheets[0]["comments"] as! [String: String]
         XCTAssertTrue(comments[cell]?.contains("E120") == true, "\(comments)")
-        let list = sheets[1]["cells"] as! [String: [String: Any]]
+        let list = sheets[3]["cells"] as! [String: [String: Any]]
         XCTAssertEqual(list["A5"]?["value"] as? String, "E120")
         XCTAssertEqual(list["C5"]?["value"] as? String, cell)
+
+        // A CSV: the rebuilt copy.
+        let csv = dir.appendingPathComponent("bao-cao.csv")
+        XCTAssertEqual(try tonghop(["form", "lai-chau-ktxh", "--unit", "107", "--period", "2024", "--format", "csv", "-o", csv.path]).status, 0)
+        let csvOut = dir.appendingPathComponent("kiem-tra-csv.xlsx").path
+        r = try tonghop(["validate", csv.path, "--annotate", csvOut])
+        XCTAssertEqual(r.status, 1, "a blank form misses required values")
+        inspect = try TestSupport.python([root.appendingPathComponent("Tests/Support/openpyxl_inspect.py").path, csvOut])
+        j = try JSONSerialization.jsonObject(with: inspect.stdout) as! [String: Any]
+        sheets = j["sheets"] as! [[String: Any]]
+        XCTAssertEqual(sheets.map { $0["name"] as! String }.last, "Kết quả kiểm tra")
+        XCTAssertTrue((sheets[0]["name"] as! String).hasPrefix("Kiểm tra - "))
     }
 
     func testUnreadableFilesExit2AndCleanOnesExit0() throws {
