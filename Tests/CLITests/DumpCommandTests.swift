@@ -44,6 +44,10 @@ final class DumpCommandTests: XCTestCase {
             ",,,,",
             "1234567.891,158.7,,,",
         ].joined(separator: "\r\n") + "\r\n")
+        // A sheet too large to hold is read twice instead; the output is the same.
+        let twice = try dump([path], env: ["TONGHOP_TEST_DUMP_HELD_BYTES": "16"])
+        XCTAssertEqual(twice.status, 0, twice.stderr)
+        XCTAssertEqual(twice.out, r.out)
     }
 
     func testSheetByNumberOrNameAndJSONWithTypes() throws {

@@ -17,7 +17,45 @@ public enum SheetDump {
                              neutralise: Bool = true, to out: OutputBuffer) throws {
         switch format {
         case .csv:
+            // One pass when the output fits in memory (every sheet a form or a report is):
+            // the rows are written to a held buffer with their widths, then padded to the
+            // last column once it is known. A larger sheet is read twice (extent, then
+            // output), so memory stays bounded.
+            let held = OutputBuffer(holding: true)
+            var rows: [(index: Int, start: Int, end: Int, width: Int)] = []
             var lastColumn = -1, lastRow = -1
+            var fits = true
+            let reader = try open()
+            while let row = try reader.next() {
+                guard let last = row.cells.last?.column else { continue }
+                let start = held.count
+                let width = writeCSVCells(row, neutralise: neutralise, to: held)
+                rows.append((row.index, start, held.count, width))
+                lastColumn = max(lastColumn, last)
+                lastRow = row.index
+                if held.count > maxHeldCSVBytes { fits = false; break }
+            }
+            if fits {
+                try checkCSVExtent(lastRow: lastRow, lastColumn: lastColumn, fileName: fileName, sheetName: sheetName)
+                let padding = [UInt8](repeating: UInt8(ascii: ","), count: max(0, lastColumn))
+                var nextRow = 0
+                held.withBytes { bytes in
+                    for r in rows {
+                        while nextRow < r.index {
+                            out.append(bytes: padding)
+                            out.appendCRLF()
+                            nextRow += 1
+                        }
+                        out.append(slice: bytes[r.start..<r.end])
+                        if lastColumn > r.width { out.append(bytes: padding[0..<(lastColumn - r.width)]) }
+                        out.appendCRLF()
+                        nextRow = r.index + 1
+                    }
+                }
+                break
+            }
+            lastColumn = -1
+            lastRow = -1
             let first = try open()
             while let row = try first.next() {
                 if let c = row.cells.last?.column {
@@ -25,30 +63,18 @@ public enum SheetDump {
                     lastRow = row.index
                 }
             }
-            if (lastRow + 1) * (lastColumn + 1) > maxCSVCells {
-                throw SheetIOError(.limitExceeded(.cells, Int64(maxCSVCells)), file: fileName, sheet: sheetName,
-                                   cell: "A1:" + CellRef(row: lastRow, column: lastColumn).a1)
-            }
-            let reader = try open()
+            try checkCSVExtent(lastRow: lastRow, lastColumn: lastColumn, fileName: fileName, sheetName: sheetName)
+            let second = try open()
             var nextRow = 0
             let padding = [UInt8](repeating: UInt8(ascii: ","), count: max(0, lastColumn))
-            while let row = try reader.next() {
+            while let row = try second.next() {
                 if row.cells.isEmpty { continue }
                 while nextRow < row.index {
                     out.append(bytes: padding)
                     out.appendCRLF()
                     nextRow += 1
                 }
-                var col = 0
-                for cell in row.cells {
-                    while col < cell.column { out.append(byte: UInt8(ascii: ",")); col += 1 }
-                    switch cell.value {
-                    case .number(let d): out.appendNumber(d)
-                    case .empty: break
-                    case .text(let t): out.appendCSVField(neutralise ? CellText.neutralised(t) : t)
-                    default: out.appendCSVField(CellText.csv(cell.value))
-                    }
-                }
+                var col = writeCSVCells(row, neutralise: neutralise, to: out)
                 while col < lastColumn { out.append(byte: UInt8(ascii: ",")); col += 1 }
                 out.appendCRLF()
                 nextRow = row.index + 1
@@ -98,15 +124,64 @@ public enum SheetDump {
     }
 }
 
+extension SheetDump {
+    /// The CSV output held in memory for a one-pass dump (larger sheets are read twice).
+    /// `TONGHOP_TEST_DUMP_HELD_BYTES` lowers it, so tests take the two-pass path on a small file.
+    static let maxHeldCSVBytes = ProcessInfo.processInfo.environment["TONGHOP_TEST_DUMP_HELD_BYTES"].flatMap { Int($0) } ?? 64 << 20
+
+    static func checkCSVExtent(lastRow: Int, lastColumn: Int, fileName: String, sheetName: String) throws {
+        if (lastRow + 1) * (lastColumn + 1) > maxCSVCells {
+            throw SheetIOError(.limitExceeded(.cells, Int64(maxCSVCells)), file: fileName, sheet: sheetName,
+                               cell: "A1:" + CellRef(row: lastRow, column: lastColumn).a1)
+        }
+    }
+
+    /// A row's fields up to its last cell (the commas between them included); returns the
+    /// number of commas written (the last cell's column).
+    static func writeCSVCells(_ row: Row, neutralise: Bool, to out: OutputBuffer) -> Int {
+        var col = 0
+        for cell in row.cells {
+            while col < cell.column { out.append(byte: UInt8(ascii: ",")); col += 1 }
+            switch cell.value {
+            case .number(let d): out.appendNumber(d)
+            case .empty: break
+            case .text(let t): out.appendCSVField(neutralise ? CellText.neutralised(t) : t)
+            default: out.appendCSVField(CellText.csv(cell.value))
+            }
+        }
+        return col
+    }
+}
+
 /// A buffered writer to a file descriptor (stdout by default).
 public final class OutputBuffer {
     private var buffer: [UInt8] = []
     private let fd: Int32
+    /// Holds everything in memory (never writes): the one-pass CSV dump's row store.
+    private let holding: Bool
 
     public init(fd: Int32 = 1) {
         self.fd = fd
+        holding = false
         buffer.reserveCapacity(1 << 16)
     }
+
+    init(holding: Bool) {
+        fd = -1
+        self.holding = holding
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    var count: Int { buffer.count }
+
+    func withBytes(_ body: ([UInt8]) -> Void) { body(buffer) }
+
+    func append(slice: ArraySlice<UInt8>) {
+        buffer.append(contentsOf: slice)
+        if buffer.count >= 1 << 16 { try? flush() }
+    }
+
+    func append(bytes: ArraySlice<UInt8>) { append(slice: bytes) }
 
     public func append(_ s: String) {
         buffer.append(contentsOf: s.utf8)
@@ -197,6 +272,7 @@ public final class OutputBuffer {
     }
 
     public func flush() throws {
+        if holding { return }
         var off = 0
         while off < buffer.count {
             let n = buffer.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + off, $0.count - off) }
