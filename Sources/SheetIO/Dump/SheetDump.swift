@@ -86,28 +86,31 @@ public enum SheetDump {
             var lastRow = -1, lastColumn = -1
             while let row = try reader.next() {
                 for cell in row.cells {
-                    out.append(first ? "\n" : ",\n")
+                    // Constant pieces as bytes (a String per piece was most of the dump).
+                    if !first { out.append(byte: UInt8(ascii: ",")) }
+                    out.append(byte: 10)
                     first = false
-                    out.append("{\"ref\":\"")
+                    out.append(bytes: JSONPieces.ref)
                     out.appendRef(row: row.index, column: cell.column)
-                    out.append("\",\"row\":")
+                    out.append(bytes: JSONPieces.row)
                     out.appendInt(row.index + 1)
-                    out.append(",\"column\":")
+                    out.append(bytes: JSONPieces.column)
                     out.appendInt(cell.column + 1)
-                    out.append(",\"type\":\"")
-                    out.append(cell.value.typeName)
-                    out.append("\"")
+                    out.append(bytes: JSONPieces.type)
                     switch cell.value {
-                    case .empty: break
+                    case .empty: out.append(bytes: JSONPieces.empty)
                     case .number(let d):
-                        out.append(",\"value\":")
-                        if d.isFinite { out.appendNumber(d) } else { out.append("null") }
-                    case .bool(let b): out.append(b ? ",\"value\":true" : ",\"value\":false")
-                    case .text(let t), .error(let t):
-                        out.append(",\"value\":")
+                        out.append(bytes: JSONPieces.number)
+                        if d.isFinite { out.appendNumber(d) } else { out.append(bytes: JSONPieces.null) }
+                    case .bool(let b): out.append(bytes: b ? JSONPieces.boolTrue : JSONPieces.boolFalse)
+                    case .text(let t):
+                        out.append(bytes: JSONPieces.text)
+                        out.appendJSONString(t)
+                    case .error(let t):
+                        out.append(bytes: JSONPieces.error)
                         out.appendJSONString(t)
                     case .date(let d):
-                        out.append(",\"value\":\"\(d.iso8601)\",\"serial\":")
+                        out.append("\(d.kind.rawValue)\",\"value\":\"\(d.iso8601)\",\"serial\":")
                         out.appendNumber(d.serial)
                     }
                     if cell.numberFormatID != 0 { out.append(",\"numFmt\":"); out.appendInt(cell.numberFormatID) }
@@ -122,6 +125,21 @@ public enum SheetDump {
         }
         try out.flush()
     }
+}
+
+/// The constant pieces of a JSON cell, as bytes.
+enum JSONPieces {
+    static let ref = Array("{\"ref\":\"".utf8)
+    static let row = Array("\",\"row\":".utf8)
+    static let column = Array(",\"column\":".utf8)
+    static let type = Array(",\"type\":\"".utf8)
+    static let empty = Array("empty\"".utf8)
+    static let number = Array("number\",\"value\":".utf8)
+    static let text = Array("text\",\"value\":".utf8)
+    static let error = Array("error\",\"value\":".utf8)
+    static let boolTrue = Array("bool\",\"value\":true".utf8)
+    static let boolFalse = Array("bool\",\"value\":false".utf8)
+    static let null = Array("null".utf8)
 }
 
 extension SheetDump {
