@@ -250,17 +250,21 @@ public final class OutputBuffer {
         appendInt(row + 1)
     }
 
-    /// A CSV field, quoted when it holds a comma, quote, CR or LF (RFC 4180).
+    /// A CSV field, quoted when it holds a comma, quote, CR or LF (RFC 4180). Scans the
+    /// string's UTF-8 storage in place when it is contiguous (native strings are).
     func appendCSVField(_ s: String) {
-        var needs = false
-        for b in s.utf8 where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 10 || b == 13 { needs = true; break }
-        guard needs else { buffer.append(contentsOf: s.utf8); return }
-        buffer.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            if b == UInt8(ascii: "\"") { buffer.append(b) }
-            buffer.append(b)
+        var s = s
+        s.withUTF8 { bytes in
+            var needs = false
+            for b in bytes where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 10 || b == 13 { needs = true; break }
+            guard needs else { buffer.append(contentsOf: bytes); return }
+            buffer.append(UInt8(ascii: "\""))
+            for b in bytes {
+                if b == UInt8(ascii: "\"") { buffer.append(b) }
+                buffer.append(b)
+            }
+            buffer.append(UInt8(ascii: "\""))
         }
-        buffer.append(UInt8(ascii: "\""))
     }
 
     /// A JSON string literal (as ``CellText/jsonString(_:)``), byte by byte.
