@@ -3,13 +3,9 @@ import XCTest
 import TestSupport
 
 /// `tonghop form` and `tonghop validate`, run as an officer runs them.
-final class FormValidateCommandTests: XCTestCase {
+final class FormValidateCommandTests: XCTestCase, TonghopCLI {
     let root = TestSupport.packageRoot
     var template: String { root.appendingPathComponent("templates/lai-chau-ktxh.yaml").path }
-
-    private func tonghop(_ args: [String], env: [String: String] = [:]) throws -> TestSupport.ProcessResult {
-        try TestSupport.run(TestSupport.tonghop, args, cwd: root, env: env)
-    }
 
     func testBlankFormIsProtectedValidatedAndIdentifiesItself() throws {
         let dir = try TestSupport.tempDir(self)

@@ -5,12 +5,8 @@ import TestSupport
 /// The summary as the official paper it replaces (issue 11): agency lines, motto, place
 /// and date, signature block, readable when printed (rendered by LibreOffice to PDF);
 /// incomplete data never looks final; the province part is never ranked.
-final class OfficialPaperTests: XCTestCase {
+final class OfficialPaperTests: XCTestCase, TonghopCLI {
     let root = TestSupport.packageRoot
-
-    private func tonghop(_ args: [String]) throws -> TestSupport.ProcessResult {
-        try TestSupport.run(TestSupport.tonghop, args, cwd: root)
-    }
 
     func testTheSummaryPrintsAsAnOfficialPaperAtAReadableSize() throws {
         let dir = try TestSupport.tempDir(self)

@@ -5,16 +5,8 @@ import TestSupport
 /// The official units (issue 8): the catalogue generated from the statistics office's
 /// tables, `tonghop units`, and Lai Châu after the reform — 38 communes from the catalogue,
 /// their forms, imports and a summary.
-final class RealCountryTests: XCTestCase {
+final class RealCountryTests: XCTestCase, TonghopCLI {
     let root = TestSupport.packageRoot
-
-    private func tonghop(_ args: [String]) throws -> TestSupport.ProcessResult {
-        try TestSupport.run(TestSupport.tonghop, args, cwd: root)
-    }
-
-    private func json(_ r: TestSupport.ProcessResult) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: r.stdout) as! [String: Any]
-    }
 
     func testUnitsListsTheOfficialUnitsBeforeAndAfterTheReform() throws {
         var r = try tonghop(["units", "--province", "12", "--date", "2026-01-01", "--format", "json"])

@@ -3,16 +3,8 @@ import XCTest
 import TestSupport
 
 /// import, status, summary and scorecard, run as the province runs them.
-final class StoreSummaryCommandTests: XCTestCase {
+final class StoreSummaryCommandTests: XCTestCase, TonghopCLI {
     let root = TestSupport.packageRoot
-
-    private func tonghop(_ args: [String], env: [String: String] = [:]) throws -> TestSupport.ProcessResult {
-        try TestSupport.run(TestSupport.tonghop, args, cwd: root, env: env)
-    }
-
-    private func json(_ r: TestSupport.ProcessResult) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: r.stdout) as! [String: Any]
-    }
 
     func testImportIsAllOrNothingIdempotentAndKeepsRevisions() throws {
         let dir = try TestSupport.tempDir(self)

@@ -3,12 +3,8 @@ import XCTest
 import TestSupport
 
 /// `tonghop targets` and `form --plan-from` (issue 13), run as an officer would.
-final class TargetsCommandTests: XCTestCase {
+final class TargetsCommandTests: XCTestCase, TonghopCLI {
     let root = TestSupport.packageRoot
-
-    private func tonghop(_ args: [String]) throws -> TestSupport.ProcessResult {
-        try TestSupport.run(TestSupport.tonghop, args, cwd: root)
-    }
 
     func testTargetsFromTextFillThePlanColumnThatValidateReadsBack() throws {
         let dir = try TestSupport.tempDir(self)

@@ -4,12 +4,8 @@ import TestSupport
 
 /// Two plans in one template (issue 14): the province's assignment ("KH tỉnh giao") and the
 /// district council's resolution ("NQ HĐND"), each with its own indicators and attainment.
-final class TwoPlansTests: XCTestCase {
+final class TwoPlansTests: XCTestCase, TonghopCLI {
     let root = TestSupport.packageRoot
-
-    private func tonghop(_ args: [String]) throws -> TestSupport.ProcessResult {
-        try TestSupport.run(TestSupport.tonghop, args, cwd: root)
-    }
 
     func testAScorecardCountsEachPlanWithItsOwnDenominator() throws {
         let dir = try TestSupport.tempDir(self)

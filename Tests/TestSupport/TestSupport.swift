@@ -81,3 +81,17 @@ public enum TestSupport {
         return r
     }
 }
+
+/// The command-line tests' two helpers: run the built `tonghop` from the package root,
+/// and read its JSON output.
+public protocol TonghopCLI {}
+
+public extension TonghopCLI {
+    func tonghop(_ args: [String], env: [String: String] = [:]) throws -> TestSupport.ProcessResult {
+        try TestSupport.run(TestSupport.tonghop, args, cwd: TestSupport.packageRoot, env: env)
+    }
+
+    func json(_ r: TestSupport.ProcessResult) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: r.stdout) as! [String: Any]
+    }
+}
