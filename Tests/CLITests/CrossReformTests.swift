@@ -7,16 +7,8 @@ import TestSupport
 /// marked approximate when a predecessor merged only in part and missing (never a partial
 /// sum) when a report is not in the store; the province's from its old districts; the
 /// blank form pre-filled with them for the officer to confirm.
-final class CrossReformTests: XCTestCase {
+final class CrossReformTests: XCTestCase, TonghopCLI {
     let root = TestSupport.packageRoot
-
-    private func tonghop(_ args: [String]) throws -> TestSupport.ProcessResult {
-        try TestSupport.run(TestSupport.tonghop, args, cwd: root)
-    }
-
-    private func json(_ r: TestSupport.ProcessResult) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: r.stdout) as! [String: Any]
-    }
 
     /// unit → indicator → {value, quality}.
     private func previous(_ db: String, _ template: String, _ period: String, _ units: [String]) throws -> [String: [String: Any]] {
@@ -184,5 +176,27 @@ final class CrossReformTests: XCTestCase {
         XCTAssertEqual(figure(p["08"], "KT01")["value"] as! Double, est.reduce(0, +), accuracy: 1e-9)
         XCTAssertEqual(p["15"]?["quality"] as? String, "missing")
         XCTAssertTrue((figure(p["15"], "KT01")["basis"] as! String).contains("Tỉnh Lào Cai (10)"), "\(figure(p["15"], "KT01"))")
+    }
+
+    /// A form made for the new Phường Đoàn Kết (code 03388 since 1 July 2025) whose title
+    /// was changed to the old unit with the same code, Phường Quyết Tiến, is a disagreement,
+    /// not a match: units are told apart whole, not by code.
+    func testATitleNamingTheOldUnitWithTheSameCodeIsFlagged() throws {
+        let dir = try TestSupport.tempDir(self)
+        let form = dir.appendingPathComponent("f.xlsx").path, edited = dir.appendingPathComponent("lai-chau-ktxh_2026.xlsx").path
+        XCTAssertEqual(try tonghop(["form", "lai-chau-ktxh", "--unit", "03388", "--period", "2026", "-o", form]).status, 0)
+        let py = try TestSupport.python(["-c", """
+        import sys, openpyxl
+        wb = openpyxl.load_workbook(sys.argv[1])
+        wb["Báo cáo"]["A5"] = "Đơn vị báo cáo: Phường Quyết Tiến — Kỳ báo cáo: năm 2026"
+        wb.save(sys.argv[2])
+        """, form, edited])
+        XCTAssertEqual(py.status, 0, py.stderr)
+        let r = try tonghop(["validate", edited, "--format", "json"])
+        let findings = ((try json(r))["files"] as! [[String: Any]])[0]["findings"] as! [[String: Any]]
+        let w018 = try XCTUnwrap(findings.first { $0["code"] as? String == "W018" }, "\(findings.map { $0["code"]! })")
+        XCTAssertTrue((w018["message"] as! String).contains("Phường Quyết Tiến"), "\(w018)")
+        // The template id in the file name names no unit (it once matched Thành phố Lai Châu).
+        XCTAssertFalse(findings.contains { $0["code"] as? String == "E012" }, "\(findings.filter { $0["code"] as? String == "E012" })")
     }
 }

@@ -70,12 +70,14 @@ enum Identification {
 
         // Disagreements.
         if let u = s.unit {
-            if let fu = fileUnit, fu.code != u.code {
+            // Units compared whole, not by code: a code names one unit before the 2025
+            // reform and another after it.
+            if let fu = fileUnit, fu != u {
                 s.findings.append(Finding(.unitMismatch, file: file, value: base, expected: u.name,
                     vi: "tên tệp chỉ đơn vị \(FormBuilder.unitTitle(fu)) nhưng biểu là của \(FormBuilder.unitTitle(u)) (theo \(sourceText(s.unitSource, .vi)))",
                     en: "the file name says \(fu.name) but the form is \(u.name)'s (from the \(sourceText(s.unitSource, .en)))"))
             }
-            if let (tu, ref) = titleUnit, tu.code != u.code, s.unitSource == .metadata {
+            if let (tu, ref) = titleUnit, tu != u, s.unitSource == .metadata {
                 s.findings.append(Finding(.titleMismatch, file: file, sheet: s.sheet, cell: ref, value: FormBuilder.unitTitle(tu), expected: FormBuilder.unitTitle(u),
                     vi: "tiêu đề ghi \(FormBuilder.unitTitle(tu)) nhưng biểu được tạo cho \(FormBuilder.unitTitle(u))",
                     en: "the title says \(tu.name) but the form was made for \(u.name)"))
@@ -223,6 +225,8 @@ enum Identification {
     private static let needleLock = NSLock()
 
     static func matchUnitInFileName(_ base: String, _ t: Template, on date: String? = nil) -> ReportingUnit? {
+        // The template id names no unit ("lai-chau-ktxh" is not Thành phố Lai Châu).
+        let base = base.replacingOccurrences(of: t.id, with: " ")
         let tokens = base.split(whereSeparator: { $0 == "_" || $0 == " " || $0 == "." }).map(String.init)
         func unit(_ code: String) -> ReportingUnit? { date.map { t.unit(code, on: $0) } ?? t.unit(code) }
         for tok in tokens { if let u = unit(tok) { return u } }
