@@ -64,8 +64,6 @@ struct PreviousCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data(out.utf8))
     }
 
-    func qualityText(_ q: CrossReform.Quality, _ lang: Language) -> String { q.label(lang) }
-
     func howText(_ how: String, _ lang: Language) -> String {
         switch how {
         case "whole": return lang == .vi ? "nhập toàn bộ" : "whole"
@@ -81,7 +79,7 @@ struct PreviousCommand: ParsableCommand {
         var out = vi ? "Số liệu \(prev.label(.vi)) so sánh với \(p.label(.vi)) — mẫu \(t.id)\n"
                      : "\(prev.label(.en)) figures to compare with \(p.label(.en)) — template \(t.id)\n"
         for (code, name, r) in sets {
-            out += "\n\(TerminalText.safe(name)) (\(code)): \(qualityText(r.quality, lang))\n"
+            out += "\n\(TerminalText.safe(name)) (\(code)): \(r.quality.label(lang))\n"
             if !r.sources.isEmpty {
                 out += "  " + (vi ? "từ: " : "from: ") + r.sources.map { src in
                     "\(TerminalText.safe(src.name)) (\(src.code), \(howText(src.how, lang))\(src.stored ? "" : (vi ? ", chưa có số liệu" : ", no report")))"
@@ -97,7 +95,7 @@ struct PreviousCommand: ParsableCommand {
             for f in r.figures {
                 guard let ind = t.indicator(f.indicator) else { continue }
                 let v = f.value.map { VietNumber.format($0, decimals: ind.decimals, lang) } ?? "—"
-                out += "  \(ind.code.padding(toLength: 6, withPad: " ", startingAt: 0)) \(v.leftPadded(14))  \(qualityText(f.quality, lang))\n"
+                out += "  \(ind.code.padding(toLength: 6, withPad: " ", startingAt: 0)) \(v.leftPadded(14))  \(f.quality.label(lang))\n"
             }
         }
         return out

@@ -88,6 +88,25 @@ final class TemplateTests: XCTestCase {
         }
     }
 
+    /// Deadline arithmetic on day numbers agrees with Foundation's calendar, and an import
+    /// time is taken on its Vietnamese local date (UTC+7).
+    func testDeadlineDaysAgreeWithFoundation() {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd"
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.calendar = cal
+        for n in stride(from: -25_567, to: 47_482, by: 97) {  // 1900 … 2099
+            let text = f.string(from: Date(timeIntervalSince1970: Double(n) * 86_400))
+            XCTAssertEqual(UnitStatus.dayNumber(text), n, text)
+            XCTAssertEqual(UnitStatus.date(fromDayNumber: n), text)
+        }
+        XCTAssertEqual(UnitStatus.days(from: "2024-02-28", to: "2024-03-01"), 2)
+        XCTAssertEqual(UnitStatus.localDay("2026-11-25T16:59:59Z"), "2026-11-25")
+        XCTAssertEqual(UnitStatus.localDay("2026-12-31T17:00:00Z"), "2027-01-01")
+    }
+
     func testYAMLSyntaxErrorsNameTheLine() {
         XCTAssertThrowsError(try Template.parse(yaml: "id: a\nversion: 1\ntitle: [unclosed\n", file: "t.yaml")) { e in
             let text = (e as! TemplateError).message(.en)

@@ -46,7 +46,7 @@ public enum SheetDump {
                             out.appendCRLF()
                             nextRow += 1
                         }
-                        out.append(slice: bytes[r.start..<r.end])
+                        out.append(bytes: bytes[r.start..<r.end])
                         if lastColumn > r.width { out.append(bytes: padding[0..<(lastColumn - r.width)]) }
                         out.appendCRLF()
                         nextRow = r.index + 1
@@ -194,12 +194,10 @@ public final class OutputBuffer {
 
     func withBytes(_ body: ([UInt8]) -> Void) { body(buffer) }
 
-    func append(slice: ArraySlice<UInt8>) {
-        buffer.append(contentsOf: slice)
+    func append(bytes: ArraySlice<UInt8>) {
+        buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 16 { try? flush() }
     }
-
-    func append(bytes: ArraySlice<UInt8>) { append(slice: bytes) }
 
     public func append(_ s: String) {
         buffer.append(contentsOf: s.utf8)

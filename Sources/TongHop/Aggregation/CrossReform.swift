@@ -70,6 +70,8 @@ public struct CrossReform: Sendable {
     let catalogue: UnitCatalogue?
     /// Old unit code → the new units (after the reform) that list it as a predecessor.
     let successors: [String: Set<String>]
+    /// Old district code → its communes (before the reform).
+    let districtCommunes: [String: [String]]
 
     public init(template: Template, period: Period, previousValues: [String: [String: [String: ReportedValue]]]) {
         self.template = template
@@ -77,14 +79,16 @@ public struct CrossReform: Sendable {
         previous = Period(year: period.year - 1, span: period.span)
         values = previousValues
         catalogue = template.cataloguePath.flatMap { try? UnitCatalogue.load(path: $0) }
+        // From the catalogue, not the template: an old commune split between this
+        // province's new units and another's is whole for neither.
         var succ: [String: Set<String>] = [:]
-        for u in catalogue?.units ?? [] where u.validFrom != nil {
-            for p in u.predecessors { succ[p.code, default: []].insert(u.code) }
-        }
-        for u in template.units {
-            for p in u.predecessors { succ[p.code, default: []].insert(u.code) }
+        var communes: [String: [String]] = [:]
+        for u in catalogue?.units ?? [] {
+            if u.validFrom != nil { for p in u.predecessors { succ[p.code, default: []].insert(u.code) } }
+            if u.level == .commune, u.validTo != nil, let d = u.parent { communes[d, default: []].append(u.code) }
         }
         successors = succ
+        districtCommunes = communes
     }
 
     /// The previous-period figures of one unit valid in the period.
@@ -132,7 +136,7 @@ public struct CrossReform: Sendable {
             }
             for (d, _) in byDistrict.sorted(by: { $0.key < $1.key }) {
                 guard values[d] != nil else { continue }
-                let all = cat.units.filter { $0.level == .commune && $0.parent == d && $0.isValid(on: prevDate) }.map(\.code)
+                let all = districtCommunes[d] ?? []
                 guard !all.isEmpty, all.allSatisfy({ oldCodes.contains($0) }),
                       all.allSatisfy({ c in old.first { $0.code == c }?.how != "part" }) else { continue }
                 contributors.append(d)

@@ -353,15 +353,19 @@ struct TemplateLoader {
         if let m = root["deadlines"]?.mapping {
             for (k, v) in m {
                 guard let key = k.string, let value = v.string else { continue }
-                let spanKey = ["year", "N", "3T", "6T", "9T", "Q1", "Q2", "Q3", "Q4"].contains(key.uppercased() == "YEAR" ? "year" : key.uppercased())
-                let md = value.count == 5 && value.dropFirst(2).first == "-" && Int(value.prefix(2)).map { (1...12).contains($0) } == true
-                let full = value.count == 10 && Period(String(value.prefix(4))) != nil
-                if spanKey ? !md : (Period(key) == nil || !full) {
+                // A span ("year", "N", "6T", "Q1"…: month-day) or one period (a full date).
+                let upper = key.uppercased()
+                let span: String? = upper == "YEAR" || upper == "N" ? "year" : ["3T", "6T", "9T", "Q1", "Q2", "Q3", "Q4"].contains(upper) ? upper : nil
+                let monthDay = value.count == 5 && value.dropFirst(2).first == "-" && Int(value.prefix(2)).map { (1...12).contains($0) } == true
+                let fullDate = value.count == 10 && Period(String(value.prefix(4))) != nil
+                let slot: String?
+                if let span { slot = monthDay ? span : nil } else { slot = fullDate ? Period(key)?.description : nil }
+                guard let slot else {
                     fail(v, "deadlines: \"\(key): \(value)\" không hợp lệ (year/6T/9T/Q1…: \"MM-DD\"; một kỳ như \"2025\": YYYY-MM-DD)",
                          "deadlines: \"\(key): \(value)\" is not valid (year/6T/9T/Q1…: \"MM-DD\"; one period such as \"2025\": YYYY-MM-DD)")
                     continue
                 }
-                deadlines[spanKey ? (key.uppercased() == "YEAR" || key.uppercased() == "N" ? "year" : key.uppercased()) : Period(key)!.description] = value
+                deadlines[slot] = value
             }
         }
         guard let id, let title else { return nil }

@@ -42,6 +42,8 @@ public struct UnitCatalogue: Sendable {
     public let units: [Unit]
     /// District code → province code, before the reform.
     let districtProvince: [String: String]
+    /// Code → the units with that code (one per era), in file order.
+    let byCode: [String: [Int]]
 
     init(path: String, units: [Unit]) {
         self.path = path
@@ -49,6 +51,9 @@ public struct UnitCatalogue: Sendable {
         var d: [String: String] = [:]
         for u in units where u.level == .district { if let p = u.parent { d[u.code] = p } }
         districtProvince = d
+        var index: [String: [Int]] = [:]
+        for (i, u) in units.enumerated() { index[u.code, default: []].append(i) }
+        byCode = index
     }
 
     /// The catalogue next to a templates folder (`DIR/units/vn-units.csv`).
@@ -94,7 +99,7 @@ public struct UnitCatalogue: Sendable {
 
     /// The unit with this code valid on a date.
     public func unit(_ code: String, on date: String) -> Unit? {
-        units.first { $0.code == code && $0.isValid(on: date) }
+        byCode[code]?.lazy.map { units[$0] }.first { $0.isValid(on: date) }
     }
 
     /// The province a unit belongs to (itself for a province): before the reform a

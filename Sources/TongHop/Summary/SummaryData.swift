@@ -16,12 +16,22 @@ public struct UnitStatus: Sendable {
     public var daysLate: Int? = nil
 
     /// Days from the deadline to a local date (both "YYYY-MM-DD"); positive: late.
+    /// Calendar arithmetic on the numbers (no formatter per unit: 3,321 units a summary).
     static func days(from deadline: String, to day: String) -> Int? {
-        let f = DateFormatter()
-        f.dateFormat = "yyyy-MM-dd"
-        f.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
-        guard let a = f.date(from: deadline), let b = f.date(from: day) else { return nil }
-        return Int((b.timeIntervalSince(a) / 86_400).rounded())
+        guard let a = dayNumber(deadline), let b = dayNumber(day) else { return nil }
+        return b - a
+    }
+
+    /// Days since 1970-01-01 of a "YYYY-MM-DD" date (proleptic Gregorian).
+    static func dayNumber(_ ymd: String) -> Int? {
+        let p = ymd.split(separator: "-")
+        guard p.count == 3, let y0 = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m), (1...31).contains(d) else { return nil }
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
     }
 
     /// "2024-12-15" → "15/12/2024".
@@ -30,11 +40,25 @@ public struct UnitStatus: Sendable {
         return p.count == 3 ? "\(p[2])/\(p[1])/\(p[0])" : ymd
     }
 
-    /// The local date ("YYYY-MM-DD", Asia/Ho_Chi_Minh) of a stored ISO time, or of now.
+    /// The local date ("YYYY-MM-DD", Asia/Ho_Chi_Minh, UTC+7 all year) of a stored ISO
+    /// 8601 UTC time ("2026-11-26T02:34:12Z"), or of now.
     static func localDay(_ iso: String?) -> String {
-        let d = iso.flatMap { ISO8601DateFormatter().date(from: $0) } ?? Date()
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Ho_Chi_Minh")!, from: d)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        let utc = iso ?? ISO8601DateFormatter().string(from: Date())
+        let dayPart = String(utc.prefix(10))
+        guard utc.count >= 13, let hour = Int(utc.dropFirst(11).prefix(2)), let n = dayNumber(dayPart) else { return dayPart }
+        return hour + 7 >= 24 ? date(fromDayNumber: n + 1) : dayPart
+    }
+
+    static func date(fromDayNumber n: Int) -> String {
+        let z = n + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return String(format: "%04d-%02d-%02d", yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
     /// "26/11/2026 09:14" in Asia/Ho_Chi_Minh, from a stored ISO 8601 UTC time.

@@ -23,6 +23,8 @@ public enum SummaryWorkbook {
         let helperColumn: [String: Int]      // growth indicator → helper column (level a year earlier)
         /// Rows of each intermediate unit's leaves (contiguous: leaves are sorted by parent).
         var spans: [String: ClosedRange<Int>] = [:]
+        /// Each unit of the sheet with its row: the leaves, then the province part.
+        var unitRows: [(unit: ReportingUnit, row: Int)] = []
 
         var lastLeafRow: Int { firstRow + leafCount - 1 }
         var partRow: Int { firstRow + leafCount }
@@ -153,7 +155,8 @@ public enum SummaryWorkbook {
             try ws.setColumns(hc, hc, width: 14)
         }
 
-        let rows: [(ReportingUnit, Int)] = leaves.enumerated().map { ($1, layout.firstRow + $0) } + (part.map { [($0, layout.partRow)] } ?? [])
+        layout.unitRows = leaves.enumerated().map { ($1, layout.firstRow + $0) } + (part.map { [($0, layout.partRow)] } ?? [])
+        let rows = layout.unitRows
         for (n, (u, r)) in rows.enumerated() {
             try ws.write(r, 0, number: Double(n + 1), centered)
             try ws.write(r, 1, text: u.code, centered)
@@ -384,9 +387,7 @@ public enum SummaryWorkbook {
     static func writePrintedUnitTable(_ ws: Worksheet, _ d: SummaryData, _ L: UnitLayout,
                                       _ S: (rowOf: [String: Int], valueColumn: [String: Int])) throws {
         let t = d.template, c = d.consolidation
-        let leaves = c.intermediates.isEmpty ? c.leaves : c.leaves.sorted { ($0.parent ?? "", $0.code) < ($1.parent ?? "", $1.code) }
-        var units: [(ReportingUnit, Int)] = leaves.enumerated().map { ($1, L.firstRow + $0) }
-        if let part = c.provincePart { units.append((part, L.partRow)) }
+        let units = L.unitRows
         func order(_ r: ValueColumn.Role) -> Int { r == .estimate ? 0 : r == .plan ? 1 : 2 }
         let blocks = t.columns.enumerated().sorted { (order($0.element.role), $0.offset) < (order($1.element.role), $1.offset) }.map(\.element)
         let titleRow = 0, blockRow = 2, unitRow = 3, firstData = 4
