@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "tonghop",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .library(name: "SheetIO", targets: ["SheetIO"]),
         .library(name: "TongHop", targets: ["TongHop"]),
@@ -14,6 +14,12 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        // The web service (`tonghop serve`): HTTP, sessions and bcrypt, HTML templates,
+        // multipart uploads.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.25.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
     ],
     targets: [
         .systemLibrary(
@@ -45,9 +51,18 @@ let package = Package(
                            .product(name: "GRDBSQLite", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
+        .target(
+            name: "TongHopWeb",
+            dependencies: ["TongHop", "SheetIO",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                           .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                           .product(name: "Mustache", package: "swift-mustache"),
+                           .product(name: "MultipartKit", package: "multipart-kit")]
+        ),
         .executableTarget(
             name: "tonghop",
-            dependencies: ["TongHop", "SheetIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["TongHop", "SheetIO", "TongHopWeb", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "tonghop-bench",
@@ -57,5 +72,7 @@ let package = Package(
         .testTarget(name: "SheetIOTests", dependencies: ["SheetIO", "TestSupport"]),
         .testTarget(name: "TongHopTests", dependencies: ["TongHop", "SheetIO", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["SheetIO", "TestSupport", "tonghop"]),
+        .testTarget(name: "WebTests", dependencies: ["TongHopWeb", "TongHop", "SheetIO", "TestSupport",
+                                                     .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ]
 )

@@ -103,12 +103,8 @@ struct FormCommand: ParsableCommand {
             for u in units {
                 var previous: [String: (value: Double, comment: String)] = [:]
                 if let cross {
-                    let r = u.level == .province ? cross.provinceFigures() : cross.figures(for: u)
-                    for f in r.figures {
-                        guard let v = f.value else { continue }
-                        let head = f.quality == .approximate ? "GẦN ĐÚNG — " : ""
-                        previous[f.indicator] = (v, head + f.vi.prefix(1).uppercased() + f.vi.dropFirst() + ". Đơn vị kiểm tra, sửa nếu khác số liệu của mình.")
-                    }
+                    let (filledIn, r) = cross.prefill(for: u)
+                    previous = filledIn
                     let filled = previous.count, total = t.indicators(for: u).count
                     FileHandle.standardError.write(Data((lang == .vi
                         ? "\(u.code) \(u.name): điền sẵn \(filled)/\(total) chỉ tiêu năm trước (\(r.quality.label(.vi)))\n"

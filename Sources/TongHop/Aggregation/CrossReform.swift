@@ -217,6 +217,19 @@ public struct CrossReform: Sendable {
 
 extension CrossReform {
     /// The store's reports of the year before the period, ready to compute from.
+    /// The previous-year column of a unit's form, pre-filled (`form --prefill-previous`,
+    /// the web page's form download): each figure with the comment the officer confirms.
+    public func prefill(for u: ReportingUnit) -> (values: [String: (value: Double, comment: String)], result: Result) {
+        let r = u.level == .province ? provinceFigures() : figures(for: u)
+        var previous: [String: (value: Double, comment: String)] = [:]
+        for f in r.figures {
+            guard let v = f.value else { continue }
+            let head = f.quality == .approximate ? "GẦN ĐÚNG — " : ""
+            previous[f.indicator] = (v, head + f.vi.prefix(1).uppercased() + f.vi.dropFirst() + ". Đơn vị kiểm tra, sửa nếu khác số liệu của mình.")
+        }
+        return (previous, r)
+    }
+
     public static func load(template: Template, period: Period, store: Store) throws -> CrossReform {
         let prev = Period(year: period.year - 1, span: period.span)
         return CrossReform(template: template, period: period, previousValues: try store.currentReportedValues(template: template.id, period: prev))

@@ -86,7 +86,7 @@ public enum BatchCheck {
     }
 
     /// One file: read, then validate each submission in it.
-    static func check(_ path: String, reader: SubmissionReader, keepSheets: Bool) -> (Template?, [(Submission, [Finding])]) {
+    public static func check(_ path: String, reader: SubmissionReader, keepSheets: Bool) -> (Template?, [(Submission, [Finding])]) {
         let (t, subs) = reader.read(path: path)
         return (t, subs.map { s in
             var s = s

@@ -212,6 +212,64 @@ public final class Store: @unchecked Sendable {
             CREATE INDEX rejection_unit ON rejection(template_id, period, unit_code);
             """)
         }
+        // The web service (`tonghop serve`): accounts, sessions, the files units upload
+        // (kept whole, checked or submitted), submissions returned to a unit, and who did what.
+        m.registerMigration("v4") { db in
+            try db.execute(sql: """
+            CREATE TABLE account (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                password_hash TEXT NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('unit', 'province')),
+                unit_code TEXT,
+                disabled INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                password_changed_at TEXT NOT NULL,
+                CHECK ((role = 'unit') = (unit_code IS NOT NULL))
+            );
+            CREATE TABLE web_session (
+                key_hash TEXT PRIMARY KEY,      -- SHA-256 of the cookie's id: a copy of the store opens no session
+                value BLOB NOT NULL,
+                expires REAL
+            ) WITHOUT ROWID;
+            CREATE TABLE upload (
+                id INTEGER PRIMARY KEY,
+                account_id INTEGER NOT NULL REFERENCES account(id),
+                unit_code TEXT NOT NULL,
+                template_id TEXT NOT NULL,
+                period TEXT,
+                file_name TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                content BLOB NOT NULL,
+                uploaded_at TEXT NOT NULL,
+                errors INTEGER NOT NULL,
+                warnings INTEGER NOT NULL,
+                infos INTEGER NOT NULL,
+                findings_json TEXT NOT NULL,
+                submission_id INTEGER REFERENCES submission(id),
+                submitted_at TEXT
+            );
+            CREATE INDEX upload_unit ON upload(unit_code, id);
+            CREATE TABLE submission_return (
+                id INTEGER PRIMARY KEY,
+                submission_id INTEGER NOT NULL REFERENCES submission(id),
+                account TEXT NOT NULL,
+                at TEXT NOT NULL,
+                comment TEXT NOT NULL
+            );
+            CREATE INDEX submission_return_sub ON submission_return(submission_id);
+            CREATE TABLE audit (
+                id INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                account TEXT,
+                action TEXT NOT NULL,
+                detail TEXT,
+                remote TEXT
+            );
+            """)
+        }
         return m
     }
 }

@@ -57,6 +57,10 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case templateVersion = "W016"
     case templateUnknown = "W017"
     case titleMismatch = "W018"
+    /// The web page: a unit uploaded another unit's form.
+    case otherUnit = "E019"
+    /// The web page: the form's period is not open for submission.
+    case periodClosed = "E020"
     // Rows.
     case rowNotMatched = "W100"
     case requiredMissing = "E101"
@@ -121,6 +125,8 @@ public enum FindingCode: String, Sendable, CaseIterable {
         case .templateVersion: t = ("Phiên bản biểu mẫu khác", "Other template version")
         case .templateUnknown: t = ("Không nhận ra mẫu của biểu", "Form's template not identified")
         case .titleMismatch: t = ("Tiêu đề biểu không khớp", "Title block disagrees")
+        case .otherUnit: t = ("Biểu của đơn vị khác", "Another unit's form")
+        case .periodClosed: t = ("Kỳ báo cáo chưa mở hoặc đã đóng", "Period not open for submission")
         case .rowNotMatched: t = ("Dòng có số liệu không khớp chỉ tiêu nào", "Row with figures matching no indicator")
         case .requiredMissing: t = ("Thiếu chỉ tiêu bắt buộc", "Required indicator missing")
         case .valueMissing: t = ("Chưa ghi số liệu", "Value missing")

@@ -1,0 +1,348 @@
+import Foundation
+import GRDB
+import SheetIO
+
+/// An account of the web service: a unit's officer (sees and submits only that unit's
+/// files) or the province (sees everything).
+public struct Account: Sendable, Equatable {
+    public enum Role: String, Sendable { case unit, province }
+    public var id: Int64
+    public var name: String
+    public var passwordHash: String
+    public var role: Role
+    public var unitCode: String?
+    public var disabled: Bool
+}
+
+/// A file a unit uploaded through the web page: kept whole with the findings shown.
+public struct Upload: Sendable {
+    public var id: Int64
+    public var accountID: Int64
+    public var unitCode: String
+    public var templateID: String
+    public var period: String?
+    public var fileName: String
+    public var kind: String
+    public var sha256: String
+    public var size: Int
+    public var uploadedAt: String
+    public var errors: Int
+    public var warnings: Int
+    public var infos: Int
+    public var findings: [Finding]
+    public var submissionID: Int64?
+    public var submittedAt: String?
+}
+
+/// One stored submission (any revision), for a unit's history.
+public struct SubmissionRecord: Sendable {
+    public var id: Int64
+    public var unitCode: String
+    public var period: String
+    public var fileName: String
+    public var importedAt: String
+    public var revision: Int
+    public var current: Bool
+    public var warnings: Int
+    public var returned: [(account: String, at: String, comment: String)]
+}
+
+extension Store {
+    static func wrap<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as DatabaseError {
+            let (en, vi) = Store.explain(e)
+            throw StoreError(pathless: what, en: en, vi: vi)
+        }
+    }
+
+    static func stamp(_ d: Date = Date()) -> String { ISO8601DateFormatter().string(from: d) }
+
+    // MARK: accounts
+
+    /// Adds an account; the name is unique whatever its case.
+    @discardableResult
+    public func addAccount(name: String, passwordHash: String, role: Account.Role, unitCode: String?) throws -> Int64 {
+        try Store.wrap("account") {
+            try pool.write { db in
+                if try Int.fetchOne(db, sql: "SELECT 1 FROM account WHERE name = ?", arguments: [name]) != nil {
+                    throw StoreError(path: path, message: "an account named \(name) exists", messageVI: "đã có tài khoản tên \(name)")
+                }
+                let now = Store.stamp()
+                try db.execute(sql: """
+                    INSERT INTO account (name, password_hash, role, unit_code, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [name, passwordHash, role.rawValue, unitCode, now, now])
+                return db.lastInsertedRowID
+            }
+        }
+    }
+
+    static func accountFrom(_ r: GRDB.Row) -> Account {
+        Account(id: r["id"], name: r["name"], passwordHash: r["password_hash"], role: Account.Role(rawValue: r["role"]) ?? .unit,
+                unitCode: r["unit_code"], disabled: (r["disabled"] as Int) != 0)
+    }
+
+    public func account(named name: String) throws -> Account? {
+        try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM account WHERE name = ?", arguments: [name]).map(Store.accountFrom) }
+    }
+
+    public func account(id: Int64) throws -> Account? {
+        try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM account WHERE id = ?", arguments: [id]).map(Store.accountFrom) }
+    }
+
+    public func accounts() throws -> [Account] {
+        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM account ORDER BY role DESC, unit_code, name").map(Store.accountFrom) }
+    }
+
+    /// Sets an account's password. Its open sessions end: each session carries the time
+    /// the password was set, and the web service refuses a session whose time differs.
+    public func setPassword(name: String, passwordHash: String) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE account SET password_hash = ?, password_changed_at = ? WHERE name = ?",
+                           arguments: [passwordHash, Store.stamp(), name])
+            return db.changesCount == 1
+        }
+    }
+
+    /// Disables (or enables) an account; a disabled account cannot log in and its open
+    /// sessions are refused on their next request.
+    public func setDisabled(name: String, _ disabled: Bool) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE account SET disabled = ? WHERE name = ?", arguments: [disabled ? 1 : 0, name])
+            return db.changesCount == 1
+        }
+    }
+
+    public func passwordChangedAt(account id: Int64) throws -> String? {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT password_changed_at FROM account WHERE id = ?", arguments: [id]) }
+    }
+
+    // MARK: sessions (the key/value table behind the web service's session cookies)
+
+    public func sessionSet(key: String, value: Data, expires: Date?) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO web_session (key_hash, value, expires) VALUES (?, ?, ?)",
+                           arguments: [Store.sha256(Data(key.utf8)), value, expires?.timeIntervalSince1970])
+        }
+    }
+
+    public func sessionCreate(key: String, value: Data, expires: Date?) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO web_session (key_hash, value, expires) VALUES (?, ?, ?)",
+                           arguments: [Store.sha256(Data(key.utf8)), value, expires?.timeIntervalSince1970])
+            return db.changesCount == 1
+        }
+    }
+
+    /// The value and its expiry; an expired entry is gone.
+    public func sessionGet(key: String, now: Date = Date()) throws -> (Data, Date?)? {
+        try pool.read { db in
+            guard let r = try Row.fetchOne(db, sql: "SELECT value, expires FROM web_session WHERE key_hash = ?",
+                                           arguments: [Store.sha256(Data(key.utf8))]) else { return nil }
+            let exp = (r["expires"] as Double?).map { Date(timeIntervalSince1970: $0) }
+            if let exp, exp <= now { return nil }
+            return (r["value"], exp)
+        }
+    }
+
+    public func sessionRemove(key: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM web_session WHERE key_hash = ?", arguments: [Store.sha256(Data(key.utf8))])
+        }
+    }
+
+    public func sessionPurge(now: Date = Date()) throws {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM web_session WHERE expires IS NOT NULL AND expires <= ?", arguments: [now.timeIntervalSince1970])
+        }
+    }
+
+    // MARK: uploads
+
+    static let findingsEncoder: JSONEncoder = { let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]; return e }()
+
+    /// Keeps an uploaded file with the findings it was shown with.
+    public func addUpload(account: Int64, unitCode: String, templateID: String, period: String?, fileName: String, kind: String,
+                          content: Data, findings: [Finding]) throws -> Int64 {
+        let json = String(decoding: try Store.findingsEncoder.encode(findings), as: UTF8.self)
+        return try Store.wrap("upload") {
+            try pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO upload (account_id, unit_code, template_id, period, file_name, kind, sha256, size, content, uploaded_at,
+                                        errors, warnings, infos, findings_json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [account, unitCode, templateID, period, fileName, kind, Store.sha256(content), content.count, content,
+                                     Store.stamp(), findings.filter { $0.severity == .error }.count,
+                                     findings.filter { $0.severity == .warning }.count, findings.filter { $0.severity == .info }.count, json])
+                return db.lastInsertedRowID
+            }
+        }
+    }
+
+    static func uploadFrom(_ r: GRDB.Row) -> Upload {
+        let findings = (r["findings_json"] as String?).flatMap { try? JSONDecoder().decode([Finding].self, from: Data($0.utf8)) } ?? []
+        return Upload(id: r["id"], accountID: r["account_id"], unitCode: r["unit_code"], templateID: r["template_id"], period: r["period"],
+                      fileName: r["file_name"], kind: r["kind"], sha256: r["sha256"], size: r["size"], uploadedAt: r["uploaded_at"],
+                      errors: r["errors"], warnings: r["warnings"], infos: r["infos"], findings: findings,
+                      submissionID: r["submission_id"], submittedAt: r["submitted_at"])
+    }
+
+    public func upload(id: Int64) throws -> Upload? {
+        try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM upload WHERE id = ?", arguments: [id]).map(Store.uploadFrom) }
+    }
+
+    public func uploadContent(id: Int64) throws -> Data? {
+        try pool.read { db in try Data.fetchOne(db, sql: "SELECT content FROM upload WHERE id = ?", arguments: [id]) }
+    }
+
+    /// A unit's uploads, newest first (without their findings' text).
+    public func uploads(unit: String, template: String, limit: Int = 50) throws -> [Upload] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, account_id, unit_code, template_id, period, file_name, kind, sha256, size, uploaded_at, errors, warnings, infos,
+                       NULL AS findings_json, submission_id, submitted_at
+                FROM upload WHERE unit_code = ? AND template_id = ? ORDER BY id DESC LIMIT ?
+                """, arguments: [unit, template, limit]).map(Store.uploadFrom)
+        }
+    }
+
+    public func uploadCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM upload") ?? 0 }
+    }
+
+    public func markSubmitted(upload: Int64, submission: Int64?) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE upload SET submission_id = ?, submitted_at = ? WHERE id = ?",
+                           arguments: [submission, Store.stamp(), upload])
+        }
+    }
+
+    /// The id of the current submission of a unit and period.
+    public func currentSubmissionID(template: String, unit: String, period: String) throws -> Int64? {
+        try pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM submission WHERE template_id = ? AND unit_code = ? AND period = ? AND is_current = 1",
+                               arguments: [template, unit, period])
+        }
+    }
+
+    // MARK: history and returns
+
+    /// Every revision of a unit's submissions (all periods, or one), newest first, with the
+    /// province's returns.
+    public func history(template: String, unit: String, period: String? = nil) throws -> [SubmissionRecord] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, unit_code, period, file_name, imported_at, revision, is_current, warnings FROM submission
+                WHERE template_id = ? AND unit_code = ? AND (? IS NULL OR period = ?) ORDER BY period DESC, revision DESC
+                """, arguments: [template, unit, period, period])
+            var returns: [Int64: [(String, String, String)]] = [:]
+            if try db.tableExists("submission_return") {
+                for r in try Row.fetchAll(db, sql: """
+                    SELECT r.submission_id, r.account, r.at, r.comment FROM submission_return r JOIN submission s ON s.id = r.submission_id
+                    WHERE s.template_id = ? AND s.unit_code = ? ORDER BY r.id
+                    """, arguments: [template, unit]) {
+                    returns[r[0], default: []].append((r[1], r[2], r[3]))
+                }
+            }
+            return rows.map { r in
+                SubmissionRecord(id: r["id"], unitCode: r["unit_code"], period: r["period"], fileName: r["file_name"], importedAt: r["imported_at"],
+                                 revision: r["revision"], current: (r["is_current"] as Int) == 1, warnings: r["warnings"],
+                                 returned: (returns[r["id"]] ?? []).map { (account: $0.0, at: $0.1, comment: $0.2) })
+            }
+        }
+    }
+
+    /// The values of one stored submission (any revision), in the order stored.
+    public func values(submission id: Int64) throws -> [(indicator: String, column: String, value: StoredValue)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT v.indicator, v.column_key, v.kind, v.number, v.number2, v.strict, v.symbol, v.written, v.sheet, v.cell
+                FROM value v WHERE v.submission_id = ?
+                """, arguments: [id]).map { r in
+                (r[0], r[1], StoredValue(value: Store.decode(kind: r[2], number: r[3], number2: r[4], strict: r[5], symbol: r[6]),
+                                         written: r[7], sheet: r[8], cell: r[9]))
+            }
+        }
+    }
+
+    public func submissionUnit(id: Int64) throws -> (template: String, unit: String, period: String, current: Bool)? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT template_id, unit_code, period, is_current FROM submission WHERE id = ?", arguments: [id])
+                .map { ($0[0], $0[1], $0[2], ($0[3] as Int) == 1) }
+        }
+    }
+
+    /// The province returns a submission to its unit with a comment: the figures stay
+    /// (they are the unit's latest) until the unit submits a new revision.
+    public func returnSubmission(id: Int64, account: String, comment: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO submission_return (submission_id, account, at, comment) VALUES (?, ?, ?, ?)",
+                           arguments: [id, account, Store.stamp(), comment])
+        }
+    }
+
+    /// The latest return of each unit's current submission for a period.
+    public func openReturns(template: String, period: String) throws -> [String: (account: String, at: String, comment: String)] {
+        try pool.read { db in
+            guard try db.tableExists("submission_return") else { return [:] }
+            var out: [String: (account: String, at: String, comment: String)] = [:]
+            for r in try Row.fetchAll(db, sql: """
+                SELECT s.unit_code, r.account, r.at, r.comment FROM submission_return r JOIN submission s ON s.id = r.submission_id
+                WHERE s.template_id = ? AND s.period = ? AND s.is_current = 1 ORDER BY r.id
+                """, arguments: [template, period]) {
+                out[r[0] as String] = (r[1], r[2], r[3])
+            }
+            return out
+        }
+    }
+
+    // MARK: audit
+
+    public func audit(account: String?, action: String, detail: String? = nil, remote: String? = nil) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO audit (at, account, action, detail, remote) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [Store.stamp(), account, action, detail, remote])
+        }
+    }
+
+    public func auditLog(limit: Int = 200) throws -> [(at: String, account: String?, action: String, detail: String?, remote: String?)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT at, account, action, detail, remote FROM audit ORDER BY id DESC LIMIT ?", arguments: [limit])
+                .map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
+        }
+    }
+
+    // MARK: backup
+
+    /// A consistent copy of the store while it is in use (SQLite's online backup), written
+    /// to a temporary file beside the destination and renamed over it.
+    public func backup(to destination: String) throws {
+        let tmp = destination + ".tmp-\(getpid())"
+        unlink(tmp)
+        do {
+            let target = try DatabaseQueue(path: tmp)
+            try pool.backup(to: target)
+            let check = try target.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
+            try target.close()
+            guard check == "ok" else {
+                unlink(tmp)
+                throw StoreError(path: destination, message: "the copy failed its integrity check (\(check))",
+                                 messageVI: "bản sao không qua kiểm tra toàn vẹn (\(check))")
+            }
+            guard rename(tmp, destination) == 0 else {
+                let err = String(cString: strerror(errno))
+                unlink(tmp)
+                throw StoreError(path: destination, message: "cannot write the copy: \(err)", messageVI: "không ghi được bản sao: \(err)")
+            }
+        } catch let e as DatabaseError {
+            unlink(tmp)
+            let (en, vi) = Store.explain(e)
+            throw StoreError(path: destination, message: "backup failed: \(en)", messageVI: "sao lưu không thành công: \(vi)")
+        }
+    }
+}
+
+extension StoreError {
+    init(pathless what: String, en: String, vi: String) {
+        self.init(path: what, message: en, messageVI: vi)
+    }
+}

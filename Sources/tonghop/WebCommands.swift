@@ -1,0 +1,274 @@
+import ArgumentParser
+import Foundation
+import HummingbirdBcrypt
+import Logging
+import TongHop
+import TongHopWeb
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: T("Chạy trang web cho các đơn vị và tỉnh: tải biểu, gửi kiểm tra, nộp, theo dõi, tải biểu tổng hợp.", "Run the web page for the units and the province: download forms, upload, check, submit, follow, download the summary."),
+        discussion: T("Mỗi đơn vị đăng nhập bằng tài khoản của mình (tonghop user add) và chỉ thấy, chỉ nộp báo cáo của đơn vị mình; tỉnh thấy tình hình nộp và tải biểu tổng hợp. Dùng cùng kho số liệu và cùng bộ kiểm tra với dòng lệnh. Chạy sau một máy chủ proxy có TLS (xem README).", """
+        Each unit logs in with its own account (tonghop user add) and sees and submits only \
+        its own unit's reports; the province follows who has reported and downloads the \
+        summary. Same store and same checks as the command line. Run it behind a TLS reverse \
+        proxy (see the README).
+        """)
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .long, help: H("Địa chỉ nghe (mặc định 127.0.0.1).", "Address to listen on (default 127.0.0.1)."))
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: H("Cổng (mặc định 8080).", "Port (default 8080)."))
+    var port = 8080
+
+    @Option(name: .long, help: H("Các kỳ nhận báo cáo, cách nhau bằng dấu phẩy (mặc định: các kỳ có trong kho).", "Periods open for submission, comma-separated (default: those in the store)."))
+    var periods: String?
+
+    @Option(name: .customLong("max-upload-mb"), help: H("Dung lượng tối đa một tệp gửi lên, MB (mặc định 10).", "Largest upload, MB (default 10)."))
+    var maxUploadMB = 10
+
+    @Flag(name: .customLong("secure-cookies"), help: H("Cookie chỉ gửi qua HTTPS (bật khi chạy sau proxy TLS).", "Cookies over HTTPS only (set it behind a TLS proxy)."))
+    var secureCookies = false
+
+    @Flag(name: .customLong("trust-proxy"), help: H("Lấy địa chỉ người dùng từ X-Forwarded-For (chỉ khi proxy chạy trên cùng máy).", "Take the client address from X-Forwarded-For (only with the proxy on this machine)."))
+    var trustProxy = false
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let lang = common.language
+        var config = WebConfig(db: store.db)
+        config.templates = store.templates
+        config.template = store.template
+        config.host = host
+        config.port = port
+        config.maxUpload = max(1, maxUploadMB) * 1024 * 1024
+        config.secureCookies = secureCookies
+        config.trustProxy = trustProxy
+        if let periods {
+            var list: [Period] = []
+            for text in periods.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                guard let p = Period(text) else {
+                    printError(lang == .vi ? "kỳ báo cáo \"\(text)\" không hợp lệ (ví dụ: 2024, 2024-6T)" : "invalid period \"\(text)\" (e.g. 2024, 2024-6T)")
+                    throw ExitStatus.unreadable
+                }
+                list.append(p)
+            }
+            config.periods = list
+        }
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let service: WebService
+        do { service = try WebService(config: config) } catch let e as StoreError {
+            printError(lang == .vi ? "không mở được kho số liệu \(e.message(lang))" : "cannot open the store \(e.message(lang))")
+            throw ExitStatus.unreadable
+        } catch let e as TemplateError {
+            printError(e.message(lang))
+            throw ExitStatus.unreadable
+        }
+        if (try? service.store.accounts().isEmpty) ?? true {
+            printError(lang == .vi ? "chưa có tài khoản nào: tạo bằng tonghop user add TÊN --unit MÃ | --province --db \(store.db)"
+                                   : "no accounts yet: create them with tonghop user add NAME --unit CODE | --province --db \(store.db)")
+        }
+        printError(lang == .vi ? "Trang web: http://\(host):\(port)/ (mẫu \(service.template.id); Ctrl-C để dừng)"
+                               : "Web page: http://\(host):\(port)/ (template \(service.template.id); Ctrl-C to stop)")
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var failure: Error?
+        Task {
+            do { try await service.application().runService() } catch { failure = error }
+            done.signal()
+        }
+        done.wait()
+        if let failure {
+            printError(lang == .vi ? "máy chủ dừng: \(failure)" : "server stopped: \(failure)")
+            throw ExitStatus.unreadable
+        }
+    }
+}
+
+struct UserCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user",
+        abstract: T("Tài khoản của trang web: thêm, đổi mật khẩu, khóa, liệt kê.", "Web accounts: add, change password, disable, list."),
+        subcommands: [UserAdd.self, UserPasswd.self, UserDisable.self, UserEnable.self, UserList.self]
+    )
+}
+
+/// The password from standard input (one line), or typed twice at a terminal without
+/// echo, or generated; at least 8 characters.
+struct PasswordOptions: ParsableArguments {
+    @Flag(name: .long, help: H("Tạo mật khẩu ngẫu nhiên và in ra.", "Generate a random password and print it."))
+    var generate = false
+
+    func read(_ lang: Language) throws -> String {
+        if generate {
+            let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+            var g = SystemRandomNumberGenerator()
+            let p = String((0..<14).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &g)] })
+            print(p)
+            return p
+        }
+        let password: String
+        if isatty(0) == 1 {
+            guard let a = getpass(lang == .vi ? "Mật khẩu: " : "Password: ").map({ String(cString: $0) }),
+                  let b = getpass(lang == .vi ? "Nhập lại: " : "Again: ").map({ String(cString: $0) }), a == b else {
+                printError(lang == .vi ? "hai lần nhập không khớp" : "the two entries differ")
+                throw ExitStatus.unreadable
+            }
+            password = a
+        } else {
+            password = readLine(strippingNewline: true) ?? ""
+        }
+        guard password.count >= 8, password.count <= 200 else {
+            printError(lang == .vi ? "mật khẩu cần từ 8 đến 200 ký tự" : "the password needs 8 to 200 characters")
+            throw ExitStatus.unreadable
+        }
+        return password
+    }
+}
+
+struct UserAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add",
+        abstract: T("Thêm tài khoản cho một đơn vị (--unit MÃ) hoặc cho tỉnh (--province). Mật khẩu đọc từ đầu vào chuẩn.", "Add an account for a unit (--unit CODE) or the province (--province). The password is read from standard input."))
+
+    @Argument(help: H("Tên tài khoản.", "Account name."))
+    var name: String
+
+    @Option(name: .long, help: H("Mã đơn vị (theo danh mục của mẫu).", "The unit's code (as in the template)."))
+    var unit: String?
+
+    @Flag(name: .long, help: H("Tài khoản của tỉnh (xem mọi đơn vị, tải biểu tổng hợp).", "A province account (sees every unit, downloads the summary)."))
+    var province = false
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var password: PasswordOptions
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let lang = common.language
+        guard (unit != nil) != province else {
+            printError(lang == .vi ? "ghi --unit MÃ hoặc --province (một trong hai)" : "give --unit CODE or --province (one of them)")
+            throw ExitStatus.unreadable
+        }
+        guard !name.isEmpty, name.count <= 64, name.unicodeScalars.allSatisfy({ !$0.properties.isWhitespace && $0.value >= 0x21 }) else {
+            printError(lang == .vi ? "tên tài khoản: 1 đến 64 ký tự, không có dấu cách" : "account name: 1 to 64 characters, no spaces")
+            throw ExitStatus.unreadable
+        }
+        let s = try store.open(lang, mode: .readWrite)
+        if let unit {
+            let t = try store.resolveTemplate(s, lang)
+            guard let u = t.unit(unit), u.level != .province else {
+                printError(lang == .vi ? "mẫu \(t.id) không có đơn vị mã \(unit) (xem: tonghop units)" : "template \(t.id) has no unit with code \(unit) (see: tonghop units)")
+                throw ExitStatus.unreadable
+            }
+        }
+        let pw = try password.read(lang)
+        do {
+            try s.addAccount(name: name, passwordHash: Bcrypt.hash(pw, cost: 12), role: province ? .province : .unit, unitCode: unit)
+            try s.audit(account: nil, action: "user-add", detail: "\(name) \(unit ?? "province")", remote: "cli")
+        } catch let e as StoreError {
+            printError(e.message(lang))
+            throw ExitStatus.unreadable
+        }
+        printError(lang == .vi ? "Đã thêm tài khoản \(name)" : "Added account \(name)")
+    }
+}
+
+struct UserPasswd: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "passwd",
+        abstract: T("Đặt mật khẩu mới (các phiên đăng nhập cũ của tài khoản kết thúc).", "Set a new password (the account's open sessions end)."))
+
+    @Argument(help: H("Tên tài khoản.", "Account name."))
+    var name: String
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var password: PasswordOptions
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let lang = common.language
+        let s = try store.open(lang, mode: .readWrite)
+        guard (try? s.account(named: name)) != nil else {
+            printError(lang == .vi ? "không có tài khoản \(name)" : "no account \(name)")
+            throw ExitStatus.unreadable
+        }
+        let pw = try password.read(lang)
+        _ = try s.setPassword(name: name, passwordHash: Bcrypt.hash(pw, cost: 12))
+        try s.audit(account: nil, action: "user-passwd", detail: name, remote: "cli")
+        printError(lang == .vi ? "Đã đổi mật khẩu của \(name)" : "Changed the password of \(name)")
+    }
+}
+
+struct UserDisable: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "disable",
+        abstract: T("Khóa tài khoản (không đăng nhập được; phiên đang mở bị từ chối).", "Disable an account (no login; open sessions are refused)."))
+    @Argument(help: H("Tên tài khoản.", "Account name.")) var name: String
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var common: CommonOptions
+
+    func run() throws { try setDisabled(name, true, store, common.language) }
+}
+
+struct UserEnable: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "enable", abstract: T("Mở lại tài khoản đã khóa.", "Enable a disabled account."))
+    @Argument(help: H("Tên tài khoản.", "Account name.")) var name: String
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var common: CommonOptions
+
+    func run() throws { try setDisabled(name, false, store, common.language) }
+}
+
+private func setDisabled(_ name: String, _ disabled: Bool, _ store: StoreOptions, _ lang: Language) throws {
+    let s = try store.open(lang, mode: .readWrite)
+    guard try s.setDisabled(name: name, disabled) else {
+        printError(lang == .vi ? "không có tài khoản \(name)" : "no account \(name)")
+        throw ExitStatus.unreadable
+    }
+    try s.audit(account: nil, action: disabled ? "user-disable" : "user-enable", detail: name, remote: "cli")
+    printError(lang == .vi ? (disabled ? "Đã khóa \(name)" : "Đã mở lại \(name)") : (disabled ? "Disabled \(name)" : "Enabled \(name)"))
+}
+
+struct UserList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: T("Liệt kê tài khoản.", "List accounts."))
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let lang = common.language
+        let s = try store.open(lang, mode: .readOnly)
+        let accounts = (try? s.accounts()) ?? []
+        var out = ""
+        for a in accounts {
+            let role = a.role == .province ? (lang == .vi ? "tỉnh" : "province") : (lang == .vi ? "đơn vị \(a.unitCode ?? "")" : "unit \(a.unitCode ?? "")")
+            out += "\(TerminalText.safe(a.name))\t\(role)\(a.disabled ? (lang == .vi ? "\tđã khóa" : "\tdisabled") : "")\n"
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+struct BackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: T("Sao lưu kho số liệu khi đang dùng (SQLite online backup), kiểm tra bản sao rồi mới ghi.", "Back up the store while in use (SQLite online backup); the copy is checked before it is written."))
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .shortAndLong, help: H("Tệp sao lưu.", "The backup file."))
+    var output: String
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let lang = common.language
+        try guardOutput(output, against: [store.db, store.db + "-wal", store.db + "-shm"], lang)
+        let s = try store.open(lang, mode: .readOnly)
+        do { try s.backup(to: output) } catch let e as StoreError {
+            printError(e.message(lang))
+            throw ExitStatus.unreadable
+        }
+        announceWritten(output, lang)
+    }
+}
