@@ -73,6 +73,7 @@ let package = Package(
         .testTarget(name: "TongHopTests", dependencies: ["TongHop", "SheetIO", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["SheetIO", "TestSupport", "tonghop"]),
         .testTarget(name: "WebTests", dependencies: ["TongHopWeb", "TongHop", "SheetIO", "TestSupport",
-                                                     .product(name: "HummingbirdTesting", package: "hummingbird")]),
+                                                     .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                     .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")]),
     ]
 )

@@ -206,7 +206,7 @@ public final class WebService: Sendable {
                             en: "The login form expired or is not valid. Reload the login page.", back: "/login")
         }
         let remote = remoteAddress(request, context)
-        let keys = ["name:" + name.lowercased(), "addr:" + remote]
+        let keys = LoginThrottle.keys(name: name, address: remote)
         if let wait = await throttle.wait(keys) {
             try? store.audit(account: name, action: "login-throttled", remote: remote)
             return loginPage(request, context, name: name, flash: words(context, "Đăng nhập sai quá nhiều lần. Hãy thử lại sau \((wait + 59) / 60) phút.",

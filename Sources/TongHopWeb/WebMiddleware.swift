@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdAuth
 import Logging
+import NIOCore
 import TongHop
 
 /// One line a request: method, path (no query), status, milliseconds and the account
@@ -61,6 +62,11 @@ struct ErrorPages: RouterMiddleware {
             return service.page("message", title: context.lang == .vi ? "Lỗi" : "Error", context,
                                 ["heading": context.lang == .vi ? "Không thực hiện được" : "Could not be done", "text": context.lang == .vi ? vi : en, "back": "/"],
                                 status: status)
+        } catch is NIOTooManyBytesError {
+            return service.page("message", title: context.lang == .vi ? "Lỗi" : "Error", context,
+                                ["heading": context.lang == .vi ? "Không thực hiện được" : "Could not be done",
+                                 "text": context.lang == .vi ? "Nội dung gửi lên quá lớn." : "What was sent is too large.", "back": "/"],
+                                status: .contentTooLarge)
         } catch let e as StoreError {
             service.logger.error("store: \(e.message)")
             return service.page("message", title: "Lỗi", context,

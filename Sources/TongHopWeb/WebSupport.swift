@@ -69,36 +69,38 @@ struct StorePersistDriver: PersistDriver {
     static func date(_ d: Duration) -> Date { Date(timeIntervalSinceNow: TimeInterval(d.components.seconds)) }
 }
 
-/// Failed logins per account name and per address: after `limit` failures within
-/// `window` seconds, further attempts are refused until the window passes (a restart
-/// forgets them; the audit table keeps every attempt).
+/// Failed logins per account name and per address: after 5 failures for a name (30 for
+/// an address: an office behind one NAT shares it) within 15 minutes, further attempts
+/// are refused until the window passes. A restart forgets them; the audit table keeps
+/// every attempt.
 actor LoginThrottle {
-    let limit: Int
     let window: TimeInterval
     private var failures: [String: [Date]] = [:]
 
-    init(limit: Int = 5, window: TimeInterval = 15 * 60) {
-        self.limit = limit
-        self.window = window
+    init(window: TimeInterval = 15 * 60) { self.window = window }
+
+    static func keys(name: String, address: String) -> [(String, Int)] {
+        [("name:" + name.lowercased(), 5), ("addr:" + address, 30)]
     }
 
-    /// Seconds to wait before another attempt for any of the keys, or nil.
-    func wait(_ keys: [String], now: Date = Date()) -> Int? {
+    /// Seconds to wait before another attempt, or nil.
+    func wait(_ keys: [(String, Int)], now: Date = Date()) -> Int? {
         var longest: TimeInterval = 0
-        for k in keys {
+        for (k, limit) in keys {
             let recent = (failures[k] ?? []).filter { now.timeIntervalSince($0) < window }
-            failures[k] = recent
+            failures[k] = recent.isEmpty ? nil : recent
             if recent.count >= limit, let first = recent.first { longest = max(longest, window - now.timeIntervalSince(first)) }
         }
         return longest > 0 ? Int(longest.rounded(.up)) : nil
     }
 
-    func fail(_ keys: [String], now: Date = Date()) {
-        for k in keys { failures[k, default: []].append(now) }
+    func fail(_ keys: [(String, Int)], now: Date = Date()) {
+        for (k, _) in keys { failures[k, default: []].append(now) }
     }
 
-    func succeed(_ keys: [String]) {
-        for k in keys { failures[k] = nil }
+    func succeed(_ keys: [(String, Int)]) {
+        // Only the name's count: a success does not clear an address's failures.
+        for (k, _) in keys where k.hasPrefix("name:") { failures[k] = nil }
     }
 }
 

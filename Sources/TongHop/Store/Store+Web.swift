@@ -57,6 +57,10 @@ extension Store {
 
     static func stamp(_ d: Date = Date()) -> String { ISO8601DateFormatter().string(from: d) }
 
+    /// When a password was set, with a random tail: two changes in the same second still
+    /// differ, so a session begun before the second one ends.
+    static func passwordStamp() -> String { stamp() + " " + String(UInt64.random(in: 0...UInt64.max), radix: 16) }
+
     // MARK: accounts
 
     /// Adds an account; the name is unique whatever its case.
@@ -70,7 +74,7 @@ extension Store {
                 let now = Store.stamp()
                 try db.execute(sql: """
                     INSERT INTO account (name, password_hash, role, unit_code, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [name, passwordHash, role.rawValue, unitCode, now, now])
+                    """, arguments: [name, passwordHash, role.rawValue, unitCode, now, Store.passwordStamp()])
                 return db.lastInsertedRowID
             }
         }
@@ -98,7 +102,7 @@ extension Store {
     public func setPassword(name: String, passwordHash: String) throws -> Bool {
         try pool.write { db in
             try db.execute(sql: "UPDATE account SET password_hash = ?, password_changed_at = ? WHERE name = ?",
-                           arguments: [passwordHash, Store.stamp(), name])
+                           arguments: [passwordHash, Store.passwordStamp(), name])
             return db.changesCount == 1
         }
     }
