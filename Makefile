@@ -3,14 +3,14 @@
 SHELL := /bin/bash
 APT_PACKAGES := libxlsxwriter-dev libzip-dev libfreexl-dev pkg-config libsqlite3-dev
 # LibreOffice recalculates the summary workbook in the tests (an independent check of
-# every cached formula value).
-APT_TEST_PACKAGES := libreoffice-calc-nogui poppler-utils
-PY_TEST_PACKAGES := openpyxl python-calamine
+# every cached formula value); chromium drives the web page in the browser test.
+APT_TEST_PACKAGES := libreoffice-calc-nogui poppler-utils chromium chromium-driver
+PY_TEST_PACKAGES := openpyxl python-calamine selenium
 PY_BENCH_PACKAGES := openpyxl python-calamine pandas xlsxwriter
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT ?= swift
 
-.PHONY: all deps testdeps pydeps build release demo test bench fuzz clean
+.PHONY: all deps testdeps pydeps build release demo serve test bench fuzz clean
 
 all: build
 
@@ -32,7 +32,7 @@ testdeps:
 
 ## pydeps: the independent readers the tests compare against.
 pydeps:
-	@python3 -c "import openpyxl, python_calamine" 2>/dev/null || { \
+	@python3 -c "import openpyxl, python_calamine, selenium" 2>/dev/null || { \
 	  echo "make: installing Python test peers: $(PY_TEST_PACKAGES)"; \
 	  python3 -m pip install -q $(PY_TEST_PACKAGES) 2>/dev/null || python3 -m pip install -q --break-system-packages $(PY_TEST_PACKAGES); }
 
@@ -46,10 +46,18 @@ release: deps
 demo: release
 	@scripts/demo.sh
 
-## test: the whole test suite (unit, corpus, CLI).
+## serve: the web page on the demo store (accounts and passwords printed), port 8080.
+serve: release
+	@scripts/serve-demo.sh
+
+## test: the whole test suite (unit, corpus, CLI, web routes), then the web page in a
+## real browser and a bounded load test (artefacts: screenshots, load figures).
+ARTEFACTS := .build/test-artefacts
 test: deps testdeps pydeps
 	$(SWIFT) build
 	$(SWIFT) test
+	python3 Tests/Browser/browser_test.py --tonghop .build/debug/tonghop --out $(ARTEFACTS)/browser
+	python3 Tests/Load/load_test.py --tonghop .build/debug/tonghop --out $(ARTEFACTS)/load --json $(ARTEFACTS)/load/result.json --time-limit 300
 
 ## bench: BENCHMARKS.md's figures, with the Python peers measured in the same run.
 bench: deps
