@@ -86,6 +86,7 @@ public final class WebService: Sendable {
             defaultSessionExpiration: .seconds(Int64(config.sessionHours) * 3600))))
         router.add(middleware: SameOrigin())
         router.add(middleware: LoadAccount(service: self))
+        router.add(middleware: ErrorPages(service: self))
 
         router.get("/health") { _, _ in try await self.health() }
         router.get("/") { _, context in
@@ -224,6 +225,7 @@ public final class WebService: Sendable {
                              status: .unauthorized)
         }
         await throttle.succeed(keys)
+        try? store.sessionPurge()
         let stamp = try store.passwordChangedAt(account: account.id) ?? ""
         context.sessions.createSession(WebSession(account: account.id, stamp: stamp, csrf: Secrets.token()))
         try store.audit(account: account.name, action: "login", remote: remote)

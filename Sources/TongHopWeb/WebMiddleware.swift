@@ -39,11 +39,15 @@ struct SecurityHeaders: RouterMiddleware {
 }
 
 /// Errors as pages in the user's language with the right status; anything unexpected
-/// is logged and shown as a 500 without its details.
+/// is logged and shown as a 500 without its details. Used twice: outside the session
+/// (its own failures, cross-site refusals) and inside, where the page still shows who is
+/// logged in and the session is kept.
 struct ErrorPages: RouterMiddleware {
     let service: WebService
 
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+        var context = context
+        if let l = request.cookies["thop_lang"]?.value { context.lang = l == "en" ? .en : .vi }
         do {
             return try await next(request, context)
         } catch let e as PageError {

@@ -192,25 +192,10 @@ enum Pages {
         for (i, r) in rows.enumerated() {
             let y = i * (barH + gap) + 5
             let w = Int((Double(width - left - 60) * max(0, min(1, r.share))).rounded())
-            s += "<text x=\"\(left - 6)\" y=\"\(y + 16)\" text-anchor=\"end\" font-size=\"13\">\(escape(r.name))</text>"
+            s += "<text x=\"\(left - 6)\" y=\"\(y + 16)\" text-anchor=\"end\" font-size=\"13\">\(PackageAnnotator.xmlEscape(r.name))</text>"
             s += "<rect x=\"\(left)\" y=\"\(y)\" width=\"\(w)\" height=\"\(barH)\" fill=\"#7a1d1d\"/>"
-            s += "<text x=\"\(left + w + 6)\" y=\"\(y + 16)\" font-size=\"13\">\(escape(r.label))</text>"
+            s += "<text x=\"\(left + w + 6)\" y=\"\(y + 16)\" font-size=\"13\">\(PackageAnnotator.xmlEscape(r.label))</text>"
         }
         return s + "</svg>"
-    }
-
-    static func escape(_ s: String) -> String {
-        var o = ""
-        for ch in s {
-            switch ch {
-            case "&": o += "&amp;"
-            case "<": o += "&lt;"
-            case ">": o += "&gt;"
-            case "\"": o += "&quot;"
-            case "'": o += "&#39;"
-            default: o.append(ch)
-            }
-        }
-        return o
     }
 }

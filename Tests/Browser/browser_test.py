@@ -7,7 +7,10 @@ unit received and downloads the summary, whose figures equal `tonghop summary` o
 same store. Screenshots (desktop and phone width) are kept in --out as test artefacts.
 Exit status 0 when every check holds; each failed check is printed.
 """
-import argparse, os, shutil, signal, socket, subprocess, sys, time, urllib.request
+import argparse, os, shutil, subprocess, sys, time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Support"))
+import web_server
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -49,17 +52,9 @@ run([tonghop, "import", "--db", db] + sorted(os.path.join(forms, f) for f in os.
 run([tonghop, "user", "add", "tinh", "--province", "--db", db], stdin="mat-khau-tinh-1\n")
 run([tonghop, "user", "add", "tanuyen", "--unit", "111", "--db", db], stdin="mat-khau-tan-uyen\n")
 
-s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+server, port = web_server.start(tonghop, ["--db", db, "--periods", "2024"], env, out, os.path.join(out, "server.log"))
 base = f"http://127.0.0.1:{port}"
-server = subprocess.Popen([tonghop, "serve", "--db", db, "--port", str(port), "--periods", "2024"], env=env, cwd=out,
-                          stdout=open(os.path.join(out, "server.log"), "w"), stderr=subprocess.STDOUT)
 try:
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/health", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.1)
     opts = Options()
     for a in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000", "--lang=vi-VN"]:
         opts.add_argument(a)
@@ -167,11 +162,7 @@ try:
         check(numbers > 100, f"the web summary holds figures ({numbers} numbers)")
         check(web_cells == cli_cells, "the web summary's Tổng hợp equals tonghop summary's, cell for cell")
 finally:
-    server.send_signal(signal.SIGTERM)
-    try:
-        server.wait(10)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    web_server.stop(server)
 
 print(f"{len(failures)} failed; screenshots in {out}")
 sys.exit(1 if failures else 0)

@@ -10,7 +10,10 @@ revision per unit (concurrent submissions of one content do not duplicate), ever
 received. Prints upload latency p50/p95, the server's peak memory and the wall time,
 and writes them as JSON to --json. Exit 1 when a check fails or the time limit passes.
 """
-import argparse, http.client, json, os, re, signal, socket, sqlite3, statistics, subprocess, sys, threading, time, urllib.parse
+import argparse, http.client, json, os, re, sqlite3, statistics, subprocess, sys, threading, time, urllib.parse
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Support"))
+import web_server
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--tonghop", required=True)
@@ -43,9 +46,8 @@ for u in units:
     subprocess.run([tonghop, "user", "add", "u" + u, "--unit", u, "--db", db, "--template", "lai-chau-ktxh"], input=password + "\n",
                    text=True, env=env, check=True, capture_output=True)
 
-s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
-server = subprocess.Popen([tonghop, "serve", "--db", db, "--port", str(port), "--periods", "2024", "--template", "lai-chau-ktxh"],
-                          env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(out, "load-server.log"), "w"))
+server, port = web_server.start(tonghop, ["--db", db, "--periods", "2024", "--template", "lai-chau-ktxh"], env, out,
+                                os.path.join(out, "load-server.log"))
 failures, lock = [], threading.Lock()
 latencies, upload_ids = [], []
 deadline = time.time() + args.time_limit
@@ -129,12 +131,6 @@ def session(i, count):
 
 peak_kib = 0
 try:
-    for _ in range(200):
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/health")
-            break
-        except OSError:
-            time.sleep(0.05)
     per = [args.uploads // args.sessions + (1 if i < args.uploads % args.sessions else 0) for i in range(args.sessions)]
     threads = [threading.Thread(target=session, args=(i, per[i]), daemon=True) for i in range(args.sessions)]
     start = time.perf_counter()
@@ -148,11 +144,7 @@ try:
     with open(f"/proc/{server.pid}/status") as f:
         peak_kib = int(re.search(r"VmHWM:\s+(\d+)", f.read()).group(1))
 finally:
-    server.send_signal(signal.SIGTERM)
-    try:
-        server.wait(10)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    web_server.stop(server)
 
 con = sqlite3.connect(db)
 stored = [r[0] for r in con.execute("SELECT id FROM upload")]

@@ -121,7 +121,8 @@ public enum PackageAnnotator {
 
     // MARK: XML pieces
 
-    static func xmlEscape(_ s: String) -> String {
+    /// Text for XML content or a double-quoted attribute (also the web page's inline SVG).
+    public static func xmlEscape(_ s: String) -> String {
         var out = ""
         for ch in s.unicodeScalars {
             switch ch {
