@@ -230,6 +230,13 @@ final class WebTests: XCTestCase, @unchecked Sendable {
                 XCTAssertTrue(p.text(detail).contains("title=\"\(v.value.sheet ?? "")!\(v.value.cell)\">\(v.value.written)<"),
                               "each value as written with its cell in the unit's file: \(v.value.cell)")
             }
+            let root = try await p.request("/")
+            XCTAssertEqual(root.headers[.location], "/province")
+            let findings = try await p.request("/province/findings?period=2024")
+            XCTAssertEqual(findings.status, .ok)
+            XCTAssertTrue(p.text(findings).contains("Kết quả kiểm tra — năm 2024"))
+            let audit = try await p.request("/province/audit")
+            XCTAssertTrue(p.text(audit).contains("<td>submit</td>") && p.text(audit).contains("<td>tanuyen</td>"))
             let actions = try s.store.auditLog().map(\.action)
             for a in ["upload", "submit", "form", "summary"] { XCTAssertTrue(actions.contains(a), a) }
         }
