@@ -239,7 +239,10 @@ func withTemporaryFolder<T>(_ body: (String) throws -> T) throws -> T {
     return try body(dir)
 }
 
-/// application/x-www-form-urlencoded fields.
+/// application/x-www-form-urlencoded fields. By hand rather than Hummingbird's
+/// `URLEncodedFormDecoder`: that decodes into a Decodable type and fails the whole body on
+/// one malformed pair, where a page wants the fields it can read (a missing token is then
+/// refused by the CSRF check, a missing comment by the return form, each with its message).
 func formFields(_ buffer: ByteBuffer) -> [String: String] {
     let text = String(buffer: buffer)
     var out: [String: String] = [:]
