@@ -98,6 +98,9 @@ public final class WebService: Sendable {
         router.post("/login") { request, context in try await self.login(request, context) }
         router.post("/logout") { request, context in try await self.logout(request, context) }
 
+        router.get("/account/password") { _, context in try self.passwordPage(context) }
+        router.post("/account/password") { request, context in try await self.changePassword(request, context) }
+
         let unit = router.group("/unit").add(middleware: RequireRole(role: .unit))
         unit.get("") { _, context in try await self.unitHome(context) }
         unit.get("/form") { request, context in try await self.unitForm(request, context) }
@@ -242,6 +245,42 @@ public final class WebService: Sendable {
         }
         context.sessions.clearSession()
         return Response.redirect(to: "/login", type: .normal)
+    }
+
+    // MARK: own password
+
+    func passwordPage(_ context: WebContext, flash: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
+        guard context.account != nil else { return Response.redirect(to: "/login", type: .found) }
+        return page("password", title: words(context, "Đổi mật khẩu", "Change password"), context, [:], flash: flash, status: status,
+                    path: "/account/password")
+    }
+
+    /// The officer's own password: the current one, then the new one twice (8–200
+    /// characters). Other sessions of the account end; this one continues under a new id.
+    func changePassword(_ request: Request, _ context: WebContext) async throws -> Response {
+        let fields = try await formBody(request)
+        guard let a = context.account else {
+            throw PageError(status: .unauthorized, vi: "Phiên làm việc đã hết; hãy đăng nhập lại.", en: "Your session ended; log in again.", back: "/login")
+        }
+        try checkCSRF(fields, context)
+        let current = fields["current"] ?? "", new = fields["new"] ?? "", again = fields["again"] ?? ""
+        let hash = a.passwordHash
+        guard try await offload({ Bcrypt.verify(current, hash: hash) }) else {
+            try? store.audit(account: a.name, action: "passwd-failed", remote: remoteAddress(request, context))
+            return try passwordPage(context, flash: words(context, "Mật khẩu hiện tại không đúng.", "The current password is wrong."), status: .unauthorized)
+        }
+        guard new == again else {
+            return try passwordPage(context, flash: words(context, "Hai lần nhập mật khẩu mới không khớp.", "The two new passwords differ."), status: .badRequest)
+        }
+        guard new.count >= 8, new.count <= 200, new != current else {
+            return try passwordPage(context, flash: words(context, "Mật khẩu mới cần từ 8 đến 200 ký tự và khác mật khẩu cũ.",
+                                                          "The new password needs 8 to 200 characters and must differ from the old one."), status: .badRequest)
+        }
+        let newHash = try await offload { Bcrypt.hash(new, cost: 12) }
+        _ = try store.setPassword(name: a.name, passwordHash: newHash)
+        try store.audit(account: a.name, action: "passwd", remote: remoteAddress(request, context))
+        context.sessions.createSession(WebSession(account: a.id, stamp: try store.passwordChangedAt(account: a.id) ?? "", csrf: Secrets.token()))
+        return Response.redirect(to: a.role == .province ? "/province" : "/unit", type: .normal)
     }
 
     // MARK: request helpers
@@ -459,7 +498,11 @@ public final class WebService: Sendable {
             }
             severities.append(["label": label, "cls": cls, "count": items.count, "groups": groups.map { code, fs in
                 ["code": code, "title": FindingCode(rawValue: code)?.title(lang) ?? code, "count": fs.count, "open": sev != .info,
-                 "items": fs.map { f in ["place": f.cell.map { "\(f.sheet.map { "\($0)!" } ?? "")\($0)" } ?? "", "message": f.message(lang)] }] as [String: Any]
+                 "items": fs.map { f in
+                     var item = ["message": f.message(lang)]
+                     if let cell = f.cell { item["place"] = "\(f.sheet.map { "\($0)!" } ?? "")\(cell)" }
+                     return item
+                 }] as [String: Any]
             }])
         }
         let unitName = template.unit(code).map(FormBuilder.unitTitle) ?? code
@@ -560,8 +603,11 @@ public final class WebService: Sendable {
             let d = try await summaries.get(self, p)
             let returns = try store.openReturns(template: template.id, period: p.description)
             let received = d.status.filter(\.received).count
-            periods.append(["label": p.label(lang), "key": p.description, "deadline": template.deadline(for: p).map(UnitStatus.vietDate) ?? "",
-                            "received": words(context, "đã nhận \(received)/\(d.status.count)", "received \(received)/\(d.status.count)")])
+            var period: [String: Any] = ["label": p.label(lang), "key": p.description,
+                                         "received": words(context, "đã nhận \(received)/\(d.status.count)", "received \(received)/\(d.status.count)")]
+            // Absent, not empty: an empty string is "true" to a Mustache section.
+            if let due = template.deadline(for: p) { period["deadline"] = UnitStatus.vietDate(due) }
+            periods.append(period)
             for (i, st) in d.status.enumerated() {
                 let key = st.unit.code + "|" + st.unit.name
                 var (state, cls, detail) = describe(st, lang)

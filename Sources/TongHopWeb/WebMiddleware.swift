@@ -51,9 +51,9 @@ struct ErrorPages: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let e as PageError {
-            return service.page("message", title: context.lang == .vi ? "Lỗi" : "Error", context,
-                                ["heading": context.lang == .vi ? "Không thực hiện được" : "Could not be done", "text": context.lang == .vi ? e.vi : e.en,
-                                 "back": e.back ?? ""], status: e.status)
+            var v: [String: Any] = ["heading": context.lang == .vi ? "Không thực hiện được" : "Could not be done", "text": context.lang == .vi ? e.vi : e.en]
+            if let back = e.back { v["back"] = back }   // absent, not "": an empty string opens a Mustache section
+            return service.page("message", title: context.lang == .vi ? "Lỗi" : "Error", context, v, status: e.status)
         } catch let e as HTTPError {
             let (vi, en): (String, String)
             switch e.status {

@@ -46,7 +46,7 @@ enum Pages {
         <title>{{title}} — {{t.app}}</title><style>{{{style}}}</style></head>
         <body><header><span class="brand">{{t.app}}</span>
         {{#account}}<span>{{name}}{{#unitName}} — {{unitName}}{{/unitName}}</span>
-        {{#isUnit}}<a href="/unit">{{t.myReports}}</a>{{/isUnit}}{{#isProvince}}<a href="/province">{{t.statusNav}}</a><a href="/province/audit">{{t.auditNav}}</a>{{/isProvince}}
+        {{#isUnit}}<a href="/unit">{{t.myReports}}</a>{{/isUnit}}{{#isProvince}}<a href="/province">{{t.statusNav}}</a><a href="/province/audit">{{t.auditNav}}</a>{{/isProvince}}<a href="/account/password">{{t.changePassword}}</a>
         <form method="post" action="/logout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t.logout}}</button></form>{{/account}}
         <a href="/lang?to={{otherLang}}&amp;back={{path}}" lang="{{otherLang}}">{{otherLangLabel}}</a></header>
         <main>{{#flash}}<div class="flash" role="status">{{flash}}</div>{{/flash}}{{{body}}}</main></body></html>
@@ -57,6 +57,14 @@ enum Pages {
         <label for="name">{{t.account}}</label><input type="text" id="name" name="name" autocomplete="username" autocapitalize="none" required value="{{name}}">
         <label for="password">{{t.password}}</label><input type="password" id="password" name="password" autocomplete="current-password" required>
         <p><button class="primary" type="submit" id="login">{{t.login}}</button></p></form></div>
+        """,
+        "password": """
+        <h1>{{t.changePassword}}</h1><div class="card"><form method="post" action="/account/password">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="current">{{t.currentPassword}}</label><input type="password" id="current" name="current" autocomplete="current-password" required>
+        <label for="new">{{t.newPassword}}</label><input type="password" id="new" name="new" autocomplete="new-password" minlength="8" required>
+        <label for="again">{{t.againPassword}}</label><input type="password" id="again" name="again" autocomplete="new-password" minlength="8" required>
+        <p><button class="primary" type="submit" id="change">{{t.changePassword}}</button></p></form></div>
         """,
         "message": """
         <h1>{{heading}}</h1><div class="card"><p>{{text}}</p>{{#back}}<p><a class="button" href="{{back}}">{{t.back}}</a></p>{{/back}}</div>
@@ -178,6 +186,10 @@ enum Pages {
         "action": ("Việc", "Action"),
         "detail": ("Chi tiết", "Detail"),
         "from": ("Từ", "From"),
+        "changePassword": ("Đổi mật khẩu", "Change password"),
+        "currentPassword": ("Mật khẩu hiện tại", "Current password"),
+        "newPassword": ("Mật khẩu mới (ít nhất 8 ký tự)", "New password (at least 8 characters)"),
+        "againPassword": ("Nhập lại mật khẩu mới", "New password again"),
     ]
 
     static func t(_ lang: Language) -> [String: String] {

@@ -210,6 +210,7 @@ final class WebTests: XCTestCase, @unchecked Sendable {
             _ = try await p.login("tinh")
             let status = try await p.request("/province")
             XCTAssertTrue(p.text(status).contains("đã nhận 9/9"))
+            XCTAssertFalse(p.text(status).contains("Hạn nộp ·"), "no deadline line for a period without one")
             let csv = try await p.request("/province/summary?period=2024&format=csv")
             XCTAssertEqual(csv.status, .ok)
             let cli = try TestSupport.run(TestSupport.tonghop, ["summary", "--db", self.db, "--period", "2024", "--format", "csv"])
@@ -388,6 +389,35 @@ final class WebTests: XCTestCase, @unchecked Sendable {
             XCTAssertEqual(r.status, .found)
             let again = try await b.login("tanuyen", "mat-khau-moi-123")
             XCTAssertEqual(again.status, .unauthorized)
+        }
+    }
+
+    func testAnOfficerChangesTheirOwnPassword() async throws {
+        let s = try service()
+        try await app(s).test(.router) { client in
+            let b = Session(client), other = Session(client)
+            _ = try await b.login("tanuyen")
+            _ = try await other.login("tanuyen")
+            let page = try await b.request("/account/password")
+            let csrf = b.csrf(page)
+            var r = try await b.form("/account/password", ["csrf": csrf, "current": "sai", "new": "mat-khau-moi-9", "again": "mat-khau-moi-9"])
+            XCTAssertEqual(r.status, .unauthorized)
+            r = try await b.form("/account/password", ["csrf": csrf, "current": Self.password, "new": "mat-khau-moi-9", "again": "khac-hẳn-1"])
+            XCTAssertEqual(r.status, .badRequest)
+            r = try await b.form("/account/password", ["csrf": csrf, "current": Self.password, "new": "ngan", "again": "ngan"])
+            XCTAssertEqual(r.status, .badRequest)
+            r = try await b.form("/account/password", ["csrf": csrf, "current": Self.password, "new": "mat-khau-moi-9", "again": "mat-khau-moi-9"])
+            XCTAssertEqual(r.status, .seeOther)
+            r = try await b.request("/unit")
+            XCTAssertEqual(r.status, .ok, "this session goes on")
+            r = try await other.request("/unit")
+            XCTAssertEqual(r.status, .found, "the account's other sessions end")
+            let fresh = Session(client)
+            r = try await fresh.login("tanuyen")
+            XCTAssertEqual(r.status, .unauthorized, "the old password no longer logs in")
+            r = try await fresh.login("tanuyen", "mat-khau-moi-9")
+            XCTAssertEqual(r.status, .seeOther)
+            XCTAssertTrue(try s.store.auditLog().contains { $0.action == "passwd" && $0.account == "tanuyen" })
         }
     }
 
