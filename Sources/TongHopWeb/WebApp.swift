@@ -229,8 +229,7 @@ public final class WebService: Sendable {
         }
         await throttle.succeed(keys)
         try? store.sessionPurge()
-        let stamp = try store.passwordChangedAt(account: account.id) ?? ""
-        context.sessions.createSession(WebSession(account: account.id, stamp: stamp, csrf: Secrets.token()))
+        context.sessions.createSession(WebSession(account: account.id, stamp: account.passwordStamp, csrf: Secrets.token()))
         try store.audit(account: account.name, action: "login", remote: remote)
         var r = Response.redirect(to: account.role == .province ? "/province" : "/unit", type: .normal)
         r.setCookie(Cookie(name: "thop_login", value: "", maxAge: 0, path: "/login", secure: config.secureCookies, httpOnly: true, sameSite: .strict))
@@ -279,7 +278,8 @@ public final class WebService: Sendable {
         let newHash = try await offload { Bcrypt.hash(new, cost: 12) }
         _ = try store.setPassword(name: a.name, passwordHash: newHash)
         try store.audit(account: a.name, action: "passwd", remote: remoteAddress(request, context))
-        context.sessions.createSession(WebSession(account: a.id, stamp: try store.passwordChangedAt(account: a.id) ?? "", csrf: Secrets.token()))
+        let stamp = try store.account(id: a.id)?.passwordStamp ?? ""
+        context.sessions.createSession(WebSession(account: a.id, stamp: stamp, csrf: Secrets.token()))
         return Response.redirect(to: a.role == .province ? "/province" : "/unit", type: .normal)
     }
 
@@ -403,38 +403,39 @@ public final class WebService: Sendable {
                              type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     }
 
-    /// Reads and validates an uploaded file with the command line's code; a file for
-    /// another unit, or for a period not open, gets an error finding of its own.
-    func check(_ bytes: [UInt8], name: String, kind: UploadKind, unit code: String, keepSheets: Bool = false,
-               body: ((String, Template?, [(Submission, [Finding])]) throws -> Void)? = nil) throws -> (Period?, [Finding], Template?) {
+    /// Reads and validates an uploaded file with the command line's code; a submission of
+    /// another unit, or of a period not open, gets an error finding of its own. `body` sees
+    /// the file on disk with the submissions and their findings (the web's included), so
+    /// what is shown and what is imported are checked alike.
+    func check(_ bytes: [UInt8], name: String, unit code: String, keepSheets: Bool = false,
+               body: ((String, Template?, [(Submission, [Finding])]) throws -> Void)? = nil) throws -> (Period?, [Finding]) {
         let reader = self.reader, open = openPeriods, t = template
         return try withTemporaryFolder { dir in
             let path = dir + "/" + name
             guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
                 throw PageError(status: .internalServerError, vi: "Không ghi được tệp tạm.", en: "Cannot write a temporary file.")
             }
-            let (checkedTemplate, subs) = BatchCheck.check(path, reader: reader, keepSheets: keepSheets)
-            var findings: [Finding] = []
-            var period: Period?
-            for (s, f) in subs {
-                findings += f.map { var x = $0; x.file = name; return x }
-                if let p = s.period { period = period ?? p }
+            let (checkedTemplate, read) = BatchCheck.check(path, reader: reader, keepSheets: keepSheets)
+            let subs = read.map { s, found -> (Submission, [Finding]) in
+                var f = found.map { var x = $0; x.file = name; return x }
                 if let u = s.unit, u.code != code {
-                    findings.append(Finding(.otherUnit, file: name,
-                                            vi: "Đây là biểu của \(FormBuilder.unitTitle(u)) (mã \(u.code)); tài khoản này chỉ nộp báo cáo của đơn vị mình. Không lưu số liệu nào.",
-                                            en: "This is the form of \(FormBuilder.unitTitle(u)) (code \(u.code)); this account submits only its own unit's reports. Nothing is stored."))
+                    f.append(Finding(.otherUnit, file: name,
+                                     vi: "Đây là biểu của \(FormBuilder.unitTitle(u)) (mã \(u.code)); tài khoản này chỉ nộp báo cáo của đơn vị mình. Không lưu số liệu nào.",
+                                     en: "This is the form of \(FormBuilder.unitTitle(u)) (code \(u.code)); this account submits only its own unit's reports. Nothing is stored."))
                 }
                 if let p = s.period, !open.contains(p) {
-                    findings.append(Finding(.periodClosed, file: name,
-                                            vi: "Biểu ghi kỳ \(p.label(.vi)); kỳ này không mở nhận báo cáo (đang nhận: \(open.map { $0.label(.vi) }.joined(separator: ", "))).",
-                                            en: "The form is for \(p.label(.en)), which is not open (open: \(open.map { $0.label(.en) }.joined(separator: ", ")))."))
+                    f.append(Finding(.periodClosed, file: name,
+                                     vi: "Biểu ghi kỳ \(p.label(.vi)); kỳ này không mở nhận báo cáo (đang nhận: \(open.map { $0.label(.vi) }.joined(separator: ", "))).",
+                                     en: "The form is for \(p.label(.en)), which is not open (open: \(open.map { $0.label(.en) }.joined(separator: ", ")))."))
                 }
+                return (s, f)
             }
+            var findings = subs.flatMap(\.1)
             if subs.isEmpty {
                 findings.append(Finding(.tableNotFound, file: name, vi: "Không đọc được biểu nào trong tệp.", en: "No form found in the file."))
             }
             try body?(path, checkedTemplate ?? t, subs)
-            return (period, findings, checkedTemplate)
+            return (subs.lazy.compactMap(\.0.period).first, findings)
         }
     }
 
@@ -460,7 +461,7 @@ public final class WebService: Sendable {
         }
         let name = safeFileName(file.fileName, kind: kind)
         let body = file.body
-        let (period, findings, _) = try await offload { try self.check(body, name: name, kind: kind, unit: code) }
+        let (period, findings) = try await offload { try self.check(body, name: name, unit: code) }
         let id = try store.addUpload(account: a.id, unitCode: code, templateID: template.id, period: period?.description, fileName: name,
                                      kind: kind.rawValue, content: Data(body), findings: findings)
         try store.audit(account: a.name, action: "upload", detail: "#\(id) \(name): \(findings.filter { $0.severity == .error }.count) errors",
@@ -533,7 +534,7 @@ public final class WebService: Sendable {
         let name = u.fileName
         let data: Data = try await offload {
             var out = Data()
-            _ = try self.check(Array(content), name: name, kind: kind, unit: code, keepSheets: true) { path, t, subs in
+            _ = try self.check(Array(content), name: name, unit: code, keepSheets: true) { path, t, subs in
                 guard let (s, f) = subs.first(where: { $0.0.sheetData != nil }) else { return }
                 let report = FileReport(file: s.file, unit: s.unit, period: s.period, templateID: t?.id, templateVersion: t?.version, findings: f)
                 let target = (path as NSString).deletingLastPathComponent + "/annotated.xlsx"
@@ -558,21 +559,16 @@ public final class WebService: Sendable {
         try checkCSRF(fields, context)
         let (a, code, u) = try ownUpload(context)
         guard u.submittedAt == nil else { return Response.redirect(to: "/unit/upload/\(u.id)", type: .normal) }
-        guard u.errors == 0, let content = try store.uploadContent(id: u.id), let kind = UploadKind(rawValue: u.kind) else {
+        guard u.errors == 0, let content = try store.uploadContent(id: u.id) else {
             throw PageError(status: .conflict, vi: "Tệp còn lỗi, chưa nộp được.", en: "The file has errors and cannot be submitted.", back: "/unit/upload/\(u.id)")
         }
         let store = self.store, name = u.fileName
         // Checked again with the same code as `tonghop import`, then imported as a new revision.
         let outcomes: [ImportOutcome] = try await offload {
             var result: [ImportOutcome] = []
-            _ = try self.check(Array(content), name: name, kind: kind, unit: code) { path, t, subs in
+            _ = try self.check(Array(content), name: name, unit: code) { path, t, subs in
                 guard let t else { return }
-                let own = subs.map { s, f -> (Submission, [Finding]) in
-                    var f = f
-                    if let unit = s.unit, unit.code != code { f.append(Finding(.otherUnit, file: name, vi: "Biểu của đơn vị khác.", en: "Another unit's form.")) }
-                    return (s, f)
-                }
-                result = try store.importFile(path: path, displayName: name, template: t, submissions: own,
+                result = try store.importFile(path: path, displayName: name, template: t, submissions: subs,
                                               contentHash: Store.sha256(content))
                 try store.recordRejections(result, template: t.id, contentHash: Store.sha256(content))
             }

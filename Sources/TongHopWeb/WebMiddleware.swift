@@ -118,8 +118,7 @@ struct LoadAccount: RouterMiddleware {
         var ctx = context
         if let l = request.cookies["thop_lang"]?.value { ctx.lang = l == "en" ? .en : .vi }
         if let s = context.sessions.session {
-            if let a = try service.store.account(id: s.account), !a.disabled,
-               (try service.store.passwordChangedAt(account: a.id)) == s.stamp {
+            if let a = try service.store.account(id: s.account), !a.disabled, a.passwordStamp == s.stamp {
                 ctx.account = a
                 ctx.csrf = s.csrf
             } else {

@@ -6,6 +6,7 @@ import HummingbirdBcrypt
 import Logging
 import MultipartKit
 import NIOCore
+import SheetIO
 import TongHop
 
 /// What a session cookie stands for: the account, the time its password was set (a
@@ -108,8 +109,7 @@ enum Secrets {
     /// A random token (32 bytes from the system's CSPRNG), URL- and cookie-safe.
     static func token() -> String {
         var g = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) }
-        return bytes.map { String(format: "%02x", $0) }.joined()
+        return Store.hex((0..<32).map { _ in UInt8.random(in: 0...255, using: &g) })
     }
 
     /// Compares two secrets in time independent of where they differ.
@@ -197,7 +197,7 @@ enum UploadKind: String {
     case xlsx, xls, csv
 
     static func sniff(_ bytes: [UInt8]) -> UploadKind? {
-        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return .xlsx }
+        if SpreadsheetDocument.isZip(Array(bytes.prefix(4))) { return .xlsx }
         if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .xls }
         let head = bytes.prefix(8192)
         guard !head.isEmpty else { return nil }

@@ -12,6 +12,8 @@ public struct Account: Sendable, Equatable {
     public var role: Role
     public var unitCode: String?
     public var disabled: Bool
+    /// When the password was last set (with a random tail); a session made before is over.
+    public var passwordStamp: String
 }
 
 /// A file a unit uploaded through the web page: kept whole with the findings shown.
@@ -48,10 +50,11 @@ public struct SubmissionRecord: Sendable {
 }
 
 extension Store {
-    static func wrap<T>(_ what: String, _ body: () throws -> T) throws -> T {
+    /// A database failure as the store's error, in both languages.
+    func explained<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as DatabaseError {
             let (en, vi) = Store.explain(e)
-            throw StoreError(pathless: what, en: en, vi: vi)
+            throw StoreError(path: path, message: en, messageVI: vi)
         }
     }
 
@@ -66,7 +69,7 @@ extension Store {
     /// Adds an account; the name is unique whatever its case.
     @discardableResult
     public func addAccount(name: String, passwordHash: String, role: Account.Role, unitCode: String?) throws -> Int64 {
-        try Store.wrap("account") {
+        try explained {
             try pool.write { db in
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM account WHERE name = ?", arguments: [name]) != nil {
                     throw StoreError(path: path, message: "an account named \(name) exists", messageVI: "đã có tài khoản tên \(name)")
@@ -82,7 +85,7 @@ extension Store {
 
     static func accountFrom(_ r: GRDB.Row) -> Account {
         Account(id: r["id"], name: r["name"], passwordHash: r["password_hash"], role: Account.Role(rawValue: r["role"]) ?? .unit,
-                unitCode: r["unit_code"], disabled: (r["disabled"] as Int) != 0)
+                unitCode: r["unit_code"], disabled: (r["disabled"] as Int) != 0, passwordStamp: r["password_changed_at"])
     }
 
     public func account(named name: String) throws -> Account? {
@@ -114,10 +117,6 @@ extension Store {
             try db.execute(sql: "UPDATE account SET disabled = ? WHERE name = ?", arguments: [disabled ? 1 : 0, name])
             return db.changesCount == 1
         }
-    }
-
-    public func passwordChangedAt(account id: Int64) throws -> String? {
-        try pool.read { db in try String.fetchOne(db, sql: "SELECT password_changed_at FROM account WHERE id = ?", arguments: [id]) }
     }
 
     // MARK: sessions (the key/value table behind the web service's session cookies)
@@ -168,7 +167,7 @@ extension Store {
     public func addUpload(account: Int64, unitCode: String, templateID: String, period: String?, fileName: String, kind: String,
                           content: Data, findings: [Finding]) throws -> Int64 {
         let json = String(decoding: try Store.findingsEncoder.encode(findings), as: UTF8.self)
-        return try Store.wrap("upload") {
+        return try explained {
             try pool.write { db in
                 try db.execute(sql: """
                     INSERT INTO upload (account_id, unit_code, template_id, period, file_name, kind, sha256, size, content, uploaded_at,
@@ -342,11 +341,5 @@ extension Store {
             let (en, vi) = Store.explain(e)
             throw StoreError(path: destination, message: "backup failed: \(en)", messageVI: "sao lưu không thành công: \(vi)")
         }
-    }
-}
-
-extension StoreError {
-    init(pathless what: String, en: String, vi: String) {
-        self.init(path: what, message: en, messageVI: vi)
     }
 }
