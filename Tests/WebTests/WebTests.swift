@@ -243,6 +243,42 @@ final class WebTests: XCTestCase, @unchecked Sendable {
         }
     }
 
+    /// Officers' own files (LibreOffice, Gnumeric, openpyxl, .xls, own layouts, legacy
+    /// fonts): the page shows exactly the findings `tonghop validate --template` gives (the
+    /// service reads against the template it serves), plus E019 for another unit's file and
+    /// E020 for a period not open; nothing with an error can be submitted.
+    func testOfficersOwnFilesGetTheCommandLinesFindings() async throws {
+        let s = try service { $0.periods = [Period("2024")!, Period("2024-6T")!] }
+        let folder = Self.fixtures.appendingPathComponent("officer")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasSuffix(".xlsx") || $0.hasSuffix(".xls") }.sorted()
+        XCTAssertGreaterThan(files.count, 20)
+        try await app(s).test(.router) { client in
+            let b = Session(client)
+            _ = try await b.login("tanuyen")
+            let home = try await b.request("/unit")
+            for name in files {
+                let cli = try TestSupport.run(TestSupport.tonghop, ["validate", folder.appendingPathComponent(name).path, "--format", "json", "--template", "lai-chau-ktxh",
+                                                                    "--templates", TestSupport.packageRoot.appendingPathComponent("templates").path])
+                let reports = try XCTUnwrap((try JSONSerialization.jsonObject(with: cli.stdout) as? [String: Any])?["files"] as? [[String: Any]], name)
+                var expected = Set(reports.flatMap { ($0["findings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String } })
+                if reports.contains(where: { ($0["unit"] as? String).map { $0 != "111" } ?? false }) { expected.insert("E019") }
+                if reports.contains(where: { ($0["period"] as? String).map { !["2024", "2024-6T"].contains($0) } ?? false }) { expected.insert("E020") }
+                let r = try await b.upload("/unit/upload", file: try self.file("officer/" + name), name: name, csrf: b.csrf(home))
+                XCTAssertEqual(r.status, .seeOther, name)
+                let id = try XCTUnwrap((r.headers[.location] ?? "").split(separator: "/").last.flatMap { Int64($0) }, name)
+                let upload = try XCTUnwrap(try s.store.upload(id: id))
+                XCTAssertEqual(Set(upload.findings.map(\.code)), expected, name)
+                if upload.errors > 0 {
+                    let page = try await b.request("/unit/upload/\(id)")
+                    XCTAssertFalse(b.text(page).contains("id=\"submit\""), name)
+                    let refused = try await b.form("/unit/upload/\(id)/submit", ["csrf": b.csrf(page)])
+                    XCTAssertEqual(refused.status, .conflict, name)
+                }
+            }
+        }
+    }
+
     func testAUnitCannotReadOrSubmitAnotherUnitsData() async throws {
         let s = try service()
         try await app(s).test(.router) { client in
