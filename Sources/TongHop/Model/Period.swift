@@ -18,6 +18,15 @@ public struct Period: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// "2024", "2024-6T", "2024-9T", "2024-Q3"; also "6T/2024", "6T-2024", "Q3/2024".
     public init?(_ text: String) {
+        // Every period text holds a year and at most a three-letter span ("12T", "NAM"):
+        // four to seven ASCII letters and digits. Anything else (a title line) is refused
+        // before Foundation trims and upper-cases it.
+        var alnum = 0
+        for b in text.utf8 where (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) {
+            alnum += 1
+            if alnum > 7 { return nil }
+        }
+        guard alnum >= 4 else { return nil }
         let t = text.trimmingCharacters(in: .whitespaces).uppercased()
         let parts = t.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "_" || $0 == " " }).map(String.init)
         func yearOf(_ s: String) -> Int? { Int(s).flatMap { (1990...2100).contains($0) ? $0 : nil } }

@@ -6,9 +6,10 @@ import SheetIO
 /// year; comparison columns by "%" or "so sánh" and the columns they compare.
 final class HeaderMatcher: @unchecked Sendable {
     let template: Template
-    /// Roles already decided, by header text (the same headers recur in every file).
-    private var memo: [String: Role?] = [:]
-    private let lock = NSLock()
+    /// Roles already decided, by header text and this matcher (the same headers recur in
+    /// every file).
+    private static let roleMemo = TextMemo<Role?>(limit: 50_000)
+    private let serial = MemoSerial.next()
 
     /// One matcher per template, shared by every file of a batch.
     static func shared(for t: Template) -> HeaderMatcher {
@@ -98,15 +99,7 @@ final class HeaderMatcher: @unchecked Sendable {
 
     /// The role of a header text.
     func role(of text: String) -> Role? {
-        lock.lock()
-        if let hit = memo[text] { lock.unlock(); return hit }
-        lock.unlock()
-        let r = computeRole(text)
-        lock.lock()
-        if memo.count > 50_000 { memo.removeAll() }
-        memo[text] = r
-        lock.unlock()
-        return r
+        HeaderMatcher.roleMemo.value(text, extra: serial, computeRole)
     }
 
     private func computeRole(_ text: String) -> Role? {
@@ -147,19 +140,11 @@ final class HeaderMatcher: @unchecked Sendable {
     /// headers ("%", "so sánh") are never value columns.
     static func semanticRole(_ text: String, year: Int?, periodYear: Int?) -> ValueColumn.Role? {
         // The same headers recur in every file of a batch: remember the answer.
-        let key = "\(text)\u{1}\(year ?? 0)\u{1}\(periodYear ?? 0)"
-        semanticLock.lock()
-        if let hit = semanticMemo[key] { semanticLock.unlock(); return hit }
-        semanticLock.unlock()
-        let r = computeSemanticRole(text, year: year, periodYear: periodYear)
-        semanticLock.lock()
-        if semanticMemo.count > 50_000 { semanticMemo.removeAll() }
-        semanticMemo[key] = .some(r)
-        semanticLock.unlock()
-        return r
+        semanticMemo.value(text, extra: (year ?? 0) * 10_000 + (periodYear ?? 0)) {
+            computeSemanticRole($0, year: year, periodYear: periodYear)
+        }
     }
-    nonisolated(unsafe) private static var semanticMemo: [String: ValueColumn.Role?] = [:]
-    private static let semanticLock = NSLock()
+    private static let semanticMemo = TextMemo<ValueColumn.Role?>(limit: 50_000)
 
     private static func computeSemanticRole(_ text: String, year: Int?, periodYear: Int?) -> ValueColumn.Role? {
         let l = VietFold.loose(text)

@@ -147,17 +147,9 @@ enum Identification {
     static func matchUnit(_ text: String, _ t: Template, on date: String? = nil) -> ReportingUnit? {
         // Title lines recur in every file of a batch: remember the answer.
         let memoKey = "\(t.id)#\(t.version)#\(t.sourcePath ?? "")\u{1}\(text)\u{1}\(date ?? "")"
-        needleLock.lock()
-        if let hit = unitMemo[memoKey] { needleLock.unlock(); return hit }
-        needleLock.unlock()
-        let found = computeMatchUnit(text, t, on: date)
-        needleLock.lock()
-        if unitMemo.count > 50_000 { unitMemo.removeAll() }
-        unitMemo[memoKey] = .some(found)
-        needleLock.unlock()
-        return found
+        return unitMemo.value(memoKey) { _ in computeMatchUnit(text, t, on: date) }
     }
-    nonisolated(unsafe) private static var unitMemo: [String: ReportingUnit?] = [:]
+    private static let unitMemo = TextMemo<ReportingUnit?>(limit: 50_000)
 
     private static func computeMatchUnit(_ text: String, _ t: Template, on date: String?) -> ReportingUnit? {
         let trimmed = text.trimmedSpaces
@@ -165,8 +157,9 @@ enum Identification {
         if let u = date.flatMap({ t.unit(trimmed, on: $0) }) ?? t.unit(trimmed), valid(u) { return u }
         let lt = VietFold.loose(text)
         // "(mã 107)", "mã đơn vị: 12-KT".
-        let lower = text.lowercased()
-        for marker in ["mã đơn vị:", "mã đơn vị", "mã:", "mã"] {
+        // (No "ma" in the folded text: no "mã" in any spelling, and no Foundation search.)
+        let lower = lt.utf8Contains("ma") ? text.lowercased() : ""
+        for marker in lower.isEmpty ? [] : ["mã đơn vị:", "mã đơn vị", "mã:", "mã"] {
             guard let r = lower.range(of: marker) else { continue }
             let rest = String(lower[r.upperBound...]).trimmedSpaces
             let code = rest.prefix { !$0.isWhitespace && $0 != ")" && $0 != "," && $0 != ";" }

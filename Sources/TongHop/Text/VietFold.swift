@@ -10,32 +10,17 @@ import Foundation
 public enum VietFold {
     static let toneMarks: [UInt32: Character] = [0x300: "`", 0x301: "'", 0x303: "~", 0x309: "?", 0x323: "."]
 
-    /// Results are memoised: the same headers, names and units recur in every file of a
-    /// batch, and Unicode decomposition through Foundation costs tens of microseconds.
-    private final class Memo: @unchecked Sendable {
-        let lock = NSLock()
-        var key: [String: String] = [:]
-        var loose: [String: String] = [:]
-        var row: [String: String] = [:]
-    }
-    private static let memo = Memo()
-
-    private static func memoised(_ s: String, _ table: ReferenceWritableKeyPath<Memo, [String: String]>, _ compute: (String) -> String) -> String {
-        memo.lock.lock()
-        if let hit = memo[keyPath: table][s] { memo.lock.unlock(); return hit }
-        memo.lock.unlock()
-        let v = compute(s)
-        memo.lock.lock()
-        if memo[keyPath: table].count > 200_000 { memo[keyPath: table].removeAll() }
-        memo[keyPath: table][s] = v
-        memo.lock.unlock()
-        return v
-    }
+    /// Results are memoised (per thread, by the text's bytes): the same headers, names and
+    /// units recur in every file of a batch, and Unicode decomposition through Foundation
+    /// costs tens of microseconds.
+    private static let keyMemo = TextMemo<String>(limit: 200_000)
+    private static let looseMemo = TextMemo<String>(limit: 200_000)
+    private static let rowMemo = TextMemo<String>(limit: 200_000)
 
     /// Lower case, words separated by single spaces, each word's tone mark moved to its
     /// end ("Thuỷ" and "Thủy" → "thuy?"). Punctuation other than letters and digits
     /// becomes a space.
-    public static func key(_ s: String) -> String { memoised(s, \.key, computeKey) }
+    public static func key(_ s: String) -> String { keyMemo.value(s, computeKey) }
 
     private static func computeKey(_ s: String) -> String {
         var words: [String] = []
@@ -66,7 +51,7 @@ public enum VietFold {
     /// "Trong đó:" dropped, a unit in parentheses dropped ("Dân số (người)"), tone marks
     /// placed alike ("hoá"/"hóa", "Thuỷ"/"Thủy"), y and i alike after a consonant
     /// ("sỹ"/"sĩ", "tỷ"/"tỉ", "kỹ"/"kĩ"), and "tăng trưởng" read as "tăng".
-    public static func rowKey(_ s: String) -> String { memoised(s, \.row, computeRowKey) }
+    public static func rowKey(_ s: String) -> String { rowMemo.value(s, computeRowKey) }
 
     private static func computeRowKey(_ s: String) -> String {
         var t = s.trimmedSpaces
@@ -102,7 +87,7 @@ public enum VietFold {
     }
 
     /// No marks at all, đ as d, lower case, single spaces.
-    public static func loose(_ s: String) -> String { memoised(s, \.loose, computeLoose) }
+    public static func loose(_ s: String) -> String { looseMemo.value(s, computeLoose) }
 
     private static func computeLoose(_ s: String) -> String {
         // ASCII needs no decomposition.
@@ -139,7 +124,8 @@ public enum VietFold {
 
     /// Whether the text has any Vietnamese mark (then it is matched by ``key(_:)`` only).
     public static func hasMarks(_ s: String) -> Bool {
-        s.decomposedStringWithCanonicalMapping.unicodeScalars.contains { ($0.value >= 0x300 && $0.value < 0x370) || $0.value == 0x111 || $0.value == 0x110 }
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+        return s.decomposedStringWithCanonicalMapping.unicodeScalars.contains { ($0.value >= 0x300 && $0.value < 0x370) || $0.value == 0x111 || $0.value == 0x110 }
     }
 
     /// Administrative prefixes, as loose text ("huyen", "tp"…), longest first.

@@ -2,8 +2,7 @@ import SheetIO
 import Foundation
 
 /// Parsed units by text: the same few units recur in every row of every file.
-nonisolated(unsafe) private var memo: [String: MeasureUnit?] = [:]
-private let memoLock = NSLock()
+private let memo = TextMemo<MeasureUnit?>(limit: 10_000)
 
 /// A unit of measure as a scale and a base: "nghìn tấn" is 10³ × "tấn", "triệu đồng/người"
 /// is 10⁶ × "đồng/người", "%" is 1 × "%".
@@ -45,14 +44,7 @@ public struct MeasureUnit: Hashable, Sendable, CustomStringConvertible {
     /// Parses a unit as written: "nghìn tấn", "Tỷ đồng", "triệu đồng/người", "%",
     /// "tạ/ha", "người". Returns nil for empty text.
     public init?(_ text: String) {
-        memoLock.lock()
-        if let hit = memo[text] { memoLock.unlock(); if let hit { self = hit; return } else { return nil } }
-        memoLock.unlock()
-        let parsed = MeasureUnit(parsing: text)
-        memoLock.lock()
-        if memo.count < 10_000 { memo[text] = parsed }
-        memoLock.unlock()
-        guard let parsed else { return nil }
+        guard let parsed = memo.value(text, { MeasureUnit(parsing: $0) }) else { return nil }
         self = parsed
     }
 
