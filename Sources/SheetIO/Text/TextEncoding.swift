@@ -89,26 +89,33 @@ public enum TextDecoder {
     /// tried on the texts' bytes; one is chosen when it reads as clearly more Vietnamese
     /// syllables than the text as stored (the same scoring as legacy CSV files).
     public static func legacyFontEncoding(_ texts: [String]) -> TextEncoding? {
-        var sample: [[UInt8]] = []
-        var stored = ""
-        for t in texts where t.unicodeScalars.contains(where: { $0.value >= 0x80 }) {
-            guard let b = windows1252Bytes(t) else { continue }
-            sample.append(b)
-            stored += t + " "
-            if sample.count >= 2000 { break }
+        // Syllable counts add up over texts (each is its own words), so each text's counts
+        // as it stands and decoded both ways are remembered: the same labels recur in
+        // every file of a batch.
+        var before = (valid: 0, invalid: 0), after: [(valid: Int, invalid: Int)] = [(0, 0), (0, 0)]
+        var sampled = 0
+        for t in texts where t.utf8.contains(where: { $0 >= 0x80 }) {
+            guard let c = legacyCounts.value(t, { t in
+                windows1252Bytes(t).map { b in
+                    [VietnameseText.syllableCounts(t), VietnameseText.syllableCounts(decodeSingleByte(b, .tcvn3)),
+                     VietnameseText.syllableCounts(decodeSingleByte(b, .vni))]
+                }
+            }) else { continue }
+            before.valid += c[0].valid; before.invalid += c[0].invalid
+            for i in 0..<2 { after[i].valid += c[i + 1].valid; after[i].invalid += c[i + 1].invalid }
+            sampled += 1
+            if sampled >= 2000 { break }
         }
-        guard !sample.isEmpty else { return nil }
-        let before = VietnameseText.syllableCounts(stored)
+        guard sampled > 0 else { return nil }
         let beforeScore = before.valid - 3 * before.invalid
         var best: (TextEncoding, Int)? = nil
-        for enc in [TextEncoding.tcvn3, .vni] {
-            let text = sample.map { decodeSingleByte($0, enc) }.joined(separator: " ")
-            let after = VietnameseText.syllableCounts(text)
-            let score = after.valid - 3 * after.invalid
-            if after.valid > after.invalid * 3, score > beforeScore + max(5, before.valid / 2), score > (best?.1 ?? Int.min) { best = (enc, score) }
+        for (i, enc) in [TextEncoding.tcvn3, .vni].enumerated() {
+            let score = after[i].valid - 3 * after[i].invalid
+            if after[i].valid > after[i].invalid * 3, score > beforeScore + max(5, before.valid / 2), score > (best?.1 ?? Int.min) { best = (enc, score) }
         }
         return best?.0
     }
+    private static let legacyCounts = TextMemo<[(valid: Int, invalid: Int)]?>(limit: 50_000)
 
     /// A text typed in a legacy font, in Unicode (nil when the text cannot be such bytes).
     public static func repairLegacyFont(_ text: String, _ enc: TextEncoding) -> String? {

@@ -86,7 +86,8 @@ public struct Period: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Fills "{year}", "{prev_year}", "{period}" ("năm 2024", "6 tháng đầu năm 2024") and
     /// "{prev_period}" in a label.
     public func fill(_ s: String) -> String {
-        s.replacingOccurrences(of: "{year}", with: String(year))
+        guard s.utf8.contains(UInt8(ascii: "{")) else { return s }
+        return s.replacingOccurrences(of: "{year}", with: String(year))
             .replacingOccurrences(of: "{prev_year}", with: String(year - 1))
             .replacingOccurrences(of: "{period}", with: label(.vi))
             .replacingOccurrences(of: "{prev_period}", with: previous.label(.vi))

@@ -53,7 +53,7 @@ final class HeaderMatcher: @unchecked Sendable {
     /// label "Thực hiện {prev_period}" meet.
     static func shape(_ s: String) -> String {
         var text = s
-        if text.contains("{") {
+        if text.utf8Contains("{") {
             text = text.replacingOccurrences(of: "{prev_period}", with: "nam #").replacingOccurrences(of: "{period}", with: "nam #")
                 .replacingOccurrences(of: "{year}", with: "#").replacingOccurrences(of: "{prev_year}", with: "#")
         }
@@ -107,19 +107,19 @@ final class HeaderMatcher: @unchecked Sendable {
         guard !s.isEmpty else { return nil }
         for (role, names) in HeaderMatcher.fixed where names.contains(s) { return role }
         let raw = VietFold.loose(text)
-        let isComparison = text.contains("%") || text.contains("/") || raw.contains("so sanh") || raw.hasPrefix("so voi") || raw.contains(" so ")
+        let isComparison = text.utf8Contains("%") || text.utf8Contains("/") || raw.utf8Contains("so sanh") || raw.hasPrefix("so voi") || raw.utf8Contains(" so ")
         if isComparison {
             if let k = comparisonShapes[s] { return .comparison(k) }
             // "ƯTH so KH", "So sánh ƯTH/cùng kỳ": by what it is compared with.
             let words = Set(raw.split(whereSeparator: { $0 == " " || $0 == "/" }).map(String.init))
-            let mentionsPlan = words.contains("kh") || raw.contains("ke hoach")
-            let mentionsPrev = raw.contains("cung ky") || words.contains("ck") || raw.contains("nam truoc")
+            let mentionsPlan = words.contains("kh") || raw.utf8Contains("ke hoach")
+            let mentionsPrev = raw.utf8Contains("cung ky") || words.contains("ck") || raw.utf8Contains("nam truoc")
             for c in template.comparisons {
                 let den = template.column(c.denominator)?.role
                 if mentionsPlan && den == .plan && !mentionsPrev { return .comparison(c.key) }
                 if mentionsPrev && den == .previous && !mentionsPlan { return .comparison(c.key) }
             }
-            if text.contains("%") { return nil }
+            if text.utf8Contains("%") { return nil }
         }
         if let k = columnShapes[s] { return .value(k) }
         // Reworded within reason: the column whose label shares the most words.
@@ -149,12 +149,12 @@ final class HeaderMatcher: @unchecked Sendable {
     private static func computeSemanticRole(_ text: String, year: Int?, periodYear: Int?) -> ValueColumn.Role? {
         let l = VietFold.loose(text)
         let words = Set(l.split(whereSeparator: { $0 == " " || $0 == "/" || $0 == "(" || $0 == ")" || $0 == "-" || $0 == "," }).map(String.init))
-        if text.contains("%") || l.contains("so sanh") || l.hasPrefix("so voi") || words.contains("so") { return nil }
-        let previous = l.contains("cung ky") || l.contains("nam truoc") || l.contains("ky truoc")
-        let estimate = words.contains("uoc") || words.contains("uth") || words.contains("ut") || l.contains("uoc tinh")
-        let plan = words.contains("kh") || l.contains("ke hoach") || l.contains("muc tieu") || l.contains("nghi quyet")
-            || words.contains("nq") || words.contains("hdnd") || l.contains("tinh giao") || l.contains("huyen giao") || words.contains("giao")
-        let actual = words.contains("th") || l.contains("thuc hien")
+        if text.utf8Contains("%") || l.utf8Contains("so sanh") || l.hasPrefix("so voi") || words.contains("so") { return nil }
+        let previous = l.utf8Contains("cung ky") || l.utf8Contains("nam truoc") || l.utf8Contains("ky truoc")
+        let estimate = words.contains("uoc") || words.contains("uth") || words.contains("ut") || l.utf8Contains("uoc tinh")
+        let plan = words.contains("kh") || l.utf8Contains("ke hoach") || l.utf8Contains("muc tieu") || l.utf8Contains("nghi quyet")
+            || words.contains("nq") || words.contains("hdnd") || l.utf8Contains("tinh giao") || l.utf8Contains("huyen giao") || words.contains("giao")
+        let actual = words.contains("th") || l.utf8Contains("thuc hien")
         if previous && !plan { return .previous }
         if estimate && !plan { return .estimate }
         if plan && !estimate { return .plan }
@@ -174,9 +174,9 @@ final class HeaderMatcher: @unchecked Sendable {
         let l = " " + VietFold.loose(text) + " "
         for p in plans {
             guard let src = p.source.map({ VietFold.loose($0) }) else { continue }
-            let council = src.contains("nq") || src.contains("nghi quyet") || src.contains("hdnd")
+            let council = src.utf8Contains("nq") || src.utf8Contains("nghi quyet") || src.utf8Contains("hdnd")
             let words = council ? ["nq", "nghi quyet", "hdnd"] : [src]
-            if words.contains(where: { l.contains(" \($0) ") }) { return p.key }
+            if words.contains(where: { l.utf8Contains(" \($0) ") }) { return p.key }
         }
         return nil
     }

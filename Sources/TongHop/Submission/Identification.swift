@@ -309,7 +309,7 @@ enum Identification {
         // A year alone: in a file name the last one; in a title only after "năm" or "kỳ báo cáo".
         if !yearNeedsMarker { return Period(year: Int(words[years.last!])!) }
         if let y = years.first(where: { $0 > 0 && words[$0 - 1] == "nam" }) { return Period(year: Int(words[y])!) }
-        if words.joined(separator: " ").contains("ky bao cao") { return Period(year: Int(words[years[0]])!) }
+        if words.joined(separator: " ").utf8Contains("ky bao cao") { return Period(year: Int(words[years[0]])!) }
         return nil
     }
 }

@@ -67,8 +67,8 @@ struct TableHeader {
                 // the period tells the period's actual from last year's.
                 if case .value(let k)? = role, !byMeaning, let y = year, let py = periodYear, let col = t.column(k) {
                     let l = VietFold.loose(text)
-                    let saysPrevious = l.contains("cung ky") || l.contains("nam truoc")
-                    let saysEstimate = l.contains("uoc") || l.split(separator: " ").contains("uth")
+                    let saysPrevious = l.utf8Contains("cung ky") || l.utf8Contains("nam truoc")
+                    let saysEstimate = l.utf8Contains("uoc") || l.split(separator: " ").contains("uth")
                     if col.role == .previous && y == py && !saysPrevious, let e = t.estimateColumn { role = .value(e.key) }
                     else if col.role == .estimate && y == py - 1 && !saysEstimate, let p = t.previousColumn { role = .value(p.key) }
                 }

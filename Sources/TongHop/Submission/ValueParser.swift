@@ -296,7 +296,7 @@ struct ValueParser {
                 var v = SubmittedValue(ref: ref, written: CellText.csv(cell.value), value: .empty, writtenUnit: nil, conversion: nil, fromFormula: cell.hasFormula)
                 switch cell.value {
                 case .number(let d): v.value = .number(percentFormatCell(cell, parser) ? d * 100 : d)
-                case .text(let x): if let p = VietNumber.parse(x.replacingOccurrences(of: "%", with: ""), convention: conv) { v.value = p.value }
+                case .text(let x): if let p = VietNumber.parse(x.utf8.contains(UInt8(ascii: "%")) ? x.replacingOccurrences(of: "%", with: "") : x, convention: conv) { v.value = p.value }
                 default: break
                 }
                 if !isSound(v.value) { v.value = .empty }  // a typed comparison is only checked, never stored

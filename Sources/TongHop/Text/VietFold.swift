@@ -166,18 +166,23 @@ extension String {
 }
 
 extension String {
-    /// Byte-wise substring test on UTF-8 (no Foundation bridging; both sides are
-    /// already folded, so byte equality is the intended equality).
+    /// Byte-wise substring test on UTF-8 (no Foundation bridging: `String.contains` with a
+    /// string argument goes through `NSString.range(of:)` here). For folded text, or an
+    /// ASCII needle, byte equality is the intended equality.
     func utf8Contains(_ needle: String) -> Bool {
-        let h = Array(utf8), n = Array(needle.utf8)
-        guard !n.isEmpty else { return true }
-        guard h.count >= n.count else { return false }
-        let first = n[0]
-        var i = 0
-        while i + n.count <= h.count {
-            if h[i] == first && h[i..<(i + n.count)].elementsEqual(n) { return true }
-            i += 1
+        var h = self, n = needle
+        return h.withUTF8 { hp in
+            n.withUTF8 { np in
+                guard np.count > 0 else { return true }
+                guard hp.count >= np.count else { return false }
+                let first = np[0], last = hp.count - np.count
+                var i = 0
+                while i <= last {
+                    if hp[i] == first && memcmp(hp.baseAddress! + i, np.baseAddress!, np.count) == 0 { return true }
+                    i += 1
+                }
+                return false
+            }
         }
-        return false
     }
 }

@@ -7,17 +7,22 @@ import Glibc
 /// matcher's serial, a year). `String`'s own `Hashable` normalises to NFC before hashing
 /// and comparing, which for Vietnamese text was 5–8 % of validating a batch; here the
 /// bytes are the identity (an NFD spelling is simply another entry, computed once).
-struct TextKey: Hashable {
-    var text: String
-    var extra: Int = 0
+public struct TextKey: Hashable {
+    public var text: String
+    public var extra: Int = 0
 
-    func hash(into h: inout Hasher) {
+    public init(text: String, extra: Int = 0) {
+        self.text = text
+        self.extra = extra
+    }
+
+    public func hash(into h: inout Hasher) {
         h.combine(extra)
         var t = text
         t.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 
-    static func == (a: TextKey, b: TextKey) -> Bool {
+    public static func == (a: TextKey, b: TextKey) -> Bool {
         guard a.extra == b.extra else { return false }
         var x = a.text, y = b.text
         return x.withUTF8 { p in
@@ -30,13 +35,13 @@ struct TextKey: Hashable {
 /// units and title lines recur in every file of a batch. One table per thread means no
 /// lock (two threads on one shared, locked table spent 3–4 % of a batch waiting on each
 /// other); each thread computes a text at most once per table, bounded by `limit`.
-final class TextMemo<Value>: @unchecked Sendable {
+public final class TextMemo<Value>: @unchecked Sendable {
     private final class Table { var entries: [TextKey: Value] = [:] }
     private var key = pthread_key_t()
     private let limit: Int
 
     /// Made once per process (a `static let`): a thread-specific key is never given back.
-    init(limit: Int) {
+    public init(limit: Int) {
         self.limit = limit
         pthread_key_create(&key) { p in
             if let p { Unmanaged<AnyObject>.fromOpaque(p).release() }
@@ -50,7 +55,7 @@ final class TextMemo<Value>: @unchecked Sendable {
         return t
     }
 
-    func value(_ text: String, extra: Int = 0, _ compute: (String) -> Value) -> Value {
+    public func value(_ text: String, extra: Int = 0, _ compute: (String) -> Value) -> Value {
         let t = table
         let k = TextKey(text: text, extra: extra)
         if let hit = t.entries[k] { return hit }
@@ -63,13 +68,13 @@ final class TextMemo<Value>: @unchecked Sendable {
 
 /// Serial numbers for objects that key a shared memo (a template's matcher): unlike an
 /// address, never reused.
-enum MemoSerial {
+public enum MemoSerial {
     private static let counter = Counter()
     private final class Counter: @unchecked Sendable {
         let lock = NSLock()
         var next = 1
     }
-    static func next() -> Int {
+    public static func next() -> Int {
         counter.lock.lock()
         defer { counter.lock.unlock() }
         counter.next += 1
