@@ -7,22 +7,22 @@ import Glibc
 /// matcher's serial, a year). `String`'s own `Hashable` normalises to NFC before hashing
 /// and comparing, which for Vietnamese text was 5–8 % of validating a batch; here the
 /// bytes are the identity (an NFD spelling is simply another entry, computed once).
-public struct TextKey: Hashable {
+@frozen public struct TextKey: Hashable {
     public var text: String
     public var extra: Int = 0
 
-    public init(text: String, extra: Int = 0) {
+    @inlinable public init(text: String, extra: Int = 0) {
         self.text = text
         self.extra = extra
     }
 
-    public func hash(into h: inout Hasher) {
+    @inlinable public func hash(into h: inout Hasher) {
         h.combine(extra)
         var t = text
         t.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 
-    public static func == (a: TextKey, b: TextKey) -> Bool {
+    @inlinable public static func == (a: TextKey, b: TextKey) -> Bool {
         guard a.extra == b.extra else { return false }
         var x = a.text, y = b.text
         return x.withUTF8 { p in
@@ -36,9 +36,14 @@ public struct TextKey: Hashable {
 /// lock (two threads on one shared, locked table spent 3–4 % of a batch waiting on each
 /// other); each thread computes a text at most once per table, bounded by `limit`.
 public final class TextMemo<Value>: @unchecked Sendable {
-    private final class Table { var entries: [TextKey: Value] = [:] }
-    private var key = pthread_key_t()
-    private let limit: Int
+    // Inlinable, so each use is specialised in the calling module: unspecialised, every
+    // lookup paid for instantiating the generic table's metadata.
+    @usableFromInline final class Table {
+        @usableFromInline var entries: [TextKey: Value] = [:]
+        @usableFromInline init() {}
+    }
+    @usableFromInline var key = pthread_key_t()
+    @usableFromInline let limit: Int
 
     /// Made once per process (a `static let`): a thread-specific key is never given back.
     public init(limit: Int) {
@@ -48,14 +53,14 @@ public final class TextMemo<Value>: @unchecked Sendable {
         }
     }
 
-    private var table: Table {
+    @inlinable var table: Table {
         if let p = pthread_getspecific(key) { return Unmanaged<Table>.fromOpaque(p).takeUnretainedValue() }
         let t = Table()
         pthread_setspecific(key, Unmanaged.passRetained(t).toOpaque())
         return t
     }
 
-    public func value(_ text: String, extra: Int = 0, _ compute: (String) -> Value) -> Value {
+    @inlinable public func value(_ text: String, extra: Int = 0, _ compute: (String) -> Value) -> Value {
         let t = table
         let k = TextKey(text: text, extra: extra)
         if let hit = t.entries[k] { return hit }
