@@ -107,6 +107,28 @@ final class TemplateTests: XCTestCase {
         XCTAssertEqual(UnitStatus.localDay("2026-12-31T17:00:00Z"), "2027-01-01")
     }
 
+    /// The stored import times are read by hand for the status sheet; Foundation's
+    /// formatter must agree on every hour boundary, month and year end, and leap day, and
+    /// what the hand reading refuses (an impossible date, another form) falls back.
+    func testLocalTimeByHandAgreesWithFoundation() {
+        let f = ISO8601DateFormatter()
+        var checked = 0
+        for n in stride(from: 2_000_000_000 - 86_400 * 4_000, to: 2_000_000_000, by: 24_611) {  // 2012 … 2033, at every hour of the day
+            let iso = f.string(from: Date(timeIntervalSince1970: Double(n)))
+            XCTAssertEqual(UnitStatus.fastLocalTime(iso), UnitStatus.foundationLocalTime(iso), iso)
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 14_000)
+        for iso in ["2024-02-29T16:59:00Z", "2024-02-29T17:00:00Z", "2026-12-31T17:00:00Z", "2025-06-30T16:30:00Z"] {
+            XCTAssertEqual(UnitStatus.fastLocalTime(iso), UnitStatus.foundationLocalTime(iso), iso)
+        }
+        XCTAssertEqual(UnitStatus.localTime("2026-12-31T17:05:00Z"), "01/01/2027 00:05")
+        XCTAssertNil(UnitStatus.fastLocalTime("2025-02-30T10:00:00Z"))
+        XCTAssertNil(UnitStatus.fastLocalTime("2026-11-26T02:14:05+07:00"))
+        XCTAssertEqual(UnitStatus.localTime("2026-11-26T02:14:05+07:00"), "26/11/2026 02:14")
+        XCTAssertEqual(UnitStatus.localTime("không phải ngày"), "không phải ngày")
+    }
+
     func testYAMLSyntaxErrorsNameTheLine() {
         XCTAssertThrowsError(try Template.parse(yaml: "id: a\nversion: 1\ntitle: [unclosed\n", file: "t.yaml")) { e in
             let text = (e as! TemplateError).message(.en)

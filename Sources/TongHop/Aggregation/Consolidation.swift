@@ -42,14 +42,25 @@ public struct Consolidation: Sendable {
     public let intermediates: [ReportingUnit]
     let children: [String: [String]]
     let leafIndex: [String: Int]
+    /// `values` as a dense grid, unit slot × indicator slot × column slot: the national
+    /// summary asks for some two million values, and three string-keyed dictionary
+    /// lookups each were a quarter of writing it.
+    let grid: [ReportedValue]
+    let unitSlot: [String: Int]
+    let indSlot: [String: Int]
+    let colSlot: [String: Int]
+    /// Every unit of the template (and of the values), for memo keys.
+    let nodeSlot: [String: Int]
     /// Figures already computed (the workbook, the comparisons and the exports ask for the
     /// same ones).
     private let memo = Memo()
 
     final class Memo: @unchecked Sendable {
         let lock = NSLock()
-        var results: [String: Aggregate] = [:]
+        var results: [Int: Aggregate] = [:]
         var leavesUnder: [String: [ReportingUnit]] = [:]
+        /// Contributors of a node (and whether the province part is added): codes and slots.
+        var contributors: [String: (codes: [String], slots: [Int])] = [:]
     }
 
     public init(template: Template, period: Period, values: [String: [String: [String: ReportedValue]]]) {
@@ -69,6 +80,34 @@ public struct Consolidation: Sendable {
         leaves = leafUnits
         leafIndex = Dictionary(leafUnits.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
         intermediates = reporting.filter { !leafCodes.contains($0.code) }.sorted { $0.code < $1.code }
+        // The grid: template indicators and columns first, then anything else the values hold.
+        var inds: [String: Int] = [:], cols: [String: Int] = [:], units: [String: Int] = [:]
+        for i in template.indicators where inds[i.code] == nil { inds[i.code] = inds.count }
+        for c in template.columns where cols[c.key] == nil { cols[c.key] = cols.count }
+        for (u, byInd) in values {
+            if units[u] == nil { units[u] = units.count }
+            for (code, byCol) in byInd {
+                if inds[code] == nil { inds[code] = inds.count }
+                for k in byCol.keys where cols[k] == nil { cols[k] = cols.count }
+            }
+        }
+        let ni = inds.count, nc = cols.count
+        var grid = [ReportedValue](repeating: .empty, count: units.count * ni * nc)
+        for (u, byInd) in values {
+            let us = units[u]!
+            for (code, byCol) in byInd {
+                let base = (us * ni + inds[code]!) * nc
+                for (k, v) in byCol { grid[base + cols[k]!] = v }
+            }
+        }
+        self.grid = grid
+        unitSlot = units
+        indSlot = inds
+        colSlot = cols
+        var nodes: [String: Int] = [:]
+        for u in template.units where nodes[u.code] == nil { nodes[u.code] = nodes.count + 1 }
+        for u in values.keys where nodes[u] == nil { nodes[u] = nodes.count + 1 }
+        nodeSlot = nodes
     }
 
     /// The leaves under a node (nil: the province).
@@ -94,13 +133,23 @@ public struct Consolidation: Sendable {
     }
 
     func raw(_ unit: String, _ code: String, _ col: String) -> ReportedValue {
-        values[unit]?[code]?[col] ?? .empty
+        guard let u = unitSlot[unit], let i = indSlot[code], let c = colSlot[col] else { return .empty }
+        return grid[(u * indSlot.count + i) * colSlot.count + c]
+    }
+
+    /// A unit's value by slots (-1: a unit, indicator or column without any value).
+    @inline(__always) func raw(slot u: Int, _ i: Int, _ c: Int) -> ReportedValue {
+        u < 0 || i < 0 || c < 0 ? .empty : grid[(u * indSlot.count + i) * colSlot.count + c]
     }
 
     /// A number for aggregation: numbers, and "-" as 0. Ranges and bounds are not
     /// numbers (a plan written "6,6-6,8" does not enter the aggregated plan).
     func number(_ unit: String, _ code: String, _ col: String) -> Double? {
-        switch raw(unit, code, col) {
+        Consolidation.number(raw(unit, code, col))
+    }
+
+    @inline(__always) static func number(_ v: ReportedValue) -> Double? {
+        switch v {
         case .number(let d): return d
         case .symbol(.none): return 0
         default: return nil
@@ -116,6 +165,22 @@ public struct Consolidation: Sendable {
         return units
     }
 
+    /// The contributors with their grid slots, remembered per node.
+    func contributorSlots(_ ind: Indicator, node: ReportingUnit?) -> (codes: [String], slots: [Int]) {
+        let key: String
+        if case .provinceOnly = ind.aggregation { key = "#only\u{1}\(node?.code ?? "")" }
+        else { key = "\(node?.code ?? "")\u{1}\(node == nil && ind.addsProvincePart ? "+" : "")" }
+        memo.lock.lock()
+        if let hit = memo.contributors[key] { memo.lock.unlock(); return hit }
+        memo.lock.unlock()
+        let codes = contributors(ind, node: node)
+        let found = (codes: codes, slots: codes.map { unitSlot[$0] ?? -1 })
+        memo.lock.lock()
+        memo.contributors[key] = found
+        memo.lock.unlock()
+        return found
+    }
+
     /// Whether a plan-column figure must fall back on the estimate's weights: the inputs
     /// are indicators without a plan (base data such as natural area).
     func planFallback(_ a: String, _ b: String, _ role: ValueColumn.Role?) -> Bool {
@@ -124,18 +189,28 @@ public struct Consolidation: Sendable {
 
     /// The consolidated value of an indicator in a column at a node (nil: the province).
     public func aggregate(_ code: String, _ col: String, node: ReportingUnit? = nil) -> Aggregate {
-        let key = "\(code)\u{1}\(col)\u{1}\(node?.code ?? "")"
+        let ni = indSlot.count + 1, nc = colSlot.count + 1
+        let n = node.map { nodeSlot[$0.code] ?? -1 } ?? 0
+        let i = (indSlot[code] ?? -1) + 1, c = (colSlot[col] ?? -1) + 1
+        // Unknown indicators and columns share a slot: they are keyed apart by text.
+        if n < 0 || i == 0 || c == 0 { return finite(computeAggregate(code, col, node: node)) }
+        let key = (n * ni + i) * nc + c
         memo.lock.lock()
         if let hit = memo.results[key] { memo.lock.unlock(); return hit }
         memo.lock.unlock()
-        var result = computeAggregate(code, col, node: node)
-        // Values are checked finite when read and the store refuses others; sums of huge
-        // ones can still overflow. No figure leaves consolidation non-finite.
-        if let v = result.value, !v.isFinite { result.value = nil }
+        let result = finite(computeAggregate(code, col, node: node))
         memo.lock.lock()
         memo.results[key] = result
         memo.lock.unlock()
         return result
+    }
+
+    /// Values are checked finite when read and the store refuses others; sums of huge
+    /// ones can still overflow. No figure leaves consolidation non-finite.
+    private func finite(_ a: Aggregate) -> Aggregate {
+        var a = a
+        if let v = a.value, !v.isFinite { a.value = nil }
+        return a
     }
 
     private func computeAggregate(_ code: String, _ col: String, node: ReportingUnit?) -> Aggregate {
@@ -146,60 +221,66 @@ public struct Consolidation: Sendable {
             guard node == nil, let part = provincePart, let v = number(part.code, code, col) else { return .none }
             return Aggregate(value: v, covered: [part.code], expected: [part.code], missing: [], notApplicable: [])
         }
-        let units = contributors(ind, node: node)
+        let (units, unitSlots) = contributorSlots(ind, node: node)
         var agg = Aggregate(value: nil, covered: [], expected: units, missing: [], notApplicable: [])
-        var missingSet = Set<String>(), naSet = Set<String>()
-        func classify(_ u: String, _ codes: [String], _ cols: [String]) -> Bool {
-            // true when every input is a number; records why not otherwise.
+        var missingSet = Set<Int>(), naSet = Set<Int>()
+        func slot(_ code: String) -> Int { indSlot[code] ?? -1 }
+        func cslot(_ key: String) -> Int { colSlot[key] ?? -1 }
+        /// true when every input of unit `k` (an index into `codes`/`slots`) is a number;
+        /// records why not otherwise.
+        func classify(_ k: Int, _ codes: [String], _ slots: [Int], _ inds: [Int], _ cols: [Int]) -> Bool {
             var ok = true
-            let unitValues = values[u]
-            for c in codes {
-                let byColumn = unitValues?[c]
-                for k in cols {
-                    switch byColumn?[k] ?? .empty {
+            let u = slots[k]
+            for i in inds {
+                for c in cols {
+                    switch raw(slot: u, i, c) {
                     case .number, .symbol(.none): continue
                     case .symbol(.notApplicable):
-                        if naSet.insert(u).inserted { agg.notApplicable.append(u) }
+                        if naSet.insert(k).inserted { agg.notApplicable.append(codes[k]) }
                         ok = false
                     default:
-                        if !naSet.contains(u) && missingSet.insert(u).inserted { agg.missing.append(u) }
+                        if !naSet.contains(k) && missingSet.insert(k).inserted { agg.missing.append(codes[k]) }
                         ok = false
                     }
                 }
             }
             return ok
         }
+        func num(_ u: Int, _ i: Int, _ c: Int) -> Double { Consolidation.number(raw(slot: u, i, c))! }
         let colRole = template.column(col)?.role
         let prev = template.previousColumn?.key ?? col
+        let me = slot(code), cc = cslot(col), pc = cslot(prev)
         /// Σ x·w ÷ Σ w over units with both, x this indicator in `col`, w in `wcol`.
         func weightedMean(_ w: String, _ wcol: String) {
+            let ws_ = slot(w), wc = cslot(wcol)
             var xw = 0.0, ws = 0.0
-            for u in units where classify(u, [code], [col]) && classify(u, [w], [wcol]) {
-                xw += number(u, code, col)! * number(u, w, wcol)!
-                ws += number(u, w, wcol)!
-                agg.covered.append(u)
+            for (k, u) in unitSlots.enumerated() where classify(k, units, unitSlots, [me], [cc]) && classify(k, units, unitSlots, [ws_], [wc]) {
+                xw += num(u, me, cc) * num(u, ws_, wc)
+                ws += num(u, ws_, wc)
+                agg.covered.append(units[k])
             }
             agg.value = ws != 0 && !agg.covered.isEmpty ? xw / ws : nil
         }
         switch ind.aggregation {
         case .sum, .provinceOnly:
             var total = 0.0
-            for u in units where classify(u, [code], [col]) { total += number(u, code, col)!; agg.covered.append(u) }
+            for (k, u) in unitSlots.enumerated() where classify(k, units, unitSlots, [me], [cc]) { total += num(u, me, cc); agg.covered.append(units[k]) }
             agg.value = agg.covered.isEmpty ? nil : total
         case .min, .max:
             var vals: [Double] = []
-            for u in units where classify(u, [code], [col]) { vals.append(number(u, code, col)!); agg.covered.append(u) }
+            for (k, u) in unitSlots.enumerated() where classify(k, units, unitSlots, [me], [cc]) { vals.append(num(u, me, cc)); agg.covered.append(units[k]) }
             agg.value = ind.aggregation == .min ? vals.min() : vals.max()
-        case .ratio(let num, let den, _) where planFallback(num, den, colRole):
+        case .ratio(let num_, let den, _) where planFallback(num_, den, colRole):
             // Plans of a ratio whose parts have no plan: unit targets weighted by the
             // denominator's estimate (the ratio of the sums the targets imply).
             weightedMean(den, template.estimateColumn?.key ?? col)
-        case .ratio(let num, let den, let factor):
+        case .ratio(let num_, let den, let factor):
+            let ns = slot(num_), ds = slot(den)
             var n = 0.0, d = 0.0
-            for u in units where classify(u, [num, den], [col]) {
-                n += number(u, num, col)!
-                d += number(u, den, col)!
-                agg.covered.append(u)
+            for (k, u) in unitSlots.enumerated() where classify(k, units, unitSlots, [ns, ds], [cc]) {
+                n += num(u, ns, cc)
+                d += num(u, ds, cc)
+                agg.covered.append(units[k])
             }
             agg.value = d != 0 && !agg.covered.isEmpty ? n / d * factor : nil
         case .weightedMean(let w):
@@ -207,22 +288,23 @@ public struct Consolidation: Sendable {
             weightedMean(w, planFallback(w, w, colRole) ? (template.estimateColumn?.key ?? col) : col)
         case .growth(let level):
             let levelInd = template.indicator(level)
-            let levelUnits = levelInd.map { contributors($0, node: node) } ?? units
+            let (levelUnits, levelSlots) = levelInd.map { contributorSlots($0, node: node) } ?? (units, unitSlots)
             agg.expected = levelUnits
+            let ls = slot(level)
             var a = 0.0, b = 0.0
             if colRole == .previous {
                 // Growth last year from levels: the year before is level ÷ (1 + growth).
-                for u in levelUnits where classify(u, [level, code], [col]) {
-                    let l = number(u, level, col)!, g = number(u, code, col)!
+                for (k, u) in levelSlots.enumerated() where classify(k, levelUnits, levelSlots, [ls, me], [cc]) {
+                    let l = num(u, ls, cc), g = num(u, me, cc)
                     a += l
                     b += l / (1 + g / 100)
-                    agg.covered.append(u)
+                    agg.covered.append(levelUnits[k])
                 }
             } else {
-                for u in levelUnits where classify(u, [level], [col, prev]) {
-                    a += number(u, level, col)!
-                    b += number(u, level, prev)!
-                    agg.covered.append(u)
+                for (k, u) in levelSlots.enumerated() where classify(k, levelUnits, levelSlots, [ls], [cc, pc]) {
+                    a += num(u, ls, cc)
+                    b += num(u, ls, pc)
+                    agg.covered.append(levelUnits[k])
                 }
             }
             agg.value = b != 0 && !agg.covered.isEmpty ? (a / b * 100 - 100) : nil
@@ -230,31 +312,34 @@ public struct Consolidation: Sendable {
             if colRole == .previous {
                 // Last year's change: unit changes weighted by the rate's denominator.
                 if let r = template.indicator(rate), case .ratio(_, let den, _) = r.aggregation {
+                    let ds = slot(den)
                     var xw = 0.0, ws = 0.0
-                    for u in units where classify(u, [code, den], [col]) {
-                        xw += number(u, code, col)! * number(u, den, col)!
-                        ws += number(u, den, col)!
-                        agg.covered.append(u)
+                    for (k, u) in unitSlots.enumerated() where classify(k, units, unitSlots, [me, ds], [cc]) {
+                        xw += num(u, me, cc) * num(u, ds, cc)
+                        ws += num(u, ds, cc)
+                        agg.covered.append(units[k])
                     }
                     agg.value = ws != 0 && !agg.covered.isEmpty ? xw / ws : nil
                 }
-            } else if let r = template.indicator(rate), case .ratio(let num, let den, let factor) = r.aggregation,
-                      !planFallback(num, den, colRole) {
+            } else if let r = template.indicator(rate), case .ratio(let num_, let den, let factor) = r.aggregation,
+                      !planFallback(num_, den, colRole) {
                 // (A plan column whose rate parts have no plan takes the aggregated rates below.)
                 // Both years' rates over the same units (those with all four parts): a unit
                 // that writes "..." this year must not stay in last year's rate only.
-                let rateUnits = contributors(r, node: node)
+                let (rateUnits, rateSlots) = contributorSlots(r, node: node)
                 agg.expected = rateUnits
+                let ns = slot(num_), ds = slot(den)
                 var n0 = 0.0, d0 = 0.0, n1 = 0.0, d1 = 0.0
-                for u in rateUnits where classify(u, [num, den], [prev, col]) {
-                    n0 += number(u, num, prev)!; d0 += number(u, den, prev)!
-                    n1 += number(u, num, col)!; d1 += number(u, den, col)!
-                    agg.covered.append(u)
+                for (k, u) in rateSlots.enumerated() where classify(k, rateUnits, rateSlots, [ns, ds], [pc, cc]) {
+                    n0 += num(u, ns, pc); d0 += num(u, ds, pc)
+                    n1 += num(u, ns, cc); d1 += num(u, ds, cc)
+                    agg.covered.append(rateUnits[k])
                 }
                 if d0 != 0 && d1 != 0 && !agg.covered.isEmpty { agg.value = n0 / d0 * factor - n1 / d1 * factor }
             } else {
                 let before = aggregate(rate, prev, node: node), after = aggregate(rate, col, node: node)
-                agg.covered = before.covered.filter { after.covered.contains($0) }
+                let both = Set(after.covered)
+                agg.covered = before.covered.filter { both.contains($0) }
                 agg.missing = Array(Set(before.missing + after.missing)).sorted()
                 agg.notApplicable = Array(Set(before.notApplicable + after.notApplicable)).sorted()
                 agg.expected = before.expected

@@ -50,6 +50,12 @@ public struct UnitStatus: Sendable {
     }
 
     static func date(fromDayNumber n: Int) -> String {
+        let (y, m, d) = civil(n)
+        return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+
+    /// Year, month and day of a day number (Howard Hinnant's algorithm).
+    static func civil(_ n: Int) -> (Int, Int, Int) {
         let z = n + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -58,12 +64,41 @@ public struct UnitStatus: Sendable {
         let mp = (5 * doy + 2) / 153
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
-        return String(format: "%04d-%02d-%02d", yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
     /// "26/11/2026 09:14" in Asia/Ho_Chi_Minh, from a stored ISO 8601 UTC time.
     public static func localTime(_ iso: String) -> String {
-        guard let d = ISO8601DateFormatter().date(from: iso) else { return iso }
+        fastLocalTime(iso) ?? foundationLocalTime(iso) ?? iso
+    }
+}
+
+extension UnitStatus {
+    /// The stored form ("2026-11-26T02:14:05Z", what `ISO8601DateFormatter` writes) read
+    /// by hand: Vietnam has kept UTC+7 without summer time since 1975, and a formatter
+    /// per call was a tenth of writing the national summary's status sheet. Anything else
+    /// (another form, an earlier year, an impossible date) takes Foundation's way.
+    static func fastLocalTime(_ iso: String) -> String? {
+        let b = Array(iso.utf8)
+        guard b.count == 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A else { return nil }
+        func num(_ r: Range<Int>) -> Int? {
+            var v = 0
+            for i in r { guard b[i] >= 48 && b[i] <= 57 else { return nil }; v = v * 10 + Int(b[i] - 48) }
+            return v
+        }
+        guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10), let h = num(11..<13), let mi = num(14..<16), let s = num(17..<19),
+              y >= 1976, y <= 9000, h < 24, mi < 60, s < 60 else { return nil }
+        guard var days = dayNumber(String(iso.prefix(10))), civil(days) == (y, m, d) else { return nil }   // 30 February and the like
+        var hour = h + 7
+        if hour >= 24 { hour -= 24; days += 1 }
+        let (ly, lm, ld) = civil(days)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(two(ld))/\(two(lm))/\(ly) \(two(hour)):\(two(mi))"
+    }
+
+    /// Foundation's reading (any ISO 8601 form; the test checks the two agree).
+    static func foundationLocalTime(_ iso: String) -> String? {
+        guard let d = ISO8601DateFormatter().date(from: iso) else { return nil }
         let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Ho_Chi_Minh")!, from: d)
         return String(format: "%02d/%02d/%04d %02d:%02d", c.day!, c.month!, c.year!, c.hour!, c.minute!)
     }

@@ -164,7 +164,7 @@ public enum SummaryWorkbook {
             try ws.write(r, 3, text: u.parent ?? "", centered)
             for ind in t.indicators {
                 for vc in t.columns {
-                    let v = d.consolidation.values[u.code]?[ind.code]?[vc.key] ?? .empty
+                    let v = d.consolidation.raw(u.code, ind.code, vc.key)
                     try writeValue(ws, r, layout.col(ind.code, vc.key), v, written: nil, decimals: ind.decimals)
                 }
             }
@@ -438,7 +438,7 @@ public enum SummaryWorkbook {
                     let row = rowOf[ind.code]!
                     guard reported.contains(ind.code) else { try ws.writeBlank(row, col, cell.with { $0.fillColor = 0xF2F2F2 }); continue }
                     let ref = "'\(unitSheet)'!\(CellRef.columnName(L.col(ind.code, vc.key)))\(unitSheetRow + 1)"
-                    let v = c.values[u.code]?[ind.code]?[vc.key] ?? .empty
+                    let v = c.raw(u.code, ind.code, vc.key)
                     let result: FormulaResult
                     switch v {
                     case .number(let x): result = .number(x)
