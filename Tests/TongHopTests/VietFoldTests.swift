@@ -2,6 +2,38 @@ import XCTest
 @testable import TongHop
 
 final class VietFoldTests: XCTestCase {
+    /// Folding by table (the fast way) and through Foundation's decomposition (the way it
+    /// was built from) agree on every character of the table's ranges, alone and in words,
+    /// and on random titles; text the table does not cover (NFD, other scripts) is left to
+    /// Foundation.
+    func testFoldingByTableAgreesWithFoundation() {
+        var checked = 0
+        for r in VietFold.tableRanges {
+            for v in r {
+                guard let u = Unicode.Scalar(v) else { continue }
+                for text in [String(u), "Ab\(u)c 1\(u)", "\(u)\(u) x", "trư\(u)ờng"] {
+                    if let k = VietFold.fastKey(text) { XCTAssertEqual(k, VietFold.slowKey(text), "key \(text) U+\(String(v, radix: 16))"); checked += 1 }
+                    if let l = VietFold.fastLoose(text) { XCTAssertEqual(l, VietFold.slowLoose(text), "loose \(text) U+\(String(v, radix: 16))"); checked += 1 }
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 6_000)
+        let pieces = ["Ủy ban", "NHÂN DÂN", "Phường", "Ba Đình", "—", "…", "“Kỳ báo cáo”", "năm 2025", "Thuỷ", "khoẻ", "(%)", "ƯTH/KH",
+                      "Số bác sĩ/vạn dân", "tỷ đồng", "\u{00A0}", "  ", "Mường Tè", "Sìn Hồ", "Đắk Lắk", "Ê Đê", "ơn", "Ơ", "ưỡng"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let text = (0..<Int.random(in: 1...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined(separator: Bool.random(using: &rng) ? " " : "")
+            XCTAssertEqual(VietFold.fastKey(text), VietFold.slowKey(text), text)
+            XCTAssertEqual(VietFold.fastLoose(text), VietFold.slowLoose(text), text)
+        }
+        // Not covered: decomposed text, another script — Foundation's way, same answers.
+        let nfd = "Mường Tè".decomposedStringWithCanonicalMapping
+        XCTAssertNil(VietFold.fastKey(nfd))
+        XCTAssertEqual(VietFold.key(nfd), VietFold.key("Mường Tè"))
+        XCTAssertNil(VietFold.fastLoose("Ελλάδα"))
+        XCTAssertEqual(VietFold.loose("Ελλάδα"), VietFold.slowLoose("Ελλάδα"))
+    }
+
     func testToneStyleNormalisationAndCaseFoldTogether() {
         XCTAssertEqual(VietFold.key("Thuỷ"), VietFold.key("Thủy"))
         XCTAssertEqual(VietFold.key("hoà"), VietFold.key("hòa"))

@@ -22,7 +22,11 @@ public enum VietFold {
     /// becomes a space.
     public static func key(_ s: String) -> String { keyMemo.value(s, computeKey) }
 
-    private static func computeKey(_ s: String) -> String {
+    static func computeKey(_ s: String) -> String {
+        fastKey(s) ?? slowKey(s)
+    }
+
+    static func slowKey(_ s: String) -> String {
         var words: [String] = []
         var word = String.UnicodeScalarView()
         var tone: Character? = nil
@@ -89,7 +93,11 @@ public enum VietFold {
     /// No marks at all, đ as d, lower case, single spaces.
     public static func loose(_ s: String) -> String { looseMemo.value(s, computeLoose) }
 
-    private static func computeLoose(_ s: String) -> String {
+    static func computeLoose(_ s: String) -> String {
+        fastLoose(s) ?? slowLoose(s)
+    }
+
+    static func slowLoose(_ s: String) -> String {
         // ASCII needs no decomposition.
         if s.utf8.allSatisfy({ $0 < 0x80 }) {
             var out = ""
@@ -120,6 +128,115 @@ public enum VietFold {
             }
         }
         return String(out)
+    }
+
+    // MARK: Folding by table
+    //
+    // Text as typed is precomposed (NFC): each letter folds on its own, so a table made once
+    // from the Foundation way above, one letter at a time, folds a text without decomposing
+    // it (Foundation's decomposition was most of the cost of a title line never seen before).
+    // A text with anything outside the table (combining marks, other scripts) takes the
+    // Foundation way whole; the tests check both ways agree.
+
+    /// How one character folds: a separator, or letters (and for `key`, a tone mark).
+    enum Folded { case separator, letters(String, tone: Character?) }
+
+    /// The ranges covered: Latin-1 and Latin Extended (Vietnamese letters among them),
+    /// Latin Extended Additional (ạ…ỹ), general punctuation (–, —, …, quotes).
+    static let tableRanges: [ClosedRange<UInt32>] = [0x80...0x24F, 0x1E00...0x1EFF, 0x2000...0x206F]
+
+    private static func buildTable(_ fold: (String) -> Folded?) -> [UInt32: Folded] {
+        var t: [UInt32: Folded] = [:]
+        for r in tableRanges {
+            for v in r {
+                guard let u = Unicode.Scalar(v) else { continue }
+                let one = String(Character(u))
+                // A letter whose fold depends on its neighbours (none known here) or that
+                // composes with them is left to Foundation.
+                guard one.unicodeScalars.count == 1, one.precomposedStringWithCanonicalMapping == one else { continue }
+                if let f = fold(one) { t[v] = f }
+            }
+        }
+        return t
+    }
+
+    static let looseTable: [UInt32: Folded] = buildTable { one in
+        let f = slowLoose(one)
+        if f.isEmpty { return .separator }
+        return f.contains(" ") ? nil : .letters(f, tone: nil)
+    }
+
+    static let keyTable: [UInt32: Folded] = buildTable { one in
+        var rest = String.UnicodeScalarView()
+        var tone: Character? = nil
+        var separators = 0
+        for u in one.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
+            if let t = toneMarks[u.value] { tone = t; continue }
+            if u.properties.isAlphabetic || u.properties.numericType != nil || (u.value >= 0x300 && u.value < 0x370) { rest.append(u) } else { separators += 1 }
+        }
+        if rest.isEmpty && tone == nil { return .separator }
+        // Mixed letters and separators, or a lone tone mark: the Foundation way.
+        guard separators == 0, !rest.isEmpty else { return nil }
+        return .letters(String(rest).precomposedStringWithCanonicalMapping, tone: tone)
+    }
+
+    static func fastLoose(_ s: String) -> String? {
+        var out = ""
+        var space = false
+        for u in s.unicodeScalars {
+            let v = u.value
+            if v < 0x80 {
+                let c = (v >= 65 && v <= 90) ? v + 32 : v
+                if (c >= 97 && c <= 122) || (c >= 48 && c <= 57) {
+                    if space && !out.isEmpty { out.append(" ") }
+                    space = false
+                    out.unicodeScalars.append(Unicode.Scalar(UInt8(c)))
+                } else {
+                    space = true
+                }
+                continue
+            }
+            switch looseTable[v] {
+            case nil: return nil
+            case .separator?: space = true
+            case .letters(let f, _)?:
+                if space && !out.isEmpty { out.append(" ") }
+                space = false
+                out += f
+            }
+        }
+        return out
+    }
+
+    static func fastKey(_ s: String) -> String? {
+        var out = ""
+        var word = ""
+        var tone: Character? = nil
+        func flush() {
+            guard !word.isEmpty else { tone = nil; return }
+            if !out.isEmpty { out.append(" ") }
+            out += word
+            if let tone { out.append(tone) }
+            word = ""
+            tone = nil
+        }
+        for u in s.unicodeScalars {
+            let v = u.value
+            if v < 0x80 {
+                let c = (v >= 65 && v <= 90) ? v + 32 : v
+                if (c >= 97 && c <= 122) || (c >= 48 && c <= 57) { word.unicodeScalars.append(Unicode.Scalar(UInt8(c))) } else { flush() }
+                continue
+            }
+            switch keyTable[v] {
+            case nil: return nil
+            case .separator?: flush()
+            case .letters(let f, let t)?:
+                word += f
+                if let t { tone = t }
+            }
+        }
+        flush()
+        return out
     }
 
     /// Whether the text has any Vietnamese mark (then it is matched by ``key(_:)`` only).

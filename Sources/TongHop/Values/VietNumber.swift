@@ -93,6 +93,9 @@ public enum VietNumber {
         if text.utf8Contains("\u{00A0}") { text = text.replacingOccurrences(of: "\u{00A0}", with: " ") }
         if text.isEmpty { return Parsed(value: .empty, unit: nil, tokens: [], approximate: false) }
         if let s = symbolTexts[text] { return Parsed(value: .symbol(s), unit: nil, tokens: [], approximate: false) }
+        // Numbers, bounds and ranges all need an ASCII digit ("THỦ TRƯỞNG ĐƠN VỊ" under a
+        // value column needs no further look).
+        guard text.utf8.contains(where: { $0 >= 48 && $0 <= 57 }) else { return nil }
         var lower = text.lowercased()
         var approximate = false
         for w in approxWords where lower.hasPrefix(w) {
@@ -121,7 +124,8 @@ public enum VietNumber {
         // Only text with a range separator after its first character can be a range.
         guard s.unicodeScalars.dropFirst().contains(where: { $0 == "-" || $0 == "–" || $0 == "—" || $0 == "÷" || $0 == "đ" }) else { return nil }
         for sep in [" đến ", "đến", "–", "—", "÷", " - ", "-"] {
-            guard let r = s.range(of: sep, options: [], range: s.index(s.startIndex, offsetBy: min(1, s.count))..<s.endIndex) else { continue }
+            // (The standard library's search: Foundation's range(of:) was most of this.)
+            guard let r = s[s.index(s.startIndex, offsetBy: min(1, s.count))...].firstRange(of: sep) else { continue }
             let a = String(s[..<r.lowerBound]).trimmedSpaces
             let b = String(s[r.upperBound...]).trimmedSpaces
             guard let (x, t1, u1) = numberWithUnit(a, c), let (y, t2, u2) = numberWithUnit(b, c), x <= y else { continue }
