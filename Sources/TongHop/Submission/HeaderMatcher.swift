@@ -8,7 +8,7 @@ final class HeaderMatcher: @unchecked Sendable {
     let template: Template
     /// Roles already decided, by header text and this matcher (the same headers recur in
     /// every file).
-    private static let roleMemo = TextMemo<Role?>(limit: 50_000)
+    private static let roleMemo = TextMemo<RoleInfo>(limit: 50_000)
     private let serial = MemoSerial.next()
 
     /// One matcher per template, shared by every file of a batch.
@@ -27,6 +27,9 @@ final class HeaderMatcher: @unchecked Sendable {
     private let comparisonShapes: [String: String]
     private let columnShapes: [String: String]
     private let columnWords: [(String, Set<String>)]
+    /// Indicators by the folded row key of their name and aliases (the first indicator in
+    /// template order that has it), for rows without a code.
+    let byRowKey: [String: Int]
 
     init(template: Template) {
         self.template = template
@@ -45,6 +48,11 @@ final class HeaderMatcher: @unchecked Sendable {
         comparisonShapes = cmp
         columnShapes = cols
         columnWords = words
+        var rows: [String: Int] = [:]
+        for (i, ind) in template.indicators.enumerated() {
+            for n in [ind.name] + ind.aliases where rows[VietFold.rowKey(n)] == nil { rows[VietFold.rowKey(n)] = i }
+        }
+        byRowKey = rows
     }
 
     enum Role: Hashable { case stt, code, name, unit, note, value(String), comparison(String) }
@@ -98,8 +106,19 @@ final class HeaderMatcher: @unchecked Sendable {
     ]
 
     /// The role of a header text.
-    func role(of text: String) -> Role? {
-        HeaderMatcher.roleMemo.value(text, extra: serial, computeRole)
+    func role(of text: String) -> Role? { info(of: text).role }
+
+    /// A header text's role, and whether the text could make a comparison header when
+    /// joined with the one above or below it ("So sánh (%)" over "ƯTH/KH"): only text with
+    /// "%", "/" or the word "so" can (see ``computeRole(_:)``), so a table's other cells
+    /// need no joined lookup.
+    struct RoleInfo { var role: Role?; var mayCompare: Bool }
+
+    func info(of text: String) -> RoleInfo {
+        HeaderMatcher.roleMemo.value(text, extra: serial) { text in
+            RoleInfo(role: computeRole(text),
+                     mayCompare: text.utf8Contains("%") || text.utf8Contains("/") || VietFold.loose(text).utf8Contains("so"))
+        }
     }
 
     private func computeRole(_ text: String) -> Role? {

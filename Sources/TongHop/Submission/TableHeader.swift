@@ -34,20 +34,33 @@ struct TableHeader {
     static func locate(in sheet: Sheet, matcher: HeaderMatcher, periodYear: Int?) -> TableHeader? {
         var best: TableHeader? = nil
         let t = matcher.template
-        for row in sheet.rows.prefix(40) {
+        let rows = sheet.rows.prefix(40)
+        // Each row's header texts once (a row is also the row above the next one).
+        let width = min(60, rows.map { $0.cells.last?.column ?? 0 }.max() ?? 0) + 1
+        var textCache: [Int: [String?]] = [:]
+        func texts(_ r: Int) -> [String?] {
+            if let hit = textCache[r] { return hit }
+            let row = (0..<width).map { headerText(sheet, r, $0) }
+            textCache[r] = row
+            return row
+        }
+        for row in rows {
             let r = row.index
             var h = TableHeader(row: r, columnKeys: [:], values: [:], comparisons: [:], score: 0, years: [:])
             let lastCol = row.cells.last?.column ?? 0
+            let here = texts(r), aboveRow = texts(r - 1)
+            var rowTexts: [(Int, String)] = []
             for c in 0...min(lastCol, 60) {
                 // Header labels are short; titles and long names are not worth matching.
-                guard var text = headerText(sheet, r, c), text.utf8.count <= 160 else { continue }
-                let above = headerText(sheet, r - 1, c).flatMap { $0 != text ? $0 : nil }
-                var role = matcher.role(of: text)
-                if role == nil || role == .name, let above {
+                guard var text = here[c], text.utf8.count <= 160 else { continue }
+                let above = aboveRow[c].flatMap { $0 != text ? $0 : nil }
+                let info = matcher.info(of: text)
+                var role = info.role
+                if role == nil || role == .name, let above, info.mayCompare || matcher.info(of: above).mayCompare {
                     let joined = above + " " + text
                     if let r2 = matcher.role(of: joined), case .comparison = r2 { role = r2; text = joined }
                 }
-                h.texts[c] = above.map { HeaderMatcher.year(in: $0) != nil && HeaderMatcher.year(in: text) == nil ? $0 + " " + text : text } ?? text
+                rowTexts.append((c, above.map { HeaderMatcher.year(in: $0) != nil && HeaderMatcher.year(in: text) == nil ? $0 + " " + text : text } ?? text))
                 var byMeaning = false
                 let year = HeaderMatcher.year(in: text) ?? above.flatMap(HeaderMatcher.year(in:))
                 if role == nil, let meant = HeaderMatcher.semanticRole(text, year: year, periodYear: periodYear) {
@@ -86,6 +99,9 @@ struct TableHeader {
                     if h.comparisons[k] == nil { h.comparisons[k] = c; h.columnKeys[k] = c; h.score += 1 }
                 }
             }
+            // Only a row that can be the header keeps its texts.
+            guard h.code != nil || h.name != nil else { continue }
+            h.texts = Dictionary(rowTexts, uniquingKeysWith: { _, b in b })
             // One undecided plan column and one plan left without a column: that one. Two or
             // more undecided ones are never mapped to one plan (ColumnAudit reports them).
             let free = t.planColumns.filter { h.candidates[$0.key] == nil }

@@ -219,6 +219,7 @@ struct ValueParser {
             parser.percentFormat = { [9, 10].contains($0) }
         }
         var seen: [String: Int] = [:]
+        let byRowKey = HeaderMatcher.shared(for: t).byRowKey
         for r in dataRows {
             func text(_ c: Int?) -> String {
                 guard let c, let cell = r[column: c] else { return "" }
@@ -231,8 +232,7 @@ struct ValueParser {
             var ind = code.isEmpty ? nil : t.indicator(code)
             let hasValues = header.values.values.contains { r[column: $0] != nil && !(r[column: $0]!.value.isEmpty) }
             if ind == nil && code.isEmpty && !name.isEmpty {
-                let key = VietFold.rowKey(name)
-                if let match = t.indicators.first(where: { VietFold.rowKey($0.name) == key || $0.aliases.contains { VietFold.rowKey($0) == key } }) {
+                if let match = byRowKey[VietFold.rowKey(name)].map({ t.indicators[$0] }) {
                     ind = match
                     s.findings.append(Finding(.matchedByName, file: s.file, sheet: s.sheet, cell: CellRef(row: r.index, column: header.name ?? 0),
                         indicator: match.code, value: name, expected: match.code,
