@@ -4,7 +4,7 @@ SHELL := /bin/bash
 APT_PACKAGES := libxlsxwriter-dev libzip-dev libfreexl-dev pkg-config libsqlite3-dev
 # LibreOffice recalculates the summary workbook in the tests (an independent check of
 # every cached formula value); chromium drives the web page in the browser test.
-APT_TEST_PACKAGES := libreoffice-calc-nogui poppler-utils chromium chromium-driver
+APT_TEST_PACKAGES := libreoffice-calc-nogui poppler-utils chromium chromium-driver time
 PY_TEST_PACKAGES := openpyxl python-calamine selenium
 PY_BENCH_PACKAGES := openpyxl python-calamine pandas xlsxwriter
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -29,12 +29,18 @@ public enum TestSupport {
         public var status: Int32
         public var stdout: Data
         public var stderr: String
-        /// Peak resident memory of the process, KiB (from wait4).
+        /// Peak resident memory of the program, KiB (GNU time's %M; see ``run``).
         public var maxRSSKiB: Int
         public var out: String { String(decoding: stdout, as: UTF8.self) }
     }
 
     /// Runs a program with posix_spawn and wait4: output, exit status and peak memory.
+    ///
+    /// The peak is measured by GNU time (`time -q -f %M`), which forks the program from its
+    /// own small process: a child spawned straight from this test runner (posix_spawn
+    /// shares the parent's memory until exec) inherits the runner's peak as its
+    /// `ru_maxrss`, so a runner grown to 104 MB by earlier in-process tests made every
+    /// child "use" 104 MB. Without GNU time, wait4's figure is kept.
     @discardableResult
     public static func run(_ exe: String, _ args: [String], cwd: URL? = nil, stdin: Data? = nil,
                            env: [String: String] = [:]) throws -> ProcessResult {
@@ -51,8 +57,11 @@ public enum TestSupport {
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         // env(1) finds programs on PATH and, with -C, sets the working folder.
-        let path = "/usr/bin/env"
-        let argList = ["env"] + (cwd.map { ["-C", $0.path] } ?? []) + [exe] + args
+        let rssPath = dir.appendingPathComponent("rss-\(UUID().uuidString)").path
+        defer { unlink(rssPath) }
+        let timed = FileManager.default.isExecutableFile(atPath: "/usr/bin/time")
+        let path = timed ? "/usr/bin/time" : "/usr/bin/env"
+        let argList = (timed ? ["time", "-q", "-f", "%M", "-o", rssPath, "/usr/bin/env"] : ["env"]) + (cwd.map { ["-C", $0.path] } ?? []) + [exe] + args
         let argv = argList.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var environment = ProcessInfo.processInfo.environment
@@ -68,7 +77,13 @@ public enum TestSupport {
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return ProcessResult(status: exit, stdout: FileManager.default.contents(atPath: outPath) ?? Data(),
                              stderr: String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self),
-                             maxRSSKiB: Int(usage.ru_maxrss))
+                             maxRSSKiB: measuredRSS(rssPath) ?? Int(usage.ru_maxrss))
+    }
+
+    /// The last line GNU time wrote (%M, KiB).
+    static func measuredRSS(_ path: String) -> Int? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        return text.split(whereSeparator: \.isNewline).last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     }
 
     /// Runs a Python 3 script; fails the test with a clear message if a module is missing.

@@ -129,6 +129,15 @@ final class TemplateTests: XCTestCase {
         XCTAssertEqual(UnitStatus.localTime("không phải ngày"), "không phải ngày")
     }
 
+    /// Import times are written by hand; they must read exactly as the formatter's.
+    func testStoreStampEqualsTheFormatter() {
+        let f = ISO8601DateFormatter()
+        for t in stride(from: -2_000_000_000.0, to: 4_000_000_000.0, by: 3_999_999.37) + [0, -0.5, 59.999, 1_764_115_199.9, 951_782_400] {
+            let d = Date(timeIntervalSince1970: t)
+            XCTAssertEqual(Store.stamp(d), f.string(from: d), "\(t)")
+        }
+    }
+
     func testYAMLSyntaxErrorsNameTheLine() {
         XCTAssertThrowsError(try Template.parse(yaml: "id: a\nversion: 1\ntitle: [unclosed\n", file: "t.yaml")) { e in
             let text = (e as! TemplateError).message(.en)

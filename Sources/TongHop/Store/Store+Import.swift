@@ -34,7 +34,7 @@ extension Store {
                               warnings: f.filter { $0.severity == .warning }.count)
             }
         }
-        let stamp = ISO8601DateFormatter().string(from: now)
+        let stamp = Store.stamp(now)
         var outcomes: [ImportOutcome] = []
         do {
             try pool.writeWithoutTransaction { db in
@@ -126,7 +126,7 @@ extension Store {
     public func recordRejections(_ outcomes: [ImportOutcome], template: String, contentHash: String, now: Date = Date()) throws {
         let rejected = outcomes.filter { $0.status == .rejected }
         guard !rejected.isEmpty else { return }
-        let stamp = ISO8601DateFormatter().string(from: now)
+        let stamp = Store.stamp(now)
         do {
             try pool.write { db in
                 for o in rejected {

@@ -58,7 +58,23 @@ extension Store {
         }
     }
 
-    static func stamp(_ d: Date = Date()) -> String { ISO8601DateFormatter().string(from: d) }
+    /// "2026-11-26T04:38:22Z" (UTC, whole seconds), as `ISO8601DateFormatter` writes it,
+    /// without making a formatter each time (a formatter per file was a twentieth of
+    /// importing a national batch). Dates outside years 1–9999 go through the formatter.
+    static func stamp(_ d: Date = Date()) -> String {
+        let t = d.timeIntervalSince1970.rounded(.down)
+        guard t.isFinite, abs(t) < 2.5e11 else { return ISO8601DateFormatter().string(from: d) }
+        let secs = Int(t)
+        let days = secs >= 0 ? secs / 86_400 : (secs - 86_399) / 86_400
+        let rem = secs - days * 86_400
+        let (y, m, day) = UnitStatus.civil(days)
+        guard (1...9999).contains(y) else { return ISO8601DateFormatter().string(from: d) }
+        func pad(_ v: Int, _ n: Int) -> String {
+            let s = String(v)
+            return s.utf8.count >= n ? s : String(repeating: "0", count: n - s.utf8.count) + s
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(day, 2))T\(pad(rem / 3600, 2)):\(pad(rem / 60 % 60, 2)):\(pad(rem % 60, 2))Z"
+    }
 
     /// When a password was set, with a random tail: two changes in the same second still
     /// differ, so a session begun before the second one ends.
