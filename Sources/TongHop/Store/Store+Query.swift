@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import SheetIO
 
 /// A current submission as stored.
@@ -66,18 +67,30 @@ extension Store {
                 WHERE s.template_id = ? AND s.period = ? AND s.is_current = 1
                 ORDER BY s.unit_code, v.indicator
                 """)
-            let rows = try Row.fetchCursor(stmt, arguments: [template, period.description])
+            try stmt.setArguments([template, period.description])
+            // Half a million rows in a national summary: read through SQLite's C API (GRDB's
+            // row subscripts were most of loading them).
+            let sp = stmt.sqliteStatement
+            defer { sqlite3_reset(sp) }
+            func text(_ i: Int32) -> String? { sqlite3_column_text(sp, i).map { String(cString: $0) } }
+            func real(_ i: Int32) -> Double? { sqlite3_column_type(sp, i) == SQLITE_NULL ? nil : sqlite3_column_double(sp, i) }
             // Rows come grouped by unit and indicator: fill one unit's table at a time.
             var unit = "", table: [String: [String: ReportedValue]] = [:]
-            while let r = try rows.next() {
-                let u: String = r[0]
+            while true {
+                let rc = sqlite3_step(sp)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                let u = text(0) ?? ""
                 if u != unit {
                     if !unit.isEmpty { out[unit] = table }
                     unit = u
                     table = [:]
                     table.reserveCapacity(64)
                 }
-                table[r[1] as String, default: [:]][r[2] as String] = Store.decode(kind: r[3], number: r[4], number2: r[5], strict: r[6], symbol: r[7])
+                let strict = sqlite3_column_type(sp, 6) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(sp, 6))
+                table[text(1) ?? "", default: [:]][text(2) ?? ""] = Store.decode(kind: text(3) ?? "", number: real(4), number2: real(5), strict: strict, symbol: text(7))
             }
             if !unit.isEmpty { out[unit] = table }
             return out
