@@ -276,7 +276,7 @@ public enum FormBuilder {
 
     static func writeMeta(_ wb: XLSXWriter, template: Template, unit: ReportingUnit, period: Period, generatedAt: Date) throws {
         let ws = try wb.addWorksheet(FormLayout.metaSheet)
-        let iso = ISO8601DateFormatter().string(from: generatedAt)
+        let iso = Store.stamp(generatedAt)
         let pairs: [(String, String)] = [
             ("template_id", template.id), ("template_version", String(template.version)),
             ("unit_code", unit.code), ("unit_name", unit.name), ("period", period.description),

@@ -69,11 +69,7 @@ extension Store {
         let rem = secs - days * 86_400
         let (y, m, day) = UnitStatus.civil(days)
         guard (1...9999).contains(y) else { return ISO8601DateFormatter().string(from: d) }
-        func pad(_ v: Int, _ n: Int) -> String {
-            let s = String(v)
-            return s.utf8.count >= n ? s : String(repeating: "0", count: n - s.utf8.count) + s
-        }
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(day, 2))T\(pad(rem / 3600, 2)):\(pad(rem / 60 % 60, 2)):\(pad(rem % 60, 2))Z"
+        return "\(y.zeroPadded(4))-\(m.zeroPadded(2))-\(day.zeroPadded(2))T\((rem / 3600).zeroPadded(2)):\((rem / 60 % 60).zeroPadded(2)):\((rem % 60).zeroPadded(2))Z"
     }
 
     /// When a password was set, with a random tail: two changes in the same second still

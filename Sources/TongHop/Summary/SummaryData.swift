@@ -25,7 +25,13 @@ public struct UnitStatus: Sendable {
     /// Days since 1970-01-01 of a "YYYY-MM-DD" date (proleptic Gregorian).
     static func dayNumber(_ ymd: String) -> Int? {
         let p = ymd.split(separator: "-")
-        guard p.count == 3, let y0 = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m), (1...31).contains(d) else { return nil }
+        guard p.count == 3, let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]) else { return nil }
+        return dayNumber(y: y, m: m, d: d)
+    }
+
+    /// Days since 1970-01-01 of a year, month and day (nil for a month or day out of range).
+    static func dayNumber(y y0: Int, m: Int, d: Int) -> Int? {
+        guard (1...12).contains(m), (1...31).contains(d) else { return nil }
         let y = m <= 2 ? y0 - 1 : y0
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -43,7 +49,7 @@ public struct UnitStatus: Sendable {
     /// The local date ("YYYY-MM-DD", Asia/Ho_Chi_Minh, UTC+7 all year) of a stored ISO
     /// 8601 UTC time ("2026-11-26T02:34:12Z"), or of now.
     static func localDay(_ iso: String?) -> String {
-        let utc = iso ?? ISO8601DateFormatter().string(from: Date())
+        let utc = iso ?? Store.stamp()
         let dayPart = String(utc.prefix(10))
         guard utc.count >= 13, let hour = Int(utc.dropFirst(11).prefix(2)), let n = dayNumber(dayPart) else { return dayPart }
         return hour + 7 >= 24 ? date(fromDayNumber: n + 1) : dayPart
@@ -88,12 +94,11 @@ extension UnitStatus {
         }
         guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10), let h = num(11..<13), let mi = num(14..<16), let s = num(17..<19),
               y >= 1976, y <= 9000, h < 24, mi < 60, s < 60 else { return nil }
-        guard var days = dayNumber(String(iso.prefix(10))), civil(days) == (y, m, d) else { return nil }   // 30 February and the like
+        guard var days = dayNumber(y: y, m: m, d: d), civil(days) == (y, m, d) else { return nil }   // 30 February and the like
         var hour = h + 7
         if hour >= 24 { hour -= 24; days += 1 }
         let (ly, lm, ld) = civil(days)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(two(ld))/\(two(lm))/\(ly) \(two(hour)):\(two(mi))"
+        return "\(ld.zeroPadded(2))/\(lm.zeroPadded(2))/\(ly) \(hour.zeroPadded(2)):\(mi.zeroPadded(2))"
     }
 
     /// Foundation's reading (any ISO 8601 form; the test checks the two agree).

@@ -98,22 +98,7 @@ public enum VietFold {
     }
 
     static func slowLoose(_ s: String) -> String {
-        // ASCII needs no decomposition.
-        if s.utf8.allSatisfy({ $0 < 0x80 }) {
-            var out = ""
-            var space = false
-            for b in s.utf8 {
-                let c = (b >= 65 && b <= 90) ? b + 32 : b
-                if (c >= 97 && c <= 122) || (c >= 48 && c <= 57) {
-                    if space && !out.isEmpty { out.append(" ") }
-                    space = false
-                    out.unicodeScalars.append(Unicode.Scalar(c))
-                } else {
-                    space = true
-                }
-            }
-            return out
-        }
+        // (ASCII text never comes here: the table's way takes it.)
         var out = String.UnicodeScalarView()
         var space = false
         for u in s.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {

@@ -186,11 +186,18 @@ public enum VietNumber {
         grouped = digits + grouped
         var fracText = ""
         if decimals > 0 && frac > 0 {
-            fracText = String(Int(frac))
-            if fracText.utf8.count < decimals { fracText = String(repeating: "0", count: decimals - fracText.utf8.count) + fracText }
+            fracText = Int(frac).zeroPadded(decimals)
             while fracText.hasSuffix("0") { fracText.removeLast() }
         }
         let sign = d < 0 && (intPart > 0 || frac > 0) ? "-" : ""
         return sign + grouped + (fracText.isEmpty ? "" : "," + fracText)
+    }
+}
+
+extension Int {
+    /// The number with leading zeros to `width` digits ("7" → "07"); no Foundation format.
+    func zeroPadded(_ width: Int) -> String {
+        let s = String(self)
+        return s.utf8.count >= width ? s : String(repeating: "0", count: width - s.utf8.count) + s
     }
 }
