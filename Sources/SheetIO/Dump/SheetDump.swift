@@ -31,6 +31,7 @@ public enum SheetDump {
                 let start = held.count
                 let width = writeCSVCells(row, neutralise: neutralise, to: held)
                 rows.append((row.index, start, held.count, width))
+                held.appendCRLF()
                 lastColumn = max(lastColumn, last)
                 lastRow = row.index
                 if held.count > maxHeldCSVBytes { fits = false; break }
@@ -39,18 +40,25 @@ public enum SheetDump {
                 try checkCSVExtent(lastRow: lastRow, lastColumn: lastColumn, fileName: fileName, sheetName: sheetName)
                 let padding = [UInt8](repeating: UInt8(ascii: ","), count: max(0, lastColumn))
                 var nextRow = 0
-                held.withBytes { bytes in
+                // Rows that follow each other at full width are written from the held
+                // bytes as they are, CRLF included; only gaps and short rows are rebuilt.
+                try held.withBytes { bytes in
+                    var pending = 0
                     for r in rows {
+                        if r.index == nextRow, r.width == lastColumn { nextRow += 1; continue }
+                        try out.write(direct: UnsafeBufferPointer(rebasing: bytes[pending..<r.start]))
                         while nextRow < r.index {
                             out.append(bytes: padding)
                             out.appendCRLF()
                             nextRow += 1
                         }
-                        out.append(bytes: bytes[r.start..<r.end])
+                        out.append(UnsafeBufferPointer(rebasing: bytes[r.start..<r.end]))
                         if lastColumn > r.width { out.append(bytes: padding[0..<(lastColumn - r.width)]) }
                         out.appendCRLF()
                         nextRow = r.index + 1
+                        pending = r.end + 2
                     }
+                    try out.write(direct: UnsafeBufferPointer(rebasing: bytes[pending...]))
                 }
                 break
             }
@@ -90,32 +98,33 @@ public enum SheetDump {
                     if !first { out.append(byte: UInt8(ascii: ",")) }
                     out.append(byte: 10)
                     first = false
-                    out.append(bytes: JSONPieces.ref)
+                    out.append(JSONPieces.ref)
                     out.appendRef(row: row.index, column: cell.column)
-                    out.append(bytes: JSONPieces.row)
+                    out.append(JSONPieces.row)
                     out.appendInt(row.index + 1)
-                    out.append(bytes: JSONPieces.column)
+                    out.append(JSONPieces.column)
                     out.appendInt(cell.column + 1)
-                    out.append(bytes: JSONPieces.type)
+                    out.append(JSONPieces.type)
                     switch cell.value {
-                    case .empty: out.append(bytes: JSONPieces.empty)
+                    case .empty: out.append(JSONPieces.empty)
                     case .number(let d):
-                        out.append(bytes: JSONPieces.number)
-                        if d.isFinite { out.appendNumber(d) } else { out.append(bytes: JSONPieces.null) }
-                    case .bool(let b): out.append(bytes: b ? JSONPieces.boolTrue : JSONPieces.boolFalse)
+                        out.append(JSONPieces.number)
+                        if d.isFinite { out.appendNumber(d) } else { out.append(JSONPieces.null) }
+                    case .bool(let b): out.append(b ? JSONPieces.boolTrue : JSONPieces.boolFalse)
                     case .text(let t):
-                        out.append(bytes: JSONPieces.text)
+                        out.append(JSONPieces.text)
                         out.appendJSONString(t)
                     case .error(let t):
-                        out.append(bytes: JSONPieces.error)
+                        out.append(JSONPieces.error)
                         out.appendJSONString(t)
                     case .date(let d):
                         out.append("\(d.kind.rawValue)\",\"value\":\"\(d.iso8601)\",\"serial\":")
                         out.appendNumber(d.serial)
                     }
-                    if cell.numberFormatID != 0 { out.append(",\"numFmt\":"); out.appendInt(cell.numberFormatID) }
-                    if cell.hasFormula { out.append(",\"formula\":true") }
+                    if cell.numberFormatID != 0 { out.append(JSONPieces.numFmt); out.appendInt(cell.numberFormatID) }
+                    if cell.hasFormula { out.append(JSONPieces.formula) }
                     out.append(byte: UInt8(ascii: "}"))
+                    out.flushIfFull()
                     lastColumn = max(lastColumn, cell.column)
                 }
                 if !row.cells.isEmpty { lastRow = row.index }
@@ -127,19 +136,21 @@ public enum SheetDump {
     }
 }
 
-/// The constant pieces of a JSON cell, as bytes.
+/// The constant pieces of a JSON cell.
 enum JSONPieces {
-    static let ref = Array("{\"ref\":\"".utf8)
-    static let row = Array("\",\"row\":".utf8)
-    static let column = Array(",\"column\":".utf8)
-    static let type = Array(",\"type\":\"".utf8)
-    static let empty = Array("empty\"".utf8)
-    static let number = Array("number\",\"value\":".utf8)
-    static let text = Array("text\",\"value\":".utf8)
-    static let error = Array("error\",\"value\":".utf8)
-    static let boolTrue = Array("bool\",\"value\":true".utf8)
-    static let boolFalse = Array("bool\",\"value\":false".utf8)
-    static let null = Array("null".utf8)
+    static let ref: StaticString = "{\"ref\":\""
+    static let row: StaticString = "\",\"row\":"
+    static let column: StaticString = ",\"column\":"
+    static let type: StaticString = ",\"type\":\""
+    static let empty: StaticString = "empty\""
+    static let number: StaticString = "number\",\"value\":"
+    static let text: StaticString = "text\",\"value\":"
+    static let error: StaticString = "error\",\"value\":"
+    static let boolTrue: StaticString = "bool\",\"value\":true"
+    static let boolFalse: StaticString = "bool\",\"value\":false"
+    static let null: StaticString = "null"
+    static let numFmt: StaticString = ",\"numFmt\":"
+    static let formula: StaticString = ",\"formula\":true"
 }
 
 extension SheetDump {
@@ -171,80 +182,161 @@ extension SheetDump {
     }
 }
 
-/// A buffered writer to a file descriptor (stdout by default).
+/// A buffered writer to a file descriptor (stdout by default), on a raw byte buffer.
+///
+/// Written on `UnsafeMutablePointer` rather than `[UInt8]`: with an array every
+/// appended byte paid a uniqueness check and the buffer's retain/release (a quarter of
+/// the JSON dump's time in `perf`), and the constant pieces of a JSON cell were arrays
+/// retained on each use.
 public final class OutputBuffer {
-    private var buffer: [UInt8] = []
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
     private let fd: Int32
     /// Holds everything in memory (never writes): the one-pass CSV dump's row store.
     private let holding: Bool
+    /// A writing buffer is flushed once it holds this much.
+    private static let flushAt = 1 << 16
 
     public init(fd: Int32 = 1) {
         self.fd = fd
         holding = false
-        buffer.reserveCapacity(1 << 16)
+        capacity = 1 << 17
+        base = malloc(capacity)!.assumingMemoryBound(to: UInt8.self)
     }
 
     init(holding: Bool) {
         fd = -1
         self.holding = holding
-        buffer.reserveCapacity(1 << 20)
+        capacity = 1 << 20
+        base = malloc(capacity)!.assumingMemoryBound(to: UInt8.self)
     }
 
-    var count: Int { buffer.count }
+    deinit { free(base) }
 
-    func withBytes(_ body: ([UInt8]) -> Void) { body(buffer) }
+    /// The bytes held so far.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// Room for `n` more bytes.
+    @inline(__always) private func reserve(_ n: Int) {
+        if count + n > capacity { grow(n) }
+    }
+
+    private func grow(_ n: Int) {
+        if !holding, count > 0 { try? flush() }
+        guard count + n > capacity else { return }
+        var c = capacity * 2
+        while c < count + n { c *= 2 }
+        // realloc: a large block is moved by remapping its pages, not by copying them.
+        guard let b = realloc(base, c) else { fatalError("out of memory: \(c) bytes") }
+        base = b.assumingMemoryBound(to: UInt8.self)
+        capacity = c
+    }
+
+    /// Flushes a writing buffer that has grown past its mark; called between cells.
+    @inline(__always) func flushIfFull() {
+        if !holding, count >= Self.flushAt { try? flush() }
+    }
+
+    @inline(__always) public func append(byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always) func append(_ b: UnsafeBufferPointer<UInt8>) {
+        guard let p = b.baseAddress, b.count > 0 else { return }
+        reserve(b.count)
+        (base + count).update(from: p, count: b.count)
+        count += b.count
+    }
+
+    /// A constant piece (a literal's bytes: no copy, no reference count).
+    @inline(__always) func append(_ s: StaticString) {
+        append(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
 
     func append(bytes: ArraySlice<UInt8>) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 16 { try? flush() }
+        bytes.withUnsafeBufferPointer { append($0) }
+        flushIfFull()
+    }
+
+    public func append(bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append($0) }
+        flushIfFull()
     }
 
     public func append(_ s: String) {
-        buffer.append(contentsOf: s.utf8)
-        if buffer.count >= 1 << 16 { try? flush() }
+        var s = s
+        s.withUTF8 { append($0) }
+        flushIfFull()
     }
 
-    @inline(__always) public func append(byte: UInt8) { buffer.append(byte) }
-
     @inline(__always) func appendCRLF() {
-        buffer.append(13)
-        buffer.append(10)
-        if buffer.count >= 1 << 16 { try? flush() }
+        reserve(2)
+        base[count] = 13
+        base[count + 1] = 10
+        count += 2
+        flushIfFull()
     }
 
     /// A non-negative or negative integer, in decimal, without building a String.
     func appendInt(_ v: Int) {
-        if v < 0 { buffer.append(UInt8(ascii: "-")) }
-        var n = v.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[count] = UInt8(48 + n % 10)
-                n /= 10
-                count += 1
-            } while n > 0
-            for i in stride(from: count - 1, through: 0, by: -1) { buffer.append(d[i]) }
-        }
+        reserve(21)
+        if v < 0 { base[count] = UInt8(ascii: "-"); count += 1 }
+        appendDigits(v.magnitude, width: 0)
     }
 
-    /// A number as ``CellText/number(_:)`` writes it; integers without a String.
+    /// `n` in decimal, zero-padded to `width` digits; room must be reserved.
+    @inline(__always) private func appendDigits(_ v: UInt, width: Int) {
+        var n = v
+        var digits = 1
+        var t = n / 10
+        while t > 0 { digits += 1; t /= 10 }
+        let total = max(digits, width)
+        var i = count + total - 1
+        for _ in 0..<total {
+            base[i] = UInt8(48 + n % 10)
+            n /= 10
+            i -= 1
+        }
+        count += total
+    }
+
+    /// A number as ``CellText/number(_:)`` writes it: integers and short decimals
+    /// printed here, anything else through Swift's shortest round-trip text.
     func appendNumber(_ d: Double) {
-        if d == d.rounded(), abs(d) < 1e15 { appendInt(Int(d)); return }
-        buffer.append(contentsOf: CellText.number(d).utf8)
+        if abs(d) < 1e15, Double(Int64(d)) == d { appendInt(Int(d)); return }
+        if let (m, k) = ShortestDecimal.digits(d) {
+            reserve(24)
+            if d < 0 { base[count] = UInt8(ascii: "-"); count += 1 }
+            let p = ShortestDecimal.powers[k]
+            appendDigits(m / p, width: 0)
+            base[count] = UInt8(ascii: ".")
+            count += 1
+            appendDigits(m % p, width: k)
+            return
+        }
+        append(CellText.number(d))
     }
 
     /// "B7": column letters and the 1-based row.
     func appendRef(row: Int, column: Int) {
+        reserve(8)
         var c = column + 1
-        var letters: [UInt8] = []
+        var letters = 0
+        var t = c
+        while t > 0 { t = (t - 1) / 26; letters += 1 }
+        var i = count + letters - 1
         while c > 0 {
             c -= 1
-            letters.append(UInt8(65 + c % 26))
+            base[i] = UInt8(65 + c % 26)
             c /= 26
+            i -= 1
         }
-        buffer.append(contentsOf: letters.reversed())
+        count += letters
         appendInt(row + 1)
     }
 
@@ -255,54 +347,102 @@ public final class OutputBuffer {
         s.withUTF8 { bytes in
             var needs = false
             for b in bytes where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 10 || b == 13 { needs = true; break }
-            guard needs else { buffer.append(contentsOf: bytes); return }
-            buffer.append(UInt8(ascii: "\""))
+            guard needs else { append(bytes); return }
+            reserve(2 * bytes.count + 2)
+            base[count] = UInt8(ascii: "\""); count += 1
             for b in bytes {
-                if b == UInt8(ascii: "\"") { buffer.append(b) }
-                buffer.append(b)
+                if b == UInt8(ascii: "\"") { base[count] = b; count += 1 }
+                base[count] = b; count += 1
             }
-            buffer.append(UInt8(ascii: "\""))
+            base[count] = UInt8(ascii: "\""); count += 1
         }
     }
 
     /// A JSON string literal (as ``CellText/jsonString(_:)``), byte by byte.
     func appendJSONString(_ s: String) {
-        buffer.append(UInt8(ascii: "\""))
-        let hex = Array("0123456789abcdef".utf8)
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): buffer.append(92); buffer.append(b)
-            case 92: buffer.append(92); buffer.append(92)
-            case 10: buffer.append(92); buffer.append(UInt8(ascii: "n"))
-            case 13: buffer.append(92); buffer.append(UInt8(ascii: "r"))
-            case 9: buffer.append(92); buffer.append(UInt8(ascii: "t"))
-            case 0..<0x20:
-                buffer.append(contentsOf: Array("\\u00".utf8))
-                buffer.append(hex[Int(b >> 4)])
-                buffer.append(hex[Int(b & 15)])
-            default: buffer.append(b)
+        var s = s
+        s.withUTF8 { bytes in
+            reserve(6 * bytes.count + 2)
+            base[count] = UInt8(ascii: "\""); count += 1
+            for b in bytes {
+                switch b {
+                case UInt8(ascii: "\""), 92: base[count] = 92; base[count + 1] = b; count += 2
+                case 10: base[count] = 92; base[count + 1] = UInt8(ascii: "n"); count += 2
+                case 13: base[count] = 92; base[count + 1] = UInt8(ascii: "r"); count += 2
+                case 9: base[count] = 92; base[count + 1] = UInt8(ascii: "t"); count += 2
+                case 0..<0x20:
+                    let hex: StaticString = "0123456789abcdef"
+                    base[count] = 92; base[count + 1] = UInt8(ascii: "u")
+                    base[count + 2] = 48; base[count + 3] = 48
+                    base[count + 4] = hex.utf8Start[Int(b >> 4)]
+                    base[count + 5] = hex.utf8Start[Int(b & 15)]
+                    count += 6
+                default: base[count] = b; count += 1
+                }
             }
+            base[count] = UInt8(ascii: "\""); count += 1
         }
-        buffer.append(UInt8(ascii: "\""))
-    }
-
-    public func append(bytes: [UInt8]) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 16 { try? flush() }
     }
 
     public func flush() throws {
         if holding { return }
+        defer { count = 0 }
+        try Self.write(fd, UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// Writes what is buffered, then `bytes` straight to the file (no copy through the
+    /// buffer): the held rows of a one-pass CSV dump.
+    func write(direct bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard !bytes.isEmpty else { return }
+        precondition(!holding)
+        try flush()
+        try Self.write(fd, bytes)
+    }
+
+    private static func write(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard let p = bytes.baseAddress else { return }
         var off = 0
-        while off < buffer.count {
-            let n = buffer.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + off, $0.count - off) }
+        while off < bytes.count {
+            let n = Foundation.write(fd, p + off, bytes.count - off)
             if n <= 0 {
-                if errno == EINTR { continue }
-                buffer.removeAll()
+                if n < 0, errno == EINTR { continue }
                 throw SheetIOError(.write(String(cString: strerror(errno))), file: "<stdout>")
             }
             off += n
         }
-        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// The shortest decimal that reads back as a given double, found by trying 1, 2, …
+/// fraction digits: Swift's own `description` builds a `String` per number, which was
+/// most of printing a numeric sheet. Answers only where the answer is certain — a
+/// finite, non-integer value from 0.001 to below 10^15 whose digits fit in 2^53, and
+/// exactly one candidate of the shortest length reads back — and leaves the rest to
+/// `description`. A test checks it equals `description` on millions of values.
+enum ShortestDecimal {
+    static let powers: [UInt] = (0...17).map { k in (0..<k).reduce(1) { r, _ in r * 10 } }
+    private static let doublePowers: [Double] = (0...17).map { Double(powers[$0]) }
+
+    /// (m, k) with |d| = m / 10^k read back exactly and k as small as possible.
+    ///
+    /// Below 2^52 for m, consecutive candidates m / 10^k lie more than one ulp of |d|
+    /// apart, and the doubles that read back as |d| span at most one ulp, so at most one
+    /// candidate of each length reads back: the nearest integer to |d| · 10^k, or (the
+    /// product being rounded) one of its neighbours. A candidate reads back when
+    /// m / 10^k, one correctly rounded division of two exact doubles, is |d|: that is
+    /// how a correct parser reads the text "m" with the point k digits from the right.
+    @inline(__always) static func digits(_ d: Double) -> (UInt, Int)? {
+        let a = abs(d)
+        guard a >= 0.001, a < 1e15 else { return nil }
+        for k in 1...17 {
+            let p = doublePowers[k]
+            let scaled = a * p
+            guard scaled < 4.5e15 else { return nil }
+            let m0 = Double(UInt64(scaled + 0.5))
+            if m0 / p == a { return (UInt(m0), k) }
+            if m0 > 1, (m0 - 1) / p == a { return (UInt(m0 - 1), k) }
+            if (m0 + 1) / p == a { return (UInt(m0 + 1), k) }
+        }
+        return nil
     }
 }
