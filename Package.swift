@@ -28,6 +28,11 @@ let package = Package(
             providers: [.apt(["libzip-dev"])]
         ),
         .systemLibrary(
+            name: "CDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
+        .systemLibrary(
             name: "CFreeXL",
             pkgConfig: "freexl",
             providers: [.apt(["libfreexl-dev"])]
@@ -39,7 +44,7 @@ let package = Package(
         ),
         .target(
             name: "SheetIO",
-            dependencies: ["CZip", "CXlsxWriter", "CFreeXL"],
+            dependencies: ["CZip", "CDeflate", "CXlsxWriter", "CFreeXL"],
             // The reader's hot loops live in final classes; dynamic exclusivity checks on
             // their stored properties cost about 20% of a large-sheet read (perf, see
             // BENCHMARKS.md). The code never holds overlapping accesses.
