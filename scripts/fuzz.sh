@@ -13,7 +13,7 @@ for target in xlsx csv; do
   src=Fuzz/Fuzz$(echo $target | tr a-z A-Z).swift
   echo "fuzz: building $target"
   swiftc -sanitize=fuzzer,address -parse-as-library -O -enforce-exclusivity=unchecked -module-name SheetIOFuzz \
-    -I Sources/CZip -I Sources/CXlsxWriter $sources "$src" -lzip -lxlsxwriter -o "$out/fuzz-$target" 2>&1 \
+    -I Sources/CZip -I Sources/CDeflate -I Sources/CFreeXL -I Sources/CXlsxWriter $sources "$src" -lzip -ldeflate -lfreexl -lxlsxwriter -o "$out/fuzz-$target" 2>&1 \
     | { grep -v "Cannot export local symbol" || true; }
   mkdir -p "$out/corpus-$target"
   echo "fuzz: running $target for $secs s"

@@ -37,10 +37,14 @@ struct TableHeader {
         let rows = sheet.rows.prefix(40)
         // Each row's header texts once (a row is also the row above the next one).
         let width = min(60, rows.map { $0.cells.last?.column ?? 0 }.max() ?? 0) + 1
+        // The merges that reach the scanned rows, in the sheet's order (the first one
+        // containing a cell wins, as in `Sheet.mergedRange(containing:)`).
+        let lastScanned = rows.last?.index ?? 0
+        let merges = sheet.mergedRanges.filter { $0.first.row <= lastScanned }
         var textCache: [Int: [String?]] = [:]
         func texts(_ r: Int) -> [String?] {
             if let hit = textCache[r] { return hit }
-            let row = (0..<width).map { headerText(sheet, r, $0) }
+            let row = rowTexts(sheet, r, width: width, merges: merges)
             textCache[r] = row
             return row
         }
@@ -146,13 +150,44 @@ struct TableHeader {
         return ignored
     }
 
+    /// ``headerText(_:_:_:)`` of columns 0..<width of row `r`, reading the row's cells in
+    /// one pass (two searches of the sheet per cell were a fifth of locating the header);
+    /// `merges` must hold every merge that can contain a cell of the row, in sheet order.
+    static func rowTexts(_ sheet: Sheet, _ r: Int, width: Int, merges: [CellRange]) -> [String?] {
+        var out = [String?](repeating: nil, count: width)
+        guard r >= 0 else { return out }
+        var present = [Bool](repeating: false, count: width)
+        var lo = 0, hi = sheet.rows.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sheet.rows[mid].index < r { lo = mid + 1 } else { hi = mid }
+        }
+        if lo < sheet.rows.count, sheet.rows[lo].index == r {
+            for cell in sheet.rows[lo].cells where cell.column < width && !present[cell.column] {
+                present[cell.column] = true
+                out[cell.column] = headerText(of: cell.value)
+            }
+        }
+        for c in 0..<width where !present[c] {
+            let ref = CellRef(row: r, column: c)
+            guard let m = merges.first(where: { $0.contains(ref) }), let v = sheet.cell(at: m.first)?.value else { continue }
+            out[c] = headerText(of: v)
+        }
+        return out
+    }
+
+    private static func headerText(of v: CellValue) -> String? {
+        guard case .text(let t) = v else { return nil }
+        var trimmed = t.trimmedSpaces
+        if trimmed.utf8.contains(0x0A) { trimmed = trimmed.replacingOccurrences(of: "\n", with: " ") }
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// The header text of one cell: its own text, or the text of the merge it lies in.
     static func headerText(_ sheet: Sheet, _ r: Int, _ c: Int) -> String? {
         guard r >= 0 else { return nil }
         var ref = CellRef(row: r, column: c)
         if sheet.cell(at: ref) == nil, let m = sheet.mergedRange(containing: ref) { ref = m.first }
-        guard let v = sheet.cell(at: ref)?.value, case .text(let t) = v else { return nil }
-        var trimmed = t.trimmedSpaces
-        if trimmed.utf8.contains(0x0A) { trimmed = trimmed.replacingOccurrences(of: "\n", with: " ") }
-        return trimmed.isEmpty ? nil : trimmed
+        return sheet.cell(at: ref).flatMap { headerText(of: $0.value) }
     }
 }
