@@ -34,6 +34,27 @@ final class VietFoldTests: XCTestCase {
         XCTAssertEqual(VietFold.loose("Ελλάδα"), VietFold.slowLoose("Ελλάδα"))
     }
 
+    /// `hasMarks` decides by scalar where the table covers it; it must agree with the
+    /// whole text's decomposition through Foundation (NFC, NFD, mixed, other scripts).
+    func testHasMarksByTableAgreesWithFoundation() {
+        var marked = 0
+        for r in VietFold.tableRanges + [0x300...0x36F, 0x370...0x3FF] {
+            for v in r {
+                guard let u = Unicode.Scalar(v) else { continue }
+                for text in [String(u), "ab \(u)", "Muong \(u)e", "\(u)ά"] {
+                    XCTAssertEqual(VietFold.hasMarks(text), VietFold.slowHasMarks(text), "\(text) U+\(String(v, radix: 16))")
+                }
+                if VietFold.hasMarks(String(u)) { marked += 1 }
+            }
+        }
+        XCTAssertGreaterThan(marked, 300)  // the Vietnamese letters and the combining marks
+        for text in ["Muong Te", "Mường Tè", "Mường Tè".decomposedStringWithCanonicalMapping, "Đ", "đi", "Dân — “số” …", "Ελλάδα", "e\u{301}", "—…", "Lai Chau 2025"] {
+            XCTAssertEqual(VietFold.hasMarks(text), VietFold.slowHasMarks(text), text)
+        }
+        XCTAssertTrue(VietFold.hasMarks("Mường Tè"))
+        XCTAssertFalse(VietFold.hasMarks("Dân".replacingOccurrences(of: "â", with: "a") + " — …"))
+    }
+
     func testToneStyleNormalisationAndCaseFoldTogether() {
         XCTAssertEqual(VietFold.key("Thuỷ"), VietFold.key("Thủy"))
         XCTAssertEqual(VietFold.key("hoà"), VietFold.key("hòa"))

@@ -146,7 +146,10 @@ final class HeaderMatcher: @unchecked Sendable {
         guard !words.isEmpty else { return nil }
         var best: (String, Double)? = nil
         for (key, lw) in columnWords {
-            let score = Double(words.intersection(lw).count) / Double(words.union(lw).count)
+            // Jaccard similarity, counted without building the two sets.
+            var shared = 0
+            for w in words where lw.contains(w) { shared += 1 }
+            let score = Double(shared) / Double(words.count + lw.count - shared)
             if score >= 0.6, score > (best?.1 ?? 0) { best = (key, score) }
         }
         return best.map { .value($0.0) }

@@ -225,10 +225,38 @@ public enum VietFold {
     }
 
     /// Whether the text has any Vietnamese mark (then it is matched by ``key(_:)`` only).
+    /// Decided by scalar: a text's canonical decomposition is its scalars' decompositions
+    /// (reordered, never merged), so a text has a mark exactly when one of its scalars
+    /// does. Scalars outside ``tableRanges`` take Foundation's way for the whole text.
     public static func hasMarks(_ s: String) -> Bool {
         if s.utf8.allSatisfy({ $0 < 0x80 }) { return false }
-        return s.decomposedStringWithCanonicalMapping.unicodeScalars.contains { ($0.value >= 0x300 && $0.value < 0x370) || $0.value == 0x111 || $0.value == 0x110 }
+        for u in s.unicodeScalars {
+            let v = u.value
+            if v < 0x80 { continue }
+            if v >= 0x300 && v < 0x370 { return true }
+            guard let marked = markTable[v] else { return slowHasMarks(s) }
+            if marked { return true }
+        }
+        return false
     }
+
+    static func slowHasMarks(_ s: String) -> Bool {
+        s.decomposedStringWithCanonicalMapping.unicodeScalars.contains { ($0.value >= 0x300 && $0.value < 0x370) || $0.value == 0x111 || $0.value == 0x110 }
+    }
+
+    /// Whether each scalar of ``tableRanges`` carries a mark (or is đ/Đ), by Foundation.
+    static let markTable: [UInt32: Bool] = {
+        var t: [UInt32: Bool] = [:]
+        for r in tableRanges {
+            for v in r {
+                guard let u = Unicode.Scalar(v) else { continue }
+                var one = String.UnicodeScalarView()
+                one.append(u)
+                t[v] = slowHasMarks(String(one))
+            }
+        }
+        return t
+    }()
 
     /// Administrative prefixes, as loose text ("huyen", "tp"…), longest first.
     static let prefixes: [String] = [

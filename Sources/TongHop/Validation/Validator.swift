@@ -99,8 +99,8 @@ public struct Validator: Sendable {
 
         // Cross-indicator rules, per value column.
         for rule in t.rules {
+            let codes = Set(rule.left.codes + rule.right.codes)
             for col in t.columns where rule.columns.isEmpty || rule.columns.contains(col.key) {
-                let codes = Set(rule.left.codes + rule.right.codes)
                 var missing = 0
                 func value(_ code: String) -> Double? {
                     guard let v = byCode[code]?.values[col.key]?.value else { return nil }
