@@ -1,7 +1,7 @@
 import Foundation
 
 /// What the reader needs from `styles.xml`: each cell style's number format.
-struct Styles {
+struct Styles: Equatable {
     /// numFmtId of each `cellXfs/xf`, indexed by the cell's `s` attribute.
     var xfFormatIDs: [Int] = []
     /// Custom format codes by id.
@@ -10,6 +10,8 @@ struct Styles {
     var xfDisplay: [NumberFormat.Display] = []
 
     static let empty = Styles()
+    /// Parsed once per distinct `styles.xml` (``PartMemo``).
+    static let memo = PartMemo<Styles>()
 
     init() {}
 

@@ -64,7 +64,7 @@ public final class XLSXWorkbook {
         // Package relationships → the workbook part.
         var workbookPart: String? = nil
         if archive.contains("_rels/.rels") {
-            let rels = try Relationships(archive: archive, part: "_rels/.rels", sourceDir: "")
+            let rels = try Relationships.cached(archive, "_rels/.rels", sourceDir: "")
             workbookPart = rels.first(typeSuffix: "/officeDocument")?.target
         }
         if workbookPart == nil || !archive.contains(workbookPart!) {
@@ -78,7 +78,7 @@ public final class XLSXWorkbook {
         let wbDir = Relationships.directory(of: wbPart)
         let relsPart = wbDir + "_rels/" + Relationships.fileName(of: wbPart) + ".rels"
         let wbRels = archive.contains(relsPart)
-            ? try Relationships(archive: archive, part: relsPart, sourceDir: wbDir) : Relationships()
+            ? try Relationships.cached(archive, relsPart, sourceDir: wbDir) : Relationships()
 
         // workbook.xml: the sheets and the date system.
         let parser = try XLSXWorkbook.parser(archive, wbPart)
@@ -122,7 +122,7 @@ public final class XLSXWorkbook {
         }
         sharedStringsPart = partFor("/sharedStrings", fallback: "sharedStrings.xml")
         if let stylesPart = partFor("/styles", fallback: "styles.xml") {
-            styles = try Styles(parser: XLSXWorkbook.parser(archive, stylesPart))
+            styles = try Styles.memo.value(archive, stylesPart) { try Styles(parser: XLSXWorkbook.parser(archive, stylesPart, $0)) }
         } else {
             styles = .empty
         }
@@ -131,7 +131,11 @@ public final class XLSXWorkbook {
     /// A parser over one part, its first buffer sized from the part's declared size
     /// (a hint only: the buffer grows as needed and limits are enforced as bytes arrive).
     static func parser(_ archive: ZipArchive, _ part: String) throws -> XMLPullParser {
-        let stream = try archive.open(part)
+        try parser(archive, part, archive.open(part))
+    }
+
+    /// A parser over an entry already opened.
+    static func parser(_ archive: ZipArchive, _ part: String, _ stream: ZipEntryStream) throws -> XMLPullParser {
         let hint = Int(min(archive.declaredSize(of: part) ?? (256 << 10), 256 << 10)) + 64
         return XMLPullParser(source: stream, file: archive.fileName, part: stream.name, limits: archive.limits, initialCapacity: hint)
     }
@@ -235,15 +239,21 @@ public final class XLSXWorkbook {
 }
 
 /// The relationships of one part (`_rels/X.rels`), targets resolved to archive paths.
-struct Relationships {
-    struct Rel { var id: String; var type: String; var target: String }
+struct Relationships: Equatable {
+    struct Rel: Equatable { var id: String; var type: String; var target: String }
     var byID: [String: Rel] = [:]
     var ordered: [Rel] = []
 
     init() {}
 
-    init(archive: ZipArchive, part: String, sourceDir: String) throws {
-        let parser = try XLSXWorkbook.parser(archive, part)
+    static let memo = PartMemo<Relationships>()
+
+    /// The relationships of a part, parsed once per distinct content (``PartMemo``).
+    static func cached(_ archive: ZipArchive, _ part: String, sourceDir: String) throws -> Relationships {
+        try memo.value(archive, part, extra: sourceDir) { try Relationships(parser: XLSXWorkbook.parser(archive, part, $0), sourceDir: sourceDir) }
+    }
+
+    init(parser: XMLPullParser, sourceDir: String) throws {
         while try parser.next() != .eof {
             guard parser.event == .start, parser.isName("Relationship") else { continue }
             if try parser.attribute("TargetMode")?.lowercased() == "external" { continue }

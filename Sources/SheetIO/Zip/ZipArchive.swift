@@ -303,6 +303,25 @@ public final class ZipEntryStream: ByteSource {
         return Int(n)
     }
 
+    /// The whole entry, when it was inflated at open and nothing has been read yet.
+    func peekWhole() -> UnsafeRawBufferPointer? {
+        guard let m = memory, produced == 0 else { return nil }
+        return UnsafeRawBufferPointer(m)
+    }
+
+    /// Reads the rest of an entry inflated whole without copying it out: its bytes count
+    /// against the limits and the deadline as a full read would count them (an entry is
+    /// only inflated whole within the entry limit, so only the total can be exceeded).
+    func consumeWhole() throws {
+        archive.lock.lock()
+        defer { archive.lock.unlock() }
+        guard let m = memory else { return }
+        let rest = m.count - Int(produced)
+        try account(rest, archive.limits)
+        m.deallocate()
+        memory = nil
+    }
+
     private func account(_ n: Int, _ limits: ReadLimits) throws {
         produced += Int64(n)
         archive.inflatedTotal += Int64(n)
