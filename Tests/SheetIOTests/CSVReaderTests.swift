@@ -36,6 +36,19 @@ final class CSVReaderTests: XCTestCase {
         return out + [0x0D, 0x0A]
     }
 
+    /// The legacy-font check refuses text Windows-1252 cannot hold before building its
+    /// bytes; the quick test must agree with building them, character by character.
+    func testTheWindows1252QuickCheckAgreesWithTheBytes() {
+        for v in 0..<0x3000 {
+            guard let u = Unicode.Scalar(v) else { continue }
+            let t = "Lai Ch\(u)u"
+            XCTAssertEqual(TextDecoder.fitsWindows1252(t), TextDecoder.windows1252Bytes(t) != nil, "U+\(String(v, radix: 16))")
+        }
+        for t in ["Lai Ch©u", "Vieät Nam", "Lai Châu", "Mường Tè", "“quoted” — …", "€ ™ œ", ""] {
+            XCTAssertEqual(TextDecoder.fitsWindows1252(t), TextDecoder.windows1252Bytes(t) != nil, t)
+        }
+    }
+
     func testVietnameseExcelCSVWithBOMSemicolonsAndDecimalCommas() throws {
         let text = "\u{FEFF}Mã;Chỉ tiêu;ĐVT;Kế hoạch;Ước thực hiện\r\nKT01;Sản lượng lương thực;nghìn tấn;225,0;226,4\r\nXH05;Tỷ lệ hộ nghèo;%;18,5;17,9\r\n"
         let (r, rows) = try rows(Array(text.utf8))

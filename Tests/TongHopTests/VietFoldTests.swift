@@ -1,5 +1,7 @@
 import XCTest
 @testable import TongHop
+import TestSupport
+import Foundation
 
 final class VietFoldTests: XCTestCase {
     /// Folding by table (the fast way) and through Foundation's decomposition (the way it
@@ -53,6 +55,21 @@ final class VietFoldTests: XCTestCase {
         }
         XCTAssertTrue(VietFold.hasMarks("Mường Tè"))
         XCTAssertFalse(VietFold.hasMarks("Dân".replacingOccurrences(of: "â", with: "a") + " — …"))
+    }
+
+    /// The unit index is keyed by folded bytes: a name typed precomposed (NFC) or
+    /// decomposed (NFD, as some Mac and web tools save) must fold to the same bytes.
+    func testFoldsGiveTheSameBytesForNFCAndNFD() throws {
+        let template = try Template.load(path: TestSupport.packageRoot.appendingPathComponent("templates/lai-chau-ktxh.yaml").path)
+        var names = template.units.flatMap { [$0.name] + $0.aliases }
+        names += ["Phường Ba Đình", "Xã Ea H'Leo", "Thuỷ Nguyên", "Thủy Nguyên", "Đắk Lắk", "Quận Hoàn Kiếm", "Ủy ban nhân dân"]
+        XCTAssertGreaterThan(names.count, 10)
+        for n in names {
+            for form in [n.decomposedStringWithCanonicalMapping, n.precomposedStringWithCanonicalMapping] {
+                XCTAssertEqual(Array(VietFold.key(form).utf8), Array(VietFold.key(n).utf8), n)
+                XCTAssertEqual(Array(VietFold.loose(form).utf8), Array(VietFold.loose(n).utf8), n)
+            }
+        }
     }
 
     func testToneStyleNormalisationAndCaseFoldTogether() {

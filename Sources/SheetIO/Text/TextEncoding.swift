@@ -95,7 +95,9 @@ public enum TextDecoder {
         var before = (valid: 0, invalid: 0), after: [(valid: Int, invalid: Int)] = [(0, 0), (0, 0)]
         var sampled = 0
         for t in texts where t.utf8.contains(where: { $0 >= 0x80 }) {
-            guard let c = legacyCounts.value(t, { t in
+            // Text with a letter Windows-1252 lacks (ư, ơ, đ, ạ… in any Unicode-typed file)
+            // cannot be a legacy font's bytes: refused before the memo is asked.
+            guard fitsWindows1252(t), let c = legacyCounts.value(t, { t in
                 windows1252Bytes(t).map { b in
                     [VietnameseText.syllableCounts(t), VietnameseText.syllableCounts(decodeSingleByte(b, .tcvn3)),
                      VietnameseText.syllableCounts(decodeSingleByte(b, .vni))]
@@ -121,6 +123,14 @@ public enum TextDecoder {
     public static func repairLegacyFont(_ text: String, _ enc: TextEncoding) -> String? {
         guard text.unicodeScalars.contains(where: { $0.value >= 0x80 }), let b = windows1252Bytes(text) else { return nil }
         return decodeSingleByte(b, enc)
+    }
+
+    /// Whether ``windows1252Bytes(_:)`` gives bytes (without building them).
+    static func fitsWindows1252(_ text: String) -> Bool {
+        for u in text.unicodeScalars where !(u.value < 0x80 || (u.value >= 0xA0 && u.value <= 0xFF)) {
+            if windows1252Reverse[u.value] == nil { return false }
+        }
+        return true
     }
 
     /// The Windows-1252 bytes of a text, or nil when it holds a character outside it.

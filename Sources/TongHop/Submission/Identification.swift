@@ -176,7 +176,7 @@ enum Identification {
             var phrase = ""
             for j in i..<min(words.count, i + index.maxWords) {
                 phrase += (j > i ? " " : "") + words[j]
-                guard phrase.utf8.count >= 3, let hits = table[phrase] else { continue }
+                guard phrase.utf8.count >= 3, let hits = table[TextKey(text: phrase)] else { continue }
                 for u in hits where valid(u) {
                     // The province's own name inside a district's ("tỉnh Lai Châu" in "Thành phố Lai Châu") loses to the longer match.
                     let score = phrase.count + (u.level == .province ? -100 : 0)
@@ -188,10 +188,13 @@ enum Identification {
     }
 
     /// The units' names and aliases, with and without administrative prefix, folded both
-    /// ways, indexed by the folded name; built once per template.
+    /// ways, indexed by the folded name; built once per template. Keyed by the folded
+    /// text's bytes (``TextKey``): `String` keys normalised every phrase looked up, and a
+    /// title line looks up dozens. The folds give precomposed text whatever the input's
+    /// form, so equal names have equal bytes.
     struct UnitIndex {
-        var byKey: [String: [ReportingUnit]] = [:]
-        var byLoose: [String: [ReportingUnit]] = [:]
+        var byKey: [TextKey: [ReportingUnit]] = [:]
+        var byLoose: [TextKey: [ReportingUnit]] = [:]
         var maxWords = 1
     }
 
@@ -206,8 +209,8 @@ enum Identification {
             for n in [u.name] + u.aliases { names.insert(n); names.insert(VietFold.withoutAdministrativePrefix(n)) }
             for n in names {
                 let k = VietFold.key(n), l = VietFold.loose(n)
-                if !(index.byKey[k]?.contains(u) ?? false) { index.byKey[k, default: []].append(u) }
-                if !(index.byLoose[l]?.contains(u) ?? false) { index.byLoose[l, default: []].append(u) }
+                if !(index.byKey[TextKey(text: k)]?.contains(u) ?? false) { index.byKey[TextKey(text: k), default: []].append(u) }
+                if !(index.byLoose[TextKey(text: l)]?.contains(u) ?? false) { index.byLoose[TextKey(text: l), default: []].append(u) }
                 index.maxWords = max(index.maxWords, k.split(separator: " ").count, l.split(separator: " ").count)
             }
         }
