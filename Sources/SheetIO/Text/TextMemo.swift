@@ -16,18 +16,24 @@ import Glibc
         self.extra = extra
     }
 
+    // The bytes are read in place (`withContiguousStorageIfAvailable` on the borrowed
+    // view): copying the string into a `var` for `withUTF8` cost a retain and a release
+    // on every hash and every compare of every lookup. Native and small strings are
+    // contiguous; anything else (a bridged string) is compared through copies.
     @inlinable public func hash(into h: inout Hasher) {
         h.combine(extra)
-        var t = text
-        t.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if text.utf8.withContiguousStorageIfAvailable({ h.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            Array(text.utf8).withUnsafeBytes { h.combine(bytes: $0) }
+        }
     }
 
     @inlinable public static func == (a: TextKey, b: TextKey) -> Bool {
-        guard a.extra == b.extra else { return false }
-        var x = a.text, y = b.text
-        return x.withUTF8 { p in
-            y.withUTF8 { q in p.count == q.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) }
+        guard a.extra == b.extra, a.text.utf8.count == b.text.utf8.count else { return false }
+        let same = a.text.utf8.withContiguousStorageIfAvailable { p in
+            b.text.utf8.withContiguousStorageIfAvailable { q in p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0 }
         }
+        if let same, let same { return same }
+        return Array(a.text.utf8) == Array(b.text.utf8)
     }
 }
 
