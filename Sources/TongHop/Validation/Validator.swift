@@ -132,12 +132,18 @@ public struct Validator: Sendable {
     }
 
     func checkValue(_ v: SubmittedValue, ind: Indicator, col: ValueColumn, file: String, sheet: String, into f: inout [Finding]) {
-        var numbers: [Double] = []
+        // The value's numbers, first and second (a range has two); no array per value.
+        let first: Double, second: Double?
         switch v.value {
-        case .number(let d): numbers = [d]
-        case .range(let a, let b): numbers = [a, b]
-        case .atLeast(let a, _), .atMost(let a, _): numbers = [a]
+        case .number(let d): first = d; second = nil
+        case .range(let a, let b): first = a; second = b
+        case .atLeast(let a, _), .atMost(let a, _): first = a; second = nil
         default: return
+        }
+        func firstOutside(_ r: Bounds) -> Double? {
+            if !r.contains(first) { return first }
+            if let second, !r.contains(second) { return second }
+            return nil
         }
         if ind.kind == .integer, case .number(let d) = v.value, d != d.rounded() {
             f.append(Finding(.notInteger, file: file, sheet: sheet, cell: v.ref, indicator: ind.code, column: col.key, value: v.written,
@@ -146,14 +152,14 @@ public struct Validator: Sendable {
                 en: "\(ind.code) \"\(ind.name)\": \(v.written) where a whole number is expected"))
             return
         }
-        if let hard = ind.hard, let bad = numbers.first(where: { !hard.contains($0) }) {
+        if let hard = ind.hard, let bad = firstOutside(hard) {
             f.append(Finding(.hardRange, file: file, sheet: sheet, cell: v.ref, indicator: ind.code, column: col.key, value: v.written,
                 expected: hard.text(.vi, decimals: ind.decimals),
                 vi: "\(ind.code) «\(ind.name)»: ghi \(VietNumber.format(bad, decimals: max(ind.decimals, 2))) \(ind.unitText), cần \(hard.text(.vi, decimals: ind.decimals))",
                 en: "\(ind.code) \"\(ind.name)\": \(VietNumber.format(bad, decimals: max(ind.decimals, 2), .en)) \(ind.unitText); must be \(hard.text(.en, decimals: ind.decimals))"))
             return
         }
-        if let soft = ind.soft, let odd = numbers.first(where: { !soft.contains($0) }) {
+        if let soft = ind.soft, let odd = firstOutside(soft) {
             f.append(Finding(.softRange, file: file, sheet: sheet, cell: v.ref, indicator: ind.code, column: col.key, value: v.written,
                 expected: soft.text(.vi, decimals: ind.decimals),
                 vi: "\(ind.code) «\(ind.name)»: \(VietNumber.format(odd, decimals: max(ind.decimals, 2))) \(ind.unitText) nằm ngoài khoảng thường gặp (\(soft.text(.vi, decimals: ind.decimals))); kiểm tra lại",
