@@ -312,11 +312,19 @@ public final class OutputBuffer {
         if let (m, k) = ShortestDecimal.digits(d) {
             reserve(24)
             if d < 0 { base[count] = UInt8(ascii: "-"); count += 1 }
-            let p = ShortestDecimal.powers[k]
-            appendDigits(m / p, width: 0)
-            base[count] = UInt8(ascii: ".")
-            count += 1
-            appendDigits(m % p, width: k)
+            // The digits of m right to left, the point after k of them, and at least one
+            // digit before it ("0.05"): no division by 10^k.
+            var n = m, digits = 1, t = m / 10
+            while t > 0 { digits += 1; t /= 10 }
+            digits = max(digits, k + 1)
+            var i = count + digits
+            for j in 0..<digits {
+                if j == k { base[i] = UInt8(ascii: "."); i -= 1 }
+                base[i] = UInt8(48 + n % 10)
+                n /= 10
+                i -= 1
+            }
+            count += digits + 1
             return
         }
         append(CellText.number(d))
@@ -420,9 +428,6 @@ public final class OutputBuffer {
 /// exactly one candidate of the shortest length reads back — and leaves the rest to
 /// `description`. A test checks it equals `description` on millions of values.
 enum ShortestDecimal {
-    static let powers: [UInt] = (0...17).map { k in (0..<k).reduce(1) { r, _ in r * 10 } }
-    private static let doublePowers: [Double] = (0...17).map { Double(powers[$0]) }
-
     /// (m, k) with |d| = m / 10^k read back exactly and k as small as possible.
     ///
     /// Below 2^52 for m, consecutive candidates m / 10^k lie more than one ulp of |d|
@@ -434,8 +439,9 @@ enum ShortestDecimal {
     @inline(__always) static func digits(_ d: Double) -> (UInt, Int)? {
         let a = abs(d)
         guard a >= 0.001, a < 1e15 else { return nil }
+        var p = 1.0
         for k in 1...17 {
-            let p = doublePowers[k]
+            p *= 10  // exact: every power of ten to 10^22 is a double
             let scaled = a * p
             guard scaled < 4.5e15 else { return nil }
             let m0 = Double(UInt64(scaled + 0.5))
