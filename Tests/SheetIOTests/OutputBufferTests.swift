@@ -1,22 +1,14 @@
 import Foundation
 import XCTest
 @testable import SheetIO
+import TestSupport
 
 /// The dump's byte writer must print exactly what the `String` functions it replaced
 /// print (``CellText``, ``CellRef``): `dump` output is compared byte for byte by users'
 /// scripts.
 final class OutputBufferTests: XCTestCase {
-    /// A fixed-seed generator (SplitMix64), so a failure can be repeated.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// A fixed seed, so a failure can be repeated.
+    typealias Seeded = SplitMix64
 
     private func printed(_ write: (OutputBuffer) -> Void) -> String {
         let out = OutputBuffer(holding: true)

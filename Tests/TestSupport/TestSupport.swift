@@ -110,3 +110,19 @@ public extension TonghopCLI {
         try JSONSerialization.jsonObject(with: r.stdout) as! [String: Any]
     }
 }
+
+/// SplitMix64: a fixed seed gives the same sequence on every run, so a failure found by
+/// a randomised test (mutated files, random numbers) can be repeated.
+public struct SplitMix64: RandomNumberGenerator {
+    public var state: UInt64
+    public init(state: UInt64) { self.state = state }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// 0..<n (0 when n ≤ 1).
+    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+}

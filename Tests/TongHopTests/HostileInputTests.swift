@@ -7,18 +7,8 @@ import TestSupport
 /// Mutated submissions never crash, hang or read a non-finite value (a fixed-seed,
 /// time-bounded run kept in CI), and the text guards behave as documented.
 final class HostileInputTests: XCTestCase {
-    /// SplitMix64: a fixed seed gives the same mutants on every run.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-    }
+    /// A fixed seed gives the same mutants on every run.
+    typealias Random = SplitMix64
 
     func testMutatedSubmissionsGiveFindingsNeverACrashOrANonFiniteValue() throws {
         let root = TestSupport.packageRoot
