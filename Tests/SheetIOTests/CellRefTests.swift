@@ -15,6 +15,14 @@ final class CellRefTests: XCTestCase {
         }
     }
 
+    func testA1IsTheColumnNameAndTheRowNumber() {
+        for col in Array(0..<800) + [16_383, 16_384, -1, -2] {
+            for row in [0, 8, 9, 99, 100, 1_048_575, 1_048_576, -1, -2, -11] {
+                XCTAssertEqual(CellRef(row: row, column: col).a1, CellRef.columnName(col) + String(row + 1), "\(row) \(col)")
+            }
+        }
+    }
+
     func testParsesA1WithDollarsAndLowerCaseAndRejectsBeyondExcel() {
         XCTAssertEqual(CellRef(a1: "$B$7"), CellRef(row: 6, column: 1))
         XCTAssertEqual(CellRef(a1: "e12"), CellRef(row: 11, column: 4))

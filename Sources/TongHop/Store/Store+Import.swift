@@ -19,6 +19,10 @@ public struct ImportOutcome: Sendable {
 }
 
 extension Store {
+    /// `TONGHOP_TEST_HOLD_IMPORT` (the crash-consistency tests' hook), read once: reading
+    /// the environment builds a dictionary of it, and this was asked once per file.
+    static let testHoldImport = ProcessInfo.processInfo.environment["TONGHOP_TEST_HOLD_IMPORT"]
+
     /// Imports validated submissions of one file in one IMMEDIATE transaction: a file
     /// with any error imports nothing; the same content again is "unchanged"; new
     /// content for a unit and period becomes a new revision superseding the old one,
@@ -102,7 +106,7 @@ extension Store {
                             try insertFinding.execute(arguments: [id, f.code, f.severity.rawValue, f.sheet, f.cell, f.indicator, f.column,
                                                                   f.value, f.expected, f.message, f.messageEN])
                         }
-                        if let hold = ProcessInfo.processInfo.environment["TONGHOP_TEST_HOLD_IMPORT"], !hold.isEmpty {
+                        if let hold = Store.testHoldImport, !hold.isEmpty {
                             // Test hook (store crash-consistency tests): say so, then wait inside the transaction.
                             FileManager.default.createFile(atPath: hold, contents: Data("holding\n".utf8))
                             Thread.sleep(forTimeInterval: 30)
