@@ -16,8 +16,8 @@ final class CellRefTests: XCTestCase {
     }
 
     func testA1IsTheColumnNameAndTheRowNumber() {
-        for col in Array(0..<800) + [16_383, 16_384, -1, -2] {
-            for row in [0, 8, 9, 99, 100, 1_048_575, 1_048_576, -1, -2, -11] {
+        for col in Array(0..<800) + [16_383, 16_384, -1, -2, 1 << 40, 1 << 45] {
+            for row in [0, 8, 9, 99, 100, 1_048_575, 1_048_576, -1, -2, -11, 1 << 31, 1 << 35] {
                 XCTAssertEqual(CellRef(row: row, column: col).a1, CellRef.columnName(col) + String(row + 1), "\(row) \(col)")
             }
         }

@@ -286,23 +286,7 @@ public final class OutputBuffer {
     func appendInt(_ v: Int) {
         reserve(21)
         if v < 0 { base[count] = UInt8(ascii: "-"); count += 1 }
-        appendDigits(v.magnitude, width: 0)
-    }
-
-    /// `n` in decimal, zero-padded to `width` digits; room must be reserved.
-    @inline(__always) private func appendDigits(_ v: UInt, width: Int) {
-        var n = v
-        var digits = 1
-        var t = n / 10
-        while t > 0 { digits += 1; t /= 10 }
-        let total = max(digits, width)
-        var i = count + total - 1
-        for _ in 0..<total {
-            base[i] = UInt8(48 + n % 10)
-            n /= 10
-            i -= 1
-        }
-        count += total
+        count += ASCIIDigits.write(v.magnitude, to: base + count)
     }
 
     /// A number as ``CellText/number(_:)`` writes it: integers and short decimals
@@ -332,20 +316,9 @@ public final class OutputBuffer {
 
     /// "B7": column letters and the 1-based row.
     func appendRef(row: Int, column: Int) {
-        reserve(8)
-        var c = column + 1
-        var letters = 0
-        var t = c
-        while t > 0 { t = (t - 1) / 26; letters += 1 }
-        var i = count + letters - 1
-        while c > 0 {
-            c -= 1
-            base[i] = UInt8(65 + c % 26)
-            c /= 26
-            i -= 1
-        }
-        count += letters
-        appendInt(row + 1)
+        guard ASCIIDigits.fitsA1(row: row, column: column) else { append(CellRef(row: row, column: column).a1); return }
+        reserve(24)
+        count += ASCIIDigits.writeA1(row: row, column: column, to: base + count)
     }
 
     /// A CSV field, quoted when it holds a comma, quote, CR or LF (RFC 4180). Scans the

@@ -16,32 +16,14 @@ public struct CellRef: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The row number Excel shows (1-based).
     public var excelRow: Int { row + 1 }
 
-    /// "B7".
     /// "B7". Written straight into the string's storage (a small string: no allocation):
     /// the store writes one for every value it keeps, and building it from pieces was
     /// 2 % of a national import.
     public var a1: String {
-        guard row >= -1 else { return CellRef.columnName(column) + String(row + 1) }
-        return String(unsafeUninitializedCapacity: 24) { buf in
-            var letters = 0, t = column + 1
-            while t > 0 { t = (t - 1) / 26; letters += 1 }
-            var n = column + 1, i = letters - 1
-            while n > 0 {
-                buf[i] = UInt8(65 + (n - 1) % 26)
-                n = (n - 1) / 26
-                i -= 1
-            }
-            var r = row + 1, digits = 1, u = r / 10
-            while u > 0 { digits += 1; u /= 10 }
-            var j = letters + digits - 1
-            repeat {
-                buf[j] = UInt8(48 + r % 10)
-                r /= 10
-                j -= 1
-            } while r > 0
-            return letters + digits
-        }
+        guard ASCIIDigits.fitsA1(row: row, column: column) else { return CellRef.columnName(column) + String(row + 1) }
+        return String(unsafeUninitializedCapacity: 24) { ASCIIDigits.writeA1(row: row, column: column, to: $0.baseAddress!) }
     }
+
     public var description: String { a1 }
 
     public static func < (l: CellRef, r: CellRef) -> Bool {

@@ -33,13 +33,17 @@ public struct Sheet: Sendable {
 
     /// The cell at a position, if it holds a value or a formula.
     public func cell(at ref: CellRef) -> Cell? {
+        rowPosition(ref.row).flatMap { rows[$0][column: ref.column] }
+    }
+
+    /// The position in ``rows`` of the row with this 0-based index, if it has values.
+    public func rowPosition(_ index: Int) -> Int? {
         var lo = 0, hi = rows.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if rows[mid].index < ref.row { lo = mid + 1 } else { hi = mid }
+            if rows[mid].index < index { lo = mid + 1 } else { hi = mid }
         }
-        guard lo < rows.count, rows[lo].index == ref.row else { return nil }
-        return rows[lo][column: ref.column]
+        return lo < rows.count && rows[lo].index == index ? lo : nil
     }
 
     public subscript(_ a1: String) -> CellValue {

@@ -213,6 +213,12 @@ public final class ZipArchive {
     /// styles, shared strings), within the per-entry and total limits.
     public func readAll(_ name: String) throws -> [UInt8] {
         let stream = try open(name)
+        // Inflated whole at open: taken as it is, counted against the limits.
+        if let whole = stream.peekWhole() {
+            let bytes = Array(whole)
+            try stream.consumeWhole()
+            return bytes
+        }
         var out: [UInt8] = []
         if let hint = declaredSize(of: name) { out.reserveCapacity(Int(min(hint, 64 << 20))) }
         var chunk = [UInt8](repeating: 0, count: 256 << 10)

@@ -157,13 +157,8 @@ struct TableHeader {
         var out = [String?](repeating: nil, count: width)
         guard r >= 0 else { return out }
         var present = [Bool](repeating: false, count: width)
-        var lo = 0, hi = sheet.rows.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if sheet.rows[mid].index < r { lo = mid + 1 } else { hi = mid }
-        }
-        if lo < sheet.rows.count, sheet.rows[lo].index == r {
-            for cell in sheet.rows[lo].cells where cell.column < width && !present[cell.column] {
+        if let at = sheet.rowPosition(r) {
+            for cell in sheet.rows[at].cells where cell.column < width && !present[cell.column] {
                 present[cell.column] = true
                 out[cell.column] = headerText(of: cell.value)
             }
@@ -184,6 +179,7 @@ struct TableHeader {
     }
 
     /// The header text of one cell: its own text, or the text of the merge it lies in.
+    /// (The definition ``rowTexts`` follows a row at a time; its test compares the two.)
     static func headerText(_ sheet: Sheet, _ r: Int, _ c: Int) -> String? {
         guard r >= 0 else { return nil }
         var ref = CellRef(row: r, column: c)
