@@ -77,6 +77,26 @@ public final class InputFile {
         return bytes
     }
 
+    /// The whole file in freshly allocated memory (at least one byte allocated; the
+    /// caller frees it), or nil when fewer than ``size`` bytes could be read (the file
+    /// shrank or a read failed).
+    public func readWhole() -> UnsafeMutableRawPointer? {
+        let count = Int(size)
+        let p = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 8)
+        var off = 0
+        while off < count {
+            let n = pread(fd, p + off, count - off, off_t(off))
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            off += n
+        }
+        guard off == count else {
+            p.deallocate()
+            return nil
+        }
+        return p
+    }
+
     /// Whether `path` names a regular file (symlinks followed), without opening it.
     public static func isRegular(_ path: String) -> Bool {
         var st = stat()

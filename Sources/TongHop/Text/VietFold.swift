@@ -269,15 +269,20 @@ public enum VietFold {
         let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
         let words = trimmed.split(whereSeparator: { $0 == " " || $0 == "." }).map(String.init)
         guard words.count >= 2 else { return trimmed }
-        for p in prefixes {
-            let n = p.split(separator: " ").count
+        // The first word and the first two, folded once (not once per prefix: building a
+        // template's unit index folds every unit name, 3,321 of them for the country).
+        let one = loose(words[0]), two = words.count > 2 ? loose(words[0] + " " + words[1]) : nil
+        for (p, n) in prefixWords {
             guard words.count > n else { continue }
-            if loose(words[0..<n].joined(separator: " ")) == p {
+            let lead = n == 1 ? one : n == 2 ? two : loose(words[0..<n].joined(separator: " "))
+            if lead == p {
                 return words[n...].joined(separator: " ")
             }
         }
         return trimmed
     }
+    /// The prefixes with their number of words (one or two).
+    private static let prefixWords: [(String, Int)] = prefixes.map { ($0, $0.split(separator: " ").count) }
 }
 
 extension String {
