@@ -19,9 +19,12 @@ public enum NumberFormat {
         case date(ExcelDateTime.Kind)
     }
 
+    private static let classifyMemo = TextMemo<Display>(limit: 10_000)
+
     /// Classifies a built-in id (when `code` is nil) or a custom format code.
     public static func display(id: Int, code: String?) -> Display {
-        if let code { return classify(code) }
+        // The same few custom codes recur in every file of a batch: classified once each.
+        if let code { return classifyMemo.value(code) { classify($0) } }
         switch id {
         case 14...17: return .date(.date)
         case 18...21, 45, 47: return .date(.time)

@@ -52,7 +52,18 @@ struct TableHeader {
             let r = row.index
             var h = TableHeader(row: r, columnKeys: [:], values: [:], comparisons: [:], score: 0, years: [:])
             let lastCol = row.cells.last?.column ?? 0
-            let here = texts(r), aboveRow = texts(r - 1)
+            let here = texts(r)
+            // Only a row with a "Mã" or "Chỉ tiêu" header can be the header (the guard after
+            // the loop drops any other, and only a cell's own role can be code or name): the
+            // title lines and the data rows are passed over on one lookup a cell.
+            var canHead = false
+            for c in 0...min(lastCol, 60) {
+                guard let text = here[c], text.utf8.count <= 160 else { continue }
+                let role = matcher.info(of: text).role
+                if role == .code || role == .name { canHead = true; break }
+            }
+            guard canHead else { continue }
+            let aboveRow = texts(r - 1)
             var rowTexts: [(Int, String)] = []
             for c in 0...min(lastCol, 60) {
                 // Header labels are short; titles and long names are not worth matching.

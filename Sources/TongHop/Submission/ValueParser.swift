@@ -28,18 +28,29 @@ struct ValueParser {
     static func convention(texts: [String], semicolonCSV: Bool) -> (VietNumber.Convention, Bool) {
         var vi = semicolonCSV ? 0.5 : 0, en = 0.0
         for t in texts {
-            guard let p = VietNumber.parse(t, convention: .vi) else { continue }
-            for tok in p.tokens {
-                switch VietNumber.evidence(tok) {
-                case .vi: vi += 1
-                case .en: en += 1
-                default: break
-                }
-            }
+            let e = evidenceMemo.value(t) { evidence(of: $0) }
+            vi += Double(e.vi)
+            en += Double(e.en)
         }
         if en > vi { return (.en, true) }
         return (.vi, vi >= 1)
     }
+
+    /// How many of a text's numeric tokens only read as vi-VN, and how many only as en-US.
+    static func evidence(of text: String) -> (vi: Int, en: Int) {
+        var vi = 0, en = 0
+        guard let p = VietNumber.parse(text, convention: .vi) else { return (0, 0) }
+        for tok in p.tokens {
+            switch VietNumber.evidence(tok) {
+            case .vi: vi += 1
+            case .en: en += 1
+            default: break
+            }
+        }
+        return (vi, en)
+    }
+    /// The same texts (a numbering row, symbols) recur in every file of a batch.
+    private static let evidenceMemo = TextMemo<(vi: Int, en: Int)>(limit: 50_000)
 
     /// Parses one value cell; a number that is not finite or lies outside what a double
     /// holds (`<v>1e309</v>`, "1e-320", a conversion that overflows) is an error at the
