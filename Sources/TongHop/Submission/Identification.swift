@@ -172,7 +172,10 @@ enum Identification {
         let index = unitIndex(t)
         let table = marked ? index.byKey : index.byLoose
         var best: (ReportingUnit, Int)? = nil
+        let starts = marked ? index.firstKeys : index.firstLoose
         for i in words.indices {
+            // A phrase can only be a name that begins with its first word.
+            guard starts.contains(TextKey(text: words[i])) else { continue }
             var phrase = ""
             for j in i..<min(words.count, i + index.maxWords) {
                 phrase += (j > i ? " " : "") + words[j]
@@ -196,6 +199,10 @@ enum Identification {
         var byKey: [TextKey: [ReportingUnit]] = [:]
         var byLoose: [TextKey: [ReportingUnit]] = [:]
         var maxWords = 1
+        /// The first word of every name in ``byKey`` and in ``byLoose``: a title word that
+        /// begins no name is passed over without building its phrases.
+        var firstKeys: Set<TextKey> = []
+        var firstLoose: Set<TextKey> = []
     }
 
     static func unitIndex(_ t: Template) -> UnitIndex {
@@ -214,6 +221,9 @@ enum Identification {
                 index.maxWords = max(index.maxWords, k.split(separator: " ").count, l.split(separator: " ").count)
             }
         }
+        // Phrases are words joined by one space: a name's first word is what precedes its first space.
+        for name in index.byKey.keys { index.firstKeys.insert(TextKey(text: String(name.text.split(separator: " ", omittingEmptySubsequences: false).first ?? ""))) }
+        for name in index.byLoose.keys { index.firstLoose.insert(TextKey(text: String(name.text.split(separator: " ", omittingEmptySubsequences: false).first ?? ""))) }
         indexCache[key] = index
         return index
     }
@@ -222,7 +232,7 @@ enum Identification {
 
     static func matchUnitInFileName(_ base: String, _ t: Template, on date: String? = nil) -> ReportingUnit? {
         // The template id names no unit ("lai-chau-ktxh" is not Thành phố Lai Châu).
-        let base = base.replacingOccurrences(of: t.id, with: " ")
+        let base = asciiReplacing(base, t.id) ?? base.replacingOccurrences(of: t.id, with: " ")
         let tokens = base.split(whereSeparator: { $0 == "_" || $0 == " " || $0 == "." }).map(String.init)
         func unit(_ code: String) -> ReportingUnit? { date.map { t.unit(code, on: $0) } ?? t.unit(code) }
         for tok in tokens { if let u = unit(tok) { return u } }
@@ -231,8 +241,31 @@ enum Identification {
             let first = tok.split(separator: "-").first.map(String.init) ?? tok
             if let u = unit(first), u.level != .province { return u }
         }
-        let spaced = base.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ")
+        let spaced = base.utf8.allSatisfy({ $0 < 0x80 })
+            ? String(decoding: base.utf8.map { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+            : base.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ")
         return matchUnit(spaced, t, on: date).flatMap { $0.level == .province ? nil : $0 }
+    }
+
+    /// Every occurrence of `needle` in `text` replaced by one space, left to right, when
+    /// both are ASCII (a file name and a template id usually are); nil otherwise, for
+    /// Foundation's search. For ASCII text the two agree: no letter has another spelling.
+    static func asciiReplacing(_ text: String, _ needle: String) -> String? {
+        let h = Array(text.utf8), n = Array(needle.utf8)
+        guard !n.isEmpty, h.allSatisfy({ $0 < 0x80 }), n.allSatisfy({ $0 < 0x80 }) else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(h.count)
+        var i = 0
+        while i < h.count {
+            if i + n.count <= h.count, h[i] == n[0], h[i..<(i + n.count)].elementsEqual(n) {
+                out.append(UInt8(ascii: " "))
+                i += n.count
+            } else {
+                out.append(h[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The period the title block names: the first text above the table's header row (the
@@ -252,6 +285,12 @@ enum Identification {
 
     /// "năm 2024", "6 tháng đầu năm 2024", "9 THÁNG NĂM 2024", "quý III/2024", "2024-6T".
     static func periodIn(_ text: String) -> Period? {
+        // Title lines recur in every file of a batch: remember the answer.
+        periodMemo.value(text) { computePeriodIn($0) }
+    }
+    private static let periodMemo = TextMemo<Period?>(limit: 50_000)
+
+    private static func computePeriodIn(_ text: String) -> Period? {
         if let p = Period(text.trimmedSpaces) { return p }
         // "Mường Tè, ngày 20 tháng 6 năm 2024" dates the paper; it names no period.
         let l = VietFold.loose(text)
