@@ -118,12 +118,16 @@ public struct Template: Sendable {
     /// it adds to (``Indicator/addsProvincePart``) and the province-only ones; lower units
     /// report everything but the province-only ones.
     public func indicators(for unit: ReportingUnit?) -> [Indicator] {
-        guard let unit else { return indicators }
+        guard unit != nil else { return indicators }
+        return indicators.filter { reports($0, unit: unit) }
+    }
+
+    /// Whether a unit reports an indicator (``indicators(for:)``, one at a time).
+    public func reports(_ ind: Indicator, unit: ReportingUnit?) -> Bool {
+        guard let unit else { return true }
         switch unit.level {
-        case .provincePart, .province:
-            return indicators.filter { $0.addsProvincePart || $0.aggregation == .provinceOnly }
-        case .district, .commune:
-            return indicators.filter { $0.aggregation != .provinceOnly }
+        case .provincePart, .province: return ind.addsProvincePart || ind.aggregation == .provinceOnly
+        case .district, .commune: return ind.aggregation != .provinceOnly
         }
     }
 

@@ -45,9 +45,46 @@ public struct SubmissionRow: Sendable {
     public var codeText: String
     public var nameText: String
     public var unitText: String?
-    public var values: [String: SubmittedValue] = [:]
-    public var comparisons: [String: SubmittedValue] = [:]
+    public var values = ColumnValues()
+    public var comparisons = ColumnValues()
     public var note: String?
+}
+
+/// A row's values by column key, in the order they were set. A row holds a handful (the
+/// template's value and comparison columns), so they are kept as pairs and found by
+/// comparing keys: a dictionary per row, hashing its short keys on every set and every
+/// lookup, was some 5 % of validating a batch.
+public struct ColumnValues: Sendable, Sequence, ExpressibleByDictionaryLiteral {
+    public typealias Element = (key: String, value: SubmittedValue)
+    private var pairs: [Element] = []
+
+    public init() {}
+
+    public init(dictionaryLiteral elements: (String, SubmittedValue)...) {
+        for (k, v) in elements { self[k] = v }
+    }
+
+    /// The value of a column; setting nil removes it.
+    public subscript(key: String) -> SubmittedValue? {
+        get {
+            for p in pairs where p.key == key { return p.value }
+            return nil
+        }
+        set {
+            if let i = pairs.firstIndex(where: { $0.key == key }) {
+                if let newValue { pairs[i].value = newValue } else { pairs.remove(at: i) }
+            } else if let newValue {
+                pairs.append((key, newValue))
+            }
+        }
+    }
+
+    public var isEmpty: Bool { pairs.isEmpty }
+    public var count: Int { pairs.count }
+    public var keys: [String] { pairs.map(\.key) }
+    public func makeIterator() -> IndexingIterator<[Element]> { pairs.makeIterator() }
+
+    mutating func reserveCapacity(_ n: Int) { pairs.reserveCapacity(n) }
 }
 
 /// One value cell: where, as written, and as understood.

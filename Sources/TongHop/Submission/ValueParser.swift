@@ -231,6 +231,11 @@ struct ValueParser {
         }
         var seen: [String: Int] = [:]
         let byRowKey = HeaderMatcher.shared(for: t).byRowKey
+        // The template's value and comparison columns the table has, with their sheet
+        // columns: found once, not per row.
+        let valueColumns: [(column: ValueColumn, at: Int)] = t.columns.compactMap { col in header.values[col.key].map { (col, $0) } }
+        let comparisonColumns: [(column: ComparisonColumn, at: Int)] = t.comparisons.compactMap { cmp in header.comparisons[cmp.key].map { (cmp, $0) } }
+        let allValueColumns = Array(header.values.values)
         for r in dataRows {
             func text(_ c: Int?) -> String {
                 guard let c, let cell = r[column: c] else { return "" }
@@ -241,7 +246,7 @@ struct ValueParser {
             // The numbering row under the header ("A", "B", "1", "4=3/2").
             if r.index == header.row + 1, code.count <= 1, name.count <= 1 { continue }
             var ind = code.isEmpty ? nil : t.indicator(code)
-            let hasValues = header.values.values.contains { r[column: $0] != nil && !(r[column: $0]!.value.isEmpty) }
+            let hasValues = allValueColumns.contains { r[column: $0] != nil && !(r[column: $0]!.value.isEmpty) }
             if ind == nil && code.isEmpty && !name.isEmpty {
                 if let match = byRowKey[VietFold.rowKey(name)].map({ t.indicators[$0] }) {
                     ind = match
@@ -256,7 +261,7 @@ struct ValueParser {
                     s.findings.append(Finding(.unknownCode, file: s.file, sheet: s.sheet, cell: CellRef(row: r.index, column: header.code ?? 0),
                         value: code, vi: "mã chỉ tiêu «\(code)» không có trong mẫu \(t.id); dòng này bị bỏ qua",
                         en: "indicator code \"\(code)\" is not in template \(t.id); the row is ignored"))
-                } else if code.isEmpty && !name.isEmpty && header.values.values.contains(where: { r[column: $0].map { ColumnAudit.isNumber($0.value) } ?? false }) {
+                } else if code.isEmpty && !name.isEmpty && allValueColumns.contains(where: { r[column: $0].map { ColumnAudit.isNumber($0.value) } ?? false }) {
                     s.findings.append(Finding(.rowNotMatched, file: s.file, sheet: s.sheet, cell: CellRef(row: r.index, column: header.name ?? 0),
                         value: name, vi: "dòng \(r.index + 1) «\(name)» có số liệu nhưng không khớp chỉ tiêu nào của mẫu \(t.id) (không có mã, tên khác); dòng này không được đọc — ghi mã chỉ tiêu hoặc tên đúng như trong mẫu",
                         en: "row \(r.index + 1) \"\(name)\" holds figures but matches no indicator of template \(t.id) (no code, another name); it was not read — write the indicator code or its name as in the template"))
@@ -294,15 +299,15 @@ struct ValueParser {
                     }
                 }
             }
-            for col in t.columns {
-                guard let c = header.values[col.key] else { continue }
+            row.values.reserveCapacity(valueColumns.count)
+            for (col, c) in valueColumns {
                 let ref = CellRef(row: r.index, column: c)
                 if let v = parser.parse(r[column: c], ref: ref, indicator: ind, column: col, rowUnit: rowUnit, findings: &s.findings) {
                     row.values[col.key] = v
                 }
             }
-            for cmp in t.comparisons {
-                guard let c = header.comparisons[cmp.key], let cell = r[column: c] else { continue }
+            for (cmp, c) in comparisonColumns {
+                guard let cell = r[column: c] else { continue }
                 let ref = CellRef(row: r.index, column: c)
                 var v = SubmittedValue(ref: ref, written: CellText.csv(cell.value), value: .empty, writtenUnit: nil, conversion: nil, fromFormula: cell.hasFormula)
                 switch cell.value {

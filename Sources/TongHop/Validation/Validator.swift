@@ -14,51 +14,65 @@ public struct Validator: Sendable {
         let t = template
         guard s.headerRow != nil else { return f }  // no table: nothing more to check
         let file = s.file, sheet = s.sheet
-        let byCode = Dictionary(s.rows.compactMap { r in r.indicator.map { ($0.code, r) } }, uniquingKeysWith: { a, _ in a })
+        // The first row of each indicator code, as its position in `s.rows` (rows are read
+        // in place, not copied: a row carries its indicator and every value).
+        var byCode: [String: Int] = [:]
+        byCode.reserveCapacity(s.rows.count)
+        for (i, r) in s.rows.enumerated() {
+            if let code = r.indicator?.code, byCode[code] == nil { byCode[code] = i }
+        }
         let estimate = t.estimateColumn, previous = t.previousColumn
+        let estimateKey = estimate?.key, previousKey = previous?.key
+        // The columns' keys and sheet columns, looked up once (not once per indicator).
+        let keys = t.columns.map(\.key)
+        let sheetColumns = keys.map { s.columnMap[$0] }
 
         // Required indicators and values (those the unit reports).
-        let applicable = Set(t.indicators(for: s.unit).map(\.code))
-        for ind in t.indicators where applicable.contains(ind.code) || byCode[ind.code] != nil {
-            guard let row = byCode[ind.code] else {
-                if ind.required && applicable.contains(ind.code) {
+        for ind in t.indicators {
+            let applicable = t.reports(ind, unit: s.unit)
+            guard let ri = byCode[ind.code] else {
+                if applicable && ind.required {
                     f.append(Finding(.requiredMissing, file: file, sheet: sheet, indicator: ind.code, expected: ind.name,
                         vi: "thiếu dòng chỉ tiêu bắt buộc \(ind.code) «\(ind.name)»", en: "required indicator \(ind.code) \"\(ind.name)\" has no row"))
                 }
                 continue
             }
-            for col in t.columns {
-                let v = row.values[col.key]
-                let ref = s.columnMap[col.key].map { CellRef(row: row.row, column: $0) }
-                if col.role == .plan && !t.plan(col, covers: ind) && (v == nil || v!.value == .empty) { continue }
+            let values = s.rows[ri].values
+            for ci in keys.indices {
+                let key = keys[ci]
+                let v = values[key]
+                let ref = sheetColumns[ci].map { CellRef(row: s.rows[ri].row, column: $0) }
+                if t.columns[ci].role == .plan && !t.plan(t.columns[ci], covers: ind) && (v == nil || v!.value == .empty) { continue }
                 if v?.fromFormula == true && v?.value == .empty, let ref {
-                    f.append(Finding(.formulaNoValue, file: file, sheet: sheet, cell: ref, indicator: ind.code, column: col.key,
+                    let col = t.columns[ci]
+                    f.append(Finding(.formulaNoValue, file: file, sheet: sheet, cell: ref, indicator: ind.code, column: key,
                         value: "(công thức)", expected: "giá trị đã tính",
                         vi: "\(ind.code) «\(ind.name)», cột «\(col.label(for: s.period ?? Period(year: 2000)))»: ô có công thức nhưng chưa có giá trị tính sẵn (tệp do chương trình khác tạo); mở bằng Excel, lưu lại rồi gửi",
                         en: "\(ind.code), column \"\(col.label(for: s.period ?? Period(year: 2000), .en))\": a formula with no computed value (written by a program); open and save it in Excel"))
                     continue
                 }
-                if (v == nil || v!.value == .empty) && ind.required && applicable.contains(ind.code) {
-                    if s.columnsReportedMissing.contains(col.key) { continue }  // one finding for the column
+                if (v == nil || v!.value == .empty) && ind.required && applicable {
+                    if s.columnsReportedMissing.contains(key) { continue }  // one finding for the column
                     // A value the reader already refused (not a number…) is reported once.
                     if let ref, f.contains(where: { $0.cell == ref.a1 && $0.severity == .error }) { continue }
-                    let isEstimate = col.key == estimate?.key
-                    f.append(Finding(isEstimate ? .valueMissing : .optionalValueMissing, file: file, sheet: sheet, cell: ref, indicator: ind.code, column: col.key,
+                    let col = t.columns[ci]
+                    let isEstimate = key == estimateKey
+                    f.append(Finding(isEstimate ? .valueMissing : .optionalValueMissing, file: file, sheet: sheet, cell: ref, indicator: ind.code, column: key,
                         value: "", expected: "số liệu (\(ind.unitText)) hoặc ký hiệu -, ..., x",
                         vi: "\(ind.code) «\(ind.name)», cột «\(col.label(for: s.period ?? Period(year: 2000)))»: chưa ghi số liệu",
                         en: "\(ind.code) \"\(ind.name)\", column \"\(col.label(for: s.period ?? Period(year: 2000), .en))\": no value"))
                     continue
                 }
                 guard let v else { continue }
-                if v.value == .symbol(.missing) && col.key == estimate?.key && ind.required {
-                    f.append(Finding(.symbolMissing, file: file, sheet: sheet, cell: v.ref, indicator: ind.code, column: col.key, value: v.written,
+                if v.value == .symbol(.missing) && key == estimateKey && ind.required {
+                    f.append(Finding(.symbolMissing, file: file, sheet: sheet, cell: v.ref, indicator: ind.code, column: key, value: v.written,
                         vi: "\(ind.code) «\(ind.name)»: ghi \"...\" (chưa có thông tin); chỉ tiêu sẽ thiếu khi tổng hợp",
                         en: "\(ind.code): \"...\" (no information); it will be missing from the totals"))
                 }
-                checkValue(v, ind: ind, col: col, file: file, sheet: sheet, into: &f)
+                checkValue(v, ind: ind, column: key, file: file, sheet: sheet, into: &f)
             }
             // Year on year, on the estimate against the previous actual.
-            if let bound = ind.yoyBound, let e = estimate.flatMap({ row.values[$0.key] }), let p = previous.flatMap({ row.values[$0.key] }),
+            if let bound = ind.yoyBound, let e = estimateKey.flatMap({ values[$0] }), let p = previousKey.flatMap({ values[$0] }),
                case .number(let ev) = e.value, case .number(let pv) = p.value, pv > 0 {
                 let change = ev / pv - 1
                 if abs(change) > bound + 1e-9 {
@@ -70,13 +84,14 @@ public struct Validator: Sendable {
             }
             // A ratio reported with its parts: they must agree.
             if case .ratio(let num, let den, let factor) = ind.aggregation, let nr = byCode[num], let dr = byCode[den] {
-                for col in t.columns {
-                    guard let rv = row.values[col.key], case .number(let r) = rv.value,
-                          let n = nr.values[col.key]?.value.number, let d = dr.values[col.key]?.value.number, d > 0 else { continue }
+                let nv = s.rows[nr].values, dv = s.rows[dr].values
+                for key in keys {
+                    guard let rv = values[key], case .number(let r) = rv.value,
+                          let n = nv[key]?.value.number, let d = dv[key]?.value.number, d > 0 else { continue }
                     let computed = n / d * factor
                     let tolerance = max(0.5 * pow(10, -Double(ind.decimals)) * 2, abs(computed) * 0.005)
                     if abs(computed - r) > tolerance {
-                        f.append(Finding(.ratioInconsistent, file: file, sheet: sheet, cell: rv.ref, indicator: ind.code, column: col.key, value: rv.written,
+                        f.append(Finding(.ratioInconsistent, file: file, sheet: sheet, cell: rv.ref, indicator: ind.code, column: key, value: rv.written,
                             expected: VietNumber.format(computed, decimals: ind.decimals),
                             vi: "\(ind.code) «\(ind.name)» ghi \(rv.value.text(decimals: ind.decimals)) nhưng \(num)/\(den) cho \(VietNumber.format(computed, decimals: ind.decimals))",
                             en: "\(ind.code) \"\(ind.name)\" is \(rv.value.text(decimals: ind.decimals, .en)) but \(num)/\(den) gives \(VietNumber.format(computed, decimals: ind.decimals, .en))"))
@@ -84,15 +99,18 @@ public struct Validator: Sendable {
                 }
             }
             // Typed comparison columns against what the values give.
-            for cmp in t.comparisons {
-                guard let typed = row.comparisons[cmp.key], case .number(let tv) = typed.value, !typed.fromFormula,
-                      let n = row.values[cmp.numerator]?.value.number, let d = row.values[cmp.denominator]?.value.number, d != 0 else { continue }
-                let computed = n / d * 100
-                if abs(computed - tv) > 0.15 {
-                    f.append(Finding(.comparisonMismatch, file: file, sheet: sheet, cell: typed.ref, indicator: ind.code, column: cmp.key, value: typed.written,
-                        expected: VietNumber.format(computed, decimals: 1),
-                        vi: "\(ind.code) «\(ind.name)», cột «\(cmp.label)»: ghi \(VietNumber.format(tv, decimals: 2)) nhưng tính từ số liệu được \(VietNumber.format(computed, decimals: 1))",
-                        en: "\(ind.code), column \"\(cmp.label)\": typed \(VietNumber.format(tv, decimals: 2, .en)) but the values give \(VietNumber.format(computed, decimals: 1, .en))"))
+            if !t.comparisons.isEmpty {
+                let typedValues = s.rows[ri].comparisons
+                for cmp in t.comparisons {
+                    guard let typed = typedValues[cmp.key], case .number(let tv) = typed.value, !typed.fromFormula,
+                          let n = values[cmp.numerator]?.value.number, let d = values[cmp.denominator]?.value.number, d != 0 else { continue }
+                    let computed = n / d * 100
+                    if abs(computed - tv) > 0.15 {
+                        f.append(Finding(.comparisonMismatch, file: file, sheet: sheet, cell: typed.ref, indicator: ind.code, column: cmp.key, value: typed.written,
+                            expected: VietNumber.format(computed, decimals: 1),
+                            vi: "\(ind.code) «\(ind.name)», cột «\(cmp.label)»: ghi \(VietNumber.format(tv, decimals: 2)) nhưng tính từ số liệu được \(VietNumber.format(computed, decimals: 1))",
+                            en: "\(ind.code), column \"\(cmp.label)\": typed \(VietNumber.format(tv, decimals: 2, .en)) but the values give \(VietNumber.format(computed, decimals: 1, .en))"))
+                    }
                 }
             }
         }
@@ -103,7 +121,7 @@ public struct Validator: Sendable {
             for col in t.columns where rule.columns.isEmpty || rule.columns.contains(col.key) {
                 var missing = 0
                 func value(_ code: String) -> Double? {
-                    guard let v = byCode[code]?.values[col.key]?.value else { return nil }
+                    guard let v = byCode[code].flatMap({ s.rows[$0].values[col.key] })?.value else { return nil }
                     switch v {
                     case .number(let d): return d
                     case .symbol(.none): return 0
@@ -117,7 +135,7 @@ public struct Validator: Sendable {
                 guard let l = rule.left.evaluate(lookup), let r = rule.right.evaluate(lookup) else { continue }
                 if !rule.holds(l, r) {
                     let leftCode = rule.left.codes.first
-                    let ref = leftCode.flatMap { byCode[$0]?.values[col.key]?.ref }
+                    let ref = leftCode.flatMap { byCode[$0].flatMap { s.rows[$0].values[col.key] }?.ref }
                     let code: FindingCode = rule.severity == .error ? .ruleError : rule.severity == .warning ? .ruleWarning : .ruleInfo
                     let fmt = { (d: Double) in VietNumber.format(d, decimals: 2) }
                     f.append(Finding(code, file: file, sheet: sheet, cell: ref, indicator: leftCode, column: col.key,
@@ -131,7 +149,7 @@ public struct Validator: Sendable {
         return f
     }
 
-    func checkValue(_ v: SubmittedValue, ind: Indicator, col: ValueColumn, file: String, sheet: String, into f: inout [Finding]) {
+    func checkValue(_ v: SubmittedValue, ind: Indicator, column: String, file: String, sheet: String, into f: inout [Finding]) {
         // The value's numbers, first and second (a range has two); no array per value.
         let first: Double, second: Double?
         switch v.value {
@@ -146,21 +164,21 @@ public struct Validator: Sendable {
             return nil
         }
         if ind.kind == .integer, case .number(let d) = v.value, d != d.rounded() {
-            f.append(Finding(.notInteger, file: file, sheet: sheet, cell: v.ref, indicator: ind.code, column: col.key, value: v.written,
+            f.append(Finding(.notInteger, file: file, sheet: sheet, cell: v.ref, indicator: ind.code, column: column, value: v.written,
                 expected: "số nguyên (\(ind.unitText))",
                 vi: "\(ind.code) «\(ind.name)»: ghi \(v.written), cần số nguyên (\(ind.unitText))",
                 en: "\(ind.code) \"\(ind.name)\": \(v.written) where a whole number is expected"))
             return
         }
         if let hard = ind.hard, let bad = firstOutside(hard) {
-            f.append(Finding(.hardRange, file: file, sheet: sheet, cell: v.ref, indicator: ind.code, column: col.key, value: v.written,
+            f.append(Finding(.hardRange, file: file, sheet: sheet, cell: v.ref, indicator: ind.code, column: column, value: v.written,
                 expected: hard.text(.vi, decimals: ind.decimals),
                 vi: "\(ind.code) «\(ind.name)»: ghi \(VietNumber.format(bad, decimals: max(ind.decimals, 2))) \(ind.unitText), cần \(hard.text(.vi, decimals: ind.decimals))",
                 en: "\(ind.code) \"\(ind.name)\": \(VietNumber.format(bad, decimals: max(ind.decimals, 2), .en)) \(ind.unitText); must be \(hard.text(.en, decimals: ind.decimals))"))
             return
         }
         if let soft = ind.soft, let odd = firstOutside(soft) {
-            f.append(Finding(.softRange, file: file, sheet: sheet, cell: v.ref, indicator: ind.code, column: col.key, value: v.written,
+            f.append(Finding(.softRange, file: file, sheet: sheet, cell: v.ref, indicator: ind.code, column: column, value: v.written,
                 expected: soft.text(.vi, decimals: ind.decimals),
                 vi: "\(ind.code) «\(ind.name)»: \(VietNumber.format(odd, decimals: max(ind.decimals, 2))) \(ind.unitText) nằm ngoài khoảng thường gặp (\(soft.text(.vi, decimals: ind.decimals))); kiểm tra lại",
                 en: "\(ind.code) \"\(ind.name)\": \(VietNumber.format(odd, decimals: max(ind.decimals, 2), .en)) is outside the usual range (\(soft.text(.en, decimals: ind.decimals)))"))
