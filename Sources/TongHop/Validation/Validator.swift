@@ -116,12 +116,14 @@ public struct Validator: Sendable {
         }
 
         // Cross-indicator rules, per value column.
+        let rows = s.rows
         for rule in t.rules {
             let codes = Set(rule.left.codes + rule.right.codes)
-            for col in t.columns where rule.columns.isEmpty || rule.columns.contains(col.key) {
+            for ci in keys.indices where rule.columns.isEmpty || rule.columns.contains(keys[ci]) {
+                let key = keys[ci]
                 var missing = 0
                 func value(_ code: String) -> Double? {
-                    guard let v = byCode[code].flatMap({ s.rows[$0].values[col.key] })?.value else { return nil }
+                    guard let v = byCode[code].flatMap({ rows[$0].values[key] })?.value else { return nil }
                     switch v {
                     case .number(let d): return d
                     case .symbol(.none): return 0
@@ -131,11 +133,11 @@ public struct Validator: Sendable {
                 }
                 for c in codes where value(c) == nil { missing += 1 }
                 if missing > 0 && (rule.missing == .skipIfAny || (rule.missing == .skipIfAll && missing == codes.count)) { continue }
-                let lookup: (String) -> Double? = { value($0) ?? 0 }
-                guard let l = rule.left.evaluate(lookup), let r = rule.right.evaluate(lookup) else { continue }
+                guard let l = rule.left.evaluate({ value($0) ?? 0 }), let r = rule.right.evaluate({ value($0) ?? 0 }) else { continue }
                 if !rule.holds(l, r) {
+                    let col = t.columns[ci]
                     let leftCode = rule.left.codes.first
-                    let ref = leftCode.flatMap { byCode[$0].flatMap { s.rows[$0].values[col.key] }?.ref }
+                    let ref = leftCode.flatMap { byCode[$0].flatMap { rows[$0].values[key] }?.ref }
                     let code: FindingCode = rule.severity == .error ? .ruleError : rule.severity == .warning ? .ruleWarning : .ruleInfo
                     let fmt = { (d: Double) in VietNumber.format(d, decimals: 2) }
                     f.append(Finding(code, file: file, sheet: sheet, cell: ref, indicator: leftCode, column: col.key,
