@@ -77,6 +77,26 @@ public final class TextMemo<Value>: @unchecked Sendable {
     }
 }
 
+/// One object per thread, made on first use (a thread's own cache: no lock).
+public final class PerThread<Value: AnyObject>: @unchecked Sendable {
+    @usableFromInline var key = pthread_key_t()
+
+    /// Made once per process (a `static let`): a thread-specific key is never given back.
+    public init() {
+        pthread_key_create(&key) { p in
+            if let p { Unmanaged<AnyObject>.fromOpaque(p).release() }
+        }
+    }
+
+    /// This thread's object, made by `make` the first time.
+    @inlinable public func value(_ make: () -> Value) -> Value {
+        if let p = pthread_getspecific(key) { return Unmanaged<Value>.fromOpaque(p).takeUnretainedValue() }
+        let v = make()
+        pthread_setspecific(key, Unmanaged.passRetained(v as AnyObject).toOpaque())
+        return v
+    }
+}
+
 /// Serial numbers for objects that key a shared memo (a template's matcher): unlike an
 /// address, never reused.
 public enum MemoSerial {

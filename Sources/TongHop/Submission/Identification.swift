@@ -145,9 +145,31 @@ enum Identification {
     /// The unit a text names: "(mã 107)", a code alone, or a unit's name or alias as whole
     /// words (tone kept when the text has marks; loose only for unmarked text).
     static func matchUnit(_ text: String, _ t: Template, on date: String? = nil) -> ReportingUnit? {
-        // Title lines recur in every file of a batch: remember the answer.
-        let memoKey = "\(t.id)#\(t.version)#\(t.sourcePath ?? "")\u{1}\(text)\u{1}\(date ?? "")"
-        return unitMemo.value(memoKey) { _ in computeMatchUnit(text, t, on: date) }
+        // Title lines recur in every file of a batch: remember the answer, by the text and
+        // a number naming the template's unit index and the date ("YYYY-MM-DD" as
+        // YYYYMMDD); a date of another shape takes a key of text.
+        let index = unitIndex(t)
+        var dateCode = 0
+        if let date {
+            guard let d = dayNumber(date) else {
+                let memoKey = "\(t.id)#\(t.version)#\(t.sourcePath ?? "")\u{1}\(text)\u{1}\(date)"
+                return unitMemo.value(memoKey) { _ in computeMatchUnit(text, t, on: date) }
+            }
+            dateCode = d
+        }
+        return unitMemo.value(text, extra: -(index.serial &* 100_000_000 &+ dateCode)) { _ in computeMatchUnit(text, t, on: date) }
+    }
+
+    /// "2025-12-31" → 20251231; nil for any other shape.
+    static func dayNumber(_ date: String) -> Int? {
+        let b = Array(date.utf8)
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
+        var n = 0
+        for (i, c) in b.enumerated() where i != 4 && i != 7 {
+            guard c >= 48 && c <= 57 else { return nil }
+            n = n * 10 + Int(c - 48)
+        }
+        return n
     }
     private static let unitMemo = TextMemo<ReportingUnit?>(limit: 50_000)
 
@@ -195,7 +217,9 @@ enum Identification {
     /// text's bytes (``TextKey``): `String` keys normalised every phrase looked up, and a
     /// title line looks up dozens. The folds give precomposed text whatever the input's
     /// form, so equal names have equal bytes.
-    struct UnitIndex {
+    final class UnitIndex: @unchecked Sendable {
+        /// Names this index in memo keys (``MemoSerial``: never reused).
+        let serial = MemoSerial.next()
         var byKey: [TextKey: [ReportingUnit]] = [:]
         var byLoose: [TextKey: [ReportingUnit]] = [:]
         var maxWords = 1
@@ -203,14 +227,32 @@ enum Identification {
         /// begins no name is passed over without building its phrases.
         var firstKeys: Set<TextKey> = []
         var firstLoose: Set<TextKey> = []
+        /// Built by ``unitIndex(_:)`` and never changed after.
+        fileprivate init() {}
     }
 
+    /// The template's unit index, built once per template (id, version and file).
     static func unitIndex(_ t: Template) -> UnitIndex {
+        // The index this thread used last, when it is the same template's (a batch asks
+        // thousands of times for one template's): no key built, no lock taken.
+        let last = lastIndex.value { LastIndex() }
+        if let hit = last.index, last.id == t.id, last.version == t.version, last.path == t.sourcePath { return hit }
+        let index = sharedIndex(t)
+        (last.id, last.version, last.path, last.index) = (t.id, t.version, t.sourcePath, index)
+        return index
+    }
+    private final class LastIndex {
+        var id = "", version = 0, path: String? = nil
+        var index: UnitIndex? = nil
+    }
+    private static let lastIndex = PerThread<LastIndex>()
+
+    private static func sharedIndex(_ t: Template) -> UnitIndex {
         let key = "\(t.id)#\(t.version)#\(t.sourcePath ?? "")"
         needleLock.lock()
         defer { needleLock.unlock() }
         if let hit = indexCache[key] { return hit }
-        var index = UnitIndex()
+        let index = UnitIndex()
         for u in t.units {
             var names = Set<String>()
             for n in [u.name] + u.aliases { names.insert(n); names.insert(VietFold.withoutAdministrativePrefix(n)) }
