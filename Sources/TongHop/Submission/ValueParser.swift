@@ -300,10 +300,12 @@ struct ValueParser {
                 }
             }
             row.values.reserveCapacity(valueColumns.count)
-            for (col, c) in valueColumns {
+            // By position: the columns are read in place, not copied a row at a time.
+            for k in valueColumns.indices {
+                let c = valueColumns[k].at
                 let ref = CellRef(row: r.index, column: c)
-                if let v = parser.parse(r[column: c], ref: ref, indicator: ind, column: col, rowUnit: rowUnit, findings: &s.findings) {
-                    row.values[col.key] = v
+                if let v = parser.parse(r[column: c], ref: ref, indicator: ind, column: valueColumns[k].column, rowUnit: rowUnit, findings: &s.findings) {
+                    row.values[valueColumns[k].column.key] = v
                 }
             }
             for (cmp, c) in comparisonColumns {
