@@ -270,7 +270,7 @@ public final class SheetRowReader {
 
     private func textValue(_ ref: CellRef) throws -> String {
         ByteParsing.unescapeOOXML(&scratch)
-        guard let s = String(validating: scratch, as: UTF8.self) else {
+        guard let s = scratch.withUnsafeBufferPointer({ XMLPullParser.validString($0) }) else {
             throw error(.invalidUTF8, ref)
         }
         return s

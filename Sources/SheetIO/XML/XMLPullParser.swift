@@ -200,10 +200,20 @@ final class XMLPullParser {
     }
 
     static func string(_ bytes: UnsafeBufferPointer<UInt8>, file: String, part: String) throws -> String {
-        guard let s = String(validating: bytes, as: UTF8.self) else {
+        guard let s = validString(bytes) else {
             throw SheetIOError(.invalidUTF8, file: file, part: part)
         }
         return s
+    }
+
+    /// The text of UTF-8 bytes, nil when they are not valid UTF-8. ASCII (codes, numbers,
+    /// most labels) is taken as it is: `String(validating:)` is not specialised for byte
+    /// buffers and paid a generic metadata lookup on every string of a sheet.
+    @inline(__always) static func validString(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var high: UInt8 = 0
+        for b in bytes { high |= b }
+        if high < 0x80 { return String(decoding: bytes, as: UTF8.self) }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     /// Decodes `&amp; &lt; &gt; &quot; &apos; &#NN; &#xHH;`. Any other entity is refused:

@@ -185,7 +185,7 @@ struct TableHeader {
     private static func headerText(of v: CellValue) -> String? {
         guard case .text(let t) = v else { return nil }
         var trimmed = t.trimmedSpaces
-        if trimmed.utf8.contains(0x0A) { trimmed = trimmed.replacingOccurrences(of: "\n", with: " ") }
+        if trimmed.utf8Contains("\n") { trimmed = trimmed.replacingOccurrences(of: "\n", with: " ") }
         return trimmed.isEmpty ? nil : trimmed
     }
 

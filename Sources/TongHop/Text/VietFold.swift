@@ -305,19 +305,32 @@ extension String {
     /// string argument goes through `NSString.range(of:)` here). For folded text, or an
     /// ASCII needle, byte equality is the intended equality.
     func utf8Contains(_ needle: String) -> Bool {
-        var h = self, n = needle
-        return h.withUTF8 { hp in
-            n.withUTF8 { np in
-                guard np.count > 0 else { return true }
-                guard hp.count >= np.count else { return false }
-                let first = np[0], last = hp.count - np.count
-                var i = 0
-                while i <= last {
-                    if hp[i] == first && memcmp(hp.baseAddress! + i, np.baseAddress!, np.count) == 0 { return true }
-                    i += 1
-                }
-                return false
-            }
+        // The bytes read in place (a copy into a `var` for `withUTF8` cost a retain and a
+        // release a call; this runs on every header and title text); bridged strings,
+        // which have no contiguous bytes, are copied.
+        if let found = utf8.withContiguousStorageIfAvailable({ hp in
+            needle.utf8.withContiguousStorageIfAvailable { np in String.bytesContain(hp, np) }
+        }), let found { return found }
+        return String.bytesContain(Array(utf8), Array(needle.utf8))
+    }
+
+    private static func bytesContain(_ hp: UnsafeBufferPointer<UInt8>, _ np: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard np.count > 0 else { return true }
+        guard hp.count >= np.count else { return false }
+        // Candidates by memchr on the first byte, then memcmp.
+        let n = np.count
+        var p = hp.baseAddress!
+        let end = hp.baseAddress! + (hp.count - n + 1)
+        while p < end {
+            guard let q = memchr(p, Int32(np[0]), end - p) else { return false }
+            let at = q.assumingMemoryBound(to: UInt8.self)
+            if memcmp(at, np.baseAddress!, n) == 0 { return true }
+            p = UnsafePointer(at) + 1
         }
+        return false
+    }
+
+    private static func bytesContain(_ h: [UInt8], _ n: [UInt8]) -> Bool {
+        h.withUnsafeBufferPointer { hp in n.withUnsafeBufferPointer { np in bytesContain(hp, np) } }
     }
 }
