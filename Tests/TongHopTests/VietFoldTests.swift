@@ -94,3 +94,38 @@ final class VietFoldTests: XCTestCase {
         XCTAssertEqual(VietFold.withoutAdministrativePrefix("Mường Tè"), "Mường Tè")
     }
 }
+
+/// `utf8Contains` (memchr for candidates, bytes read in place) answers as a plain byte
+/// search does, for native, small and bridged strings.
+final class UTF8ContainsTests: XCTestCase {
+    func naive(_ h: [UInt8], _ n: [UInt8]) -> Bool {
+        if n.isEmpty { return true }
+        guard h.count >= n.count else { return false }
+        for i in 0...(h.count - n.count) where Array(h[i..<(i + n.count)]) == n { return true }
+        return false
+    }
+
+    func testEqualToAPlainByteSearch() {
+        var rng = SplitMix64(state: 0xC0_77A1_25)
+        let words = ["a", "n", "na", "nam", "ma", " ", "so", "\n", "ư", "ơn", "Đ", "e\u{301}", "é", "ky bao cao", "2024", "%", "/"]
+        var found = 0, checked = 0
+        for _ in 0..<20_000 {
+            let h = (0..<rng.below(12)).map { _ in words[rng.below(words.count)] }.joined()
+            let n = (0..<rng.below(3)).map { _ in words[rng.below(words.count)] }.joined()
+            let want = naive(Array(h.utf8), Array(n.utf8))
+            XCTAssertEqual(h.utf8Contains(n), want, "\(h) / \(n)")
+            // The same text as a bridged NSString (no contiguous UTF-8 bytes).
+            let bridged = NSString(string: h + "\u{2026}") as String
+            XCTAssertEqual(bridged.utf8Contains(n), naive(Array(bridged.utf8), Array(n.utf8)), "\(bridged) / \(n)")
+            if want { found += 1 }
+            checked += 1
+        }
+        XCTAssertGreaterThan(found, 2_000)
+        XCTAssertGreaterThan(checked - found, 2_000)
+        // A needle at the very end, one byte longer than the text, and a first byte that recurs.
+        XCTAssertTrue("don vi bao cao".utf8Contains("cao"))
+        XCTAssertFalse("cao".utf8Contains("caoo"))
+        XCTAssertTrue("nnnnam".utf8Contains("nam"))
+        XCTAssertFalse("nnnna".utf8Contains("nam"))
+    }
+}
