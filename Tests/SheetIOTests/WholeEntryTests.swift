@@ -110,3 +110,69 @@ final class WholeEntryTests: XCTestCase {
         }
     }
 }
+
+/// Archives up to ``ZipArchive/wholeFileBytes`` are read into memory and opened from
+/// there; larger ones through the descriptor. Both ways must list the same entries, give
+/// the same bytes, and refuse a damaged archive with the same error.
+final class WholeFileOpenTests: XCTestCase {
+    private func describe(_ path: String, whole: Bool) -> String {
+        do {
+            let file = try InputFile(path: path, limits: .default)
+            let za = try ZipArchive(file: file, limits: .default, wholeFileBytes: whole ? Int64.max : -1)
+            var out = za.entryNames.joined(separator: "|")
+            for e in za.entryNames where !e.hasSuffix("/") {
+                do {
+                    let b = try za.readAll(e)
+                    out += "\n\(e): \(b.count) \(b.hashValue)"
+                } catch let e as SheetIOError {
+                    out += "\n\(e.kind) \(e.part ?? "")"
+                }
+            }
+            return out
+        } catch let e as SheetIOError {
+            return "error \(e.kind) \(e.message(.en))"
+        } catch {
+            return "error \(error)"
+        }
+    }
+
+    func testMemoryAndDescriptorOpenTheSameArchives() throws {
+        let roots = [TestSupport.packageRoot.appendingPathComponent("Tests/Corpus"), TestSupport.packageRoot.appendingPathComponent("fixtures"),
+                     TestSupport.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")]
+        var files: [String] = []
+        for root in roots {
+            let all = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? []
+            files += all.filter { $0.hasSuffix(".xlsx") || $0.hasSuffix(".xlsm") }.map { root.appendingPathComponent($0).path }
+        }
+        XCTAssertGreaterThan(files.count, 50)
+        // Damaged copies of a few: cut short, a byte of the central directory or of a local
+        // header changed, the end record removed.
+        let dir = try TestSupport.tempDir(self)
+        var rng = SplitMix64(state: 0x0BE7_E7)
+        var damaged: [String] = []
+        for (i, f) in files.prefix(40).enumerated() {
+            let b = try [UInt8](Data(contentsOf: URL(fileURLWithPath: f)))
+            guard b.count > 200 else { continue }
+            var variants: [[UInt8]] = [Array(b.prefix(b.count / 2)), Array(b.dropLast(22)), [], Array(b.prefix(3))]
+            for _ in 0..<6 {
+                var m = b
+                let at = rng.below(4) == 0 ? rng.below(64) : b.count - 1 - rng.below(min(b.count - 1, 600))
+                m[at] ^= UInt8(1 + rng.below(255))
+                variants.append(m)
+            }
+            for (k, v) in variants.enumerated() {
+                let p = dir.appendingPathComponent("d\(i)-\(k).xlsx").path
+                try Data(v).write(to: URL(fileURLWithPath: p))
+                damaged.append(p)
+            }
+        }
+        var refused = 0
+        for f in files + damaged {
+            let a = describe(f, whole: true), b = describe(f, whole: false)
+            XCTAssertEqual(a, b, f)
+            if a.hasPrefix("error") { refused += 1 }
+        }
+        // The damaged copies exercised the refusals.
+        XCTAssertGreaterThan(refused, 40)
+    }
+}

@@ -46,7 +46,13 @@ public final class ZipArchive {
     /// headers and central directory disagree is refused, not read one way here and
     /// another way elsewhere.
     public convenience init(file: InputFile, limits: ReadLimits = .default) throws {
-        if file.size <= ZipArchive.wholeFileBytes, let whole = file.readWhole() {
+        try self.init(file: file, limits: limits, wholeFileBytes: ZipArchive.wholeFileBytes)
+    }
+
+    /// As ``init(file:limits:)``, reading whole only files of at most `wholeFileBytes`
+    /// (tests compare the two ways on the same files).
+    convenience init(file: InputFile, limits: ReadLimits, wholeFileBytes: Int64) throws {
+        if file.size <= wholeFileBytes, let whole = file.readWhole() {
             try self.init(owned: whole, count: Int(file.size), displayName: file.name, limits: limits)
             return
         }
@@ -69,6 +75,12 @@ public final class ZipArchive {
     /// Opens the archive in `memory` (`count` bytes), which it then owns: freed when the
     /// archive is, or here when opening fails.
     private convenience init(owned memory: UnsafeMutableRawPointer, count: Int, displayName: String, limits: ReadLimits) throws {
+        // libzip opens an empty buffer as an empty archive, an empty file as no archive at
+        // all: an empty file is not a ZIP, whichever way it is read.
+        guard count > 0 else {
+            memory.deallocate()
+            throw ZipArchive.openError(code: ZIP_ER_NOZIP, file: displayName)
+        }
         do {
             try ZipConsistency.check(size: Int64(count), file: displayName) { offset, n in
                 guard offset >= 0, offset < Int64(count), n > 0 else { return [] }
