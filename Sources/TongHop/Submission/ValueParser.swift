@@ -233,8 +233,10 @@ struct ValueParser {
         let byRowKey = HeaderMatcher.shared(for: t).byRowKey
         // The template's value and comparison columns the table has, with their sheet
         // columns: found once, not per row.
-        let valueColumns: [(column: ValueColumn, at: Int)] = t.columns.compactMap { col in header.values[col.key].map { (col, $0) } }
-        let comparisonColumns: [(column: ComparisonColumn, at: Int)] = t.comparisons.compactMap { cmp in header.comparisons[cmp.key].map { (cmp, $0) } }
+        // (Positions in the template, not copies: copying a column out of the shared
+        // template retained its texts on every row, on both cores.)
+        let valueColumns: [(ci: Int, at: Int)] = t.columns.indices.compactMap { ci in header.values[t.columns[ci].key].map { (ci, $0) } }
+        let comparisonColumns: [(ci: Int, at: Int)] = t.comparisons.indices.compactMap { k in header.comparisons[t.comparisons[k].key].map { (k, $0) } }
         let allValueColumns = Array(header.values.values)
         for r in dataRows {
             func text(_ c: Int?) -> String {
@@ -300,15 +302,15 @@ struct ValueParser {
                 }
             }
             row.values.reserveCapacity(valueColumns.count)
-            // By position: the columns are read in place, not copied a row at a time.
-            for k in valueColumns.indices {
-                let c = valueColumns[k].at
-                let ref = CellRef(row: r.index, column: c)
-                if let v = parser.parse(r[column: c], ref: ref, indicator: ind, column: valueColumns[k].column, rowUnit: rowUnit, findings: &s.findings) {
-                    row.values[valueColumns[k].column.key] = v
+            t.columns.withUnsafeBufferPointer { columns in
+                for (ci, c) in valueColumns {
+                    let ref = CellRef(row: r.index, column: c)
+                    if let v = parser.parse(r[column: c], ref: ref, indicator: ind, column: columns[ci], rowUnit: rowUnit, findings: &s.findings) {
+                        row.values[columns[ci].key] = v
+                    }
                 }
             }
-            for (cmp, c) in comparisonColumns {
+            for (k, c) in comparisonColumns {
                 guard let cell = r[column: c] else { continue }
                 let ref = CellRef(row: r.index, column: c)
                 var v = SubmittedValue(ref: ref, written: CellText.csv(cell.value), value: .empty, writtenUnit: nil, conversion: nil, fromFormula: cell.hasFormula)
@@ -318,7 +320,7 @@ struct ValueParser {
                 default: break
                 }
                 if !isSound(v.value) { v.value = .empty }  // a typed comparison is only checked, never stored
-                row.comparisons[cmp.key] = v
+                row.comparisons[t.comparisons[k].key] = v
             }
             if let n = header.note { row.note = text(n).isEmpty ? nil : text(n) }
             s.rows.append(row)

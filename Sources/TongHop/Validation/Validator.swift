@@ -28,14 +28,16 @@ public struct Validator: Sendable {
         let sheetColumns = keys.map { s.columnMap[$0] }
 
         // Required indicators and values (those the unit reports).
-        for ind in t.indicators {
+        // (One indicator at a time, read in place: copying each indicator out of the shared
+        // template retained its texts, and two cores retaining the same objects wait on each other.)
+        func checkIndicator(_ ind: Indicator) {
             let applicable = t.reports(ind, unit: s.unit)
             guard let ri = byCode[ind.code] else {
                 if applicable && ind.required {
                     f.append(Finding(.requiredMissing, file: file, sheet: sheet, indicator: ind.code, expected: ind.name,
                         vi: "thiếu dòng chỉ tiêu bắt buộc \(ind.code) «\(ind.name)»", en: "required indicator \(ind.code) \"\(ind.name)\" has no row"))
                 }
-                continue
+                return
             }
             let values = s.rows[ri].values
             for ci in keys.indices {
@@ -101,11 +103,12 @@ public struct Validator: Sendable {
             // Typed comparison columns against what the values give.
             if !t.comparisons.isEmpty {
                 let typedValues = s.rows[ri].comparisons
-                for cmp in t.comparisons {
-                    guard let typed = typedValues[cmp.key], case .number(let tv) = typed.value, !typed.fromFormula,
-                          let n = values[cmp.numerator]?.value.number, let d = values[cmp.denominator]?.value.number, d != 0 else { continue }
+                for k in t.comparisons.indices {
+                    guard let typed = typedValues[t.comparisons[k].key], case .number(let tv) = typed.value, !typed.fromFormula,
+                          let n = values[t.comparisons[k].numerator]?.value.number, let d = values[t.comparisons[k].denominator]?.value.number, d != 0 else { continue }
                     let computed = n / d * 100
                     if abs(computed - tv) > 0.15 {
+                        let cmp = t.comparisons[k]
                         f.append(Finding(.comparisonMismatch, file: file, sheet: sheet, cell: typed.ref, indicator: ind.code, column: cmp.key, value: typed.written,
                             expected: VietNumber.format(computed, decimals: 1),
                             vi: "\(ind.code) «\(ind.name)», cột «\(cmp.label)»: ghi \(VietNumber.format(tv, decimals: 2)) nhưng tính từ số liệu được \(VietNumber.format(computed, decimals: 1))",
@@ -113,6 +116,9 @@ public struct Validator: Sendable {
                     }
                 }
             }
+        }
+        t.indicators.withUnsafeBufferPointer { indicators in
+            for i in indicators.indices { checkIndicator(indicators[i]) }
         }
 
         // Cross-indicator rules, per value column.
