@@ -75,7 +75,7 @@ let package = Package(
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SheetIOTests", dependencies: ["SheetIO", "TestSupport"]),
-        .testTarget(name: "TongHopTests", dependencies: ["TongHop", "SheetIO", "TestSupport"]),
+        .testTarget(name: "TongHopTests", dependencies: ["TongHop", "SheetIO", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "CLITests", dependencies: ["SheetIO", "TestSupport", "tonghop"]),
         .testTarget(name: "WebTests", dependencies: ["TongHopWeb", "TongHop", "SheetIO", "TestSupport",
                                                      .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,5 +1,6 @@
 import XCTest
 @testable import TongHop
+import Yams
 import TestSupport
 
 final class TemplateTests: XCTestCase {
@@ -163,5 +164,46 @@ final class TemplateTests: XCTestCase {
         XCTAssertEqual(Period("2024-6T")?.previous.description, "2023-6T")
         XCTAssertNil(Period("24"))
         XCTAssertNil(Period("2024-7T"))
+    }
+}
+
+/// The loader reads a unit's fields from one pass over its mapping (`plainFields`); for
+/// every key a lookup can name it must give what Yams's own lookup gives.
+final class PlainFieldsTests: XCTestCase {
+    func testEqualToYamsLookupsOnEveryMappingOfTheTemplates() throws {
+        let root = TestSupport.packageRoot
+        var texts = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("templates").path)
+            .filter { $0.hasSuffix(".yaml") }
+            .map { try String(contentsOfFile: root.appendingPathComponent("templates/\($0)").path, encoding: .utf8) }
+        // Keys repeated, quoted, tagged, numeric, boolean, null, complex; a key spelt like a word the loader asks for.
+        texts.append("""
+            units:
+              - {code: "A", name: X, "level": commune, !!str parent: "01", 12: twelve, true: yes, ~: nothing}
+              - {code: C, name: Y, ? [a, b] : seq, !!int valid_to: five, "reports": false, valid_from: 2025-07-01}
+              - {'code': D, name: Z, aliases: [P, Q], !custom level: x}
+            """)
+        let loader = TemplateLoader(file: "test")
+        var mappings = 0, lookups = 0, found = 0
+        func walk(_ n: Node) {
+            switch n {
+            case .mapping(let m):
+                mappings += 1
+                let fields = loader.plainFields(n, words: TemplateLoader.unitKeys)!
+                for w in TemplateLoader.unitKeys {
+                    lookups += 1
+                    XCTAssertEqual(fields[w], n[w], "\(w)")
+                    if n[w] != nil { found += 1 }
+                }
+                for (k, v) in m { walk(k); walk(v) }
+            case .sequence(let s):
+                for x in s { walk(x) }
+            case .scalar, .alias:
+                XCTAssertNil(loader.plainFields(n, words: TemplateLoader.unitKeys))
+            }
+        }
+        for t in texts { walk(try XCTUnwrap(try Yams.compose(yaml: t))) }
+        XCTAssertGreaterThan(mappings, 100)
+        XCTAssertGreaterThan(lookups, 800)
+        XCTAssertGreaterThan(found, 40)
     }
 }

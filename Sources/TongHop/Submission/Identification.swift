@@ -257,7 +257,9 @@ enum Identification {
             var names = Set<String>()
             for n in [u.name] + u.aliases { names.insert(n); names.insert(VietFold.withoutAdministrativePrefix(n)) }
             for n in names {
-                let k = VietFold.key(n), l = VietFold.loose(n)
+                // Folded directly, not through the memos: each name is folded once here, and
+                // 13,000 names of the country's communes would only crowd the memos.
+                let k = VietFold.computeKey(n), l = VietFold.computeLoose(n)
                 if !(index.byKey[TextKey(text: k)]?.contains(u) ?? false) { index.byKey[TextKey(text: k), default: []].append(u) }
                 if !(index.byLoose[TextKey(text: l)]?.contains(u) ?? false) { index.byLoose[TextKey(text: l), default: []].append(u) }
                 index.maxWords = max(index.maxWords, k.split(separator: " ").count, l.split(separator: " ").count)
