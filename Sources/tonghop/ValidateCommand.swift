@@ -37,19 +37,23 @@ struct ValidateCommand: ParsableCommand {
             throw ExitStatus.unreadable
         }
         let library = TemplateLibrary(directory: templates)
-        let fixed = try template.map { try loadTemplate($0, dir: templates, lang: lang) }
         let paths = expand(files, lang: lang)
+        // The first files are read on the other core while the template loads.
+        let ahead = paths.count > 1 ? ReadAhead(paths: paths, reader: SubmissionReader(library: library)) : nil
+        defer { ahead?.stop() }
+        let fixed = try template.map { try loadTemplate($0, dir: templates, lang: lang) }
         guard !paths.isEmpty else {
             printError(lang == .vi ? "không có tệp .xlsx hoặc .csv nào để kiểm tra" : "no .xlsx or .csv files to check")
             throw ExitStatus.unreadable
         }
         let reader = SubmissionReader(library: library, template: fixed)
+        reader.prepare()
         var reports: [FileReport] = []
         var unreadable = false
         var annotated: [(Submission, FileReport, Template?)] = []
         let progress = Progress(total: paths.count, label: lang == .vi ? "Kiểm tra" : "Checking")
         var done = 0
-        BatchCheck.run(paths: paths, reader: reader, keepSheets: annotate != nil) { _, t, checked in
+        BatchCheck.run(paths: paths, reader: reader, keepSheets: annotate != nil, readAhead: ahead) { _, t, checked in
             done += 1
             if done % 25 == 0 || done == paths.count { progress.update(done, paths.count) }
             for (s, findings) in checked {

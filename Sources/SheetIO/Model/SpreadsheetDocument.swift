@@ -141,10 +141,24 @@ public final class SpreadsheetDocument {
         return try CSVReader(bytes: csvBytes ?? [], displayName: fileName, delimiter: csvDelimiter, limits: limits)
     }
 
+    /// Sheets read ahead by ``keepSheet(_:maxRows:)``, each for one later ``readSheet(_:maxRows:)``.
+    private var kept: [Int: (maxRows: Int, sheet: Sheet)] = [:]
+
+    /// Reads a sheet now and keeps it for the next ``readSheet(_:maxRows:)`` of the same
+    /// sheet and `maxRows` (a batch reads its next files ahead on another core; the
+    /// document is then handed to the thread that checks it, never shared).
+    public func keepSheet(_ index: Int, maxRows: Int) throws {
+        kept[index] = (maxRows, try readSheet(index, maxRows: maxRows))
+    }
+
     /// Reads a whole sheet into memory.
     /// With `maxRows`, at most that many rows with values are kept and reading stops at
     /// the next one, named by ``Sheet/truncatedAt``.
     public func readSheet(_ index: Int, maxRows: Int = .max) throws -> Sheet {
+        if let k = kept[index], k.maxRows == maxRows {
+            kept[index] = nil
+            return k.sheet
+        }
         if let workbook { return try workbook.readSheet(index, maxRows: maxRows) }
         let reader = try rows(ofSheet: index)
         var rows: [Row] = []

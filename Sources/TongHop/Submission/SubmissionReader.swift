@@ -70,14 +70,9 @@ public struct SubmissionReader: Sendable {
                 }
             } catch { return failed(error) }
         }
-        // Candidate sheets: the form sheet first, then visible worksheets.
-        var order = doc.sheets.indices.filter { doc.sheets[$0].kind == .worksheet && doc.sheets[$0].name != FormLayout.metaSheet
-            && doc.sheets[$0].name != FormLayout.instructionsSheet }
-        order.sort { (doc.sheets[$0].name == FormLayout.formSheet ? 0 : doc.sheets[$0].visibility == .visible ? 1 : 2)
-            < (doc.sheets[$1].name == FormLayout.formSheet ? 0 : doc.sheets[$1].visibility == .visible ? 1 : 2) }
         var sheets: [(Int, Sheet)] = []
         do {
-            for i in order { sheets.append((i, try doc.readSheet(i, maxRows: maxRowsPerSheet))) }
+            for i in candidateSheets(doc) { sheets.append((i, try doc.readSheet(i, maxRows: maxRowsPerSheet))) }
         } catch { return failed(error) }
 
         // Text typed in a legacy font (.VnTime, VNI-Times): converted before anything is matched.
@@ -179,6 +174,36 @@ public struct SubmissionReader: Sendable {
         ColumnAudit.run(&s, sheet: sheet, header: header, ignored: ignored, template: t)
         ValueParser.parseRows(&s, sheet: sheet, header: header, template: t, csvSemicolon: doc.kind == .csv && doc.csvDelimiterUsed == UInt8(ascii: ";"), workbook: doc.workbook)
         return (t, [s])
+    }
+
+    /// Candidate sheets: the form sheet first, then visible worksheets, then hidden ones.
+    func candidateSheets(_ doc: SpreadsheetDocument) -> [Int] {
+        var order = doc.sheets.indices.filter { doc.sheets[$0].kind == .worksheet && doc.sheets[$0].name != FormLayout.metaSheet
+            && doc.sheets[$0].name != FormLayout.instructionsSheet }
+        order.sort { (doc.sheets[$0].name == FormLayout.formSheet ? 0 : doc.sheets[$0].visibility == .visible ? 1 : 2)
+            < (doc.sheets[$1].name == FormLayout.formSheet ? 0 : doc.sheets[$1].visibility == .visible ? 1 : 2) }
+        return order
+    }
+
+    /// Opens a workbook and reads the sheets ``read(_:)`` reads, in its order and with its
+    /// row cap, keeping them in the document for it. Nil for anything but XLSX and on any
+    /// error: such a file is then read as usual, from the start, so what it reports is
+    /// what it always reported (a sheet read twice would count twice against the limits).
+    public func readAhead(path: String) -> SpreadsheetDocument? {
+        guard let doc = try? SpreadsheetDocument(path: path, displayName: path, limits: limits), doc.kind == .xlsx else { return nil }
+        do {
+            if let i = doc.sheets.firstIndex(where: { $0.name == FormLayout.metaSheet }) { try doc.keepSheet(i, maxRows: maxRowsPerSheet) }
+            for i in candidateSheets(doc) { try doc.keepSheet(i, maxRows: maxRowsPerSheet) }
+        } catch { return nil }
+        return doc
+    }
+
+    /// Builds what every file read with this reader's template shares (the header matcher,
+    /// the unit index) now rather than in the first file's check.
+    public func prepare() {
+        guard let t = template else { return }
+        _ = HeaderMatcher.shared(for: t)
+        _ = Identification.unitIndex(t)
     }
 
     /// The template in the library whose indicator codes appear most in the sheets.

@@ -266,7 +266,11 @@ public enum VietFold {
 
     /// Drops one administrative prefix ("Huyện ", "H. ", "TP. ", "Thị xã "…) from a name.
     public static func withoutAdministrativePrefix(_ s: String) -> String {
-        let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Nothing to trim when both ends are ASCII other than white space (Foundation's
+        // trimming was a third of this, run on every unit name at start-up).
+        let u = s.utf8
+        let trimmed = u.first.map({ $0 > 0x20 && $0 < 0x7F }) == true && u.last.map({ $0 > 0x20 && $0 < 0x7F }) == true
+            ? s : s.trimmingCharacters(in: .whitespacesAndNewlines)
         let words = trimmed.split(whereSeparator: { $0 == " " || $0 == "." }).map(String.init)
         guard words.count >= 2 else { return trimmed }
         // The first word and the first two, folded once (not once per prefix: building a
