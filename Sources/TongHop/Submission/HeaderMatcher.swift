@@ -68,7 +68,8 @@ final class HeaderMatcher: @unchecked Sendable {
         let l = VietFold.loose(text)
         var words: [String] = []
         for w in l.split(separator: " ") {
-            let isYear = w.count == 4 && w.unicodeScalars.allSatisfy { $0.value >= 48 && $0.value <= 57 }
+            // (Four ASCII digits are four bytes: no grapheme counting.)
+            let isYear = w.utf8.count == 4 && w.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
             words.append(isYear ? "#" : String(w))
         }
         // "6 tháng đầu năm #", "9 tháng năm #", "quý III năm #" name a period: all read as "năm #".

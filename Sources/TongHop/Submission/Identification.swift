@@ -362,8 +362,9 @@ enum Identification {
             if i > 0, let q = Period("\(parts[i - 1])-\(p)"), q.span != .year { return q }
         }
         // Words: "BC 6 thang dau nam 2024 - Tan Uyen", "BC_6T_2024", "Q3-2024", "quy III 2024".
-        if let p = periodInWords(base, yearNeedsMarker: false), p.span != .year { return p }
-        return bareYear ?? periodInWords(base, yearNeedsMarker: false)
+        let inWords = periodInWords(base, yearNeedsMarker: false)
+        if let p = inWords, p.span != .year { return p }
+        return bareYear ?? inWords
     }
 
     /// A period named in words, with or without diacritics, spaces or underscores: "6 tháng
@@ -372,7 +373,16 @@ enum Identification {
     /// report). Without a span, a year alone is the year's period when `yearNeedsMarker`
     /// is false, else only after "năm" or "kỳ báo cáo".
     static func periodInWords(_ text: String, yearNeedsMarker: Bool) -> Period? {
-        let words = VietFold.loose(text).split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+        let folded = VietFold.loose(text)
+        // Words are runs of letters and digits; for ASCII text (the folded text nearly
+        // always is) those are the bytes a–z, A–Z, 0–9, found without Unicode properties.
+        let words: [String]
+        if folded.utf8.allSatisfy({ $0 < 0x80 }) {
+            func isWordByte(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) }
+            words = folded.utf8.split(whereSeparator: { !isWordByte($0) }).map { String(decoding: $0, as: UTF8.self) }
+        } else {
+            words = folded.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+        }
         let years = words.indices.filter { words[$0].count == 4 && Int(words[$0]).map { (1990...2100).contains($0) } == true }
         guard !years.isEmpty else { return nil }
         /// The year a span at `i` belongs to: the first one after it, else the last before it.
