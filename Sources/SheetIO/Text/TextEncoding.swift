@@ -89,12 +89,34 @@ public enum TextDecoder {
     /// tried on the texts' bytes; one is chosen when it reads as clearly more Vietnamese
     /// syllables than the text as stored (the same scoring as legacy CSV files).
     public static func legacyFontEncoding(_ texts: [String]) -> TextEncoding? {
+        legacyFontEncoding { each in
+            for t in texts where !each(t) { return }
+        }
+    }
+
+    /// ``legacyFontEncoding(_:)`` of the text cells of the first `rows` rows of each sheet,
+    /// in order, read in place (not gathered into an array first).
+    public static func legacyFontEncoding(sheets: [Sheet], rows: Int) -> TextEncoding? {
+        legacyFontEncoding { each in
+            for sheet in sheets {
+                for r in sheet.rows.prefix(rows) {
+                    for c in r.cells {
+                        if case .text(let t) = c.value, !each(t) { return }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `texts` calls its argument with each text in turn and stops when it returns false.
+    static func legacyFontEncoding(_ texts: ((String) -> Bool) -> Void) -> TextEncoding? {
         // Syllable counts add up over texts (each is its own words), so each text's counts
         // as it stands and decoded both ways are remembered: the same labels recur in
         // every file of a batch.
         var before = (valid: 0, invalid: 0), after: [(valid: Int, invalid: Int)] = [(0, 0), (0, 0)]
         var sampled = 0
-        for t in texts where t.utf8.contains(where: { $0 >= 0x80 }) {
+        texts { t in
+            guard t.utf8.contains(where: { $0 >= 0x80 }) else { return true }
             // Text with a letter Windows-1252 lacks (ư, ơ, đ, ạ… in any Unicode-typed file)
             // cannot be a legacy font's bytes: refused before the memo is asked.
             guard fitsWindows1252(t), let c = legacyCounts.value(t, { t in
@@ -102,11 +124,11 @@ public enum TextDecoder {
                     [VietnameseText.syllableCounts(t), VietnameseText.syllableCounts(decodeSingleByte(b, .tcvn3)),
                      VietnameseText.syllableCounts(decodeSingleByte(b, .vni))]
                 }
-            }) else { continue }
+            }) else { return true }
             before.valid += c[0].valid; before.invalid += c[0].invalid
             for i in 0..<2 { after[i].valid += c[i + 1].valid; after[i].invalid += c[i + 1].invalid }
             sampled += 1
-            if sampled >= 2000 { break }
+            return sampled < 2000
         }
         guard sampled > 0 else { return nil }
         let beforeScore = before.valid - 3 * before.invalid

@@ -4,8 +4,22 @@ import SheetIO
 /// Finds who reported and for which period: the hidden sheet, the CSV identification
 /// lines, the title block above the table, the file name; and says when they disagree.
 enum Identification {
+    /// What the file name and the hidden sheet say of the period, worked out once a file.
+    struct FileClues {
+        /// The file name without folder and extension.
+        var base: String
+        var metaPeriod: Period?
+        var filePeriod: Period?
+
+        init(fileName: String, meta: SubmissionReader.Meta) {
+            base = ((fileName as NSString).lastPathComponent as NSString).deletingPathExtension
+            metaPeriod = meta.period.flatMap { Period($0) }
+            filePeriod = Identification.periodInFileName(base)
+        }
+    }
+
     static func identify(_ s: inout Submission, sheet: Sheet, header: TableHeader, meta: SubmissionReader.Meta,
-                         template t: Template, fileName: String, csv: Bool) {
+                         template t: Template, clues: FileClues, csv: Bool) {
         let file = s.file
         // 1. Hidden sheet.
         var metaUnit: ReportingUnit? = nil
@@ -16,7 +30,7 @@ enum Identification {
                     vi: "biểu ghi mã đơn vị \(code), mẫu \(t.id) không có đơn vị này", en: "the form names unit \(code), which template \(t.id) does not have"))
             }
         }
-        let metaPeriod = meta.period.flatMap { Period($0) }
+        let metaPeriod = clues.metaPeriod
 
         // 2. Title block (and the CSV identification lines).
         var titleUnit: (ReportingUnit, CellRef)? = nil
@@ -48,9 +62,9 @@ enum Identification {
         }
 
         // 3. File name.
-        let base = ((fileName as NSString).lastPathComponent as NSString).deletingPathExtension
+        let base = clues.base
         var fileUnit = matchUnitInFileName(base, t)
-        let filePeriod = periodInFileName(base)
+        let filePeriod = clues.filePeriod
 
         // Decide: the period first, then the unit of that period's era (a code or a name
         // may name one unit before the 2025 reform and another after it).

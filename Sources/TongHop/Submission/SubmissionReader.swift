@@ -78,8 +78,7 @@ public struct SubmissionReader: Sendable {
         // Text typed in a legacy font (.VnTime, VNI-Times): converted before anything is matched.
         var legacyFont: TextEncoding? = nil
         if doc.kind != .csv {
-            let texts = sheets.flatMap { $0.1.rows.prefix(400).flatMap { $0.cells.compactMap { $0.value.text } } }
-            if let enc = TextDecoder.legacyFontEncoding(texts) {
+            if let enc = TextDecoder.legacyFontEncoding(sheets: sheets.map(\.1), rows: 400) {
                 legacyFont = enc
                 sheets = sheets.map { ($0.0, LegacyFont.repair($0.1, enc)) }
             }
@@ -128,8 +127,8 @@ public struct SubmissionReader: Sendable {
         // The period as the form, the file name or the title says it: it tells "TH 2023"
         // (the previous year) from "Thực hiện 6 tháng 2024" (the period's actual) and picks
         // the right columns of an old workbook reused.
-        let fileBase = ((name as NSString).lastPathComponent as NSString).deletingPathExtension
-        let knownPeriod = meta.period.flatMap { Period($0) } ?? Identification.periodInFileName(fileBase)
+        let clues = Identification.FileClues(fileName: name, meta: meta)
+        let knownPeriod = clues.metaPeriod ?? clues.filePeriod
         var best: (Int, Sheet, TableHeader, Period?)? = nil
         for (i, sheet) in sheets {
             let hint = knownPeriod ?? Identification.titlePeriod(sheet, matcher: matcher)
@@ -170,7 +169,7 @@ public struct SubmissionReader: Sendable {
                 vi: "trang có bảng số liệu dài hơn \(maxRowsPerSheet) dòng có dữ liệu; chỉ đọc đến dòng \(cut), phần từ dòng \(cut + 1) không được đọc. Xoá các dòng thừa dưới bảng hoặc chuyển chúng sang trang khác",
                 en: "the table's sheet has more than \(maxRowsPerSheet) rows with data; reading stopped before row \(cut + 1). Delete the rows below the table or move them to another sheet"))
         }
-        Identification.identify(&s, sheet: sheet, header: header, meta: meta, template: t, fileName: name, csv: doc.kind == .csv)
+        Identification.identify(&s, sheet: sheet, header: header, meta: meta, template: t, clues: clues, csv: doc.kind == .csv)
         ColumnAudit.run(&s, sheet: sheet, header: header, ignored: ignored, template: t)
         ValueParser.parseRows(&s, sheet: sheet, header: header, template: t, csvSemicolon: doc.kind == .csv && doc.csvDelimiterUsed == UInt8(ascii: ";"), workbook: doc.workbook)
         return (t, [s])
