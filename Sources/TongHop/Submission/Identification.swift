@@ -208,13 +208,13 @@ enum Identification {
         let index = unitIndex(t)
         let table = marked ? index.byKey : index.byLoose
         var best: (ReportingUnit, Int)? = nil
-        let starts = marked ? index.firstKeys : index.firstLoose
+        let prefixes = marked ? index.prefixKeys : index.prefixLoose
         for i in words.indices {
-            // A phrase can only be a name that begins with its first word.
-            guard starts.contains(TextKey(text: words[i])) else { continue }
             var phrase = ""
             for j in i..<min(words.count, i + index.maxWords) {
                 phrase += (j > i ? " " : "") + words[j]
+                // Only a phrase that begins some name can grow into one.
+                guard prefixes.contains(TextKey(text: phrase)) else { break }
                 guard phrase.utf8.count >= 3, let hits = table[TextKey(text: phrase)] else { continue }
                 for u in hits where valid(u) {
                     // The province's own name inside a district's ("tỉnh Lai Châu" in "Thành phố Lai Châu") loses to the longer match.
@@ -237,10 +237,10 @@ enum Identification {
         var byKey: [TextKey: [ReportingUnit]] = [:]
         var byLoose: [TextKey: [ReportingUnit]] = [:]
         var maxWords = 1
-        /// The first word of every name in ``byKey`` and in ``byLoose``: a title word that
-        /// begins no name is passed over without building its phrases.
-        var firstKeys: Set<TextKey> = []
-        var firstLoose: Set<TextKey> = []
+        /// The leading words of every name in ``byKey`` and in ``byLoose`` ("thanh", "thanh
+        /// pho", "thanh pho lai", …): a phrase of a title that begins no name stops growing.
+        var prefixKeys: Set<TextKey> = []
+        var prefixLoose: Set<TextKey> = []
         /// Built by ``unitIndex(_:)`` and never changed after.
         fileprivate init() {}
     }
@@ -279,9 +279,13 @@ enum Identification {
                 index.maxWords = max(index.maxWords, k.split(separator: " ").count, l.split(separator: " ").count)
             }
         }
-        // Phrases are words joined by one space: a name's first word is what precedes its first space.
-        for name in index.byKey.keys { index.firstKeys.insert(TextKey(text: String(name.text.split(separator: " ", omittingEmptySubsequences: false).first ?? ""))) }
-        for name in index.byLoose.keys { index.firstLoose.insert(TextKey(text: String(name.text.split(separator: " ", omittingEmptySubsequences: false).first ?? ""))) }
+        // Phrases are words joined by one space: a name's leading words are what precede each of its spaces.
+        func prefixes(_ name: String) -> [TextKey] {
+            let parts = name.split(separator: " ", omittingEmptySubsequences: false)
+            return parts.indices.map { TextKey(text: parts[...$0].joined(separator: " ")) }
+        }
+        for name in index.byKey.keys { index.prefixKeys.formUnion(prefixes(name.text)) }
+        for name in index.byLoose.keys { index.prefixLoose.formUnion(prefixes(name.text)) }
         indexCache[key] = index
         return index
     }
