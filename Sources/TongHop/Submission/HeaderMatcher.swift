@@ -109,6 +109,16 @@ final class HeaderMatcher: @unchecked Sendable {
     /// The role of a header text.
     func role(of text: String) -> Role? { info(of: text).role }
 
+    /// Whether a text's role is `.code` or `.name` (a "Mã" or "Chỉ tiêu" header): exactly
+    /// when its shape is one of those names, as ``computeRole(_:)`` decides them first
+    /// and for every template alike. Asked of every cell of the rows searched for the
+    /// header; the title lines, new in every file, need only their shape, not a full role.
+    static func isCodeOrName(_ text: String) -> Bool {
+        codeOrNameMemo.value(text) { codeOrNameShapes.contains(shape($0)) }
+    }
+    private static let codeOrNameMemo = TextMemo<Bool>(limit: 50_000)
+    private static let codeOrNameShapes = Set(fixed.filter { $0.0 == .code || $0.0 == .name }.flatMap(\.1))
+
     /// A header text's role, and whether the text could make a comparison header when
     /// joined with the one above or below it ("So sánh (%)" over "ƯTH/KH"): only text with
     /// "%", "/" or the word "so" can (see ``computeRole(_:)``), so a table's other cells

@@ -41,11 +41,13 @@ struct TableHeader {
         // containing a cell wins, as in `Sheet.mergedRange(containing:)`).
         let lastScanned = rows.last?.index ?? 0
         let merges = sheet.mergedRanges.filter { $0.first.row <= lastScanned }
-        var textCache: [Int: [String?]] = [:]
+        // The last two rows' texts (a row is asked for, then as the row above the next one).
+        var recent: [(index: Int, texts: [String?])] = []
         func texts(_ r: Int) -> [String?] {
-            if let hit = textCache[r] { return hit }
+            if let hit = recent.first(where: { $0.index == r }) { return hit.texts }
             let row = rowTexts(sheet, r, width: width, merges: merges)
-            textCache[r] = row
+            if recent.count == 2 { recent.removeFirst() }
+            recent.append((r, row))
             return row
         }
         for row in rows {
@@ -59,8 +61,7 @@ struct TableHeader {
             var canHead = false
             for c in 0...min(lastCol, 60) {
                 guard let text = here[c], text.utf8.count <= 160 else { continue }
-                let role = matcher.info(of: text).role
-                if role == .code || role == .name { canHead = true; break }
+                if HeaderMatcher.isCodeOrName(text) { canHead = true; break }
             }
             guard canHead else { continue }
             let aboveRow = texts(r - 1)
