@@ -33,3 +33,36 @@ final class HeaderTextTests: XCTestCase {
         XCTAssertGreaterThan(merged, 50)
     }
 }
+
+/// The header search first asks of each cell only whether it is a code or name header
+/// (``HeaderMatcher/isCodeOrName(_:)``); that must be exactly whether its full role is
+/// `.code` or `.name`, for every template, on every text of the files' first rows.
+final class CodeOrNameTests: XCTestCase {
+    func testEqualToTheFullRoleOnEveryHeaderAndTitleText() throws {
+        let root = TestSupport.packageRoot
+        var texts = Set<String>(["Mã", "Mã số", "MÃ SỐ", "Chỉ tiêu", "Tên chỉ tiêu", "Nội dung", "Mã số quý I", "Mã ………", "Ma so chi tieu",
+                                 "Chỉ tiêu 6 tháng đầu năm 2024", "STT", "ĐVT", "Ghi chú", "", " ", "Mã chỉ tiêu (1)", "Chỉ tiêu chủ yếu"])
+        for dir in ["fixtures", "Tests/Corpus"] {
+            let base = root.appendingPathComponent(dir)
+            for f in FileManager.default.enumerator(atPath: base.path)?.compactMap({ $0 as? String }) ?? [] where [".xlsx", ".csv"].contains(where: f.hasSuffix) {
+                guard let doc = try? SpreadsheetDocument(path: base.appendingPathComponent(f).path) else { continue }
+                for i in doc.sheets.indices {
+                    guard let sheet = try? doc.readSheet(i, maxRows: 40) else { continue }
+                    for r in sheet.rows { for c in r.cells { if let t = c.value.text { texts.insert(t) } } }
+                }
+            }
+        }
+        let templates = try ["lai-chau-ktxh.yaml", "thanh-hoa-ktxh.yaml"].map { try Template.load(path: root.appendingPathComponent("templates/\($0)").path) }
+        var yes = 0
+        for t in templates {
+            let m = HeaderMatcher(template: t)
+            for text in texts {
+                let role = m.role(of: text)
+                XCTAssertEqual(HeaderMatcher.isCodeOrName(text), role == .code || role == .name, text)
+                if role == .code || role == .name { yes += 1 }
+            }
+        }
+        XCTAssertGreaterThan(texts.count, 1_000)
+        XCTAssertGreaterThan(yes, 20)
+    }
+}
