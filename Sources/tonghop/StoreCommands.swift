@@ -97,12 +97,16 @@ struct ImportCommand: ParsableCommand {
             printError(lang == .vi ? "không có tệp nào để nhập" : "no files to import")
             throw ExitStatus.unreadable
         }
+        let library = TemplateLibrary(directory: store.templates)
+        // The first files are read on the other core while the store opens and the template loads.
+        let ahead = paths.count > 1 ? ReadAhead(paths: paths, reader: SubmissionReader(library: library)) : nil
+        defer { ahead?.stop() }
         let s = try store.open(lang, mode: .readWrite)
         let fixed = try store.template.map { try loadTemplate($0, dir: store.templates, lang: lang) }
-        let importer = Importer(store: s, reader: SubmissionReader(library: TemplateLibrary(directory: store.templates), template: fixed))
+        let importer = Importer(store: s, reader: SubmissionReader(library: library, template: fixed))
         let outcomes: [ImportOutcome]
         let progress = Progress(total: paths.count, label: lang == .vi ? "Nhập" : "Import")
-        do { outcomes = try importer.run(paths: paths, progress: progress.update) } catch let failure as Importer.Failure {
+        do { outcomes = try importer.run(paths: paths, readAhead: ahead, progress: progress.update) } catch let failure as Importer.Failure {
             // Say what was done before the failure, then what failed and why.
             let done = ImportReport.text(failure.completed, store: store.db, lang: lang)
             FileHandle.standardOutput.write(Data(done.utf8))

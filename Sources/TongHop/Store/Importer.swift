@@ -21,7 +21,11 @@ public struct Importer: Sendable {
     /// Imports the files in order; returns one outcome per submission (per file when it
     /// could not be read). A store failure stops the batch with a ``Failure`` carrying
     /// the outcomes of the files before it (each file is its own transaction: those stay).
-    public func run(paths: [String], progress: ((Int, Int) -> Void)? = nil) throws -> [ImportOutcome] {
+    public func run(paths: [String], readAhead: ReadAhead? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> [ImportOutcome] {
+        reader.prepare()
+        readAhead?.stop()
+        let ahead = readAhead
+        func check(_ chunk: [String]) -> [(Template?, [(Submission, [Finding])], String)] { self.check(chunk, readAhead: ahead) }
         var outcomes: [ImportOutcome] = []
         var done = 0
         let batches = stride(from: 0, to: paths.count, by: 64).map { Array(paths[$0..<min(paths.count, $0 + 64)]) }
@@ -34,7 +38,7 @@ public struct Importer: Sendable {
             if i + 1 < batches.count {
                 let nextChunk = batches[i + 1]
                 let work = self
-                DispatchQueue.global().async(group: group) { next = work.check(nextChunk) }
+                DispatchQueue.global().async(group: group) { next = work.check(nextChunk, readAhead: ahead) }
             }
             for (path, (t, subs, hash)) in zip(chunk, results) {
                 guard let t else {
@@ -60,9 +64,9 @@ public struct Importer: Sendable {
     }
 
     /// Reads and validates a batch in parallel; the sheets are dropped once validated.
-    func check(_ chunk: [String]) -> [(Template?, [(Submission, [Finding])], String)] {
+    func check(_ chunk: [String], readAhead: ReadAhead? = nil) -> [(Template?, [(Submission, [Finding])], String)] {
         ParallelMap.map(chunk) { path -> (Template?, [(Submission, [Finding])], String) in
-            let (t, checked) = BatchCheck.check(path, reader: reader, keepSheets: false)
+            let (t, checked) = BatchCheck.check(path, reader: reader, keepSheets: false, document: readAhead?.take(path, for: reader))
             // Hashed only when readable: a file refused (too big, not regular) is never read whole.
             let readable = !checked.contains { $0.1.contains { $0.code == FindingCode.unreadableFile.rawValue } }
             let hash = readable ? (Store.sha256(path: path, limits: reader.limits) ?? "") : ""
