@@ -66,3 +66,49 @@ final class CodeOrNameTests: XCTestCase {
         XCTAssertGreaterThan(yes, 20)
     }
 }
+
+/// Files read ahead while the template loads (``ReadAhead``) are checked exactly as files
+/// read when their turn comes: the same submissions and findings, in both languages.
+final class ReadAheadTests: XCTestCase {
+    func testAFileReadAheadIsCheckedAsAFileReadInItsTurn() throws {
+        let root = TestSupport.packageRoot.appendingPathComponent("fixtures")
+        var paths: [String] = []
+        for dir in ["officer", "submissions", "broken", "csv", "handmade", "thanh-hoa"] {
+            let d = root.appendingPathComponent(dir)
+            for f in (try? FileManager.default.contentsOfDirectory(atPath: d.path))?.sorted() ?? []
+            where [".xlsx", ".xls", ".csv"].contains(where: f.hasSuffix) { paths.append(d.appendingPathComponent(f).path) }
+        }
+        XCTAssertGreaterThan(paths.count, 40)
+        let template = try Template.load(path: TestSupport.packageRoot.appendingPathComponent("templates/lai-chau-ktxh.yaml").path)
+        let reader = SubmissionReader(library: TemplateLibrary(directory: TestSupport.packageRoot.appendingPathComponent("templates").path), template: template)
+        let ahead = ReadAhead(paths: paths, reader: SubmissionReader(library: reader.library), limit: paths.count)
+        // Wait for the whole list (the batch would stop it at its start).
+        while ahead.pending > 0 { usleep(2_000) }
+        ahead.stop()
+        var used = 0
+        for p in paths {
+            guard let doc = ahead.take(p, for: reader) else { continue }
+            used += 1
+            XCTAssertNil(ahead.take(p, for: reader), "handed out once")
+            let a = BatchCheck.check(p, reader: reader, keepSheets: false, document: doc).1
+            let b = BatchCheck.check(p, reader: reader, keepSheets: false).1
+            XCTAssertEqual(a.count, b.count, p)
+            for ((sa, fa), (sb, fb)) in zip(a, b) {
+                XCTAssertEqual(sa.unit?.code, sb.unit?.code, p)
+                XCTAssertEqual(sa.period, sb.period, p)
+                XCTAssertEqual(sa.rows.count, sb.rows.count, p)
+                XCTAssertEqual(fa.map { "\($0.code) \($0.cell ?? "") \($0.message) | \($0.messageEN)" },
+                               fb.map { "\($0.code) \($0.cell ?? "") \($0.message) | \($0.messageEN)" }, p)
+            }
+        }
+        // Workbooks were read ahead; CSV, .xls and damaged files were left for their turn.
+        XCTAssertGreaterThan(used, 20)
+        XCTAssertLessThan(used, paths.count)
+        // A reader with other limits never takes a document read under the defaults.
+        let other = ReadAhead(paths: paths, reader: SubmissionReader(library: reader.library), limit: 4)
+        while other.pending > 0 { usleep(2_000) }
+        var strict = reader
+        strict.limits.maxFileBytes = 1 << 20
+        XCTAssertTrue(paths.prefix(4).allSatisfy { other.take($0, for: strict) == nil })
+    }
+}

@@ -123,8 +123,10 @@ public final class ReadAhead: @unchecked Sendable {
     private var stopping = false
     private let finished = DispatchSemaphore(value: 0)
 
-    /// Starts reading `paths` in order, at most `limit` of them (about 60 KB each).
-    public init(paths: [String], reader: SubmissionReader, limit: Int = 512) {
+    /// Starts reading `paths` in order, at most `limit` of them: a national form read ahead
+    /// holds about 240 KB (its bytes, sheets and workbook parts), so 256 bound the extra
+    /// memory to some 60 MB; the national template's load reads about 180.
+    public init(paths: [String], reader: SubmissionReader, limit: Int = 256) {
         self.paths = Array(paths.prefix(limit))
         self.reader = reader
         Thread.detachNewThread { [self] in work() }
@@ -134,9 +136,15 @@ public final class ReadAhead: @unchecked Sendable {
         for path in paths {
             if lock.withLock({ stopping }) { break }
             if let doc = reader.readAhead(path: path) { lock.withLock { documents[path] = doc } }
+            lock.withLock { done += 1 }
         }
+        lock.withLock { done = paths.count }
         finished.signal()
     }
+    private var done = 0
+
+    /// Files not yet read ahead (tests wait for none).
+    var pending: Int { lock.withLock { paths.count - done } }
 
     /// Stops reading ahead, once the file in hand is read. Safe to call more than once.
     public func stop() {
