@@ -232,9 +232,8 @@ struct ValueParser {
         var seen: [String: Int] = [:]
         let byRowKey = HeaderMatcher.shared(for: t).byRowKey
         // The template's value and comparison columns the table has, with their sheet
-        // columns: found once, not per row.
-        // (Positions in the template, not copies: copying a column out of the shared
-        // template retained its texts on every row, on both cores.)
+        // columns, found once (not per row), as positions in the template: copying a
+        // column out of the shared template retained its texts on every row, on both cores.
         let valueColumns: [(ci: Int, at: Int)] = t.columns.indices.compactMap { ci in header.values[t.columns[ci].key].map { (ci, $0) } }
         let comparisonColumns: [(ci: Int, at: Int)] = t.comparisons.indices.compactMap { k in header.comparisons[t.comparisons[k].key].map { (k, $0) } }
         let allValueColumns = Array(header.values.values)
