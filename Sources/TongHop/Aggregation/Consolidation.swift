@@ -32,8 +32,6 @@ public struct Aggregate: Sendable, Equatable {
 public struct Consolidation: Sendable {
     public let template: Template
     public let period: Period
-    /// unit code → indicator → column key → value.
-    public let values: [String: [String: [String: ReportedValue]]]
     /// The lowest reporting units (leaves) valid for the period.
     public let leaves: [ReportingUnit]
     /// The province-managed part, if the hierarchy has one.
@@ -42,9 +40,11 @@ public struct Consolidation: Sendable {
     public let intermediates: [ReportingUnit]
     let children: [String: [String]]
     let leafIndex: [String: Int]
-    /// `values` as a dense grid, unit slot × indicator slot × column slot: the national
-    /// summary asks for some two million values, and three string-keyed dictionary
-    /// lookups each were a quarter of writing it.
+    /// The values (unit code → indicator → column key → value) as a dense grid, unit slot ×
+    /// indicator slot × column slot: the national summary asks for some two million
+    /// values, and three string-keyed dictionary lookups each were a quarter of writing
+    /// it. The nested dictionaries are not kept (some 400,000 values of a national batch:
+    /// holding both was tens of MB for the whole writing of the summary).
     let grid: [ReportedValue]
     let unitSlot: [String: Int]
     let indSlot: [String: Int]
@@ -66,7 +66,6 @@ public struct Consolidation: Sendable {
     public init(template: Template, period: Period, values: [String: [String: [String: ReportedValue]]]) {
         self.template = template
         self.period = period
-        self.values = values
         let valid = template.units.filter { $0.reports && $0.isValid(on: period.referenceDate) }
         let byCode = Dictionary(valid.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         var children: [String: [String]] = [:]
