@@ -197,7 +197,11 @@ public struct Consolidation: Sendable {
         memo.lock.lock()
         if let hit = memo.results[key] { memo.lock.unlock(); return hit }
         memo.lock.unlock()
-        let result = finite(computeAggregate(code, col, node: node))
+        var result = finite(computeAggregate(code, col, node: node))
+        // A figure every expected unit entered (most of them) shares the expected list's
+        // storage instead of holding its own copy: the national summary remembers some
+        // 6,000 figures, each listing up to 3,321 units.
+        if result.covered.count == result.expected.count, result.covered == result.expected { result.covered = result.expected }
         memo.lock.lock()
         memo.results[key] = result
         memo.lock.unlock()
