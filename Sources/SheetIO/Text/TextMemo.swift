@@ -48,26 +48,16 @@ public final class TextMemo<Value>: @unchecked Sendable {
         @usableFromInline var entries: [TextKey: Value] = [:]
         @usableFromInline init() {}
     }
-    @usableFromInline var key = pthread_key_t()
+    @usableFromInline let tables = PerThread<Table>()
     @usableFromInline let limit: Int
 
     /// Made once per process (a `static let`): a thread-specific key is never given back.
     public init(limit: Int) {
         self.limit = limit
-        pthread_key_create(&key) { p in
-            if let p { Unmanaged<AnyObject>.fromOpaque(p).release() }
-        }
-    }
-
-    @inlinable var table: Table {
-        if let p = pthread_getspecific(key) { return Unmanaged<Table>.fromOpaque(p).takeUnretainedValue() }
-        let t = Table()
-        pthread_setspecific(key, Unmanaged.passRetained(t).toOpaque())
-        return t
     }
 
     @inlinable public func value(_ text: String, extra: Int = 0, _ compute: (String) -> Value) -> Value {
-        let t = table
+        let t = tables.value { Table() }
         let k = TextKey(text: text, extra: extra)
         if let hit = t.entries[k] { return hit }
         let v = compute(text)

@@ -231,9 +231,8 @@ struct ValueParser {
         }
         var seen: [String: Int] = [:]
         let byRowKey = HeaderMatcher.shared(for: t).byRowKey
-        // The template's value and comparison columns the table has, with their sheet
-        // columns, found once (not per row), as positions in the template: copying a
-        // column out of the shared template retained its texts on every row, on both cores.
+        // The template's value and comparison columns the table has (positions in the
+        // template) with their sheet columns, found once, not per row.
         let valueColumns: [(ci: Int, at: Int)] = t.columns.indices.compactMap { ci in header.values[t.columns[ci].key].map { (ci, $0) } }
         let comparisonColumns: [(ci: Int, at: Int)] = t.comparisons.indices.compactMap { k in header.comparisons[t.comparisons[k].key].map { (k, $0) } }
         let allValueColumns = Array(header.values.values)
@@ -301,12 +300,10 @@ struct ValueParser {
                 }
             }
             row.values.reserveCapacity(valueColumns.count)
-            t.columns.withUnsafeBufferPointer { columns in
-                for (ci, c) in valueColumns {
-                    let ref = CellRef(row: r.index, column: c)
-                    if let v = parser.parse(r[column: c], ref: ref, indicator: ind, column: columns[ci], rowUnit: rowUnit, findings: &s.findings) {
-                        row.values[columns[ci].key] = v
-                    }
+            for (ci, c) in valueColumns {
+                let col = t.columns[ci]
+                if let v = parser.parse(r[column: c], ref: CellRef(row: r.index, column: c), indicator: ind, column: col, rowUnit: rowUnit, findings: &s.findings) {
+                    row.values[col.key] = v
                 }
             }
             for (k, c) in comparisonColumns {

@@ -28,16 +28,14 @@ public struct Validator: Sendable {
         let sheetColumns = keys.map { s.columnMap[$0] }
 
         // Required indicators and values (those the unit reports).
-        // (One indicator at a time, read in place: copying each indicator out of the shared
-        // template retained its texts, and two cores retaining the same objects wait on each other.)
-        func checkIndicator(_ ind: Indicator) {
+        for ind in t.indicators {
             let applicable = t.reports(ind, unit: s.unit)
             guard let ri = byCode[ind.code] else {
                 if applicable && ind.required {
                     f.append(Finding(.requiredMissing, file: file, sheet: sheet, indicator: ind.code, expected: ind.name,
                         vi: "thiếu dòng chỉ tiêu bắt buộc \(ind.code) «\(ind.name)»", en: "required indicator \(ind.code) \"\(ind.name)\" has no row"))
                 }
-                return
+                continue
             }
             let values = s.rows[ri].values
             for ci in keys.indices {
@@ -116,9 +114,6 @@ public struct Validator: Sendable {
                     }
                 }
             }
-        }
-        t.indicators.withUnsafeBufferPointer { indicators in
-            for i in indicators.indices { checkIndicator(indicators[i]) }
         }
 
         // Cross-indicator rules, per value column.
