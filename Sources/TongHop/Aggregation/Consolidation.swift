@@ -40,15 +40,10 @@ public struct Consolidation: Sendable {
     public let intermediates: [ReportingUnit]
     let children: [String: [String]]
     let leafIndex: [String: Int]
-    /// The values (unit code → indicator → column key → value) as a dense grid, unit slot ×
-    /// indicator slot × column slot: the national summary asks for some two million
-    /// values, and three string-keyed dictionary lookups each were a quarter of writing
-    /// it. The nested dictionaries are not kept (some 400,000 values of a national batch:
-    /// holding both was tens of MB for the whole writing of the summary).
-    let grid: [ReportedValue]
-    let unitSlot: [String: Int]
-    let indSlot: [String: Int]
-    let colSlot: [String: Int]
+    /// The values as a dense grid (``ValueGrid``): the national summary asks for some two
+    /// million values, and three string-keyed dictionary lookups each were a quarter of
+    /// writing it.
+    public let values: ValueGrid
     /// Every unit of the template (and of the values), for memo keys.
     let nodeSlot: [String: Int]
     /// Figures already computed (the workbook, the comparisons and the exports ask for the
@@ -64,6 +59,10 @@ public struct Consolidation: Sendable {
     }
 
     public init(template: Template, period: Period, values: [String: [String: [String: ReportedValue]]]) {
+        self.init(template: template, period: period, grid: ValueGrid(template: template, values: values))
+    }
+
+    public init(template: Template, period: Period, grid: ValueGrid) {
         self.template = template
         self.period = period
         let valid = template.units.filter { $0.reports && $0.isValid(on: period.referenceDate) }
@@ -79,33 +78,10 @@ public struct Consolidation: Sendable {
         leaves = leafUnits
         leafIndex = Dictionary(leafUnits.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
         intermediates = reporting.filter { !leafCodes.contains($0.code) }.sorted { $0.code < $1.code }
-        // The grid: template indicators and columns first, then anything else the values hold.
-        var inds: [String: Int] = [:], cols: [String: Int] = [:], units: [String: Int] = [:]
-        for i in template.indicators where inds[i.code] == nil { inds[i.code] = inds.count }
-        for c in template.columns where cols[c.key] == nil { cols[c.key] = cols.count }
-        for (u, byInd) in values {
-            if units[u] == nil { units[u] = units.count }
-            for (code, byCol) in byInd {
-                if inds[code] == nil { inds[code] = inds.count }
-                for k in byCol.keys where cols[k] == nil { cols[k] = cols.count }
-            }
-        }
-        let ni = inds.count, nc = cols.count
-        var grid = [ReportedValue](repeating: .empty, count: units.count * ni * nc)
-        for (u, byInd) in values {
-            let us = units[u]!
-            for (code, byCol) in byInd {
-                let base = (us * ni + inds[code]!) * nc
-                for (k, v) in byCol { grid[base + cols[k]!] = v }
-            }
-        }
-        self.grid = grid
-        unitSlot = units
-        indSlot = inds
-        colSlot = cols
+        values = grid
         var nodes: [String: Int] = [:]
         for u in template.units where nodes[u.code] == nil { nodes[u.code] = nodes.count + 1 }
-        for u in values.keys where nodes[u] == nil { nodes[u] = nodes.count + 1 }
+        for u in grid.units where nodes[u] == nil { nodes[u] = nodes.count + 1 }
         nodeSlot = nodes
     }
 
@@ -131,15 +107,10 @@ public struct Consolidation: Sendable {
         return out
     }
 
-    func raw(_ unit: String, _ code: String, _ col: String) -> ReportedValue {
-        guard let u = unitSlot[unit], let i = indSlot[code], let c = colSlot[col] else { return .empty }
-        return grid[(u * indSlot.count + i) * colSlot.count + c]
-    }
+    func raw(_ unit: String, _ code: String, _ col: String) -> ReportedValue { values[unit, code, col] }
 
     /// A unit's value by slots (-1: a unit, indicator or column without any value).
-    @inline(__always) func raw(slot u: Int, _ i: Int, _ c: Int) -> ReportedValue {
-        u < 0 || i < 0 || c < 0 ? .empty : grid[(u * indSlot.count + i) * colSlot.count + c]
-    }
+    @inline(__always) func raw(slot u: Int, _ i: Int, _ c: Int) -> ReportedValue { values.value(slot: u, i, c) }
 
     /// A number for aggregation: numbers, and "-" as 0. Ranges and bounds are not
     /// numbers (a plan written "6,6-6,8" does not enter the aggregated plan).
@@ -173,7 +144,7 @@ public struct Consolidation: Sendable {
         if let hit = memo.contributors[key] { memo.lock.unlock(); return hit }
         memo.lock.unlock()
         let codes = contributors(ind, node: node)
-        let found = (codes: codes, slots: codes.map { unitSlot[$0] ?? -1 })
+        let found = (codes: codes, slots: codes.map { values.unitIndex($0) ?? -1 })
         memo.lock.lock()
         memo.contributors[key] = found
         memo.lock.unlock()
@@ -188,9 +159,9 @@ public struct Consolidation: Sendable {
 
     /// The consolidated value of an indicator in a column at a node (nil: the province).
     public func aggregate(_ code: String, _ col: String, node: ReportingUnit? = nil) -> Aggregate {
-        let ni = indSlot.count + 1, nc = colSlot.count + 1
+        let ni = values.indicatorCount + 1, nc = values.columnCount + 1
         let n = node.map { nodeSlot[$0.code] ?? -1 } ?? 0
-        let i = (indSlot[code] ?? -1) + 1, c = (colSlot[col] ?? -1) + 1
+        let i = (values.indicatorIndex(code) ?? -1) + 1, c = (values.columnIndex(col) ?? -1) + 1
         // Unknown indicators and columns share a slot: they are keyed apart by text.
         if n < 0 || i == 0 || c == 0 { return finite(computeAggregate(code, col, node: node)) }
         let key = (n * ni + i) * nc + c
@@ -227,8 +198,8 @@ public struct Consolidation: Sendable {
         let (units, unitSlots) = contributorSlots(ind, node: node)
         var agg = Aggregate(value: nil, covered: [], expected: units, missing: [], notApplicable: [])
         var missingSet = Set<Int>(), naSet = Set<Int>()
-        func slot(_ code: String) -> Int { indSlot[code] ?? -1 }
-        func cslot(_ key: String) -> Int { colSlot[key] ?? -1 }
+        func slot(_ code: String) -> Int { values.indicatorIndex(code) ?? -1 }
+        func cslot(_ key: String) -> Int { values.columnIndex(key) ?? -1 }
         /// true when every input of unit `k` (an index into `codes`/`slots`) is a number;
         /// records why not otherwise.
         func classify(_ k: Int, _ codes: [String], _ slots: [Int], _ inds: [Int], _ cols: [Int]) -> Bool {

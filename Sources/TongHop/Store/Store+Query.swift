@@ -59,8 +59,34 @@ extension Store {
 
     /// The values of the current submissions for consolidation: unit → indicator → column.
     public func currentReportedValues(template: String, period: Period) throws -> [String: [String: [String: ReportedValue]]] {
+        var out: [String: [String: [String: ReportedValue]]] = [:]
+        // Rows come grouped by unit and indicator: fill one unit's table at a time.
+        var unit = "", table: [String: [String: ReportedValue]] = [:]
+        try eachCurrentValue(template: template, period: period) { u, ind, col, v in
+            if u != unit {
+                if !unit.isEmpty { out[unit] = table }
+                unit = u
+                table = [:]
+                table.reserveCapacity(64)
+            }
+            table[ind, default: [:]][col] = v
+        }
+        if !unit.isEmpty { out[unit] = table }
+        return out
+    }
+
+    /// The same values straight into a ``ValueGrid`` (the summary's way: no nested tables
+    /// of 420,000 values held beside the grid).
+    public func currentValueGrid(template: Template, period: Period) throws -> ValueGrid {
+        var grid = ValueGrid(template: template)
+        try eachCurrentValue(template: template.id, period: period) { grid.set($0, $1, $2, $3) }
+        return grid
+    }
+
+    /// Every current value of a template and period (unit, indicator, column, value),
+    /// grouped by unit and indicator.
+    func eachCurrentValue(template: String, period: Period, _ body: (String, String, String, ReportedValue) -> Void) throws {
         try pool.read { db in
-            var out: [String: [String: [String: ReportedValue]]] = [:]
             let stmt = try db.makeStatement(sql: """
                 SELECT s.unit_code, v.indicator, v.column_key, v.kind, v.number, v.number2, v.strict, v.symbol
                 FROM value v JOIN submission s ON s.id = v.submission_id
@@ -74,26 +100,16 @@ extension Store {
             defer { sqlite3_reset(sp) }
             func text(_ i: Int32) -> String? { sqlite3_column_text(sp, i).map { String(cString: $0) } }
             func real(_ i: Int32) -> Double? { sqlite3_column_type(sp, i) == SQLITE_NULL ? nil : sqlite3_column_double(sp, i) }
-            // Rows come grouped by unit and indicator: fill one unit's table at a time.
-            var unit = "", table: [String: [String: ReportedValue]] = [:]
             while true {
                 let rc = sqlite3_step(sp)
                 if rc == SQLITE_DONE { break }
                 guard rc == SQLITE_ROW else {
                     throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
                 }
-                let u = text(0) ?? ""
-                if u != unit {
-                    if !unit.isEmpty { out[unit] = table }
-                    unit = u
-                    table = [:]
-                    table.reserveCapacity(64)
-                }
                 let strict = sqlite3_column_type(sp, 6) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(sp, 6))
-                table[text(1) ?? "", default: [:]][text(2) ?? ""] = Store.decode(kind: text(3) ?? "", number: real(4), number2: real(5), strict: strict, symbol: text(7))
+                body(text(0) ?? "", text(1) ?? "", text(2) ?? "",
+                     Store.decode(kind: text(3) ?? "", number: real(4), number2: real(5), strict: strict, symbol: text(7)))
             }
-            if !unit.isEmpty { out[unit] = table }
-            return out
         }
     }
 

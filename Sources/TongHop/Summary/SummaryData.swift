@@ -164,8 +164,8 @@ public struct SummaryData: Sendable {
 
     public static func load(template t: Template, period p: Period, store: Store, now: Date = Date()) throws -> SummaryData {
         let subs = try store.currentSubmissions(template: t.id, period: p)
-        let values = try store.currentReportedValues(template: t.id, period: p)
-        return SummaryData(template: t, period: p, values: values, submissions: subs,
+        let grid = try store.currentValueGrid(template: t, period: p)
+        return SummaryData(template: t, period: p, grid: grid, submissions: subs,
                            findings: try store.currentFindings(template: t.id, period: p),
                            rejections: try store.latestRejections(template: t.id, period: p), now: now)
     }
@@ -173,10 +173,17 @@ public struct SummaryData: Sendable {
     public init(template t: Template, period p: Period, values: [String: [String: [String: ReportedValue]]],
                 submissions: [StoredSubmission], findings: [(unit: String, file: String, finding: Finding)],
                 rejections: [String: Store.Rejection] = [:], now: Date = Date()) {
+        self.init(template: t, period: p, grid: ValueGrid(template: t, values: values), submissions: submissions, findings: findings,
+                  rejections: rejections, now: now)
+    }
+
+    public init(template t: Template, period p: Period, grid: ValueGrid,
+                submissions: [StoredSubmission], findings: [(unit: String, file: String, finding: Finding)],
+                rejections: [String: Store.Rejection] = [:], now: Date = Date()) {
         template = t
         period = p
         generatedAt = now
-        let c = Consolidation(template: t, period: p, values: values)
+        let c = Consolidation(template: t, period: p, grid: grid)
         consolidation = c
         let byUnit = Dictionary(submissions.map { ($0.unitCode, $0) }, uniquingKeysWith: { a, _ in a })
         var expected = c.leaves
@@ -201,8 +208,8 @@ public struct SummaryData: Sendable {
             for pc in t.planColumns {
                 var ps = PlanScore(key: pc.key, name: pc.planName)
                 for ind in t.indicators(for: u) where t.plan(pc, covers: ind) {
-                    let e = values[u.code]?[ind.code]?[est]?.number
-                    let pl = values[u.code]?[ind.code]?[pc.key] ?? .empty
+                    let e = grid[u.code, ind.code, est].number
+                    let pl = grid[u.code, ind.code, pc.key]
                     switch Attainment.assess(estimate: e, plan: pl, direction: ind.direction) {
                     case .met: ps.assessed += 1; ps.met += 1
                     case .notMet: ps.assessed += 1; ps.lagging.append(ind)
