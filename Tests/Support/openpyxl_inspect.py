@@ -48,6 +48,7 @@ for ws in wb.worksheets:
         "print_title_rows": ws.print_title_rows, "footer": ws.oddFooter.center.text,
         "print_area": ws.print_area if isinstance(ws.print_area, str) else (ws.print_area[0] if ws.print_area else None),
         "widths": {k: v.width for k, v in ws.column_dimensions.items() if v.width},
+        "heights": {str(k): [v.height, bool(v.hidden)] for k, v in ws.row_dimensions.items() if v.height or v.hidden},
         "unlocked": sorted(c.coordinate for row in ws.iter_rows() for c in row if c.has_style and c.protection.locked is False),
     })
 json.dump(out, sys.stdout, ensure_ascii=False)

@@ -14,11 +14,30 @@ public final class Worksheet {
     /// Columns with a default format (kept when auto-fit sets their width).
     private var columnFormats: [Int: CellFormat] = [:]
     private var charts: [Chart] = []
+    /// A streamed sheet's cells until the workbook closes (nil: written straight to libxlsxwriter).
+    private var streamed: StreamedCells?
 
-    init(workbook: XLSXWriter, handle: UnsafeMutablePointer<lxw_worksheet>, name: String) {
+    init(workbook: XLSXWriter, handle: UnsafeMutablePointer<lxw_worksheet>, name: String, streamed: Bool = false) {
         self.workbook = workbook
         self.handle = handle
         self.name = name
+        self.streamed = streamed ? StreamedCells() : nil
+    }
+
+    /// Excel's limit of characters in a cell, which libxlsxwriter checks (code points).
+    static let maxTextLength = 32_767
+
+    /// Whether the sheet is streamed (``XLSXWriter/addWorksheet(_:streamed:)``).
+    public var isStreamed: Bool { streamed != nil }
+
+    /// A cell of a streamed sheet is checked when written, as libxlsxwriter checks it, so
+    /// the error names the same cell at the same call.
+    private func streamed(_ row: Int, _ col: Int, _ what: String) throws -> StreamedCells? {
+        guard let s = streamed else { return nil }
+        if row < 0 || row >= Int(LXW_ROW_MAX) || col < 0 || col >= Int(LXW_COL_MAX) {
+            try check(LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE, what, row, col)
+        }
+        return s
     }
 
     private func check(_ err: lxw_error, _ what: String, _ row: Int, _ col: Int) throws {
@@ -34,7 +53,11 @@ public final class Worksheet {
             try writeFormula(row, col, "=NA()", result: .text("#N/A"), format)
             return
         }
-        try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), number, workbook.format(format)), "number", row, col)
+        if let s = try streamed(row, col, "number") {
+            s.add(.number, row, col, number: number, format: workbook.format(format))
+        } else {
+            try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), number, workbook.format(format)), "number", row, col)
+        }
         measure(col, Double(numberWidth(number, format)), format)
     }
 
@@ -42,12 +65,23 @@ public final class Worksheet {
     public func write(_ row: Int, _ col: Int, text: String, _ format: CellFormat? = nil) throws {
         if text.isEmpty { return try writeBlank(row, col, format) }
         let escaped = Worksheet.escapeOOXML(text)
-        try check(worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(col), escaped, workbook.format(format)), "text", row, col)
+        if let s = try streamed(row, col, "text") {
+            if escaped.utf8.count > Worksheet.maxTextLength, escaped.unicodeScalars.count > Worksheet.maxTextLength {
+                try check(LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED, "text", row, col)
+            }
+            s.add(.text, row, col, text: escaped, format: workbook.format(format))
+        } else {
+            try check(worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(col), escaped, workbook.format(format)), "text", row, col)
+        }
         measure(col, Worksheet.displayWidth(text), format)
     }
 
     public func write(_ row: Int, _ col: Int, bool: Bool, _ format: CellFormat? = nil) throws {
-        try check(worksheet_write_boolean(handle, lxw_row_t(row), lxw_col_t(col), bool ? 1 : 0, workbook.format(format)), "boolean", row, col)
+        if let s = try streamed(row, col, "boolean") {
+            s.add(.bool, row, col, number: bool ? 1 : 0, format: workbook.format(format))
+        } else {
+            try check(worksheet_write_boolean(handle, lxw_row_t(row), lxw_col_t(col), bool ? 1 : 0, workbook.format(format)), "boolean", row, col)
+        }
         measure(col, 5, format)
     }
 
@@ -65,14 +99,22 @@ public final class Worksheet {
         }
         // Back to Excel's serial, which counts a 1900-02-29 that never was.
         let serial = (date.kind == .date || date.kind == .dateTime) && date.serial >= 2 && date.serial < 61 ? date.serial - 1 : date.serial
-        try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), serial, workbook.format(f)), "date", row, col)
+        if let s = try streamed(row, col, "date") {
+            s.add(.number, row, col, number: serial, format: workbook.format(f))
+        } else {
+            try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), serial, workbook.format(f)), "date", row, col)
+        }
         measure(col, Double(date.iso8601.count), f)
     }
 
     /// An empty cell that carries a format (borders, an unlocked input cell…).
     public func writeBlank(_ row: Int, _ col: Int, _ format: CellFormat? = nil) throws {
         guard let fmt = workbook.format(format) else { return }  // libxlsxwriter ignores unformatted blanks
-        try check(worksheet_write_blank(handle, lxw_row_t(row), lxw_col_t(col), fmt), "blank", row, col)
+        if let s = try streamed(row, col, "blank") {
+            s.add(.blank, row, col, format: fmt)
+        } else {
+            try check(worksheet_write_blank(handle, lxw_row_t(row), lxw_col_t(col), fmt), "blank", row, col)
+        }
     }
 
     /// A formula ("=SUM(D7:D14)") with the value it computes, so the value shows before
@@ -82,10 +124,18 @@ public final class Worksheet {
         switch result {
         case .number(let d):
             let v = d.isFinite ? d : 0
-            try check(worksheet_write_formula_num(handle, lxw_row_t(row), lxw_col_t(col), formula, f, v), "formula", row, col)
+            if let s = try streamed(row, col, "formula") {
+                s.add(.formulaNumber, row, col, number: v, text: formula, format: f)
+            } else {
+                try check(worksheet_write_formula_num(handle, lxw_row_t(row), lxw_col_t(col), formula, f, v), "formula", row, col)
+            }
             measure(col, Double(numberWidth(v, format)), format)
         case .text(let s):
-            try check(worksheet_write_formula_str(handle, lxw_row_t(row), lxw_col_t(col), formula, f, Worksheet.escapeOOXML(s)), "formula", row, col)
+            if let sc = try streamed(row, col, "formula") {
+                sc.addFormula(row, col, formula, textResult: Worksheet.escapeOOXML(s), format: f)
+            } else {
+                try check(worksheet_write_formula_str(handle, lxw_row_t(row), lxw_col_t(col), formula, f, Worksheet.escapeOOXML(s)), "formula", row, col)
+            }
             measure(col, Worksheet.displayWidth(s), format)
         }
     }
@@ -104,6 +154,17 @@ public final class Worksheet {
 
     /// A merged range showing one text.
     public func merge(_ range: CellRange, text: String, _ format: CellFormat? = nil) throws {
+        if streamed != nil {
+            // As libxlsxwriter does: corners in any order, at least two cells.
+            let first = CellRef(row: min(range.first.row, range.last.row), column: min(range.first.column, range.last.column))
+            let last = CellRef(row: max(range.first.row, range.last.row), column: max(range.first.column, range.last.column))
+            if first == last { return try check(LXW_ERROR_PARAMETER_VALIDATION, "merged range \(range)", range.first.row, range.first.column) }
+            if last.row >= Int(LXW_ROW_MAX) || last.column >= Int(LXW_COL_MAX) || first.row < 0 || first.column < 0 {
+                return try check(LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE, "merged range \(range)", range.first.row, range.first.column)
+            }
+            streamed!.addMerge(first: first, last: last, text: Worksheet.escapeOOXML(text), format: workbook.format(format))
+            return
+        }
         try check(worksheet_merge_range(handle, lxw_row_t(range.first.row), lxw_col_t(range.first.column),
                                         lxw_row_t(range.last.row), lxw_col_t(range.last.column),
                                         Worksheet.escapeOOXML(text), workbook.format(format)),
@@ -126,6 +187,10 @@ public final class Worksheet {
 
     /// Sets a row's height in points (nil: default) and whether it is hidden.
     public func setRow(_ row: Int, height: Double?, _ format: CellFormat? = nil, hidden: Bool = false) throws {
+        if let s = try streamed(row, 0, "row height") {
+            s.add(.rowOptions, row, hidden ? 1 : 0, number: height ?? LXW_DEF_ROW_HEIGHT, format: workbook.format(format))
+            return
+        }
         var opt = lxw_row_col_options()
         opt.hidden = hidden ? 1 : 0
         try check(worksheet_set_row_opt(handle, lxw_row_t(row), height ?? LXW_DEF_ROW_HEIGHT, workbook.format(format), &opt),
@@ -182,6 +247,7 @@ public final class Worksheet {
     }
 
     func finish() throws {
+        try streamed?.replay(into: handle) { try check($0, $1, $2, $3) }
         guard let (lo, hi) = autofit else { return }
         for (col, w) in contentWidth.sorted(by: { $0.key < $1.key }) where !explicitWidth.contains(col) {
             let width = Swift.min(hi, Swift.max(lo, (w * 1.1 + 2).rounded(.up)))
@@ -287,6 +353,8 @@ public final class Worksheet {
     /// A cell comment (note).
     public func addComment(_ row: Int, _ col: Int, _ text: String, author: String? = nil, visible: Bool = false,
                            width: Int = 0, height: Int = 0) throws {
+        // Untried with libxlsxwriter's constant-memory mode, and no streamed sheet needs one.
+        if streamed != nil { return try check(LXW_ERROR_FEATURE_NOT_SUPPORTED, "comment (streamed sheet)", row, col) }
         let arena = CStringArena()
         var opt = lxw_comment_options()
         opt.visible = UInt8(visible ? LXW_COMMENT_DISPLAY_VISIBLE.rawValue : LXW_COMMENT_DISPLAY_HIDDEN.rawValue)

@@ -74,13 +74,24 @@ public final class XLSXWriter {
     }
 
     /// Adds a worksheet. Names follow Excel's rules: at most 31 characters, none of `[]:*?/\`.
-    public func addWorksheet(_ name: String) throws -> Worksheet {
+    ///
+    /// A `streamed` sheet holds its cells in 24 bytes each instead of libxlsxwriter's 130
+    /// until the workbook closes, then writes them row by row in libxlsxwriter's
+    /// constant-memory mode (``StreamedCells``): for sheets of hundreds of thousands of
+    /// cells. Cells may be written in any order, as in any sheet; texts are stored inline.
+    /// Comments are refused on it.
+    public func addWorksheet(_ name: String, streamed: Bool = false) throws -> Worksheet {
         precondition(!closed, "workbook already closed")
         try check(workbook_validate_sheet_name(wb, name), "sheet name \"\(name)\"")
-        guard let ws = workbook_add_worksheet(wb, name) else {
+        // libxlsxwriter 1.1.4 takes the mode from the workbook's options when a sheet is added.
+        let mode = wb.pointee.options.constant_memory
+        if streamed { wb.pointee.options.constant_memory = 1 }
+        let added = workbook_add_worksheet(wb, name)
+        wb.pointee.options.constant_memory = mode
+        guard let ws = added else {
             throw SheetIOError(.write("cannot add sheet \"\(name)\""), file: path)
         }
-        let sheet = Worksheet(workbook: self, handle: ws, name: name)
+        let sheet = Worksheet(workbook: self, handle: ws, name: name, streamed: streamed && ws.pointee.optimize != 0)
         worksheets.append(sheet)
         return sheet
     }

@@ -58,7 +58,7 @@ public enum SummaryWorkbook {
         try wb.setProperties(DocumentProperties(title: "Tổng hợp \(t.title.lowercased()) \(d.period.label())", subject: t.id,
                                                 author: "tonghop", company: t.receiver, keywords: "\(t.id) \(d.period)"))
         let summary = try wb.addWorksheet(summarySheet)
-        let units = try wb.addWorksheet(unitSheet)
+        let units = try wb.addWorksheet(unitSheet, streamed: true)
         let layout = try writeUnitSheet(units, d)
         // The printable unit table is a province's paper (up to a few hundred units on a
         // few dozen pages); a national batch of thousands of units gets none.
@@ -66,9 +66,9 @@ public enum SummaryWorkbook {
         let summaryLayout = try writeSummarySheet(summary, d, layout)
         if let printed { try writePrintedUnitTable(printed, d, layout, summaryLayout) }
         if !layout.spans.isEmpty { try writeIntermediateSheet(try wb.addWorksheet(levelSheet), d, layout) }
-        try writeScorecard(try wb.addWorksheet(scoreSheet), wb, d)
-        try writeFindings(try wb.addWorksheet(findingsSheet), d)
-        try writeStatus(try wb.addWorksheet(statusSheet), d)
+        try writeScorecard(try wb.addWorksheet(scoreSheet, streamed: true), wb, d)
+        try writeFindings(try wb.addWorksheet(findingsSheet, streamed: true), d)
+        try writeStatus(try wb.addWorksheet(statusSheet, streamed: true), d)
         summary.activate()
         try wb.close()
     }
