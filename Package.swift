@@ -37,6 +37,7 @@ let package = Package(
             pkgConfig: "freexl",
             providers: [.apt(["libfreexl-dev"])]
         ),
+        .systemLibrary(name: "CSQLiteConfig"),
         .systemLibrary(
             name: "CXlsxWriter",
             pkgConfig: "xlsxwriter",
@@ -52,7 +53,7 @@ let package = Package(
         ),
         .target(
             name: "TongHop",
-            dependencies: ["SheetIO", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["SheetIO", "CSQLiteConfig", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
@@ -76,7 +77,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SheetIOTests", dependencies: ["SheetIO", "TestSupport"]),
         .testTarget(name: "TongHopTests", dependencies: ["TongHop", "SheetIO", "TestSupport", .product(name: "Yams", package: "Yams"),
-                                                        .product(name: "GRDB", package: "GRDB.swift")]),
+                                                        .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .testTarget(name: "CLITests", dependencies: ["SheetIO", "TestSupport", "tonghop"]),
         .testTarget(name: "WebTests", dependencies: ["TongHopWeb", "TongHop", "SheetIO", "TestSupport",
                                                      .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import XCTest
 @testable import TongHop
 import TestSupport
@@ -18,5 +19,21 @@ final class StoreIndexTests: XCTestCase {
         }
         XCTAssertEqual(plan.count, 1, "\(plan)")
         XCTAssertTrue(plan[0].contains("submission_unit_current (template_id=? AND unit_code=? AND period=? AND is_current=?)"), "\(plan)")
+    }
+}
+
+/// SQLite is set up before the store's first connection: no global allocation statistics
+/// (a global mutex on every allocation).
+final class StoreSQLiteSetupTests: XCTestCase {
+    func testAllocationsAreNotCounted() throws {
+        let dir = try TestSupport.tempDir(self)
+        let store = try Store(path: dir.appendingPathComponent("m.db").path)
+        XCTAssertEqual(Store.sqliteConfigured, 0, "configured before SQLite's first use")
+        try store.pool.write { db in
+            try db.execute(sql: "CREATE TEMP TABLE t(x); INSERT INTO t VALUES (randomblob(100000))")
+        }
+        var current: Int64 = 0, peak: Int64 = 0
+        sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &current, &peak, 0)
+        XCTAssertEqual(peak, 0, "allocations are not counted")
     }
 }
