@@ -125,6 +125,10 @@ final class StreamedSheetTests: XCTestCase {
         }
     }
 
+    func testACellOfAStreamedSheetTakes24Bytes() {
+        XCTAssertEqual(MemoryLayout<StreamedCells.Entry>.stride, 24, "the README and BENCHMARKS.md say 24 bytes a cell")
+    }
+
     func testAStreamedSheetRefusesWhatAnOrdinarySheetRefusesNamingTheSameCell() throws {
         let dir = try TestSupport.tempDir(self)
         let wb = try XLSXWriter(path: dir.appendingPathComponent("x.xlsx").path)

@@ -28,10 +28,10 @@ final class StreamedCells {
         var row: UInt32
         /// Into `texts`: the text, the formula (its text result follows it), or the merge.
         var text: Int32
+        /// Into `formats` (0: none).
+        var format: UInt32
         /// The column; for row options, 1 when hidden.
         var col: UInt16
-        /// Into `formats` (0: none).
-        var format: UInt16
         var kind: Kind
     }
 
@@ -39,15 +39,15 @@ final class StreamedCells {
     private var texts: [String] = []
     private var merges: [(first: CellRef, last: CellRef, text: Int32)] = []
     private var formats: [UnsafeMutablePointer<lxw_format>?] = [nil]
-    private var formatIndex: [UnsafeMutableRawPointer: UInt16] = [:]
-    private var lastFormat: (UnsafeMutablePointer<lxw_format>?, UInt16) = (nil, 0)
+    private var formatIndex: [UnsafeMutableRawPointer: UInt32] = [:]
+    private var lastFormat: (UnsafeMutablePointer<lxw_format>?, UInt32) = (nil, 0)
 
-    private func index(_ f: UnsafeMutablePointer<lxw_format>?) -> UInt16 {
+    private func index(_ f: UnsafeMutablePointer<lxw_format>?) -> UInt32 {
         guard let f else { return 0 }
         if lastFormat.0 == f { return lastFormat.1 }
-        let i: UInt16
+        let i: UInt32
         if let known = formatIndex[UnsafeMutableRawPointer(f)] { i = known } else {
-            i = UInt16(truncatingIfNeeded: formats.count)
+            i = UInt32(formats.count)
             formats.append(f)
             formatIndex[UnsafeMutableRawPointer(f)] = i
         }
@@ -61,13 +61,13 @@ final class StreamedCells {
     }
 
     func add(_ kind: Kind, _ row: Int, _ col: Int, number: Double = 0, text: String? = nil, format: UnsafeMutablePointer<lxw_format>?) {
-        entries.append(Entry(number: number, row: UInt32(row), text: text.map(self.text) ?? -1, col: UInt16(col), format: index(format), kind: kind))
+        entries.append(Entry(number: number, row: UInt32(row), text: text.map(self.text) ?? -1, format: index(format), col: UInt16(col), kind: kind))
     }
 
     func addFormula(_ row: Int, _ col: Int, _ formula: String, textResult: String, format: UnsafeMutablePointer<lxw_format>?) {
         let i = text(formula)
         _ = text(textResult)
-        entries.append(Entry(number: 0, row: UInt32(row), text: i, col: UInt16(col), format: index(format), kind: .formulaText))
+        entries.append(Entry(number: 0, row: UInt32(row), text: i, format: index(format), col: UInt16(col), kind: .formulaText))
     }
 
     /// A merged range: its cells now, the range on its last row.
@@ -75,7 +75,7 @@ final class StreamedCells {
         // The range first: on its last row it is written before the cells below, so when it
         // spans one row the cells written after it (its own text among them) stand.
         merges.append((first, last, text(escaped)))
-        entries.append(Entry(number: 0, row: UInt32(last.row), text: Int32(merges.count - 1), col: UInt16(first.column), format: index(format), kind: .mergeRange))
+        entries.append(Entry(number: 0, row: UInt32(last.row), text: Int32(merges.count - 1), format: index(format), col: UInt16(first.column), kind: .mergeRange))
         add(.text, first.row, first.column, text: escaped, format: format)
         for r in first.row...last.row {
             for c in first.column...last.column where r != first.row || c != first.column {
