@@ -2,7 +2,8 @@ import Foundation
 import SheetIO
 
 /// Imports files into the store: each is read and validated (two at a time, on both
-/// cores), then written in its own transaction. A file with errors imports nothing.
+/// cores), then written in its own savepoint of its batch's transaction. A file with
+/// errors imports nothing.
 public struct Importer: Sendable {
     public let store: Store
     public let reader: SubmissionReader
@@ -19,8 +20,8 @@ public struct Importer: Sendable {
     }
 
     /// Imports the files in order; returns one outcome per submission (per file when it
-    /// could not be read). A store failure stops the batch with a ``Failure`` carrying
-    /// the outcomes of the files before it (each file is its own transaction: those stay).
+    /// could not be read). A store failure stops the import with a ``Failure`` carrying
+    /// the outcomes of the files stored before it, which stay.
     public func run(paths: [String], readAhead: ReadAhead? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> [ImportOutcome] {
         reader.prepare()
         readAhead?.stop()
@@ -40,20 +41,42 @@ public struct Importer: Sendable {
                 let work = self
                 DispatchQueue.global().async(group: group) { next = work.check(nextChunk, readAhead: ahead) }
             }
+            // The batch is stored in one transaction, a savepoint per file (``Store/importBatch``).
+            var files: [Store.CheckedFile] = []
             for (path, (t, subs, hash)) in zip(chunk, results) {
-                guard let t else {
+                if let t { files.append(Store.CheckedFile(displayName: path, template: t, submissions: subs, contentHash: hash)) }
+            }
+            var (stored, failure) = store.importBatch(files)
+            if failure != nil {
+                // The batch failed (a full disk fails its commit, keeping none of it): the
+                // rest is stored again one file per transaction, as many as the store takes,
+                // so the files before the one that fails are kept and that one is named.
+                failure = nil
+                for f in files.dropFirst(stored.count) {
+                    do {
+                        let result = try store.importFile(path: f.displayName, displayName: f.displayName, template: f.template,
+                                                          submissions: f.submissions, contentHash: f.contentHash)
+                        try store.recordRejections(result, template: f.template.id, contentHash: f.contentHash)
+                        stored.append(result)
+                    } catch let e as StoreError {
+                        failure = e
+                        break
+                    }
+                }
+            }
+            var storedFiles = stored.makeIterator()
+            for (path, (t, subs, _)) in zip(chunk, results) {
+                guard t != nil else {
                     outcomes.append(ImportOutcome(file: path, status: .rejected, unit: nil, unitName: nil, period: nil, revision: nil,
                                                   reasons: subs.flatMap { $0.1 }.filter { $0.severity == .error }, warnings: 0))
                     continue
                 }
-                do {
-                    let result = try store.importFile(path: path, displayName: path, template: t, submissions: subs, contentHash: hash)
-                    try store.recordRejections(result, template: t.id, contentHash: hash)
-                    outcomes += result
-                } catch let e as StoreError {
-                    group.wait()
-                    throw Failure(completed: outcomes, error: e)
-                }
+                guard let result = storedFiles.next() else { break }  // the file that failed, and those after it
+                outcomes += result
+            }
+            if let failure {
+                group.wait()
+                throw Failure(completed: outcomes, error: failure)
             }
             done += chunk.count
             progress?(done, paths.count)
