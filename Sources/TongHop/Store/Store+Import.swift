@@ -40,11 +40,16 @@ extension Store {
                 }
             }
         } catch let e as DatabaseError {
-            let (en, vi) = Store.explain(e)
-            throw StoreError(path: self.path, message: "importing \(displayName) failed: \(en); nothing of this file was stored",
-                             messageVI: "nhập \(displayName) không thành công: \(vi); chưa ghi gì của tệp này vào kho")
+            throw importFailure(displayName, e)
         }
         return outcomes
+    }
+
+    /// "importing F failed: the disk is full (…); nothing of this file was stored".
+    func importFailure(_ displayName: String, _ e: DatabaseError) -> StoreError {
+        let (en, vi) = Store.explain(e)
+        return StoreError(path: path, message: "importing \(displayName) failed: \(en); nothing of this file was stored",
+                          messageVI: "nhập \(displayName) không thành công: \(vi); chưa ghi gì của tệp này vào kho")
     }
 
     /// A file read and checked, waiting to be stored (``importBatch(_:now:)``).
@@ -65,7 +70,7 @@ extension Store {
     /// savepoint: a file is stored whole or not at all, exactly as ``importFile`` stores
     /// it (rejections recorded as ``recordRejections`` records them). One transaction per
     /// file rewrote the B-tree's upper pages into the write-ahead log for every file (a
-    /// national import: 3,321 commits, a tenth of the writing thread in the kernel).
+    /// national import: 3,321 commits, some 13 % of the writing thread in the kernel).
     ///
     /// Returns each stored file's outcomes, in order. When a file fails, its savepoint is
     /// rolled back, the files before it are committed and returned, and the failure is
@@ -113,10 +118,7 @@ extension Store {
             return ([], StoreError(path: path, message: "importing \(what) failed: \(en); nothing of these files was stored",
                                    messageVI: "nhập \(what) không thành công: \(vi); chưa ghi gì của các tệp này vào kho"))
         }
-        guard let failed else { return (stored, nil) }
-        let (en, vi) = Store.explain(failed.error)
-        return (stored, StoreError(path: path, message: "importing \(failed.name) failed: \(en); nothing of this file was stored",
-                                   messageVI: "nhập \(failed.name) không thành công: \(vi); chưa ghi gì của tệp này vào kho"))
+        return (stored, failed.map { importFailure($0.name, $0.error) })
     }
 
     /// The outcomes of a file that imports nothing (an error anywhere, or no submission);
