@@ -30,9 +30,10 @@ public final class Worksheet {
     /// Whether the sheet is streamed (``XLSXWriter/addWorksheet(_:streamed:)``).
     public var isStreamed: Bool { streamed != nil }
 
-    /// A cell of a streamed sheet is checked when written, as libxlsxwriter checks it, so
-    /// the error names the same cell at the same call.
-    private func streamed(_ row: Int, _ col: Int, _ what: String) throws -> StreamedCells? {
+    /// The buffer of a streamed sheet (nil for an ordinary one). A cell of a streamed sheet
+    /// is checked when written, as libxlsxwriter checks it, so the error names the same
+    /// cell at the same call.
+    private func buffer(_ row: Int, _ col: Int, _ what: String) throws -> StreamedCells? {
         guard let s = streamed else { return nil }
         if row < 0 || row >= Int(LXW_ROW_MAX) || col < 0 || col >= Int(LXW_COL_MAX) {
             try check(LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE, what, row, col)
@@ -53,7 +54,7 @@ public final class Worksheet {
             try writeFormula(row, col, "=NA()", result: .text("#N/A"), format)
             return
         }
-        if let s = try streamed(row, col, "number") {
+        if let s = try buffer(row, col, "number") {
             s.add(.number, row, col, number: number, format: workbook.format(format))
         } else {
             try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), number, workbook.format(format)), "number", row, col)
@@ -65,7 +66,7 @@ public final class Worksheet {
     public func write(_ row: Int, _ col: Int, text: String, _ format: CellFormat? = nil) throws {
         if text.isEmpty { return try writeBlank(row, col, format) }
         let escaped = Worksheet.escapeOOXML(text)
-        if let s = try streamed(row, col, "text") {
+        if let s = try buffer(row, col, "text") {
             if escaped.utf8.count > Worksheet.maxTextLength, escaped.unicodeScalars.count > Worksheet.maxTextLength {
                 try check(LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED, "text", row, col)
             }
@@ -77,7 +78,7 @@ public final class Worksheet {
     }
 
     public func write(_ row: Int, _ col: Int, bool: Bool, _ format: CellFormat? = nil) throws {
-        if let s = try streamed(row, col, "boolean") {
+        if let s = try buffer(row, col, "boolean") {
             s.add(.bool, row, col, number: bool ? 1 : 0, format: workbook.format(format))
         } else {
             try check(worksheet_write_boolean(handle, lxw_row_t(row), lxw_col_t(col), bool ? 1 : 0, workbook.format(format)), "boolean", row, col)
@@ -99,7 +100,7 @@ public final class Worksheet {
         }
         // Back to Excel's serial, which counts a 1900-02-29 that never was.
         let serial = (date.kind == .date || date.kind == .dateTime) && date.serial >= 2 && date.serial < 61 ? date.serial - 1 : date.serial
-        if let s = try streamed(row, col, "date") {
+        if let s = try buffer(row, col, "date") {
             s.add(.number, row, col, number: serial, format: workbook.format(f))
         } else {
             try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), serial, workbook.format(f)), "date", row, col)
@@ -110,7 +111,7 @@ public final class Worksheet {
     /// An empty cell that carries a format (borders, an unlocked input cell…).
     public func writeBlank(_ row: Int, _ col: Int, _ format: CellFormat? = nil) throws {
         guard let fmt = workbook.format(format) else { return }  // libxlsxwriter ignores unformatted blanks
-        if let s = try streamed(row, col, "blank") {
+        if let s = try buffer(row, col, "blank") {
             s.add(.blank, row, col, format: fmt)
         } else {
             try check(worksheet_write_blank(handle, lxw_row_t(row), lxw_col_t(col), fmt), "blank", row, col)
@@ -124,14 +125,14 @@ public final class Worksheet {
         switch result {
         case .number(let d):
             let v = d.isFinite ? d : 0
-            if let s = try streamed(row, col, "formula") {
+            if let s = try buffer(row, col, "formula") {
                 s.add(.formulaNumber, row, col, number: v, text: formula, format: f)
             } else {
                 try check(worksheet_write_formula_num(handle, lxw_row_t(row), lxw_col_t(col), formula, f, v), "formula", row, col)
             }
             measure(col, Double(numberWidth(v, format)), format)
         case .text(let s):
-            if let sc = try streamed(row, col, "formula") {
+            if let sc = try buffer(row, col, "formula") {
                 sc.addFormula(row, col, formula, textResult: Worksheet.escapeOOXML(s), format: f)
             } else {
                 try check(worksheet_write_formula_str(handle, lxw_row_t(row), lxw_col_t(col), formula, f, Worksheet.escapeOOXML(s)), "formula", row, col)
@@ -187,7 +188,7 @@ public final class Worksheet {
 
     /// Sets a row's height in points (nil: default) and whether it is hidden.
     public func setRow(_ row: Int, height: Double?, _ format: CellFormat? = nil, hidden: Bool = false) throws {
-        if let s = try streamed(row, 0, "row height") {
+        if let s = try buffer(row, 0, "row height") {
             s.add(.rowOptions, row, hidden ? 1 : 0, number: height ?? LXW_DEF_ROW_HEIGHT, format: workbook.format(format))
             return
         }
