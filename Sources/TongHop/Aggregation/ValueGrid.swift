@@ -36,10 +36,10 @@ public struct ValueGrid: Sendable {
     public init(template: Template, values: [String: [String: [String: ReportedValue]]]) {
         self.init(template: template)
         for u in values.keys.sorted() {
+            _ = slot(forUnit: u)  // every unit named has a slot, even without a value
             for (code, byCol) in values[u]! {
                 for (k, v) in byCol { set(u, code, k, v) }
             }
-            if values[u]!.isEmpty { _ = slot(forUnit: u) }
         }
     }
 
