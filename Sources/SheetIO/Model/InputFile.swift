@@ -57,15 +57,21 @@ public final class InputFile {
     public func read(at offset: Int64, count: Int) -> [UInt8] {
         guard fd >= 0, count > 0 else { return [] }
         return [UInt8](unsafeUninitializedCapacity: count) { buf, initialized in
-            var off = 0
-            while off < count {
-                let n = pread(fd, buf.baseAddress! + off, count - off, off_t(offset) + off_t(off))
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                off += n
-            }
-            initialized = off
+            initialized = read(into: UnsafeMutableRawPointer(buf.baseAddress!), at: offset, count: count)
         }
+    }
+
+    /// Reads up to `count` bytes from `offset` into `p` (retrying interrupted reads);
+    /// returns how many were read, fewer at the end of the file or on an error.
+    private func read(into p: UnsafeMutableRawPointer, at offset: Int64, count: Int) -> Int {
+        var off = 0
+        while off < count {
+            let n = pread(fd, p + off, count - off, off_t(offset) + off_t(off))
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            off += n
+        }
+        return off
     }
 
     /// The whole file (at most ``size`` bytes, which the limits already bound).
@@ -83,14 +89,7 @@ public final class InputFile {
     public func readWhole() -> UnsafeMutableRawPointer? {
         let count = Int(size)
         let p = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 8)
-        var off = 0
-        while off < count {
-            let n = pread(fd, p + off, count - off, off_t(off))
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            off += n
-        }
-        guard off == count else {
+        guard read(into: p, at: 0, count: count) == count else {
             p.deallocate()
             return nil
         }

@@ -20,6 +20,37 @@ import Foundation
 /// Texts are written inline (`t="inlineStr"`) rather than through the shared string table:
 /// both are standard SpreadsheetML that Excel, LibreOffice and every reader we test read.
 final class StreamedCells {
+    /// One cell written: what an ordinary sheet hands libxlsxwriter at once and a streamed
+    /// sheet at close, through the same ``write(_:to:row:col:format:)``. Texts are escaped.
+    enum CellWrite {
+        case number(Double), text(String), blank, bool(Bool), formula(String, Double), formulaText(String, String)
+
+        /// The word an error names the write by.
+        var what: String {
+            switch self {
+            case .number: return "number"
+            case .text: return "text"
+            case .blank: return "blank"
+            case .bool: return "boolean"
+            case .formula, .formulaText: return "formula"
+            }
+        }
+    }
+
+    /// Writes one cell through libxlsxwriter.
+    static func write(_ w: CellWrite, to ws: UnsafeMutablePointer<lxw_worksheet>, row: Int, col: Int,
+                      format f: UnsafeMutablePointer<lxw_format>?) -> lxw_error {
+        let r = lxw_row_t(row), c = lxw_col_t(col)
+        switch w {
+        case .number(let d): return worksheet_write_number(ws, r, c, d, f)
+        case .text(let t): return worksheet_write_string(ws, r, c, t, f)
+        case .blank: return worksheet_write_blank(ws, r, c, f)
+        case .bool(let b): return worksheet_write_boolean(ws, r, c, b ? 1 : 0, f)
+        case .formula(let formula, let v): return worksheet_write_formula_num(ws, r, c, formula, f, v)
+        case .formulaText(let formula, let v): return worksheet_write_formula_str(ws, r, c, formula, f, v)
+        }
+    }
+
     enum Kind: UInt8 { case number, text, blank, bool, formulaNumber, formulaText, rowOptions, mergeRange }
 
     struct Entry {
@@ -60,14 +91,27 @@ final class StreamedCells {
         return Int32(texts.count - 1)
     }
 
-    func add(_ kind: Kind, _ row: Int, _ col: Int, number: Double = 0, text: String? = nil, format: UnsafeMutablePointer<lxw_format>?) {
-        entries.append(Entry(number: number, row: UInt32(row), text: text.map(self.text) ?? -1, format: index(format), col: UInt16(col), kind: kind))
+    private func append(_ kind: Kind, _ row: Int, _ col: Int, number: Double = 0, text: Int32 = -1, format: UnsafeMutablePointer<lxw_format>?) {
+        entries.append(Entry(number: number, row: UInt32(row), text: text, format: index(format), col: UInt16(col), kind: kind))
     }
 
-    func addFormula(_ row: Int, _ col: Int, _ formula: String, textResult: String, format: UnsafeMutablePointer<lxw_format>?) {
-        let i = text(formula)
-        _ = text(textResult)
-        entries.append(Entry(number: 0, row: UInt32(row), text: i, format: index(format), col: UInt16(col), kind: .formulaText))
+    func add(_ w: CellWrite, _ row: Int, _ col: Int, format: UnsafeMutablePointer<lxw_format>?) {
+        switch w {
+        case .number(let d): append(.number, row, col, number: d, format: format)
+        case .text(let t): append(.text, row, col, text: text(t), format: format)
+        case .blank: append(.blank, row, col, format: format)
+        case .bool(let b): append(.bool, row, col, number: b ? 1 : 0, format: format)
+        case .formula(let formula, let v): append(.formulaNumber, row, col, number: v, text: text(formula), format: format)
+        case .formulaText(let formula, let v):
+            let i = text(formula)
+            _ = text(v)  // the result follows its formula
+            append(.formulaText, row, col, text: i, format: format)
+        }
+    }
+
+    /// A row's height and whether it is hidden.
+    func addRow(_ row: Int, height: Double, hidden: Bool, format: UnsafeMutablePointer<lxw_format>?) {
+        append(.rowOptions, row, hidden ? 1 : 0, number: height, format: format)
     }
 
     /// A merged range: its cells now, the range on its last row.
@@ -75,8 +119,8 @@ final class StreamedCells {
         // The range first: on its last row it is written before the cells below, so when it
         // spans one row the cells written after it (its own text among them) stand.
         merges.append((first, last, text(escaped)))
-        entries.append(Entry(number: 0, row: UInt32(last.row), text: Int32(merges.count - 1), format: index(format), col: UInt16(first.column), kind: .mergeRange))
-        add(.text, first.row, first.column, text: escaped, format: format)
+        append(.mergeRange, last.row, first.column, text: Int32(merges.count - 1), format: format)
+        add(.text(escaped), first.row, first.column, format: format)
         for r in first.row...last.row {
             for c in first.column...last.column where r != first.row || c != first.column {
                 add(.blank, r, c, format: format)
@@ -93,24 +137,21 @@ final class StreamedCells {
         }
         for i in order {
             let e = entries[i]
-            let r = lxw_row_t(e.row), c = lxw_col_t(e.col), f = formats[Int(e.format)]
+            let f = formats[Int(e.format)]
+            func cell(_ w: CellWrite) throws {
+                try check(StreamedCells.write(w, to: ws, row: Int(e.row), col: Int(e.col), format: f), w.what, Int(e.row), Int(e.col))
+            }
             switch e.kind {
-            case .number:
-                try check(worksheet_write_number(ws, r, c, e.number, f), "number", Int(e.row), Int(e.col))
-            case .text:
-                try check(worksheet_write_string(ws, r, c, texts[Int(e.text)], f), "text", Int(e.row), Int(e.col))
-            case .blank:
-                try check(worksheet_write_blank(ws, r, c, f), "blank", Int(e.row), Int(e.col))
-            case .bool:
-                try check(worksheet_write_boolean(ws, r, c, e.number != 0 ? 1 : 0, f), "boolean", Int(e.row), Int(e.col))
-            case .formulaNumber:
-                try check(worksheet_write_formula_num(ws, r, c, texts[Int(e.text)], f, e.number), "formula", Int(e.row), Int(e.col))
-            case .formulaText:
-                try check(worksheet_write_formula_str(ws, r, c, texts[Int(e.text)], f, texts[Int(e.text) + 1]), "formula", Int(e.row), Int(e.col))
+            case .number: try cell(.number(e.number))
+            case .text: try cell(.text(texts[Int(e.text)]))
+            case .blank: try cell(.blank)
+            case .bool: try cell(.bool(e.number != 0))
+            case .formulaNumber: try cell(.formula(texts[Int(e.text)], e.number))
+            case .formulaText: try cell(.formulaText(texts[Int(e.text)], texts[Int(e.text) + 1]))
             case .rowOptions:
                 var opt = lxw_row_col_options()
                 opt.hidden = e.col == 1 ? 1 : 0
-                try check(worksheet_set_row_opt(ws, r, e.number, f, &opt), "row height", Int(e.row), 0)
+                try check(worksheet_set_row_opt(ws, lxw_row_t(e.row), e.number, f, &opt), "row height", Int(e.row), 0)
             case .mergeRange:
                 let m = merges[Int(e.text)]
                 // Its writes to the rows above fail inside libxlsxwriter and are not needed:

@@ -41,6 +41,18 @@ public final class Worksheet {
         return s
     }
 
+    /// One cell: to libxlsxwriter now, or to a streamed sheet's buffer.
+    private func put(_ w: StreamedCells.CellWrite, _ row: Int, _ col: Int, _ format: UnsafeMutablePointer<lxw_format>?, _ what: String) throws {
+        if let s = try buffer(row, col, what) {
+            if case .text(let t) = w, t.utf8.count > Worksheet.maxTextLength, t.unicodeScalars.count > Worksheet.maxTextLength {
+                try check(LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED, what, row, col)
+            }
+            s.add(w, row, col, format: format)
+        } else {
+            try check(StreamedCells.write(w, to: handle, row: row, col: col, format: format), what, row, col)
+        }
+    }
+
     private func check(_ err: lxw_error, _ what: String, _ row: Int, _ col: Int) throws {
         try workbook.check(err, what, sheet: name, cell: CellRef(row: row, column: col))
     }
@@ -54,11 +66,7 @@ public final class Worksheet {
             try writeFormula(row, col, "=NA()", result: .text("#N/A"), format)
             return
         }
-        if let s = try buffer(row, col, "number") {
-            s.add(.number, row, col, number: number, format: workbook.format(format))
-        } else {
-            try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), number, workbook.format(format)), "number", row, col)
-        }
+        try put(.number(number), row, col, workbook.format(format), "number")
         measure(col, Double(numberWidth(number, format)), format)
     }
 
@@ -66,23 +74,12 @@ public final class Worksheet {
     public func write(_ row: Int, _ col: Int, text: String, _ format: CellFormat? = nil) throws {
         if text.isEmpty { return try writeBlank(row, col, format) }
         let escaped = Worksheet.escapeOOXML(text)
-        if let s = try buffer(row, col, "text") {
-            if escaped.utf8.count > Worksheet.maxTextLength, escaped.unicodeScalars.count > Worksheet.maxTextLength {
-                try check(LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED, "text", row, col)
-            }
-            s.add(.text, row, col, text: escaped, format: workbook.format(format))
-        } else {
-            try check(worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(col), escaped, workbook.format(format)), "text", row, col)
-        }
+        try put(.text(escaped), row, col, workbook.format(format), "text")
         measure(col, Worksheet.displayWidth(text), format)
     }
 
     public func write(_ row: Int, _ col: Int, bool: Bool, _ format: CellFormat? = nil) throws {
-        if let s = try buffer(row, col, "boolean") {
-            s.add(.bool, row, col, number: bool ? 1 : 0, format: workbook.format(format))
-        } else {
-            try check(worksheet_write_boolean(handle, lxw_row_t(row), lxw_col_t(col), bool ? 1 : 0, workbook.format(format)), "boolean", row, col)
-        }
+        try put(.bool(bool), row, col, workbook.format(format), "boolean")
         measure(col, 5, format)
     }
 
@@ -100,22 +97,14 @@ public final class Worksheet {
         }
         // Back to Excel's serial, which counts a 1900-02-29 that never was.
         let serial = (date.kind == .date || date.kind == .dateTime) && date.serial >= 2 && date.serial < 61 ? date.serial - 1 : date.serial
-        if let s = try buffer(row, col, "date") {
-            s.add(.number, row, col, number: serial, format: workbook.format(f))
-        } else {
-            try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), serial, workbook.format(f)), "date", row, col)
-        }
+        try put(.number(serial), row, col, workbook.format(f), "date")
         measure(col, Double(date.iso8601.count), f)
     }
 
     /// An empty cell that carries a format (borders, an unlocked input cell…).
     public func writeBlank(_ row: Int, _ col: Int, _ format: CellFormat? = nil) throws {
         guard let fmt = workbook.format(format) else { return }  // libxlsxwriter ignores unformatted blanks
-        if let s = try buffer(row, col, "blank") {
-            s.add(.blank, row, col, format: fmt)
-        } else {
-            try check(worksheet_write_blank(handle, lxw_row_t(row), lxw_col_t(col), fmt), "blank", row, col)
-        }
+        try put(.blank, row, col, fmt, "blank")
     }
 
     /// A formula ("=SUM(D7:D14)") with the value it computes, so the value shows before
@@ -125,18 +114,10 @@ public final class Worksheet {
         switch result {
         case .number(let d):
             let v = d.isFinite ? d : 0
-            if let s = try buffer(row, col, "formula") {
-                s.add(.formulaNumber, row, col, number: v, text: formula, format: f)
-            } else {
-                try check(worksheet_write_formula_num(handle, lxw_row_t(row), lxw_col_t(col), formula, f, v), "formula", row, col)
-            }
+            try put(.formula(formula, v), row, col, f, "formula")
             measure(col, Double(numberWidth(v, format)), format)
         case .text(let s):
-            if let sc = try buffer(row, col, "formula") {
-                sc.addFormula(row, col, formula, textResult: Worksheet.escapeOOXML(s), format: f)
-            } else {
-                try check(worksheet_write_formula_str(handle, lxw_row_t(row), lxw_col_t(col), formula, f, Worksheet.escapeOOXML(s)), "formula", row, col)
-            }
+            try put(.formulaText(formula, Worksheet.escapeOOXML(s)), row, col, f, "formula")
             measure(col, Worksheet.displayWidth(s), format)
         }
     }
@@ -189,7 +170,7 @@ public final class Worksheet {
     /// Sets a row's height in points (nil: default) and whether it is hidden.
     public func setRow(_ row: Int, height: Double?, _ format: CellFormat? = nil, hidden: Bool = false) throws {
         if let s = try buffer(row, 0, "row height") {
-            s.add(.rowOptions, row, hidden ? 1 : 0, number: height ?? LXW_DEF_ROW_HEIGHT, format: workbook.format(format))
+            s.addRow(row, height: height ?? LXW_DEF_ROW_HEIGHT, hidden: hidden, format: workbook.format(format))
             return
         }
         var opt = lxw_row_col_options()

@@ -163,19 +163,19 @@ enum Identification {
         // a number naming the template's unit index and the date ("YYYY-MM-DD" as
         // YYYYMMDD); a date of another shape takes a key of text.
         let index = unitIndex(t)
-        var dateCode = 0
+        var day = 0
         if let date {
-            guard let d = dayNumber(date) else {
+            guard let d = dateCode(date) else {
                 let memoKey = "\(t.id)#\(t.version)#\(t.sourcePath ?? "")\u{1}\(text)\u{1}\(date)"
                 return unitMemo.value(memoKey) { _ in computeMatchUnit(text, t, on: date) }
             }
-            dateCode = d
+            day = d
         }
-        return unitMemo.value(text, extra: -(index.serial &* 100_000_000 &+ dateCode)) { _ in computeMatchUnit(text, t, on: date) }
+        return unitMemo.value(text, extra: -(index.serial &* 100_000_000 &+ day)) { _ in computeMatchUnit(text, t, on: date) }
     }
 
     /// "2025-12-31" → 20251231; nil for any other shape.
-    static func dayNumber(_ date: String) -> Int? {
+    static func dateCode(_ date: String) -> Int? {
         let b = Array(date.utf8)
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
         var n = 0

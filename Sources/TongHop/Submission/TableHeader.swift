@@ -54,21 +54,17 @@ struct TableHeader {
             let r = row.index
             var h = TableHeader(row: r, columnKeys: [:], values: [:], comparisons: [:], score: 0, years: [:])
             let lastCol = row.cells.last?.column ?? 0
-            let here = texts(r)
+            let here = texts(r), columns = 0...min(lastCol, 60)
+            // Header labels are short; titles and long names are not worth matching.
+            func label(_ c: Int) -> String? { here[c].flatMap { $0.utf8.count <= 160 ? $0 : nil } }
             // Only a row with a "Mã" or "Chỉ tiêu" header can be the header (the guard after
             // the loop drops any other, and only a cell's own role can be code or name): the
             // title lines and the data rows are passed over on one lookup a cell.
-            var canHead = false
-            for c in 0...min(lastCol, 60) {
-                guard let text = here[c], text.utf8.count <= 160 else { continue }
-                if HeaderMatcher.isCodeOrName(text) { canHead = true; break }
-            }
-            guard canHead else { continue }
+            guard columns.contains(where: { label($0).map(HeaderMatcher.isCodeOrName) ?? false }) else { continue }
             let aboveRow = texts(r - 1)
             var rowTexts: [(Int, String)] = []
-            for c in 0...min(lastCol, 60) {
-                // Header labels are short; titles and long names are not worth matching.
-                guard var text = here[c], text.utf8.count <= 160 else { continue }
+            for c in columns {
+                guard var text = label(c) else { continue }
                 let above = aboveRow[c].flatMap { $0 != text ? $0 : nil }
                 let info = matcher.info(of: text)
                 var role = info.role

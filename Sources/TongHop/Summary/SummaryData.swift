@@ -170,13 +170,6 @@ public struct SummaryData: Sendable {
                            rejections: try store.latestRejections(template: t.id, period: p), now: now)
     }
 
-    public init(template t: Template, period p: Period, values: [String: [String: [String: ReportedValue]]],
-                submissions: [StoredSubmission], findings: [(unit: String, file: String, finding: Finding)],
-                rejections: [String: Store.Rejection] = [:], now: Date = Date()) {
-        self.init(template: t, period: p, grid: ValueGrid(template: t, values: values), submissions: submissions, findings: findings,
-                  rejections: rejections, now: now)
-    }
-
     public init(template t: Template, period p: Period, grid: ValueGrid,
                 submissions: [StoredSubmission], findings: [(unit: String, file: String, finding: Finding)],
                 rejections: [String: Store.Rejection] = [:], now: Date = Date()) {
