@@ -115,6 +115,19 @@ public final class SpreadsheetDocument {
         }
     }
 
+    /// The sheet the workbook opens on (0-based), when the file says (XLSX `activeTab`,
+    /// XLS `WINDOW1`); nil for CSV and for workbooks that do not say.
+    public var activeSheet: Int? { workbook?.activeSheet }
+
+    /// The code of a cell's number-format id ("#,##0.0,,,", "0.0%"), or nil for CSV and
+    /// unknown ids.
+    public func numberFormatCode(id: Int) -> String? { workbook?.numberFormatCode(id: id) }
+
+    /// How a cell's number-format id shows numbers (date, percent, number, text).
+    public func numberFormatDisplay(id: Int) -> NumberFormat.Display {
+        workbook?.numberFormatDisplay(id: id) ?? NumberFormat.display(id: id, code: nil)
+    }
+
     /// The 0-based index of a sheet given as a 1-based number or a name.
     public func sheetIndex(_ spec: String) throws -> Int {
         if let n = Int(spec) {

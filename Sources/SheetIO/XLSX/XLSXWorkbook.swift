@@ -23,6 +23,9 @@ public final class XLSXWorkbook {
     public let sheets: [SheetInfo]
     /// The workbook uses the 1904 date system (`workbookPr date1904="1"` or `"true"`).
     public let date1904: Bool
+    /// The sheet the workbook opens on (`bookViews/workbookView@activeTab`, 0-based), if
+    /// the workbook says.
+    public let activeSheet: Int?
     let archive: ZipArchive
     let styles: Styles
     private let sharedStringsPart: String?
@@ -84,6 +87,7 @@ public final class XLSXWorkbook {
         let parser = try XLSXWorkbook.parser(archive, wbPart)
         var sheets: [SheetInfo] = []
         var date1904 = false
+        var activeTab: Int? = nil
         var fallbackIndex = 0
         while try parser.next() != .eof {
             guard parser.event == .start else { continue }
@@ -108,12 +112,16 @@ public final class XLSXWorkbook {
                 }
                 let vis: SheetInfo.Visibility = state == "hidden" ? .hidden : state == "veryHidden" ? .veryHidden : .visible
                 sheets.append(SheetInfo(name: name, visibility: vis, kind: kind, part: part))
-            } else if parser.isName("definedNames") || parser.isName("calcPr") || parser.isName("bookViews") {
+            } else if parser.isName("workbookView") && activeTab == nil {
+                // The first view is the one Excel opens; no activeTab means the first sheet.
+                activeTab = Int(try parser.attribute("activeTab") ?? "0")
+            } else if parser.isName("definedNames") || parser.isName("calcPr") {
                 try parser.skipElement()
             }
         }
         self.sheets = sheets
         self.date1904 = date1904
+        self.activeSheet = activeTab.flatMap { sheets.indices.contains($0) ? $0 : nil }
 
         func partFor(_ suffix: String, fallback: String) -> String? {
             if let t = wbRels.first(typeSuffix: suffix)?.target, archive.contains(t) { return t }
