@@ -31,7 +31,18 @@ enum ColumnAudit {
                 vi: "cột «\(text)» (cột \(colName(c))) là cột kế hoạch nhưng không rõ là kế hoạch nào trong \(names); số liệu cột này chưa được đọc. Ghi rõ tiêu đề, ví dụ «\(t.planColumns[0].label(for: period))»",
                 en: "column \"\(text)\" (\(colName(c))) is a plan column but names none of the plans (\(t.planColumns.map { $0.planName }.joined(separator: ", "))); its figures were not read. Name it, e.g. \"\(t.planColumns[0].label(for: period))\""))
         }
-        let used = Set(header.columnKeys.values).union(header.undecidedPlans)
+        // Several columns equally fit for one template column, holding different figures:
+        // never the first by position.
+        for (key, list) in header.undecided.sorted(by: { $0.key < $1.key }) {
+            guard let col = t.column(key) else { continue }
+            let named = list.map { "«\(header.texts[$0.column] ?? "")» (cột \(colName($0.column)))" }.joined(separator: ", ")
+            let namedEN = list.map { "\"\(header.texts[$0.column] ?? "")\" (\(colName($0.column)))" }.joined(separator: ", ")
+            s.findings.append(Finding(.columnUndecided, file: file, sheet: sheetName, cell: CellRef(row: header.row, column: list[0].column), column: key,
+                value: list.map { header.texts[$0.column] ?? colName($0.column) }.joined(separator: " | "), expected: col.label(for: period),
+                vi: "có \(list.count) cột cùng có thể là cột \(label(col)): \(named), với số liệu khác nhau; không cột nào được đọc. Xoá cột không dùng, ghi «cập nhật» vào tiêu đề cột mới nhất, hoặc chọn khi kiểm tra: --column \(key)=\"\(header.texts[list.last!.column] ?? colName(list.last!.column))\"",
+                en: "\(list.count) columns could each be \"\(col.label(for: period))\": \(namedEN), holding different figures; none was read. Delete the unused one, mark the latest with \"cập nhật\", or choose: --column \(key)=\"\(header.texts[list.last!.column] ?? colName(list.last!.column))\""))
+        }
+        let used = Set(header.columnKeys.values).union(header.undecidedPlans).union(header.undecided.values.flatMap { $0.map(\.column) })
         let ignoredColumns = Set(ignored.map(\.column))
         let left = max(header.code ?? -1, header.name ?? -1, header.unit ?? -1)
         var unmapped: [(column: Int, text: String, first: Int, last: Int, count: Int)] = []
@@ -74,13 +85,14 @@ enum ColumnAudit {
             s.columnsReportedMissing.insert(m.key)
             if !unmapped.isEmpty { continue }  // said above, with the column that may hold it
             if m.role == .plan && !header.undecidedPlans.isEmpty { continue }  // E109 says it
+            if header.undecided[m.key] != nil { continue }  // E008 says it
             let isEstimate = m.key == t.estimateColumn?.key
             s.findings.append(Finding(isEstimate ? .columnMissing : .optionalColumnMissing, file: file, sheet: sheetName,
                 cell: CellRef(row: header.row, column: 0), column: m.key, expected: m.label(for: period),
                 vi: "bảng không có cột \(label(m)) (mẫu cần các cột \(expected))",
                 en: "the table has no column \"\(m.label(for: period))\" (the template expects \(t.columns.map { "\"\($0.label(for: period))\"" }.joined(separator: ", ")))"))
         }
-        for g in ignored {
+        for g in ignored where header.undecided[g.key] == nil {
             guard let col = t.column(g.key), let chosen = header.values[g.key] else { continue }
             let wantYear = col.role == .previous ? period.year - 1 : period.year
             let badYear = g.year.flatMap { $0 != wantYear ? $0 : nil }

@@ -171,7 +171,7 @@ public struct SubmissionReader: Sendable {
         }
         Identification.identify(&s, sheet: sheet, header: header, meta: meta, template: t, clues: clues, csv: doc.kind == .csv)
         ColumnAudit.run(&s, sheet: sheet, header: header, ignored: ignored, template: t)
-        ValueParser.parseRows(&s, sheet: sheet, header: header, template: t, csvSemicolon: doc.kind == .csv && doc.csvDelimiterUsed == UInt8(ascii: ";"), workbook: doc.workbook)
+        ValueParser.parseRows(&s, sheet: sheet, header: header, template: t, csvSemicolon: doc.kind == .csv && doc.csvDelimiterUsed == UInt8(ascii: ";"), document: doc.kind == .csv ? nil : doc)
         return (t, [s])
     }
 

@@ -21,6 +21,9 @@ struct TableHeader {
     var texts: [Int: String] = [:]
     /// Plan-like columns that name none of the template's several plans.
     var undecidedPlans: [Int] = []
+    /// Value keys with several equally good columns holding different figures (after
+    /// ``resolve(template:periodYear:sheet:choices:)``): none of them is read.
+    var undecided: [String: [Candidate]] = [:]
 
     struct Candidate { var column: Int; var year: Int?; var byMeaning: Bool }
 
@@ -131,23 +134,40 @@ struct TableHeader {
     /// Chooses one column per value key among the candidates: a visible column before a
     /// hidden one, then the one whose year fits the period (the estimate and plan the
     /// period's year, the previous column the year before), then an exact label before a
-    /// header read by its words, then the first. Returns the candidates left unused.
-    mutating func resolve(template t: Template, periodYear: Int?, sheet: Sheet) -> [Ignored] {
+    /// header read by its words, then one whose header says it is the latest revision
+    /// ("cập nhật", "điều chỉnh", "lần 2"). Candidates still tied are one reading only when
+    /// they hold the same figures; otherwise the key is left without a column and listed in
+    /// ``undecided`` (never the first by position). `choices` (role key → words of a
+    /// header, from `--column`) narrows the candidates first. Returns the candidates left unused.
+    mutating func resolve(template t: Template, periodYear: Int?, sheet: Sheet, choices: [String: String] = [:]) -> [Ignored] {
         var ignored: [Ignored] = []
         // Without a period from elsewhere: the latest year among the estimate and plan headers.
         let current = periodYear ?? t.columns.filter { $0.role != .previous }.flatMap { candidates[$0.key] ?? [] }.compactMap(\.year).max()
         for col in t.columns {
-            guard let list = candidates[col.key], !list.isEmpty else { continue }
+            guard var list = candidates[col.key], !list.isEmpty else { continue }
+            if let choice = choices[col.key] {
+                let want = VietFold.loose(choice)
+                let picked = list.filter { VietFold.loose(texts[$0.column] ?? "").utf8Contains(want) || CellRef.columnName($0.column) == choice.uppercased() }
+                if !picked.isEmpty { list = picked }
+            }
             let want = current.map { col.role == .previous ? $0 - 1 : $0 }
-            func rank(_ c: Candidate) -> (Int, Int, Int) {
+            // Lexicographic rank, smaller is better: hidden, year fit, read by meaning, no revision words.
+            func rank(_ c: Candidate) -> Int {
                 let hidden = sheet.isHidden(column: c.column) ? 1 : 0
                 let yearFit = c.year == nil ? 1 : (want == nil || c.year == want ? 0 : 2)
-                return (hidden, yearFit, c.byMeaning ? 1 : 0)
+                let revision = TableHeader.saysLatestRevision(texts[c.column] ?? "") ? 0 : 1
+                return hidden * 1000 + yearFit * 100 + (c.byMeaning ? 10 : 0) + revision
             }
-            let chosen = list.enumerated().min { a, b in
-                let ra = rank(a.element), rb = rank(b.element)
-                return ra != rb ? ra < rb : a.offset < b.offset
-            }!.element
+            let best = list.map(rank).min()!
+            let tied = list.filter { rank($0) == best }
+            if tied.count > 1 && !TableHeader.sameFigures(tied.map { $0.column }, below: row, in: sheet) {
+                undecided[col.key] = tied
+                for c in list {
+                    ignored.append(Ignored(column: c.column, key: col.key, text: texts[c.column] ?? "", hidden: sheet.isHidden(column: c.column), year: c.year))
+                }
+                continue
+            }
+            let chosen = tied[0]
             values[col.key] = chosen.column
             columnKeys[col.key] = chosen.column
             if let y = chosen.year { years[col.key] = y }
@@ -156,6 +176,23 @@ struct TableHeader {
             }
         }
         return ignored
+    }
+
+    /// Words that mark a column as the latest of several estimates: "cập nhật", "điều
+    /// chỉnh", "chính thức", "lần 2", "lần 3", "mới nhất".
+    static func saysLatestRevision(_ text: String) -> Bool {
+        let l = " " + VietFold.loose(text) + " "
+        return ["cap nhat", "dieu chinh", "chinh thuc", "lan 2", "lan 3", "lan cuoi", "moi nhat", "bo sung"].contains { l.utf8Contains($0) }
+    }
+
+    /// Whether columns hold the same cell values in every row under the header (two copies
+    /// of one column are one reading).
+    static func sameFigures(_ columns: [Int], below header: Int, in sheet: Sheet) -> Bool {
+        for r in sheet.rows where r.index > header {
+            let first = r[column: columns[0]]?.value ?? .empty
+            for c in columns.dropFirst() where (r[column: c]?.value ?? .empty) != first { return false }
+        }
+        return true
     }
 
     /// ``headerText(_:_:_:)`` of columns 0..<width of row `r`, reading the row's cells in

@@ -20,8 +20,10 @@ struct ValueParser {
     let conventionDecided: Bool
     /// The period, for column labels in messages.
     var period: Period? = nil
-    /// Number format id → display, for percent-formatted cells.
-    var percentFormat: (Int) -> Bool = { _ in false }
+    /// Number format id → what the format does to a number (nil: shown as stored).
+    var shownFormat: (Int) -> NumberFormat.Shown? = { _ in nil }
+    /// Number format id → its code, for messages.
+    var formatCode: (Int) -> String? = { _ in nil }
 
     /// Decides the file's convention from the numeric tokens of its text cells: vi-VN
     /// unless en-US evidence outweighs it; a ";" CSV delimiter is weak evidence for vi-VN.
@@ -96,21 +98,56 @@ struct ValueParser {
         case .empty:
             return cell.hasFormula ? sv : nil
         case .number(var d):
-            if percentFormat(cell.numberFormatID) {
-                // Excel stores 52,3 % as 0.523 (and 4,19 percentage points typed as "4,19%"
-                // as 0.0419): read as the percentage the officer sees.
-                if ind.kind == .percent || ind.unit?.base == "%" || ind.unit?.base == "diem %" {
-                    d *= 100
-                    sv.written = VietNumber.format(d, decimals: 6) + "%"
-                    add(.percentScaled, value: sv.written, "\(where_): ô định dạng phần trăm, đọc là \(VietNumber.format(d, decimals: 6))",
-                        "\(whereEN): percent-formatted cell read as \(d)")
-                } else {
-                    add(.percentFormatOdd, value: VietNumber.format(d * 100, decimals: 6) + "%", expected: ind.unitText,
-                        "\(where_): ô định dạng phần trăm (hiện \(VietNumber.format(d * 100, decimals: 4))%) nhưng chỉ tiêu tính bằng «\(ind.unitText)»; đã đọc là \(VietNumber.format(d, decimals: 6)) \(ind.unitText). Kiểm tra lại và bỏ định dạng %",
-                        "\(whereEN): a percent-formatted cell (showing \(d * 100)%) where the unit is \"\(ind.unitText)\"; read as \(d) \(ind.unitText). Check it and remove the % format")
+            // What the officer sees is the number through its format: "318,0" for 318 000 000 000
+            // under #,##0.0,,, , "59,1%" for 0.591, "1.250 tấn" under #,##0 "tấn".
+            let shown = shownFormat(cell.numberFormatID)
+            var formatUnit: String? = nil
+            if let sh = shown, !sh.isPlain {
+                let seen = d * sh.factor
+                let seenText = VietNumber.format(seen, decimals: max(sh.decimals, 0)) + (sh.percent ? "%" : "") + (sh.literal.map { " " + $0 } ?? "")
+                let percentIndicator = ind.kind == .percent || ind.unit?.base == "%" || ind.unit?.base == "diem %"
+                if sh.percent && !percentIndicator {
+                    add(.shownDisagrees, value: seenText, expected: ind.unitText,
+                        "\(where_): ô hiện «\(seenText)» (định dạng phần trăm) nhưng giá trị lưu trong ô là \(VietNumber.format(d, decimals: 6)) và chỉ tiêu tính bằng «\(ind.unitText)»; không biết số nào đúng. Bỏ định dạng % và ghi số theo «\(ind.unitText)»",
+                        "\(whereEN): the cell shows \"\(seenText)\" (a percent format) but holds \(d) and the unit is \"\(ind.unitText)\"; which one is meant cannot be told. Remove the % format and write the figure in \"\(ind.unitText)\"")
+                    return sv
                 }
+                if sh.factor != 1 {
+                    sv.written = VietNumber.format(seen, decimals: 6) + (sh.percent ? "%" : "")
+                    if sh.percent {
+                        // Excel stores 52,3 % as 0.523 (and 4,19 percentage points typed as
+                        // "4,19%" as 0.0419): read as the percentage the officer sees.
+                        add(.percentScaled, value: sv.written, "\(where_): ô định dạng phần trăm, đọc là \(VietNumber.format(seen, decimals: 6)) như ô hiện",
+                            "\(whereEN): percent-formatted cell read as \(seen), as it shows")
+                    } else {
+                        add(.shownScaled, value: seenText, expected: VietNumber.format(d, decimals: 6),
+                            "\(where_): ô lưu \(VietNumber.format(d, decimals: 6)) nhưng định dạng số «\(formatCode(cell.numberFormatID) ?? "")» cho hiện «\(seenText)»; đọc là số ô hiện, \(VietNumber.format(seen, decimals: 6))",
+                            "\(whereEN): the cell holds \(d) but its number format \"\(formatCode(cell.numberFormatID) ?? "")\" shows \"\(seenText)\"; read as the number shown, \(seen)")
+                    }
+                    d = seen
+                }
+                formatUnit = sh.literal
             }
             sv.value = .number(d)
+            if let lit = formatUnit {
+                // A unit written by the format is the cell's own unit, as if typed after the number.
+                guard let u = MeasureUnit(lit), u.isKnown else {
+                    add(.shownDisagrees, value: "\(sv.written) \(lit)", expected: ind.unitText,
+                        "\(where_): định dạng số của ô viết «\(lit)» sau số; không phải đơn vị tính nào đã biết, chỉ tiêu tính bằng «\(ind.unitText)». Bỏ chữ trong định dạng số",
+                        "\(whereEN): the cell's number format writes \"\(lit)\" after the number, which is no known unit; the indicator is in \"\(ind.unitText)\". Remove the text from the number format")
+                    sv.value = .empty
+                    return sv
+                }
+                if let (ru, rref) = rowUnit, let f = u.factor(to: ru), abs(f - 1) > 1e-12 {
+                    findings.append(Finding(.unitIncompatible, file: file, sheet: sheet, cell: ref, indicator: ind.code, column: column.key,
+                        value: "\(sv.written) \(lit)", expected: ru.text,
+                        vi: "\(where_): ô hiện đơn vị «\(lit)» nhưng cột ĐVT (\(rref.a1)) ghi «\(ru.text)»; không biết đơn vị nào đúng",
+                        en: "\(whereEN): the cell shows the unit \"\(lit)\" but the unit column (\(rref.a1)) says \"\(ru.text)\"; which one is meant cannot be told"))
+                    sv.value = .empty
+                    return sv
+                }
+                return convert(sv, unitText: lit, unitRef: ref, ind: ind, column: column, ownCell: true, findings: &findings)
+            }
         case .date(let dt):
             add(.notANumber, value: dt.iso8601, expected: expectedText, "\(where_): ghi ngày tháng «\(dt.iso8601)», cần \(expectedText)",
                 "\(whereEN): a date \"\(dt.iso8601)\" where a number is expected")
@@ -206,7 +243,7 @@ struct ValueParser {
     }
 
     /// Reads the rows under the header of a wide table.
-    static func parseRows(_ s: inout Submission, sheet: Sheet, header: TableHeader, template t: Template, csvSemicolon: Bool, workbook: XLSXWorkbook? = nil) {
+    static func parseRows(_ s: inout Submission, sheet: Sheet, header: TableHeader, template t: Template, csvSemicolon: Bool, document: SpreadsheetDocument? = nil) {
         let dataRows = sheet.rows.filter { $0.index > header.row }
         // Evidence for the number convention: text in value columns.
         var texts: [String] = []
@@ -217,17 +254,24 @@ struct ValueParser {
         s.convention = conv
         var parser = ValueParser(file: s.file, sheet: s.sheet, template: t, convention: conv, conventionDecided: decided)
         parser.period = s.period
-        if let workbook {
-            // A file has a handful of styles: classify each format once.
-            let cache = PercentCache()
-            parser.percentFormat = { id in
+        if let document {
+            // A file has a handful of styles: each format analysed once.
+            let cache = ShownCache()
+            parser.shownFormat = { id in
                 if let hit = cache.known[id] { return hit }
-                let v = workbook.numberFormatDisplay(id: id) == .percent
+                var v: NumberFormat.Shown? = nil
+                switch document.numberFormatDisplay(id: id) {
+                case .number, .percent:
+                    if let code = document.numberFormatCode(id: id) ?? NumberFormat.builtIn[id] {
+                        let sh = NumberFormat.shown(code: code, value: 1)
+                        v = sh.isPlain ? nil : sh
+                    }
+                default: break
+                }
                 cache.known[id] = v
                 return v
             }
-        } else {
-            parser.percentFormat = { [9, 10].contains($0) }
+            parser.formatCode = { document.numberFormatCode(id: $0) }
         }
         var seen: [String: Int] = [:]
         let byRowKey = HeaderMatcher.shared(for: t).byRowKey
@@ -277,30 +321,37 @@ struct ValueParser {
             }
             seen[ind.code] = r.index
             var row = SubmissionRow(indicator: ind, row: r.index, codeText: code, nameText: name)
-            // The row's ĐVT, compared with the template's.
+            var unitRefused = false
+            // The row's unit: its ĐVT, else a unit in its name's parentheses ("Thu ngân sách
+            // (triệu đồng)"), compared with the template's: converted, or refused naming both.
             var rowUnit: (MeasureUnit, CellRef)? = nil
-            let unitText = text(header.unit)
+            var unitText = text(header.unit)
+            var uref = CellRef(row: r.index, column: header.unit ?? 0)
+            var fromName = false
+            if unitText.isEmpty, let nameUnit = unitInName(name, indicator: ind), let nc = header.name {
+                unitText = nameUnit
+                uref = CellRef(row: r.index, column: nc)
+                fromName = true
+            }
             if !unitText.isEmpty {
-                row.unitText = unitText
-                let uref = CellRef(row: r.index, column: header.unit!)
-                if let written = MeasureUnit(unitText), let target = ind.unit, written.base != target.base || written.scale != target.scale {
+                if !fromName { row.unitText = unitText }
+                let written = MeasureUnit(unitText)
+                let where_ = fromName ? "tên chỉ tiêu ghi đơn vị" : "ĐVT ghi"
+                let whereEN = fromName ? "the row name gives the unit" : "the unit column says"
+                if let written, let target = ind.unit, written.base != target.base || written.scale != target.scale {
                     if written.factor(to: target) != nil {
                         rowUnit = (written, uref)
-                    } else if MeasureUnit.synonyms.values.contains(written.base) && MeasureUnit.synonyms.values.contains(target.base) {
-                        s.findings.append(Finding(.unitIncompatible, file: s.file, sheet: s.sheet, cell: uref, indicator: ind.code, column: "ĐVT",
-                            value: unitText, expected: ind.unitText,
-                            vi: "\(ind.code) «\(ind.name)»: ĐVT ghi «\(unitText)», mẫu quy định «\(ind.unitText)»; không quy đổi được",
-                            en: "\(ind.code) \"\(ind.name)\": unit column says \"\(unitText)\", the template \"\(ind.unitText)\"; no conversion exists"))
                     } else {
-                        s.findings.append(Finding(.unitColumnDiffers, file: s.file, sheet: s.sheet, cell: uref, indicator: ind.code, column: "ĐVT",
+                        s.findings.append(Finding(.unitIncompatible, file: s.file, sheet: s.sheet, cell: uref, indicator: ind.code, column: fromName ? "Chỉ tiêu" : "ĐVT",
                             value: unitText, expected: ind.unitText,
-                            vi: "\(ind.code) «\(ind.name)»: ĐVT ghi «\(unitText)», mẫu quy định «\(ind.unitText)»; số liệu được hiểu theo «\(ind.unitText)»",
-                            en: "\(ind.code): unit column says \"\(unitText)\", the template \"\(ind.unitText)\"; values are read as \"\(ind.unitText)\""))
+                            vi: "\(ind.code) «\(ind.name)»: \(where_) «\(unitText)», mẫu quy định «\(ind.unitText)»; không có quy đổi nào giữa hai đơn vị này, nên số liệu của dòng không được đọc. Ghi số theo «\(ind.unitText)»",
+                            en: "\(ind.code) \"\(ind.name)\": \(whereEN) \"\(unitText)\", the template \"\(ind.unitText)\"; no conversion exists between them, so the row's figures were not read. Write them in \"\(ind.unitText)\""))
+                        unitRefused = true
                     }
                 }
             }
             row.values.reserveCapacity(valueColumns.count)
-            for (ci, c) in valueColumns {
+            for (ci, c) in valueColumns where !unitRefused {
                 let col = t.columns[ci]
                 if let v = parser.parse(r[column: c], ref: CellRef(row: r.index, column: c), indicator: ind, column: col, rowUnit: rowUnit, findings: &s.findings) {
                     row.values[col.key] = v
@@ -311,7 +362,7 @@ struct ValueParser {
                 let ref = CellRef(row: r.index, column: c)
                 var v = SubmittedValue(ref: ref, written: CellText.csv(cell.value), value: .empty, writtenUnit: nil, conversion: nil, fromFormula: cell.hasFormula)
                 switch cell.value {
-                case .number(let d): v.value = .number(percentFormatCell(cell, parser) ? d * 100 : d)
+                case .number(let d): v.value = .number(d * (parser.shownFormat(cell.numberFormatID)?.factor ?? 1))
                 case .text(let x): if let p = VietNumber.parse(x.utf8.contains(UInt8(ascii: "%")) ? x.replacingOccurrences(of: "%", with: "") : x, convention: conv) { v.value = p.value }
                 default: break
                 }
@@ -323,8 +374,16 @@ struct ValueParser {
         }
     }
 
-    static func percentFormatCell(_ c: Cell, _ p: ValueParser) -> Bool { p.percentFormat(c.numberFormatID) }
+    /// The unit in a row name's last parentheses ("Thu ngân sách (triệu đồng)"), when it is
+    /// a unit tonghop knows and the template's own name does not carry the same words.
+    static func unitInName(_ name: String, indicator ind: Indicator) -> String? {
+        guard name.hasSuffix(")"), let open = name.lastIndex(of: "(") else { return nil }
+        let inside = String(name[name.index(after: open)..<name.index(before: name.endIndex)]).trimmedSpaces
+        guard !inside.isEmpty, inside.count <= 30, let u = MeasureUnit(inside), u.isKnown else { return nil }
+        if VietFold.loose(ind.name).utf8Contains(VietFold.loose("(" + inside + ")")) { return nil }
+        return inside
+    }
 
-    /// Number-format ids already classified, for one file (one thread).
-    final class PercentCache: @unchecked Sendable { var known: [Int: Bool] = [:] }
+    /// Number-format ids already analysed, for one file (one thread).
+    final class ShownCache: @unchecked Sendable { var known: [Int: NumberFormat.Shown?] = [:] }
 }

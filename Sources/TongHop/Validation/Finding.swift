@@ -54,6 +54,12 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case periodMismatch = "E013"
     case unitNotReporting = "E014"
     case otherTemplate = "E015"
+    /// Several sheets hold a table of the form and no evidence leaves exactly one.
+    case sheetUndecided = "E007"
+    /// Several sheets hold a table; the evidence named leaves this one.
+    case sheetChosen = "I007"
+    /// Several columns fit one template column equally and hold different figures.
+    case columnUndecided = "E008"
     case templateVersion = "W016"
     case templateUnknown = "W017"
     case titleMismatch = "W018"
@@ -83,7 +89,11 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case targetNotAllowed = "E113"
     case approximate = "I114"
     case percentScaled = "I115"
-    case percentFormatOdd = "W115"
+    /// The number a cell shows (through its format) and the number it holds disagree, and
+    /// no rule says which is meant.
+    case shownDisagrees = "E119"
+    /// A number format that scales (#,##0.0,,,): read as the number shown.
+    case shownScaled = "I119"
     case formulaError = "E116"
     case formulaNoValue = "E117"
     case numberOutOfRange = "E118"
@@ -97,7 +107,6 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case ratioInconsistent = "W145"
     case unitConverted = "W150"
     case unitIncompatible = "E151"
-    case unitColumnDiffers = "W152"
 
     public var severity: Rule.Severity {
         switch rawValue.first {
@@ -122,6 +131,9 @@ public enum FindingCode: String, Sendable, CaseIterable {
         case .periodMismatch: t = ("Kỳ báo cáo không khớp", "Period mismatch")
         case .unitNotReporting: t = ("Đơn vị không báo cáo trong kỳ này", "Unit does not report in this period")
         case .otherTemplate: t = ("Biểu của mẫu khác", "Form of another template")
+        case .sheetUndecided: t = ("Nhiều trang có bảng số liệu, không rõ trang nào", "Several sheets hold a table; which one is meant is unclear")
+        case .sheetChosen: t = ("Nhiều trang có bảng số liệu; đã chọn theo căn cứ", "Several sheets hold a table; one chosen on evidence")
+        case .columnUndecided: t = ("Nhiều cột cùng có thể là một cột của mẫu", "Several columns could be one template column")
         case .templateVersion: t = ("Phiên bản biểu mẫu khác", "Other template version")
         case .templateUnknown: t = ("Không nhận ra mẫu của biểu", "Form's template not identified")
         case .titleMismatch: t = ("Tiêu đề biểu không khớp", "Title block disagrees")
@@ -146,7 +158,8 @@ public enum FindingCode: String, Sendable, CaseIterable {
         case .targetNotAllowed: t = ("Khoảng hoặc ngưỡng chỉ dùng cho kế hoạch", "Ranges and bounds only in the plan")
         case .approximate: t = ("Số ước chừng", "Approximate figure")
         case .percentScaled: t = ("Ô định dạng %, đã đổi sang số phần trăm", "Percent-formatted cell read as a percentage")
-        case .percentFormatOdd: t = ("Ô định dạng % ở chỉ tiêu không tính bằng %", "Percent-formatted cell in an indicator not in %")
+        case .shownDisagrees: t = ("Số ô hiện khác số ô lưu", "The number shown differs from the number held")
+        case .shownScaled: t = ("Định dạng số chia số lưu, đã đọc số ô hiện", "A scaling number format: the number shown was read")
         case .formulaError: t = ("Ô có lỗi công thức", "Formula error in cell")
         case .formulaNoValue: t = ("Công thức chưa có giá trị", "Formula without a computed value")
         case .numberOutOfRange: t = ("Số vô hạn hoặc ngoài miền số", "Infinite or out-of-range number")
@@ -158,7 +171,6 @@ public enum FindingCode: String, Sendable, CaseIterable {
         case .ratioInconsistent: t = ("Tỷ lệ không khớp với tử số và mẫu số", "Ratio disagrees with its parts")
         case .unitConverted: t = ("Đã quy đổi đơn vị tính", "Unit converted")
         case .unitIncompatible: t = ("Đơn vị tính không phù hợp", "Incompatible unit")
-        case .unitColumnDiffers: t = ("ĐVT khác với mẫu", "Unit column differs from the template")
         }
         return lang == .vi ? t.0 : t.1
     }

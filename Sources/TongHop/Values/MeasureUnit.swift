@@ -39,6 +39,17 @@ public struct MeasureUnit: Hashable, Sendable, CustomStringConvertible {
         "doanh nghiep": "doanh nghiep", "dn": "doanh nghiep",
         "ho": "ho", "bac si": "bac si", "truong": "truong", "km": "km",
         "tieu chi": "tieu chi",
+        "yen": "yen", "m": "m", "met": "m",
+        "km2": "km2", "km 2": "km2", "kilomet vuong": "km2", "m2": "m2", "m 2": "m2", "met vuong": "m2",
+        "hecta": "ha", "hec": "ha",
+    ]
+
+    /// Base units of one kind that convert into each other: the kind and the size in the
+    /// kind's first unit (1 tạ = 0,1 tấn; 1 km² = 100 ha).
+    static let kinds: [String: (kind: String, size: Double)] = [
+        "tan": ("mass", 1), "ta": ("mass", 0.1), "yen": ("mass", 0.01), "kg": ("mass", 0.001),
+        "ha": ("area", 1), "km2": ("area", 100), "m2": ("area", 0.0001),
+        "km": ("length", 1), "m": ("length", 0.001),
     ]
 
     /// Parses a unit as written: "nghìn tấn", "Tỷ đồng", "triệu đồng/người", "%",
@@ -57,7 +68,8 @@ public struct MeasureUnit: Hashable, Sendable, CustomStringConvertible {
         var scale = 1.0
         var bases: [String] = []
         for (i, side) in t.split(separator: "/", omittingEmptySubsequences: false).enumerated() {
-            var words = VietFold.loose(side.replacingOccurrences(of: "%", with: " phan tram ")).split(separator: " ")
+            var words = VietFold.loose(side.replacingOccurrences(of: "%", with: " phan tram ").replacingOccurrences(of: "²", with: "2"))
+                .split(separator: " ")
                 .flatMap { MeasureUnit.contractions[String($0)] ?? [String($0)] }
             if i == 0 {
                 // A bare scale word ("tỷ", "triệu", "tr") leaves the base empty: it is read
@@ -75,10 +87,27 @@ public struct MeasureUnit: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The factor that converts a number in `self` to a number in `target`, or nil when
-    /// the bases differ (no conversion exists: "%" is not "tấn").
+    /// no conversion exists ("%" is not "tấn"). Bases of one kind convert side by side of
+    /// their "/" ("tấn/ha" is 10 × "tạ/ha"; "km²" is 100 × "ha").
     public func factor(to target: MeasureUnit) -> Double? {
-        guard base == target.base || (base.isEmpty && scale != 1) else { return nil }
-        return scale / target.scale
+        if base == target.base || (base.isEmpty && scale != 1) { return scale / target.scale }
+        let mine = base.split(separator: "/", omittingEmptySubsequences: false)
+        let theirs = target.base.split(separator: "/", omittingEmptySubsequences: false)
+        guard mine.count == theirs.count else { return nil }
+        var f = scale / target.scale
+        for (i, (a, b)) in zip(mine, theirs).enumerated() where a != b {
+            guard let ka = MeasureUnit.kinds[String(a)], let kb = MeasureUnit.kinds[String(b)], ka.kind == kb.kind else { return nil }
+            f = i == 0 ? f * ka.size / kb.size : f * kb.size / ka.size
+        }
+        return f
+    }
+
+    /// Whether the unit is one tonghop knows (a base it has a name for, or a bare scale
+    /// word): text in a row name's parentheses counts as a unit only then.
+    public var isKnown: Bool {
+        if isBareScale { return true }
+        let known = Set(MeasureUnit.synonyms.values)
+        return !base.isEmpty && base.split(separator: "/").allSatisfy { known.contains(String($0)) }
     }
 
     /// Whether the unit is only a scale word, read against the indicator's base.
