@@ -88,6 +88,8 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .long, help: H("text hoặc json.", "text or json."))
     var format: String = "text"
 
+    @OptionGroup var choices: ReadingChoices
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
@@ -103,7 +105,7 @@ struct ImportCommand: ParsableCommand {
         defer { ahead?.stop() }
         let s = try store.open(lang, mode: .readWrite)
         let fixed = try store.template.map { try loadTemplate($0, dir: store.templates, lang: lang) }
-        let importer = Importer(store: s, reader: SubmissionReader(library: library, template: fixed))
+        let importer = Importer(store: s, reader: try choices.apply(to: SubmissionReader(library: library, template: fixed), lang: lang))
         let outcomes: [ImportOutcome]
         let progress = Progress(total: paths.count, label: lang == .vi ? "Nhập" : "Import")
         do { outcomes = try importer.run(paths: paths, readAhead: ahead, progress: progress.update) } catch let failure as Importer.Failure {

@@ -28,6 +28,11 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .long, help: H("Ghi một bản của bảng với các ô có vấn đề được tô màu và ghi chú (một thư mục khi có nhiều tệp).", "Write a copy of the table with flagged cells coloured and commented (a folder for several files)."))
     var annotate: String?
 
+    @Option(name: .long, help: H("Liệt kê số liệu sẽ lưu, theo đơn vị tính của biểu, cạnh chữ ghi trong ô: yes hoặc no (mặc định: yes khi kiểm tra một tệp).", "List the values as they will be stored, in the form's units, beside the cell's text: yes or no (default: yes when checking one file)."))
+    var values: String?
+
+    @OptionGroup var choices: ReadingChoices
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
@@ -46,20 +51,22 @@ struct ValidateCommand: ParsableCommand {
             printError(lang == .vi ? "không có tệp .xlsx hoặc .csv nào để kiểm tra" : "no .xlsx or .csv files to check")
             throw ExitStatus.unreadable
         }
-        let reader = SubmissionReader(library: library, template: fixed)
+        let reader = try choices.apply(to: SubmissionReader(library: library, template: fixed), lang: lang)
         reader.prepare()
         var reports: [FileReport] = []
         var unreadable = false
         var annotated: [(Submission, FileReport, Template?)] = []
         let progress = Progress(total: paths.count, label: lang == .vi ? "Kiểm tra" : "Checking")
         var done = 0
-        BatchCheck.run(paths: paths, reader: reader, keepSheets: annotate != nil, readAhead: ahead) { _, t, checked in
+        let showValues = values.map { $0 == "yes" } ?? (paths.count == 1)
+        BatchCheck.run(paths: paths, reader: reader, keepSheets: annotate != nil, keepRows: annotate != nil || showValues, readAhead: ahead) { _, t, checked in
             done += 1
             if done % 25 == 0 || done == paths.count { progress.update(done, paths.count) }
             for (s, findings) in checked {
                 if findings.contains(where: { $0.code == FindingCode.unreadableFile.rawValue }) { unreadable = true }
-                let r = FileReport(file: s.file, unit: s.unit, period: s.period, templateID: t?.id ?? s.templateID,
+                var r = FileReport(file: s.file, unit: s.unit, period: s.period, templateID: t?.id ?? s.templateID,
                                    templateVersion: t?.version ?? s.templateVersion, findings: findings)
+                if showValues, let t { r.values = ReadValue.all(s, template: t) }
                 reports.append(r)
                 if annotate != nil, s.sheetData != nil { annotated.append((s, r, t)) }
             }

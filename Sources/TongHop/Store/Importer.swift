@@ -103,16 +103,17 @@ public struct Importer: Sendable {
 public enum BatchCheck {
     /// Calls `each` for every file in order with its template and checked submissions.
     /// Sheets and the rows read from them are dropped unless `keepSheets` (the annotated
-    /// copy needs them): a check reports findings. They are dropped on the worker that
+    /// copy needs them) or `keepRows` (the values listed before submission): a check
+    /// reports findings. They are dropped on the worker that
     /// read them; freed on the calling thread between batches, they were a tenth of its
     /// time while the other core waited.
-    public static func run(paths: [String], reader: SubmissionReader, keepSheets: Bool, readAhead: ReadAhead? = nil,
+    public static func run(paths: [String], reader: SubmissionReader, keepSheets: Bool, keepRows: Bool? = nil, readAhead: ReadAhead? = nil,
                            each: (String, Template?, [(Submission, [Finding])]) -> Void) {
         readAhead?.stop()
         for start in stride(from: 0, to: paths.count, by: 64) {
             let chunk = Array(paths[start..<min(paths.count, start + 64)])
             let results = ParallelMap.map(chunk) { path in
-                check(path, reader: reader, keepSheets: keepSheets, keepRows: keepSheets, document: readAhead?.take(path, for: reader))
+                check(path, reader: reader, keepSheets: keepSheets, keepRows: keepRows ?? keepSheets, document: readAhead?.take(path, for: reader))
             }
             for (path, (t, checked)) in zip(chunk, results) { each(path, t, checked) }
         }

@@ -10,11 +10,16 @@ enum Identification {
         var base: String
         var metaPeriod: Period?
         var filePeriod: Period?
+        /// The file name gives only a year ("…_2024.xlsx", no "năm", "cả năm", months or
+        /// quarter): any period of that year agrees with it.
+        var fileBareYear = false
 
         init(fileName: String, meta: SubmissionReader.Meta) {
             base = ((fileName as NSString).lastPathComponent as NSString).deletingPathExtension
             metaPeriod = meta.period.flatMap { Period($0) }
             filePeriod = Identification.periodInFileName(base)
+            fileBareYear = filePeriod?.span == .year && Identification.periodInWords(base, yearNeedsMarker: true) == nil
+                && !VietFold.loose(base).utf8Contains("nam")
         }
     }
 
@@ -36,6 +41,7 @@ enum Identification {
         var titleUnit: (ReportingUnit, CellRef)? = nil
         var titleUnitText = ""
         var titlePeriod: (Period, CellRef)? = nil
+        var titlePeriods: [(Period, CellRef)] = []
         for row in sheet.rows where row.index < header.row {
             let texts = row.cells.compactMap { c -> (String, CellRef)? in
                 guard case .text(let x) = c.value else { return nil }
@@ -57,7 +63,20 @@ enum Identification {
                 let l = VietFold.loose(text)
                 if l.hasPrefix("don vi nhan") || l.hasPrefix("noi nhan") || l.hasPrefix("gui ve") { continue }
                 if titleUnit == nil || l.hasPrefix("don vi bao cao"), let u = matchUnit(text, t) { titleUnit = (u, ref); titleUnitText = text }
-                if titlePeriod == nil || l.hasPrefix("ky bao cao"), let p = periodIn(text) { titlePeriod = (p, ref) }
+                if let p = periodIn(text) {
+                    if l.hasPrefix("ky bao cao") { titlePeriod = (p, ref) } else { titlePeriods.append((p, ref)) }
+                }
+            }
+        }
+        // "Kỳ báo cáo: …" says it; else the title's periods, a span refining a bare year.
+        if titlePeriod == nil, !titlePeriods.isEmpty {
+            let (p, all) = reconcile(titlePeriods.map(\.0))
+            if let p, let at = titlePeriods.first(where: { $0.0 == p }) {
+                titlePeriod = (p, at.1)
+            } else {
+                s.findings.append(Finding(.periodMismatch, file: file, sheet: s.sheet, cell: titlePeriods[0].1, value: all.map { $0.label(.vi) }.joined(separator: " | "),
+                    vi: "tiêu đề ghi nhiều kỳ khác nhau: \(all.map { $0.label(.vi) }.joined(separator: ", ")); không biết biểu là kỳ nào. Sửa tiêu đề cho đúng một kỳ",
+                    en: "the title names several periods: \(all.map { $0.label(.en) }.joined(separator: ", ")); which one the form is for cannot be told. Make the title name one period"))
             }
         }
 
@@ -102,7 +121,7 @@ enum Identification {
                 en: "the reporting unit cannot be identified (no _tonghop sheet; neither the title nor the file name names a unit of template \(t.id))"))
         }
         if let p = s.period {
-            if let fp = filePeriod, fp != p {
+            if let fp = filePeriod, fp != p, !(clues.fileBareYear && fp.year == p.year) {
                 s.findings.append(Finding(.periodMismatch, file: file, value: base, expected: p.description,
                     vi: "tên tệp chỉ kỳ \(fp.label(.vi)) nhưng biểu là kỳ \(p.label(.vi))",
                     en: "the file name says \(fp.label(.en)) but the form is for \(p.label(.en))"))
@@ -333,16 +352,30 @@ enum Identification {
     /// The period the title block names: the first text above the table's header row (the
     /// first row with a "Mã" or "Chỉ tiêu" header) that names one.
     static func titlePeriod(_ sheet: Sheet, matcher: HeaderMatcher) -> Period? {
-        for row in sheet.rows.prefix(40) {
-            var found: Period? = nil
+        var found: [Period] = []
+        rows: for row in sheet.rows.prefix(40) {
             for c in row.cells {
                 guard case .text(let x) = c.value, x.utf8.count <= 300 else { continue }
-                if let r = matcher.role(of: x.trimmedSpaces), r == .code || r == .name { return nil }
-                if found == nil { found = periodIn(x) }
+                if let r = matcher.role(of: x.trimmedSpaces), r == .code || r == .name { break rows }
+                if let p = periodIn(x) { found.append(p) }
             }
-            if let found { return found }
         }
-        return nil
+        return reconcile(found).0
+    }
+
+    /// The unit a sheet's title block names (the rows above its header), valid on `date`
+    /// when given; the receiving office's lines are skipped.
+    static func titleUnit(_ sheet: Sheet, above header: Int, template t: Template, on date: String?) -> ReportingUnit? {
+        var found: ReportingUnit? = nil
+        for row in sheet.rows where row.index < header {
+            for c in row.cells {
+                guard case .text(let x) = c.value, x.utf8.count <= 300 else { continue }
+                let l = VietFold.loose(x)
+                if l.hasPrefix("don vi nhan") || l.hasPrefix("noi nhan") || l.hasPrefix("gui ve") { continue }
+                if found == nil || l.hasPrefix("don vi bao cao"), let u = matchUnit(x, t, on: date) ?? matchUnit(x, t) { found = u }
+            }
+        }
+        return found
     }
 
     /// "năm 2024", "6 tháng đầu năm 2024", "9 THÁNG NĂM 2024", "quý III/2024", "2024-6T".
@@ -354,8 +387,9 @@ enum Identification {
 
     private static func computePeriodIn(_ text: String) -> Period? {
         if let p = Period(text.trimmedSpaces) { return p }
-        // "Mường Tè, ngày 20 tháng 6 năm 2024" dates the paper; it names no period.
         let l = VietFold.loose(text)
+        if let p = periodFromDates(l) { return p }
+        // "Mường Tè, ngày 20 tháng 6 năm 2024" dates the paper; it names no period.
         if l.utf8Contains("ngay") && l.utf8Contains("thang") && (l.utf8Contains(" nam ") || l.hasSuffix(" nam")) && !l.utf8Contains("dau nam") {
             let words = l.split(separator: " ")
             if let i = words.firstIndex(of: "ngay"), i + 2 < words.count, words[i + 2] == "thang" || words[i + 1] == "…" || words[i + 1].allSatisfy(\.isNumber) {
@@ -363,6 +397,61 @@ enum Identification {
             }
         }
         return periodInWords(text, yearNeedsMarker: true)
+    }
+
+    /// A period given by its end date: "từ 01/01/2024 đến 30/6/2024", "tính đến ngày
+    /// 30/9/2024", "đến ngày 30 tháng 6 năm 2024". Cumulative from 1 January: 30/6 is the
+    /// 6-month report, 30/9 the 9-month one, 31/12 the year; from the first day of a
+    /// quarter to its last, that quarter. `folded` is ``VietFold/loose(_:)`` text.
+    static func periodFromDates(_ folded: String) -> Period? {
+        guard folded.utf8Contains("den") || folded.utf8Contains("toi") else { return nil }
+        let words = folded.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+        /// Day, month, year from `j` on, skipping "ngày", "tháng", "năm".
+        func date(from j: Int) -> (d: Int, m: Int, y: Int)? {
+            var nums: [Int] = []
+            var k = j
+            while k < words.count, nums.count < 3 {
+                if let n = Int(words[k]) { nums.append(n) } else if !["ngay", "thang", "nam"].contains(words[k]) { break }
+                k += 1
+            }
+            guard nums.count == 3, (1...31).contains(nums[0]), (1...12).contains(nums[1]), (1990...2100).contains(nums[2]) else { return nil }
+            return (nums[0], nums[1], nums[2])
+        }
+        for (i, w) in words.enumerated() where w == "den" || w == "toi" {
+            guard let end = date(from: i + 1) else { continue }
+            var startMonth = 1
+            if let t = words[..<i].lastIndex(where: { $0 == "tu" }), let start = date(from: t + 1) {
+                guard start.d == 1, start.y == end.y else { return nil }
+                startMonth = start.m
+            }
+            switch (end.d, end.m, startMonth) {
+            case (30, 6, 1): return Period(year: end.y, span: .months(6))
+            case (30, 9, 1): return Period(year: end.y, span: .months(9))
+            case (31, 12, 1): return Period(year: end.y)
+            case (31, 3, 1): return Period(year: end.y, span: .quarter(1))
+            case (30, 6, 4): return Period(year: end.y, span: .quarter(2))
+            case (30, 9, 7): return Period(year: end.y, span: .quarter(3))
+            case (31, 12, 10): return Period(year: end.y, span: .quarter(4))
+            default: return nil
+            }
+        }
+        return nil
+    }
+
+    /// Of the periods a title block names, the one it means: a span (6 or 9 months, a
+    /// quarter) is more specific than a year ("BÁO CÁO … NĂM 2024" over "Từ 01/01/2024 đến
+    /// 30/6/2024"); among years only, the first (titles name the plan's next year too:
+    /// "… năm 2024 và kế hoạch năm 2025"). Two different spans disagree: nil, and the
+    /// periods for the finding.
+    static func reconcile(_ periods: [Period]) -> (Period?, [Period]) {
+        var distinct: [Period] = []
+        for p in periods where !distinct.contains(p) { distinct.append(p) }
+        let spans = distinct.filter { $0.span != .year }
+        switch spans.count {
+        case 0: return (distinct.first, distinct)
+        case 1: return (spans[0], distinct)
+        default: return (nil, spans)
+        }
     }
 
     static func periodInFileName(_ base: String) -> Period? {

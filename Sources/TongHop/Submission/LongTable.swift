@@ -33,7 +33,7 @@ enum LongTable {
     static func read(_ sheet: Sheet, layout: Layout, template t: Template, file: String, csvDelimiterIsSemicolon: Bool) -> [Submission] {
         let rows = sheet.rows.filter { $0.index > layout.header }
         let texts = rows.compactMap { $0[column: layout.value]?.value.text }
-        let (conv, decided) = ValueParser.convention(texts: texts, semicolonCSV: csvDelimiterIsSemicolon)
+        let (conv, decided, proven) = ValueParser.convention(texts: texts, semicolonCSV: csvDelimiterIsSemicolon)
         var order: [String] = []
         var subs: [String: Submission] = [:]
         var seen: [String: Set<String>] = [:]
@@ -105,6 +105,7 @@ enum LongTable {
                 rowUnit = (mu, CellRef(row: r.index, column: uc))
             }
             var parser = ValueParser(file: file, sheet: sheet.name, template: t, convention: conv, conventionDecided: decided)
+            parser.conventionProven = proven
             parser.period = s.period
             if let v = parser.parse(r[column: layout.value], ref: CellRef(row: r.index, column: layout.value), indicator: ind, column: col,
                                     rowUnit: rowUnit, findings: &s.findings) {

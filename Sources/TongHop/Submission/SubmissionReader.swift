@@ -17,6 +17,12 @@ public struct SubmissionReader: Sendable {
     /// Rows of a long-format CSV (one value per line, several units per file): 200,000
     /// lines hold 1,000 units × 60 indicators × 3 columns.
     public var maxLongRows = 200_000
+    /// `--sheet`: the sheet holding the report (a name or a 1-based number), when the
+    /// workbook offers several.
+    public var sheetChoice: String?
+    /// `--column ROLE=HEADER`: the column for a template column key ("estimate") when
+    /// several fit, by words of its header or its letter.
+    public var columnChoices: [String: String] = [:]
 
     public init(library: TemplateLibrary = TemplateLibrary(), template: Template? = nil) {
         self.library = library
@@ -129,14 +135,37 @@ public struct SubmissionReader: Sendable {
         // the right columns of an old workbook reused.
         let clues = Identification.FileClues(fileName: name, meta: meta)
         let knownPeriod = clues.metaPeriod ?? clues.filePeriod
-        var best: (Int, Sheet, TableHeader, Period?)? = nil
+        var tables: [SheetCandidate] = []
         for (i, sheet) in sheets {
             let hint = knownPeriod ?? Identification.titlePeriod(sheet, matcher: matcher)
-            if let h = TableHeader.locate(in: sheet, matcher: matcher, periodYear: hint?.year), h.score > (best?.2.score ?? 0) {
-                best = (i, sheet, h, hint)
+            if let h = TableHeader.locate(in: sheet, matcher: matcher, periodYear: hint?.year) {
+                tables.append(SheetCandidate(index: i, sheet: sheet, header: h, hint: hint))
             }
         }
-        guard let (sheetIndex, sheet, found, hint) = best else {
+        var sheetFindings: [Finding] = []
+        if let spec = sheetChoice {
+            guard let i = try? doc.sheetIndex(spec) else {
+                var s = Submission(file: name, sheet: "")
+                s.findings = [Finding(.sheetUndecided, file: name, value: spec, expected: doc.sheets.map(\.name).joined(separator: " | "),
+                    vi: "không có trang «\(spec)»; tệp có các trang: \(doc.sheets.map { "«\($0.name)»" }.joined(separator: ", "))",
+                    en: "no sheet \"\(spec)\"; the file's sheets: \(doc.sheets.map { "\"\($0.name)\"" }.joined(separator: ", "))")]
+                return (t, [s])
+            }
+            tables = tables.filter { $0.index == i }
+        }
+        let best: SheetCandidate?
+        switch chooseSheet(tables, doc: doc, meta: meta, clues: clues, template: t) {
+        case .one(let c, let finding):
+            best = c
+            if let finding { sheetFindings.append(finding) }
+        case .none:
+            best = nil
+        case .undecided(let finding):
+            var s = Submission(file: name, sheet: "")
+            s.findings = templateFindings + [finding]
+            return (t, [s])
+        }
+        guard let best else {
             var s = Submission(file: name, sheet: sheets.first.map { doc.sheets[$0.0].name } ?? "")
             s.findings = templateFindings
             s.findings.append(Finding(.tableNotFound, file: name, sheet: s.sheet,
@@ -144,10 +173,11 @@ public struct SubmissionReader: Sendable {
                 en: "no data table: a header row with \"Mã\" or \"Chỉ tiêu\" and the columns \(t.columns.map { "\"\($0.label(for: Period(year: 2024)))\"" }.joined(separator: ", ")) is needed"))
             return (t, [s])
         }
-        var header = found
-        let ignored = header.resolve(template: t, periodYear: hint?.year, sheet: sheet)
+        let (sheetIndex, sheet, hint) = (best.index, best.sheet, best.hint)
+        var header = best.header
+        let ignored = header.resolve(template: t, periodYear: hint?.year, sheet: sheet, choices: columnChoices)
         var s = Submission(file: name, sheet: doc.sheets[sheetIndex].name)
-        s.findings = templateFindings
+        s.findings = templateFindings + sheetFindings
         s.templateID = meta.templateID
         s.templateVersion = meta.version
         s.sheetData = sheet
@@ -159,11 +189,6 @@ public struct SubmissionReader: Sendable {
                 vi: "chữ trong tệp được gõ bằng phông \(font) và đã được chuyển sang Unicode để đọc; nên chuyển cả tệp sang phông Unicode (Times New Roman) trước khi gửi",
                 en: "the text was typed in a \(font) font and was converted to Unicode to be read; convert the file to a Unicode font (Times New Roman) before sending"))
         }
-        if doc.kind == .xls {
-            s.findings.append(Finding(.xlsLimits, file: name, sheet: s.sheet,
-                vi: "tệp Excel 97-2003 (.xls) được đọc bằng FreeXL: giá trị do công thức tính ra không đọc được (ô có công thức được coi là trống) và không biết ô nào định dạng %; nếu bảng có công thức hoặc ô %, hãy lưu lại dạng .xlsx rồi gửi",
-                en: "an Excel 97-2003 (.xls) file read through FreeXL: values computed by formulas are not read (formula cells count as blank) and percent formats are unknown; if the table has formulas or % cells, save it as .xlsx and send that"))
-        }
         if let cut = sheet.truncatedAt {
             s.findings.append(Finding(.sheetTooLong, file: name, sheet: s.sheet, cell: CellRef(row: cut, column: 0),
                 vi: "trang có bảng số liệu dài hơn \(maxRowsPerSheet) dòng có dữ liệu; chỉ đọc đến dòng \(cut), phần từ dòng \(cut + 1) không được đọc. Xoá các dòng thừa dưới bảng hoặc chuyển chúng sang trang khác",
@@ -173,6 +198,91 @@ public struct SubmissionReader: Sendable {
         ColumnAudit.run(&s, sheet: sheet, header: header, ignored: ignored, template: t)
         ValueParser.parseRows(&s, sheet: sheet, header: header, template: t, csvSemicolon: doc.kind == .csv && doc.csvDelimiterUsed == UInt8(ascii: ";"), document: doc.kind == .csv ? nil : doc)
         return (t, [s])
+    }
+
+    /// A sheet holding a table of the form.
+    struct SheetCandidate {
+        var index: Int
+        var sheet: Sheet
+        var header: TableHeader
+        /// The period known from the file, else the sheet's title.
+        var hint: Period?
+    }
+
+    enum SheetChoice {
+        case none
+        case one(SheetCandidate, Finding?)
+        case undecided(Finding)
+    }
+
+    /// The sheet holding the report, when exactly one survives the evidence: our own
+    /// form's sheet; visible sheets over hidden ones; the period the file name or hidden
+    /// sheet gives against each sheet's title; the unit they give, and whether the unit a
+    /// title names reports in its period; the sheet the workbook opens on. Never the first
+    /// by position: several left is a refusal listing them (choose with `--sheet`).
+    func chooseSheet(_ tables: [SheetCandidate], doc: SpreadsheetDocument, meta: Meta, clues: Identification.FileClues,
+                     template t: Template) -> SheetChoice {
+        guard tables.count > 1 else { return tables.first.map { .one($0, nil) } ?? .none }
+        let name = doc.fileName
+        if meta.templateID != nil, let form = tables.first(where: { doc.sheets[$0.index].name == FormLayout.formSheet }) {
+            return .one(form, nil)
+        }
+        let matcher = HeaderMatcher.shared(for: t)
+        struct Clue { var c: SheetCandidate; var period: Period?; var unit: ReportingUnit?; var visible: Bool }
+        let clues_ = tables.map { c -> Clue in
+            let p = Identification.titlePeriod(c.sheet, matcher: matcher)
+            let date = (p ?? clues.metaPeriod ?? clues.filePeriod)?.referenceDate
+            return Clue(c: c, period: p, unit: Identification.titleUnit(c.sheet, above: c.header.row, template: t, on: date),
+                        visible: doc.sheets[c.index].visibility == .visible)
+        }
+        var pool = clues_
+        var reasons: [(String, String)] = []
+        func narrow(_ keep: (Clue) -> Bool, _ vi: String, _ en: String) {
+            let kept = pool.filter(keep)
+            if !kept.isEmpty && kept.count < pool.count { pool = kept; reasons.append((vi, en)) }
+        }
+        narrow({ $0.visible }, "trang đang hiện (các trang ẩn không tính)", "the visible sheet (hidden ones do not count)")
+        if let p = clues.metaPeriod ?? clues.filePeriod {
+            let yearOnly = clues.metaPeriod == nil && clues.fileBareYear
+            narrow({ $0.period.map { yearOnly ? $0.year == p.year : $0 == p } ?? false },
+                   "tiêu đề trang ghi đúng kỳ \(p.label(.vi)) của tên tệp", "its title names the file name's period, \(p.label(.en))")
+        }
+        let fileUnit = meta.unitCode.flatMap { t.unit($0) } ?? Identification.matchUnitInFileName(clues.base, t)
+        if let u = fileUnit {
+            narrow({ $0.unit.map { $0.code == u.code } ?? false }, "tiêu đề trang ghi đúng đơn vị \(FormBuilder.unitTitle(u)) của tên tệp",
+                   "its title names the file name's unit, \(u.name)")
+        }
+        narrow({ c in
+            guard let u = c.unit, let date = (c.period ?? clues.metaPeriod ?? clues.filePeriod)?.referenceDate else { return false }
+            return u.level == .province || u.isValid(on: date)
+        }, "đơn vị ghi ở tiêu đề trang là đơn vị báo cáo trong kỳ", "the unit its title names reports in the period")
+        if pool.count > 1, let active = doc.activeSheet, let a = pool.first(where: { $0.c.index == active }) {
+            pool = [a]
+            reasons.append(("trang đang mở khi lưu tệp", "the sheet the workbook was saved on"))
+        }
+        func describe(_ c: Clue, _ lang: Language) -> String {
+            var parts: [String] = []
+            if let p = c.period { parts.append(p.label(lang)) }
+            if let u = c.unit { parts.append(lang == .vi ? FormBuilder.unitTitle(u) : u.name) }
+            if !c.visible { parts.append(lang == .vi ? "ẩn" : "hidden") }
+            let n = doc.sheets[c.c.index].name
+            return parts.isEmpty ? (lang == .vi ? "«\(n)»" : "\"\(n)\"") : (lang == .vi ? "«\(n)» (\(parts.joined(separator: ", ")))" : "\"\(n)\" (\(parts.joined(separator: ", ")))")
+        }
+        if pool.count == 1 {
+            let chosen = pool[0]
+            let others = clues_.filter { $0.c.index != chosen.c.index }
+            let f = Finding(.sheetChosen, file: name, sheet: doc.sheets[chosen.c.index].name, value: doc.sheets[chosen.c.index].name,
+                expected: others.map { doc.sheets[$0.c.index].name }.joined(separator: " | "),
+                vi: "tệp có \(clues_.count) trang có bảng số liệu; đọc trang \(describe(chosen, .vi)) vì: \(reasons.map(\.0).joined(separator: "; ")). Không đọc: \(others.map { describe($0, .vi) }.joined(separator: ", "))",
+                en: "\(clues_.count) sheets hold a table; read \(describe(chosen, .en)) because: \(reasons.map(\.1).joined(separator: "; ")). Not read: \(others.map { describe($0, .en) }.joined(separator: ", "))")
+            return .one(chosen.c, f)
+        }
+        let listed = pool.map { describe($0, .vi) }.joined(separator: ", ")
+        let listedEN = pool.map { describe($0, .en) }.joined(separator: ", ")
+        let example = doc.sheets[pool.last!.c.index].name
+        return .undecided(Finding(.sheetUndecided, file: name, value: pool.map { doc.sheets[$0.c.index].name }.joined(separator: " | "),
+            vi: "tệp có \(pool.count) trang cùng có bảng số liệu của biểu: \(listed); không có căn cứ cho biết trang nào là báo cáo, nên không đọc trang nào. Để lại một trang trong tệp, hoặc chọn khi kiểm tra: --sheet \"\(example)\"",
+            en: "\(pool.count) sheets hold the form's table: \(listedEN); nothing shows which one is the report, so none was read. Keep one sheet in the file, or choose: --sheet \"\(example)\""))
     }
 
     /// Candidate sheets: the form sheet first, then visible worksheets, then hidden ones.

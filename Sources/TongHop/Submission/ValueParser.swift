@@ -18,6 +18,10 @@ struct ValueParser {
     let convention: VietNumber.Convention
     /// Whether the convention was decided from unambiguous tokens (else ambiguous tokens warn).
     let conventionDecided: Bool
+    /// Whether the file's unambiguous tokens outnumber its ambiguous ones, all one way
+    /// (see ``convention(texts:semicolonCSV:)``): only then may the file's habit read an
+    /// ambiguous token; with mixed or thin evidence such a token is an error.
+    var conventionProven = false
     /// The period, for column labels in messages.
     var period: Period? = nil
     /// Number format id → what the format does to a number (nil: shown as stored).
@@ -27,32 +31,41 @@ struct ValueParser {
 
     /// Decides the file's convention from the numeric tokens of its text cells: vi-VN
     /// unless en-US evidence outweighs it; a ";" CSV delimiter is weak evidence for vi-VN.
-    static func convention(texts: [String], semicolonCSV: Bool) -> (VietNumber.Convention, Bool) {
+    /// `decided`: some token only reads one way. `proven`: the tokens that read only one
+    /// way are all of one convention and at least as many as the ambiguous ones (two at
+    /// least), so the file's habit may read its ambiguous tokens.
+    static func convention(texts: [String], semicolonCSV: Bool) -> (VietNumber.Convention, decided: Bool, proven: Bool) {
         var vi = semicolonCSV ? 0.5 : 0, en = 0.0
+        var ambiguous = 0
         for t in texts {
             let e = evidenceMemo.value(t) { evidence(of: $0) }
             vi += Double(e.vi)
             en += Double(e.en)
+            ambiguous += e.ambiguous
         }
-        if en > vi { return (.en, true) }
-        return (.vi, vi >= 1)
+        let conv: VietNumber.Convention = en > vi ? .en : .vi
+        let (winning, losing) = conv == .vi ? (vi.rounded(.down), en) : (en, vi.rounded(.down))
+        let proven = losing == 0 && winning >= Double(max(2, ambiguous))
+        if en > vi { return (.en, true, proven) }
+        return (.vi, vi >= 1, proven)
     }
 
-    /// How many of a text's numeric tokens only read as vi-VN, and how many only as en-US.
-    static func evidence(of text: String) -> (vi: Int, en: Int) {
-        var vi = 0, en = 0
-        guard let p = VietNumber.parse(text, convention: .vi) else { return (0, 0) }
+    /// How many of a text's numeric tokens only read as vi-VN, only as en-US, and either way.
+    static func evidence(of text: String) -> (vi: Int, en: Int, ambiguous: Int) {
+        var vi = 0, en = 0, ambiguous = 0
+        guard let p = VietNumber.parse(text, convention: .vi) else { return (0, 0, 0) }
         for tok in p.tokens {
             switch VietNumber.evidence(tok) {
             case .vi: vi += 1
             case .en: en += 1
+            case .ambiguous: ambiguous += 1
             default: break
             }
         }
-        return (vi, en)
+        return (vi, en, ambiguous)
     }
     /// The same texts (a numbering row, symbols) recur in every file of a batch.
-    private static let evidenceMemo = TextMemo<(vi: Int, en: Int)>(limit: 50_000)
+    private static let evidenceMemo = TextMemo<(vi: Int, en: Int, ambiguous: Int)>(limit: 50_000)
 
     /// Parses one value cell; a number that is not finite or lies outside what a double
     /// holds (`<v>1e309</v>`, "1e-320", a conversion that overflows) is an error at the
@@ -169,18 +182,36 @@ struct ValueParser {
             // Tokens that read differently in vi-VN and en-US.
             for tok in p.tokens where VietNumber.evidence(tok) == .ambiguous {
                 let asVi = VietNumber.value(tok, .vi) ?? 0, asEn = VietNumber.value(tok, .en) ?? 0
-                var chosen = convention == .vi ? asVi : asEn
-                var why = conventionDecided ? "theo cách ghi số của cả tệp" : "mặc định kiểu Việt Nam"
-                var whyEN = conventionDecided ? "following the rest of the file" : "vi-VN by default"
-                if !conventionDecided, let hard = ind.hard, hard.contains(asVi) != hard.contains(asEn) {
+                let fileReading = convention == .vi ? asVi : asEn
+                var chosen: Double? = nil
+                var why = "", whyEN = ""
+                // The token's own evidence first: the only reading within the indicator's
+                // limits, or the only whole number where a whole number is required.
+                if let hard = ind.hard, hard.contains(asVi) != hard.contains(asEn) {
                     chosen = hard.contains(asVi) ? asVi : asEn
                     why = "vì chỉ cách đọc này nằm trong giới hạn \(hard.text(.vi))"
                     whyEN = "the only reading within \(hard.text(.en))"
+                } else if ind.kind == .integer, (asVi == asVi.rounded()) != (asEn == asEn.rounded()) {
+                    chosen = asVi == asVi.rounded() ? asVi : asEn
+                    why = "vì chỉ tiêu cần số nguyên"
+                    whyEN = "the indicator takes whole numbers"
+                } else if conventionProven {
+                    chosen = fileReading  // the file's habit, proven by its other tokens: said nothing
+                } else if !conventionDecided {
+                    chosen = asVi
+                    why = "mặc định kiểu Việt Nam (biểu hướng dẫn ghi số kiểu Việt Nam; tệp không có số nào cho biết cách ghi)"
+                    whyEN = "vi-VN by default (the form asks for vi-VN numbers; no other number in the file tells)"
                 }
-                if chosen != (convention == .vi ? asVi : asEn) {
-                    if case .number = sv.value { sv.value = .number(chosen) }
+                guard let chosen else {
+                    // The file's other numbers are too few or point both ways: one reading or none.
+                    add(.ambiguousNumberRefused, value: text, expected: "\(VietNumber.format(asVi, decimals: 6)) hoặc \(VietNumber.format(asEn, decimals: 6))",
+                        "\(where_): «\(tok)» có thể là \(VietNumber.format(asVi, decimals: 6)) (kiểu Việt Nam) hoặc \(VietNumber.format(asEn, decimals: 6)) (kiểu Anh – Mỹ), và các số khác trong tệp không đủ để biết cách ghi; không đọc. Hãy ghi rõ, không dùng dấu phân cách hàng nghìn: \(Self.unambiguous(asVi)) hoặc \(Self.unambiguous(asEn))",
+                        "\(whereEN): \"\(tok)\" reads as \(VietNumber.format(asVi, decimals: 6, .en)) (vi-VN) or \(VietNumber.format(asEn, decimals: 6, .en)) (en-US), and the file's other numbers do not tell which; not read. Write it without a thousands separator: \(Self.unambiguous(asVi)) or \(Self.unambiguous(asEn))")
+                    sv.value = .empty
+                    return sv
                 }
-                if !conventionDecided || chosen != (convention == .vi ? asVi : asEn) {
+                if chosen != fileReading, case .number = sv.value { sv.value = .number(chosen) }
+                if !why.isEmpty {
                     add(.ambiguousNumber, value: text, expected: "\(VietNumber.format(asVi, decimals: 6)) hoặc \(VietNumber.format(asEn, decimals: 6))",
                         "\(where_): «\(tok)» có thể là \(VietNumber.format(asVi, decimals: 6)) (kiểu Việt Nam) hoặc \(VietNumber.format(asEn, decimals: 6)) (kiểu Anh – Mỹ); đã hiểu là \(VietNumber.format(chosen, decimals: 6)) \(why). Hãy ghi rõ, không dùng dấu phân cách hàng nghìn: \(Self.unambiguous(asVi)) hoặc \(Self.unambiguous(asEn))",
                         "\(whereEN): \"\(tok)\" reads as \(VietNumber.format(asVi, decimals: 6, .en)) (vi-VN) or \(VietNumber.format(asEn, decimals: 6, .en)) (en-US); read as \(VietNumber.format(chosen, decimals: 6, .en)), \(whyEN). Write it without a thousands separator: \(Self.unambiguous(asVi)) or \(Self.unambiguous(asEn))")
@@ -250,9 +281,10 @@ struct ValueParser {
         for r in dataRows {
             for (_, c) in header.values { if let t = r[column: c]?.value.text { texts.append(t) } }
         }
-        let (conv, decided) = convention(texts: texts, semicolonCSV: csvSemicolon)
+        let (conv, decided, proven) = convention(texts: texts, semicolonCSV: csvSemicolon)
         s.convention = conv
         var parser = ValueParser(file: s.file, sheet: s.sheet, template: t, convention: conv, conventionDecided: decided)
+        parser.conventionProven = proven
         parser.period = s.period
         if let document {
             // A file has a handful of styles: each format analysed once.

@@ -86,6 +86,8 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case notANumber = "E110"
     case notInteger = "E111"
     case ambiguousNumber = "W112"
+    /// A number that reads two ways, in a file whose other numbers do not prove either.
+    case ambiguousNumberRefused = "E112"
     case targetNotAllowed = "E113"
     case approximate = "I114"
     case percentScaled = "I115"
@@ -155,6 +157,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
         case .notANumber: t = ("Không phải số", "Not a number")
         case .notInteger: t = ("Cần số nguyên", "Whole number expected")
         case .ambiguousNumber: t = ("Số có thể hiểu hai cách", "Ambiguous number")
+        case .ambiguousNumberRefused: t = ("Số có thể hiểu hai cách, không đọc", "Ambiguous number, not read")
         case .targetNotAllowed: t = ("Khoảng hoặc ngưỡng chỉ dùng cho kế hoạch", "Ranges and bounds only in the plan")
         case .approximate: t = ("Số ước chừng", "Approximate figure")
         case .percentScaled: t = ("Ô định dạng %, đã đổi sang số phần trăm", "Percent-formatted cell read as a percentage")

@@ -2,6 +2,56 @@ import Foundation
 import SheetIO
 
 /// The result of validating one submission.
+/// One value as it will be stored, beside the cell's own text: what the officer checks
+/// before sending ("318,0" shown, 318 tỷ đồng stored).
+public struct ReadValue: Sendable, Equatable {
+    public var indicator: String
+    public var name: String
+    public var column: String
+    public var columnLabel: String
+    public var cell: String
+    /// The cell's text as written (a number cell's shortest text).
+    public var written: String
+    /// The value in the form's unit, vi-VN style ("318", "52,9", "Trên 97", "-").
+    public var stored: String
+    public var unit: String
+    /// The number stored, for machines (nil for symbols and empty).
+    public var number: Double?
+
+    /// Every value read from a submission, in the form's row and column order.
+    public static func all(_ s: Submission, template t: Template) -> [ReadValue] {
+        var out: [ReadValue] = []
+        for row in s.rows {
+            guard let ind = row.indicator else { continue }
+            for col in t.columns {
+                guard let v = row.values[col.key], !v.value.isEmpty else { continue }
+                var number: Double? = nil
+                if case .number(let d) = v.value { number = d }
+                out.append(ReadValue(indicator: ind.code, name: ind.name, column: col.key, columnLabel: s.period.map { col.label(for: $0) } ?? col.label,
+                                     cell: v.ref.a1, written: v.written, stored: v.value.text(decimals: max(ind.decimals, 0) + 3).trimmingZeros(),
+                                     unit: ind.unitText, number: number))
+            }
+        }
+        return out
+    }
+
+    /// Whether the stored text says the same as the cell's own text (then one is shown).
+    public var sameAsWritten: Bool {
+        stored == written || VietNumber.parse(written, convention: .vi)?.value.text(decimals: 9).trimmingZeros() == stored
+    }
+}
+
+private extension String {
+    /// "318,000" → "318", "52,900" → "52,9" (a vi-VN number's trailing decimal zeros).
+    func trimmingZeros() -> String {
+        guard let comma = lastIndex(of: ","), self[index(after: comma)...].allSatisfy({ $0.isNumber }) else { return self }
+        var s = self
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(",") { s.removeLast() }
+        return s
+    }
+}
+
 public struct FileReport: Sendable {
     public var file: String
     public var unit: ReportingUnit?
@@ -9,6 +59,8 @@ public struct FileReport: Sendable {
     public var templateID: String?
     public var templateVersion: Int?
     public var findings: [Finding]
+    /// The values as they will be stored (shown before submission), when asked for.
+    public var values: [ReadValue] = []
 
     public var errors: Int { findings.filter { $0.severity == .error }.count }
     public var warnings: Int { findings.filter { $0.severity == .warning }.count }
@@ -106,6 +158,17 @@ public enum ReportFormatter {
         if capped {
             out += "  " + (vi ? "(đã đạt giới hạn \(perFile) dòng chi tiết; dùng --format json để xem đủ)" : "(detail capped at \(perFile) lines; use --format json for all)") + "\n"
         }
+        if !r.values.isEmpty {
+            out += "  " + (vi ? "Số liệu sẽ lưu (theo đơn vị tính của biểu):" : "Values as they will be stored (in the form's units):") + "\n"
+            var lastIndicator = ""
+            for v in r.values {
+                let label = v.indicator == lastIndicator ? String(repeating: " ", count: v.indicator.count) : v.indicator
+                lastIndicator = v.indicator
+                var line = "    \(label)  \(v.columnLabel): \(v.stored) \(v.unit)  [\(v.cell)"
+                if !v.sameAsWritten { line += vi ? ", ô ghi «\(v.written)»" : ", cell says \"\(v.written)\"" }
+                out += TerminalText.safe(line + "]") + "\n"
+            }
+        }
         let counts = vi ? "\(r.errors) lỗi, \(r.warnings) cảnh báo, \(r.infos) thông tin" : "\(r.errors) error\(r.errors == 1 ? "" : "s"), \(r.warnings) warning\(r.warnings == 1 ? "" : "s"), \(r.infos) info"
         out += "  → " + (r.valid ? paint(vi ? "HỢP LỆ" : "VALID", "32") : paint(vi ? "KHÔNG HỢP LỆ" : "NOT VALID", "31;1")) + ": \(counts)\n"
         return out
@@ -137,7 +200,17 @@ public enum ReportFormatter {
                 out += "\"row\":\(f.row.map(String.init) ?? "null"),\"indicator\":\(s(f.indicator)),\"column\":\(s(f.column)),"
                 out += "\"value\":\(s(f.value)),\"expected\":\(s(f.expected)),\"message\":\(s(f.message(lang)))}"
             }
-            out += "]}"
+            out += "]"
+            if !r.values.isEmpty {
+                out += ",\"values\":["
+                for (k, v) in r.values.enumerated() {
+                    if k > 0 { out += "," }
+                    out += "\n {\"indicator\":\(s(v.indicator)),\"column\":\(s(v.column)),\"cell\":\(s(v.cell)),\"written\":\(s(v.written)),"
+                    out += "\"stored\":\(s(v.stored)),\"unit\":\(s(v.unit)),\"number\":\(v.number.map { CellText.number($0) } ?? "null")}"
+                }
+                out += "]"
+            }
+            out += "}"
             return out
         }
         return "{\"files\":[" + entries.joined(separator: ",") + "\n]}\n"
