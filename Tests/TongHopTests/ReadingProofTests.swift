@@ -10,19 +10,16 @@ import TestSupport
 /// period written as dates, numbers pasted in the other convention. Files written by
 /// openpyxl (Tests/Support/make_reading_cases.py), read by ours.
 final class ReadingProofTests: XCTestCase {
-    static var dir: URL!
-    static var template: Template!
-    static var library: TemplateLibrary!
-
-    override class func setUp() {
-        super.setUp()
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("reading-proof-\(getpid())")
-        try? FileManager.default.removeItem(at: dir)
-        let r = try! TestSupport.python([TestSupport.support.appendingPathComponent("make_reading_cases.py").path, dir.path])
+    /// The files, written once for the class.
+    static let dir: URL = {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("reading-proof-\(getpid())")
+        try? FileManager.default.removeItem(at: d)
+        let r = try! TestSupport.python([TestSupport.support.appendingPathComponent("make_reading_cases.py").path, d.path])
         precondition(r.status == 0, r.stderr)
-        library = TemplateLibrary(directory: TestSupport.packageRoot.appendingPathComponent("templates").path)
-        template = try! library.load("lai-chau-ktxh")
-    }
+        return d
+    }()
+    static let library = TemplateLibrary(directory: TestSupport.packageRoot.appendingPathComponent("templates").path)
+    static let template: Template = try! library.load("lai-chau-ktxh")
 
     func read(_ name: String, _ configure: (inout SubmissionReader) -> Void = { _ in }) -> (Submission, [Finding]) {
         var reader = SubmissionReader(library: Self.library, template: Self.template)
@@ -53,7 +50,7 @@ final class ReadingProofTests: XCTestCase {
         XCTAssertNil(number(s, "CS01", "estimate"))
         let e = f.first { $0.code == "E119" }
         XCTAssertNotNil(e)
-        XCTAssertEqual(e?.cell, "G4")
+        XCTAssertEqual(e?.cell, "G5")
         XCTAssertEqual(e?.value, "7.104.200%")
         XCTAssertEqual(number(s, "CS01", "prev_actual"), 70200)
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 extension NumberFormat {
     /// What a number format does to the number it shows: the factor between the stored
     /// value and the number on screen, and any text the format writes beside it.
@@ -108,9 +110,8 @@ extension NumberFormat {
             }
         }
         scaleCommas += pendingCommas
-        var factor = 1.0
-        for _ in 0..<min(scaleCommas, 6) { factor /= 1000 }
-        for _ in 0..<min(percent, 3) { factor *= 100 }
+        // One division, so that #,##0,,, gives exactly 1e-9.
+        let factor = pow(100.0, Double(min(percent, 3))) / pow(1000.0, Double(min(scaleCommas, 6)))
         let trimmed = literal.trimmingCharacters(in: " ()-+:/")
         return Shown(factor: factor, percent: percent > 0, literal: trimmed.isEmpty ? nil : trimmed, decimals: decimals)
     }

@@ -133,9 +133,9 @@ struct TableHeader {
 
     /// Chooses one column per value key among the candidates: a visible column before a
     /// hidden one, then the one whose year fits the period (the estimate and plan the
-    /// period's year, the previous column the year before), then an exact label before a
-    /// header read by its words, then one whose header says it is the latest revision
-    /// ("cập nhật", "điều chỉnh", "lần 2"). Candidates still tied are one reading only when
+    /// period's year, the previous column the year before), then one whose header says it
+    /// is the latest revision ("cập nhật", "điều chỉnh", "lần 2"), then an exact label
+    /// before a header read by its words. Candidates still tied are one reading only when
     /// they hold the same figures; otherwise the key is left without a column and listed in
     /// ``undecided`` (never the first by position). `choices` (role key → words of a
     /// header, from `--column`) narrows the candidates first. Returns the candidates left unused.
@@ -146,17 +146,19 @@ struct TableHeader {
         for col in t.columns {
             guard var list = candidates[col.key], !list.isEmpty else { continue }
             if let choice = choices[col.key] {
+                // A column letter ("H"), else words of the header ("cập nhật T12").
+                let byLetter = list.filter { CellRef.columnName($0.column) == choice.uppercased() }
                 let want = VietFold.loose(choice)
-                let picked = list.filter { VietFold.loose(texts[$0.column] ?? "").utf8Contains(want) || CellRef.columnName($0.column) == choice.uppercased() }
+                let picked = byLetter.isEmpty ? list.filter { VietFold.loose(texts[$0.column] ?? "").utf8Contains(want) } : byLetter
                 if !picked.isEmpty { list = picked }
             }
             let want = current.map { col.role == .previous ? $0 - 1 : $0 }
-            // Lexicographic rank, smaller is better: hidden, year fit, read by meaning, no revision words.
+            // Lexicographic rank, smaller is better: hidden, year fit, no revision words, read by meaning.
             func rank(_ c: Candidate) -> Int {
                 let hidden = sheet.isHidden(column: c.column) ? 1 : 0
                 let yearFit = c.year == nil ? 1 : (want == nil || c.year == want ? 0 : 2)
                 let revision = TableHeader.saysLatestRevision(texts[c.column] ?? "") ? 0 : 1
-                return hidden * 1000 + yearFit * 100 + (c.byMeaning ? 10 : 0) + revision
+                return hidden * 1000 + yearFit * 100 + revision * 10 + (c.byMeaning ? 1 : 0)
             }
             let best = list.map(rank).min()!
             let tied = list.filter { rank($0) == best }

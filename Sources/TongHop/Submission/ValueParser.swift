@@ -116,8 +116,9 @@ struct ValueParser {
             let shown = shownFormat(cell.numberFormatID)
             var formatUnit: String? = nil
             if let sh = shown, !sh.isPlain {
-                let seen = d * sh.factor
-                let seenText = VietNumber.format(seen, decimals: max(sh.decimals, 0)) + (sh.percent ? "%" : "") + (sh.literal.map { " " + $0 } ?? "")
+                // Rounded to 9 decimals: 318e9 × 1e-9 is 318.00000000000006 in binary.
+                let seen = sh.factor == 1 ? d : (d * sh.factor * 1e9).rounded() / 1e9
+                let seenText = VietNumber.format(seen, fixedDecimals: min(sh.decimals, 10)) + (sh.percent ? "%" : "") + (sh.literal.map { " " + $0 } ?? "")
                 let percentIndicator = ind.kind == .percent || ind.unit?.base == "%" || ind.unit?.base == "diem %"
                 if sh.percent && !percentIndicator {
                     add(.shownDisagrees, value: seenText, expected: ind.unitText,
@@ -312,6 +313,11 @@ struct ValueParser {
         let valueColumns: [(ci: Int, at: Int)] = t.columns.indices.compactMap { ci in header.values[t.columns[ci].key].map { (ci, $0) } }
         let comparisonColumns: [(ci: Int, at: Int)] = t.comparisons.indices.compactMap { k in header.comparisons[t.comparisons[k].key].map { (k, $0) } }
         let allValueColumns = Array(header.values.values)
+        // Units written in value headers' parentheses ("Kế hoạch (tỷ đồng)").
+        var headerUnits: [Int: MeasureUnit] = [:]
+        for (_, c) in valueColumns {
+            if let text = header.texts[c], let u = unitInParentheses(text) { headerUnits[c] = u }
+        }
         for r in dataRows {
             func text(_ c: Int?) -> String {
                 guard let c, let cell = r[column: c] else { return "" }
@@ -385,7 +391,21 @@ struct ValueParser {
             row.values.reserveCapacity(valueColumns.count)
             for (ci, c) in valueColumns where !unitRefused {
                 let col = t.columns[ci]
-                if let v = parser.parse(r[column: c], ref: CellRef(row: r.index, column: c), indicator: ind, column: col, rowUnit: rowUnit, findings: &s.findings) {
+                // A unit in the column's header ("Ước TH (triệu đồng)") for a row that gives none.
+                var unit = rowUnit
+                if unit == nil, unitText.isEmpty, let hu = headerUnits[c], let target = ind.unit, hu.base != target.base || hu.scale != target.scale {
+                    guard hu.factor(to: target) != nil else {
+                        if r[column: c].map({ !$0.value.isEmpty }) ?? false {
+                            s.findings.append(Finding(.unitIncompatible, file: s.file, sheet: s.sheet, cell: CellRef(row: r.index, column: c), indicator: ind.code, column: col.key,
+                                value: hu.text, expected: ind.unitText,
+                                vi: "\(ind.code) «\(ind.name)»: tiêu đề cột ghi đơn vị «\(hu.text)», mẫu quy định «\(ind.unitText)»; không quy đổi được, số liệu ô này không được đọc. Ghi ĐVT của dòng",
+                                en: "\(ind.code) \"\(ind.name)\": the column header gives the unit \"\(hu.text)\", the template \"\(ind.unitText)\"; no conversion exists, the cell was not read. Give the row's unit"))
+                        }
+                        continue
+                    }
+                    unit = (hu, CellRef(row: header.row, column: c))
+                }
+                if let v = parser.parse(r[column: c], ref: CellRef(row: r.index, column: c), indicator: ind, column: col, rowUnit: unit, findings: &s.findings) {
                     row.values[col.key] = v
                 }
             }
@@ -404,6 +424,16 @@ struct ValueParser {
             if let n = header.note { row.note = text(n).isEmpty ? nil : text(n) }
             s.rows.append(row)
         }
+    }
+
+    /// A known unit in a text's last parentheses ("Ước thực hiện năm 2024 (tỷ đồng)"); not
+    /// "%" (a comparison header's "(%)" says what the column computes).
+    static func unitInParentheses(_ text: String) -> MeasureUnit? {
+        let t = text.trimmedSpaces
+        guard t.hasSuffix(")"), let open = t.lastIndex(of: "(") else { return nil }
+        let inside = String(t[t.index(after: open)..<t.index(before: t.endIndex)]).trimmedSpaces
+        guard !inside.isEmpty, inside.count <= 30, let u = MeasureUnit(inside), u.isKnown, u.base != "%" else { return nil }
+        return u
     }
 
     /// The unit in a row name's last parentheses ("Thu ngân sách (triệu đồng)"), when it is

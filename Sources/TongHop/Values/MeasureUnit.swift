@@ -41,7 +41,7 @@ public struct MeasureUnit: Hashable, Sendable, CustomStringConvertible {
         "tieu chi": "tieu chi",
         "yen": "yen", "m": "m", "met": "m",
         "km2": "km2", "km 2": "km2", "kilomet vuong": "km2", "m2": "m2", "m 2": "m2", "met vuong": "m2",
-        "hecta": "ha", "hec": "ha",
+        "hec": "ha",
     ]
 
     /// Base units of one kind that convert into each other: the kind and the size in the

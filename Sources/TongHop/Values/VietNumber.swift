@@ -167,6 +167,15 @@ public enum VietNumber {
         return String(vi.map { $0 == "." ? "," : $0 == "," ? "." : $0 })
     }
 
+    /// Formats a number the vi-VN way with exactly `decimals` decimals, as a number
+    /// format shows it ("318,0").
+    public static func format(_ d: Double, fixedDecimals decimals: Int) -> String {
+        let text = format(d, decimals: decimals)
+        guard decimals > 0 else { return text }
+        let have = text.firstIndex(of: ",").map { text.distance(from: $0, to: text.endIndex) - 1 } ?? -1
+        return have < 0 ? text + "," + String(repeating: "0", count: decimals) : text + String(repeating: "0", count: decimals - have)
+    }
+
     /// Formats a number the vi-VN way: "2.450,5" (at most `decimals` decimals, trailing
     /// zeros dropped).
     public static func format(_ d: Double, decimals: Int) -> String {
