@@ -68,13 +68,20 @@ final class VietNumberTests: XCTestCase {
         XCTAssertEqual(VietNumber.format(0.999, decimals: 2), "1")
     }
 
-    func testUnitsOfMeasureConvertAcrossScaleWordsOnly() {
+    func testUnitsOfMeasureConvertAcrossScaleWordsAndUnitsOfOneKind() {
         let nghinTan = MeasureUnit("nghìn tấn")!, tan = MeasureUnit("tấn")!, pct = MeasureUnit("%")!
         XCTAssertEqual(tan.factor(to: nghinTan), 0.001)
         XCTAssertEqual(MeasureUnit("Tỷ đồng")!.factor(to: MeasureUnit("triệu đồng")!), 1000)
         XCTAssertEqual(MeasureUnit("triệu đồng/người")!.factor(to: MeasureUnit("nghìn đồng/người")!), 1000)
         XCTAssertNil(pct.factor(to: tan))
-        XCTAssertNil(MeasureUnit("tạ/ha")!.factor(to: MeasureUnit("tấn/ha")!), "tạ is not a scale word")
+        // tạ is no scale word, but a unit of mass: 1 tạ = 0,1 tấn, side by side of "/".
+        XCTAssertEqual(MeasureUnit("tạ/ha")!.factor(to: MeasureUnit("tấn/ha")!)!, 0.1, accuracy: 1e-12)
+        XCTAssertEqual(MeasureUnit("tấn/ha")!.factor(to: MeasureUnit("tạ/ha")!)!, 10, accuracy: 1e-12)
+        XCTAssertEqual(MeasureUnit("Km2")!.factor(to: MeasureUnit("ha")!)!, 100, accuracy: 1e-12)
+        XCTAssertEqual(MeasureUnit("km²")!.factor(to: MeasureUnit("ha")!)!, 100, accuracy: 1e-12)
+        XCTAssertEqual(MeasureUnit("người/km2")!.factor(to: MeasureUnit("người/ha")!)!, 0.01, accuracy: 1e-12)
+        XCTAssertNil(MeasureUnit("tấn")!.factor(to: MeasureUnit("ha")!), "mass is not area")
+        XCTAssertNil(MeasureUnit("con")!.factor(to: MeasureUnit("tấn")!))
         XCTAssertEqual(MeasureUnit("điểm %")!.base, "diem %")
         XCTAssertNotEqual(MeasureUnit("điểm %")!.base, pct.base)
         XCTAssertEqual(MeasureUnit("thôn, bản")!.base, MeasureUnit("Thôn bản")!.base)

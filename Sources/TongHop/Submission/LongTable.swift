@@ -33,7 +33,7 @@ enum LongTable {
     static func read(_ sheet: Sheet, layout: Layout, template t: Template, file: String, csvDelimiterIsSemicolon: Bool) -> [Submission] {
         let rows = sheet.rows.filter { $0.index > layout.header }
         let texts = rows.compactMap { $0[column: layout.value]?.value.text }
-        let (conv, decided, proven) = ValueParser.convention(texts: texts, semicolonCSV: csvDelimiterIsSemicolon)
+        let evidence = ValueParser.convention(texts: texts, semicolonCSV: csvDelimiterIsSemicolon)
         var order: [String] = []
         var subs: [String: Submission] = [:]
         var seen: [String: Set<String>] = [:]
@@ -45,7 +45,7 @@ enum LongTable {
                 var s = Submission(file: file, sheet: sheet.name)
                 s.sheetData = sheet
                 s.headerRow = layout.header
-                s.convention = conv
+                s.convention = evidence.convention
                 s.period = Period(periodText) ?? Identification.periodIn(periodText)
                 let date = s.period?.referenceDate
                 s.unit = date.flatMap { t.unit(unitText, on: $0) ?? Identification.matchUnit(unitText, t, on: $0) }
@@ -104,8 +104,9 @@ enum LongTable {
                mu.base != target.base || mu.scale != target.scale {
                 rowUnit = (mu, CellRef(row: r.index, column: uc))
             }
-            var parser = ValueParser(file: file, sheet: sheet.name, template: t, convention: conv, conventionDecided: decided)
-            parser.conventionProven = proven
+            var parser = ValueParser(file: file, sheet: sheet.name, template: t, convention: evidence.convention, conventionDecided: evidence.decided)
+            parser.provenGrouping = evidence.provenGrouping
+            parser.provenDecimal = evidence.provenDecimal
             parser.period = s.period
             if let v = parser.parse(r[column: layout.value], ref: CellRef(row: r.index, column: layout.value), indicator: ind, column: col,
                                     rowUnit: rowUnit, findings: &s.findings) {

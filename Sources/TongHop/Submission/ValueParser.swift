@@ -18,10 +18,10 @@ struct ValueParser {
     let convention: VietNumber.Convention
     /// Whether the convention was decided from unambiguous tokens (else ambiguous tokens warn).
     let conventionDecided: Bool
-    /// Whether the file's unambiguous tokens outnumber its ambiguous ones, all one way
-    /// (see ``convention(texts:semicolonCSV:)``): only then may the file's habit read an
-    /// ambiguous token; with mixed or thin evidence such a token is an error.
-    var conventionProven = false
+    /// Whether the file's habit may read an ambiguous token of each shape (see
+    /// ``ConventionEvidence``); with mixed or thin evidence such a token is an error.
+    var provenGrouping = false
+    var provenDecimal = false
     /// The period, for column labels in messages.
     var period: Period? = nil
     /// Number format id → what the format does to a number (nil: shown as stored).
@@ -29,43 +29,63 @@ struct ValueParser {
     /// Number format id → its code, for messages.
     var formatCode: (Int) -> String? = { _ in nil }
 
+    /// What a file's text numbers say of its convention.
+    struct ConventionEvidence {
+        var convention: VietNumber.Convention
+        /// Some token reads only one way.
+        var decided: Bool
+        /// The file's habit may read an ambiguous token whose separator is the
+        /// convention's grouping one ("58.300" in a vi-VN file): tokens read only one way,
+        /// at least four in five of this convention, and no ambiguous token of the other shape.
+        var provenGrouping: Bool
+        /// ... or whose separator is the convention's decimal one ("1,166" read as 1,166 in
+        /// a vi-VN file, three decimals): as above, with the ambiguous ones outnumbered
+        /// (two at least).
+        var provenDecimal: Bool
+    }
+
     /// Decides the file's convention from the numeric tokens of its text cells: vi-VN
     /// unless en-US evidence outweighs it; a ";" CSV delimiter is weak evidence for vi-VN.
-    /// `decided`: some token only reads one way. `proven`: the tokens that read only one
-    /// way are all of one convention and at least as many as the ambiguous ones (two at
-    /// least), so the file's habit may read its ambiguous tokens.
-    static func convention(texts: [String], semicolonCSV: Bool) -> (VietNumber.Convention, decided: Bool, proven: Bool) {
+    /// A file whose ambiguous tokens come in both shapes ("1,166" and "35.912") is a file
+    /// of mixed habits: no ambiguous token of it is read by the file's habit.
+    static func convention(texts: [String], semicolonCSV: Bool) -> ConventionEvidence {
         var vi = semicolonCSV ? 0.5 : 0, en = 0.0
-        var ambiguous = 0
+        var ambDot = 0, ambComma = 0
         for t in texts {
             let e = evidenceMemo.value(t) { evidence(of: $0) }
             vi += Double(e.vi)
             en += Double(e.en)
-            ambiguous += e.ambiguous
+            ambDot += e.ambiguousDot
+            ambComma += e.ambiguousComma
         }
         let conv: VietNumber.Convention = en > vi ? .en : .vi
         let (winning, losing) = conv == .vi ? (vi.rounded(.down), en) : (en, vi.rounded(.down))
-        let proven = losing == 0 && winning >= Double(max(2, ambiguous))
-        if en > vi { return (.en, true, proven) }
-        return (.vi, vi >= 1, proven)
+        let (grouping, decimal) = conv == .vi ? (ambDot, ambComma) : (ambComma, ambDot)
+        // One way: the other convention's tokens at most a fifth as many (an en-US file may
+        // carry a plan typed "7,4-7,9" by habit; a file of mixed habits does not pass).
+        let oneWay = winning >= 1 && losing * 4 <= winning
+        return ConventionEvidence(convention: conv, decided: conv == .en || vi >= 1,
+                                  provenGrouping: oneWay && decimal == 0,
+                                  provenDecimal: oneWay && grouping == 0 && winning >= Double(max(2, decimal)))
     }
 
-    /// How many of a text's numeric tokens only read as vi-VN, only as en-US, and either way.
-    static func evidence(of text: String) -> (vi: Int, en: Int, ambiguous: Int) {
-        var vi = 0, en = 0, ambiguous = 0
-        guard let p = VietNumber.parse(text, convention: .vi) else { return (0, 0, 0) }
+    /// How many of a text's numeric tokens only read as vi-VN, only as en-US, and either
+    /// way with a "." or with a ",".
+    static func evidence(of text: String) -> (vi: Int, en: Int, ambiguousDot: Int, ambiguousComma: Int) {
+        var vi = 0, en = 0, dot = 0, comma = 0
+        guard let p = VietNumber.parse(text, convention: .vi) else { return (0, 0, 0, 0) }
         for tok in p.tokens {
             switch VietNumber.evidence(tok) {
             case .vi: vi += 1
             case .en: en += 1
-            case .ambiguous: ambiguous += 1
+            case .ambiguous: if tok.contains(".") { dot += 1 } else { comma += 1 }
             default: break
             }
         }
-        return (vi, en, ambiguous)
+        return (vi, en, dot, comma)
     }
     /// The same texts (a numbering row, symbols) recur in every file of a batch.
-    private static let evidenceMemo = TextMemo<(vi: Int, en: Int, ambiguous: Int)>(limit: 50_000)
+    private static let evidenceMemo = TextMemo<(vi: Int, en: Int, ambiguousDot: Int, ambiguousComma: Int)>(limit: 50_000)
 
     /// Parses one value cell; a number that is not finite or lies outside what a double
     /// holds (`<v>1e309</v>`, "1e-320", a conversion that overflows) is an error at the
@@ -184,20 +204,27 @@ struct ValueParser {
             for tok in p.tokens where VietNumber.evidence(tok) == .ambiguous {
                 let asVi = VietNumber.value(tok, .vi) ?? 0, asEn = VietNumber.value(tok, .en) ?? 0
                 let fileReading = convention == .vi ? asVi : asEn
+                let groupingShaped = tok.contains(convention == .vi ? "." : ",")
+                let proven = groupingShaped ? provenGrouping : provenDecimal
                 var chosen: Double? = nil
                 var why = "", whyEN = ""
                 // The token's own evidence first: the only reading within the indicator's
                 // limits, or the only whole number where a whole number is required.
+                var own: Double? = nil
                 if let hard = ind.hard, hard.contains(asVi) != hard.contains(asEn) {
-                    chosen = hard.contains(asVi) ? asVi : asEn
+                    own = hard.contains(asVi) ? asVi : asEn
                     why = "vì chỉ cách đọc này nằm trong giới hạn \(hard.text(.vi))"
                     whyEN = "the only reading within \(hard.text(.en))"
                 } else if ind.kind == .integer, (asVi == asVi.rounded()) != (asEn == asEn.rounded()) {
-                    chosen = asVi == asVi.rounded() ? asVi : asEn
+                    own = asVi == asVi.rounded() ? asVi : asEn
                     why = "vì chỉ tiêu cần số nguyên"
                     whyEN = "the indicator takes whole numbers"
-                } else if conventionProven {
-                    chosen = fileReading  // the file's habit, proven by its other tokens: said nothing
+                }
+                if let own {
+                    chosen = own
+                    if proven && own == fileReading { why = ""; whyEN = "" }  // both agree: nothing to say
+                } else if proven {
+                    chosen = fileReading  // the file's habit, proven by its other tokens
                 } else if !conventionDecided {
                     chosen = asVi
                     why = "mặc định kiểu Việt Nam (biểu hướng dẫn ghi số kiểu Việt Nam; tệp không có số nào cho biết cách ghi)"
@@ -282,10 +309,11 @@ struct ValueParser {
         for r in dataRows {
             for (_, c) in header.values { if let t = r[column: c]?.value.text { texts.append(t) } }
         }
-        let (conv, decided, proven) = convention(texts: texts, semicolonCSV: csvSemicolon)
-        s.convention = conv
-        var parser = ValueParser(file: s.file, sheet: s.sheet, template: t, convention: conv, conventionDecided: decided)
-        parser.conventionProven = proven
+        let evidence = convention(texts: texts, semicolonCSV: csvSemicolon)
+        s.convention = evidence.convention
+        var parser = ValueParser(file: s.file, sheet: s.sheet, template: t, convention: evidence.convention, conventionDecided: evidence.decided)
+        parser.provenGrouping = evidence.provenGrouping
+        parser.provenDecimal = evidence.provenDecimal
         parser.period = s.period
         if let document {
             // A file has a handful of styles: each format analysed once.
@@ -415,7 +443,7 @@ struct ValueParser {
                 var v = SubmittedValue(ref: ref, written: CellText.csv(cell.value), value: .empty, writtenUnit: nil, conversion: nil, fromFormula: cell.hasFormula)
                 switch cell.value {
                 case .number(let d): v.value = .number(d * (parser.shownFormat(cell.numberFormatID)?.factor ?? 1))
-                case .text(let x): if let p = VietNumber.parse(x.utf8.contains(UInt8(ascii: "%")) ? x.replacingOccurrences(of: "%", with: "") : x, convention: conv) { v.value = p.value }
+                case .text(let x): if let p = VietNumber.parse(x.utf8.contains(UInt8(ascii: "%")) ? x.replacingOccurrences(of: "%", with: "") : x, convention: evidence.convention) { v.value = p.value }
                 default: break
                 }
                 if !isSound(v.value) { v.value = .empty }  // a typed comparison is only checked, never stored
