@@ -170,12 +170,12 @@ struct CompoundFile {
         rootChildren.contains { entries[$0].name.lowercased() == name.lowercased() }
     }
 
-    /// The data of the root's stream of this name (case-insensitive), or nil when there
-    /// is none. A size larger than what its chain holds is cut to what is there.
-    func stream(named name: String) throws -> [UInt8]? {
-        guard let i = rootChildren.first(where: { entries[$0].type == 2 && entries[$0].name.lowercased() == name.lowercased() }) else {
-            return nil
-        }
+    /// The data of the root's stream of this name, matched exactly, else ignoring case
+    /// (Excel reads "BOOK" and "WORKBOOK"), or nil when there is none. A size larger than
+    /// what its chain holds is cut to what is there.
+    func stream(named name: String, ignoringCase: Bool = false) throws -> [UInt8]? {
+        let match: (Int) -> Bool = ignoringCase ? { self.entries[$0].name.lowercased() == name.lowercased() } : { self.entries[$0].name == name }
+        guard let i = rootChildren.first(where: { entries[$0].type == 2 && match($0) }) else { return nil }
         let e = entries[i]
         func fail(_ why: String) -> SheetIOError { SheetIOError(.xlsUnreadable(why), file: fileName) }
         guard e.size >= 0, e.size <= bytes.count else { throw fail(Reason.damaged) }

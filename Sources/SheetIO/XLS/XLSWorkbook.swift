@@ -45,7 +45,10 @@ public final class XLSWorkbook {
         if cfb.contains("EncryptedPackage") || cfb.contains("EncryptionInfo") {
             throw SheetIOError(.encrypted, file: displayName)
         }
-        guard let stream = try cfb.stream(named: "Workbook") ?? cfb.stream(named: "Book") else {
+        // BIFF8 writes "Workbook", BIFF5 "Book"; a file holding both (a BIFF5 copy kept
+        // beside) is read as calamine reads it, the exact names first.
+        guard let stream = try cfb.stream(named: "Workbook") ?? cfb.stream(named: "Book")
+                ?? cfb.stream(named: "Workbook", ignoringCase: true) ?? cfb.stream(named: "Book", ignoringCase: true) else {
             throw SheetIOError(.xlsUnreadable(CompoundFile.Reason.noWorkbook), file: displayName)
         }
         self.stream = stream
