@@ -63,7 +63,7 @@ enum XLSBuilder {
         for k in 0..<sectors { fat += u32(k + 1 < sectors ? 2 + k + 1 : Int(CompoundFile.endOfChain)) }
         fat += [UInt8](repeating: 0xFF, count: 512 - fat.count)
         func entry(_ name: String, type: UInt8, child: Int, start: Int, size: Int) -> [UInt8] {
-            var e = Array(name.utf16).flatMap { u16(Int($0)) } + [0, 0]
+            var e: [UInt8] = Array(name.utf16).flatMap { (c: UInt16) -> [UInt8] in u16(Int(c)) } + [0, 0]
             let nameBytes = e.count
             e += [UInt8](repeating: 0, count: 64 - e.count) + u16(nameBytes) + [type, 1]
             e += u32(-1 & 0xFFFF_FFFF) + u32(-1 & 0xFFFF_FFFF) + u32(child & 0xFFFF_FFFF)

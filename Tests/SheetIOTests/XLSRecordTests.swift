@@ -21,7 +21,7 @@ final class XLSRecordTests: XCTestCase {
         let s0 = B.chars("Mường Tè")
         var sst = B.u32(4) + B.u32(4) + B.u16(8) + [s0.flag] + s0.bytes
         sst += B.u16(7) + [0] + Array("abc".utf8)                       // 3 of 7 characters, 8-bit
-        var cont1 = [1] + "ệxyz".utf16.flatMap { B.u16(Int($0)) }        // the other 4, UTF-16
+        var cont1: [UInt8] = [1] + "ệxyz".utf16.flatMap { (c: UInt16) -> [UInt8] in B.u16(Int(c)) }        // the other 4, UTF-16
         let rich = B.chars("Tổng!")
         cont1 += B.u16(5) + [rich.flag | 0x08] + B.u16(2) + rich.bytes + [1, 0, 2]
         var cont2: [UInt8] = [0, 5, 0, 3, 0]                             // the rest of the 2 runs
