@@ -66,7 +66,7 @@ bench: deps
 	$(SWIFT) build -c release
 	@scripts/bench.sh
 
-## fuzz: libFuzzer on the XLSX and CSV readers (FUZZ_SECONDS per target, default 60).
+## fuzz: libFuzzer on the XLSX, .xls and CSV readers (FUZZ_SECONDS per target, default 60).
 fuzz: deps
 	@scripts/fuzz.sh
 
