@@ -65,8 +65,8 @@ final class XLSRecordTests: XCTestCase {
         globals += B.record(0x041E, B.u16(164) + B.u16(4) + [pct.flag] + pct.bytes)
         globals += xf(format: 0) + xf(format: 14) + xf(format: 164)
         var cells = B.record(0x027E, B.u16(0) + B.u16(0) + B.u16(0) + B.u32(1234 << 2 | 2))        // RK 1234
-        cells += B.record(0x027E, B.u16(0) + B.u16(1) + B.u16(2) + B.u32(419 << 2 | 3))            // RK 4.19 % as 0.0419? no: 419/100
-        cells += B.record(0x00BD, B.u16(1) + B.u16(0) + B.u16(1) + B.u32(0) + B.u16(0) + B.u32(7 << 2 | 2) + B.u16(1))  // MULRK A2:B2
+        cells += B.record(0x027E, B.u16(0) + B.u16(1) + B.u16(2) + B.u32(419 << 2 | 3))            // RK 419 ÷ 100
+        cells += B.record(0x00BD, B.u16(1) + B.u16(0) + B.u16(0) + B.u32(0) + B.u16(1) + B.u32(7 << 2 | 2) + B.u16(1))  // MULRK A2:B2
         cells += B.record(0x0203, B.u16(2) + B.u16(0) + B.u16(0) + B.f64(-2.5))                    // NUMBER
         cells += B.record(0x0205, B.u16(2) + B.u16(1) + B.u16(0) + [1, 0])                         // TRUE
         cells += B.record(0x0205, B.u16(2) + B.u16(2) + B.u16(0) + [0x07, 1])                      // #DIV/0!

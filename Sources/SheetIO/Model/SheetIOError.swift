@@ -116,9 +116,6 @@ public struct SheetIOError: Error, Sendable, CustomStringConvertible, Equatable 
         case "the OLE container is damaged": return "vỏ OLE của tệp bị hỏng"
         case "no Excel workbook stream inside": return "bên trong không có sổ làm việc Excel"
         case "the workbook records are damaged": return "các bản ghi của sổ làm việc bị hỏng"
-        case "it would need more memory than allowed": return "cần nhiều bộ nhớ hơn giới hạn"
-        case "an unsupported character set": return "bảng mã ký tự không được hỗ trợ"
-        case "no worksheet": return "không có trang tính"
         case "an Excel 2.x-4.x worksheet (before Excel 5)": return "trang tính Excel 2.x-4.x (trước Excel 5)"
         default: return why
         }

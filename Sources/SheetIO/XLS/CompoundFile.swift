@@ -49,8 +49,8 @@ struct CompoundFile {
         }
         let major = LE.u16(bytes, 0x1A)
         let shift = LE.u16(bytes, 0x1E)
-        guard LE.u16(bytes, 0x1C) == 0xFFFE, (major == 3 && shift == 9) || (major == 4 && shift == 12) || shift == 9 || shift == 12,
-              LE.u16(bytes, 0x20) == 6 else { throw fail(Reason.damaged) }
+        // 512-byte sectors (version 3) or 4,096 (version 4); some writers mix the version.
+        guard LE.u16(bytes, 0x1C) == 0xFFFE, shift == 9 || shift == 12, LE.u16(bytes, 0x20) == 6 else { throw fail(Reason.damaged) }
         sectorSize = 1 << shift
         guard bytes.count > sectorSize else { throw fail(Reason.truncated) }
         sectorCount = (bytes.count - sectorSize + sectorSize - 1) / sectorSize
@@ -149,11 +149,11 @@ struct CompoundFile {
                                   limit: Int, maxBytes: Int, _ fail: (String) -> SheetIOError) throws -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(min(maxBytes, data.count))
-        var visited = [Bool](repeating: false, count: min(limit, table.count))
+        var visited = [Bool](repeating: false, count: table.count)
         var s = start
         while s != endOfChain && s != freeSector && out.count < maxBytes {
-            guard Int(s) < visited.count else { throw fail(Reason.damaged) }
-            guard !visited[Int(s)] else { throw fail(Reason.damaged) }  // a cycle
+            guard Int(s) < table.count, !visited[Int(s)] else { throw fail(Reason.damaged) }  // no such sector, or a cycle
+            guard Int(s) < limit else { throw fail(Reason.truncated) }  // a sector past the end of the file
             visited[Int(s)] = true
             let from = base + Int(s) * sectorSize
             guard from < data.count else { throw fail(Reason.truncated) }

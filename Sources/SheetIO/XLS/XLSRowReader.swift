@@ -6,7 +6,8 @@
 /// Cells come in the order of their records, which Excel writes row by row; a writer
 /// that goes back to an earlier row yields that row again (``Sheet`` merges such rows).
 /// Blank cells (BLANK, MULBLANK) carry only a format and are left out. Charts embedded
-/// in the sheet (nested BOF … EOF) are skipped.
+/// in the sheet (nested BOF … EOF) are skipped. DIMENSIONS is not used: the extent comes
+/// from the cells, and nothing is allocated from what a record declares.
 public final class XLSRowReader: RowReader {
     public let sheetName: String
     /// Merged ranges, known once all rows have been read.
