@@ -41,7 +41,17 @@ public final class XLSWorkbook {
         guard bytes.count <= limits.maxFileBytes else {
             throw SheetIOError(.limitExceeded(.fileBytes, limits.maxFileBytes), file: displayName)
         }
-        let cfb = try CompoundFile(bytes: bytes, fileName: displayName)
+        let cfb: CompoundFile
+        do {
+            cfb = try CompoundFile(bytes: bytes, fileName: displayName)
+        } catch {
+            // A container we cannot walk that names an encrypted package is still a
+            // password-protected workbook, and says so.
+            if XLSXWorkbook.sniffNonZip(Array(bytes.prefix(8)), whole: bytes) == .encrypted {
+                throw SheetIOError(.encrypted, file: displayName)
+            }
+            throw error
+        }
         if cfb.contains("EncryptedPackage") || cfb.contains("EncryptionInfo") {
             throw SheetIOError(.encrypted, file: displayName)
         }
