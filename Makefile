@@ -1,7 +1,7 @@
 # tonghop — every target installs what it needs first (Debian packages via apt-get,
 # Python test peers via pip), so `make demo` and `make test` work from a clean clone.
 SHELL := /bin/bash
-APT_PACKAGES := libxlsxwriter-dev libzip-dev libdeflate-dev libfreexl-dev pkg-config libsqlite3-dev
+APT_PACKAGES := libxlsxwriter-dev libzip-dev libdeflate-dev pkg-config libsqlite3-dev
 # LibreOffice recalculates the summary workbook in the tests (an independent check of
 # every cached formula value); chromium drives the web page in the browser test.
 APT_TEST_PACKAGES := libreoffice-calc-nogui poppler-utils chromium chromium-driver time
@@ -66,7 +66,7 @@ bench: deps
 	$(SWIFT) build -c release
 	@scripts/bench.sh
 
-## fuzz: libFuzzer on the XLSX and CSV readers (FUZZ_SECONDS per target, default 60).
+## fuzz: libFuzzer on the XLSX, .xls and CSV readers (FUZZ_SECONDS per target, default 60).
 fuzz: deps
 	@scripts/fuzz.sh
 

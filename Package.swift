@@ -32,11 +32,6 @@ let package = Package(
             pkgConfig: "libdeflate",
             providers: [.apt(["libdeflate-dev"])]
         ),
-        .systemLibrary(
-            name: "CFreeXL",
-            pkgConfig: "freexl",
-            providers: [.apt(["libfreexl-dev"])]
-        ),
         .systemLibrary(name: "CSQLiteConfig"),
         .systemLibrary(
             name: "CXlsxWriter",
@@ -45,7 +40,7 @@ let package = Package(
         ),
         .target(
             name: "SheetIO",
-            dependencies: ["CZip", "CDeflate", "CXlsxWriter", "CFreeXL"],
+            dependencies: ["CZip", "CDeflate", "CXlsxWriter"],
             // The reader's hot loops live in final classes; dynamic exclusivity checks on
             // their stored properties cost about 20% of a large-sheet read (perf, see
             // BENCHMARKS.md). The code never holds overlapping accesses.

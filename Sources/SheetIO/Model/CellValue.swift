@@ -44,8 +44,8 @@ public struct Cell: Hashable, Sendable {
     /// 0-based column.
     public var column: Int
     public var value: CellValue
-    /// The number-format id of the cell's style (0 = General). Resolve its code with
-    /// ``XLSXWorkbook/numberFormatCode(id:)``.
+    /// The number-format id of the cell's style (0 = General; in .xls the format index of
+    /// the cell's XF). Resolve its code with ``SpreadsheetDocument/numberFormatCode(id:)``.
     public var numberFormatID: Int
     /// Whether the cell holds a formula (its cached result, if any, is ``value``).
     public var hasFormula: Bool

@@ -8,9 +8,14 @@ public struct Sheet: Sendable {
     public var truncatedAt: Int?
     /// Hidden columns (0-based ranges).
     public var hiddenColumns: [ClosedRange<Int>] = []
+    /// Hidden rows (0-based ranges).
+    public var hiddenRows: [ClosedRange<Int>] = []
 
     /// Whether a 0-based column is hidden.
     public func isHidden(column c: Int) -> Bool { hiddenColumns.contains { $0.contains(c) } }
+
+    /// Whether a 0-based row is hidden.
+    public func isHidden(row r: Int) -> Bool { hiddenRows.contains { $0.contains(r) } }
 
     public init(name: String, rows: [Row], mergedRanges: [CellRange] = []) {
         var rows = rows

@@ -19,9 +19,11 @@ public struct SheetIOError: Error, Sendable, CustomStringConvertible, Equatable 
     public enum Kind: Sendable, Equatable {
         /// The file does not exist or cannot be opened.
         case cannotOpen(String)
-        /// An old binary Excel 97-2003 file (.xls) without a reader (in-memory input).
+        /// An Excel 97-2003 file (.xls) given to the XLSX reader (``SpreadsheetDocument``
+        /// reads it with ``XLSWorkbook``).
         case legacyXLS
-        /// An .xls file FreeXL cannot read, and why.
+        /// An .xls file that cannot be read, and why (one of the reasons of
+        /// ``CompoundFile`` and ``BIFFGlobals``).
         case xlsUnreadable(String)
         /// An OLE container holding an encrypted OOXML package: a password-protected workbook.
         case encrypted
@@ -114,11 +116,7 @@ public struct SheetIOError: Error, Sendable, CustomStringConvertible, Equatable 
         case "the OLE container is damaged": return "vỏ OLE của tệp bị hỏng"
         case "no Excel workbook stream inside": return "bên trong không có sổ làm việc Excel"
         case "the workbook records are damaged": return "các bản ghi của sổ làm việc bị hỏng"
-        case "it would need more memory than allowed": return "cần nhiều bộ nhớ hơn giới hạn"
-        case "an unsupported character set": return "bảng mã ký tự không được hỗ trợ"
-        case "no worksheet": return "không có trang tính"
-        case "a structure FreeXL does not read (an Excel 5/95 workbook, a password-protected one, or damaged records)":
-            return "cấu trúc FreeXL không đọc được (sổ Excel 5/95, sổ có mật khẩu, hoặc bản ghi bị hỏng)"
+        case "an Excel 2.x-4.x worksheet (before Excel 5)": return "trang tính Excel 2.x-4.x (trước Excel 5)"
         default: return why
         }
     }
@@ -143,8 +141,8 @@ public struct SheetIOError: Error, Sendable, CustomStringConvertible, Equatable 
         case .cannotOpen(let why):
             return vi ? "không mở được tệp: \(SheetIOError.openReasonVi(why))" : "cannot open the file: \(why)"
         case .legacyXLS:
-            return vi ? "tệp Excel 97-2003 (.xls) chỉ đọc được từ tệp trên đĩa, không đọc được từ bộ nhớ; lưu thành tệp hoặc lưu lại dạng .xlsx"
-                      : "an Excel 97-2003 (.xls) file can only be read from a file on disk, not from memory; save it to a file or as .xlsx"
+            return vi ? "tệp Excel 97-2003 (.xls), không phải XLSX; lưu lại dạng .xlsx"
+                      : "an Excel 97-2003 (.xls) file, not an XLSX workbook; save it as .xlsx"
         case .xlsUnreadable(let why):
             return vi ? "không đọc được tệp Excel 97-2003 (.xls): \(SheetIOError.xlsReasonVi(why)); mở trong Excel hoặc LibreOffice và lưu lại dạng .xlsx"
                       : "cannot read this Excel 97-2003 (.xls) file: \(why); open it in Excel or LibreOffice and save it as .xlsx"

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Any spreadsheet file tonghop reads: an XLSX workbook or a CSV file (one sheet, named
-/// after the file). The kind is recognised from the content, not the extension.
+/// Any spreadsheet file tonghop reads: an XLSX workbook, an Excel 97-2003 (.xls) workbook
+/// or a CSV file (one sheet, named after the file). The kind is recognised from the
+/// content, not the extension.
 public final class SpreadsheetDocument {
     public enum Kind: String, Sendable { case xlsx, xls, csv }
 
@@ -24,11 +25,9 @@ public final class SpreadsheetDocument {
     public convenience init(path: String, displayName: String? = nil, limits: ReadLimits = .default) throws {
         let file = try InputFile(path: path, name: displayName ?? path, limits: limits)
         let head = file.read(at: 0, count: 512)
-        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-            // An OLE compound file: an encrypted OOXML package, or Excel 97-2003.
-            if XLSXWorkbook.sniffNonZip(Array(head.prefix(8)), whole: try file.readAll()) == .encrypted {
-                throw SheetIOError(.encrypted, file: file.name)
-            }
+        if head.starts(with: CompoundFile.signature) {
+            // An OLE compound file: Excel 97-2003, or an encrypted OOXML package (refused
+            // by the .xls reader as password-protected).
             let xls = try XLSWorkbook(file: file, limits: limits)
             self.init(xls: xls, limits: limits)
             return
@@ -46,6 +45,10 @@ public final class SpreadsheetDocument {
 
     public convenience init(bytes: [UInt8], displayName: String, limits: ReadLimits = .default) throws {
         let head = Array(bytes.prefix(512))
+        if head.starts(with: CompoundFile.signature) {
+            self.init(xls: try XLSWorkbook(bytes: bytes, displayName: displayName, limits: limits), limits: limits)
+            return
+        }
         if SpreadsheetDocument.isZip(head) || head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
             try self.init(workbook: XLSXWorkbook(bytes: bytes, displayName: displayName, limits: limits), limits: limits)
             return
@@ -117,15 +120,15 @@ public final class SpreadsheetDocument {
 
     /// The sheet the workbook opens on (0-based), when the file says (XLSX `activeTab`,
     /// XLS `WINDOW1`); nil for CSV and for workbooks that do not say.
-    public var activeSheet: Int? { workbook?.activeSheet }
+    public var activeSheet: Int? { workbook?.activeSheet ?? xls?.activeSheet }
 
     /// The code of a cell's number-format id ("#,##0.0,,,", "0.0%"), or nil for CSV and
     /// unknown ids.
-    public func numberFormatCode(id: Int) -> String? { workbook?.numberFormatCode(id: id) }
+    public func numberFormatCode(id: Int) -> String? { workbook?.numberFormatCode(id: id) ?? xls?.numberFormatCode(id: id) }
 
     /// How a cell's number-format id shows numbers (date, percent, number, text).
     public func numberFormatDisplay(id: Int) -> NumberFormat.Display {
-        workbook?.numberFormatDisplay(id: id) ?? NumberFormat.display(id: id, code: nil)
+        workbook?.numberFormatDisplay(id: id) ?? xls?.numberFormatDisplay(id: id) ?? NumberFormat.display(id: id, code: nil)
     }
 
     /// The 0-based index of a sheet given as a 1-based number or a name.
@@ -173,6 +176,7 @@ public final class SpreadsheetDocument {
             return k.sheet
         }
         if let workbook { return try workbook.readSheet(index, maxRows: maxRows) }
+        if let xls { return try xls.readSheet(index, maxRows: maxRows) }
         let reader = try rows(ofSheet: index)
         var rows: [Row] = []
         var truncatedAt: Int? = nil

@@ -203,7 +203,7 @@ public final class XLSXWriter {
         }
         if let hold = ProcessInfo.processInfo.environment["TONGHOP_TEST_HOLD_WRITE"], !hold.isEmpty {
             // Test hook (signal clean-up tests): the temporary file is complete; say so and wait.
-            FileManager.default.createFile(atPath: hold, contents: Data(tempPath.utf8))
+            _ = FileManager.default.createFile(atPath: hold, contents: Data(tempPath.utf8))
             Thread.sleep(forTimeInterval: 30)
         }
         if rename(tempPath, path) != 0 {

@@ -7,6 +7,9 @@ public final class SheetRowReader {
     public private(set) var mergedRanges: [CellRange] = []
     /// Hidden columns (0-based ranges), from the `<cols>` element before the cells.
     public private(set) var hiddenColumns: [ClosedRange<Int>] = []
+    /// Hidden rows (0-based ranges, `<row hidden="1">`), of the rows read so far.
+    public var hiddenRows: [ClosedRange<Int>] { XLSRowReader.ranges(hiddenRowIndexes) }
+    private var hiddenRowIndexes: [Int] = []
 
     private let parser: XMLPullParser?
     private let sharedStrings: [String]
@@ -99,17 +102,25 @@ public final class SheetRowReader {
     /// Reads one `<row>` (the parser is on its start tag). Returns nil for a row with no values.
     private func readRow(_ p: XMLPullParser) throws -> Row? {
         var rowIndex = nextRowIndex
-        for a in p.attributes where a.nameLength == 1 && p.byte(a.nameStart) == UInt8(ascii: "r") {
-            if a.valueLength > 0 {
-                guard let r = ByteParsing.int(p.base + a.valueStart, a.valueLength), r >= 1 else {
-                    throw error(.invalidCell("bad row number"))
+        var hidden = false
+        for a in p.attributes {
+            if a.nameLength == 1 && p.byte(a.nameStart) == UInt8(ascii: "r") {
+                if a.valueLength > 0 {
+                    guard let r = ByteParsing.int(p.base + a.valueStart, a.valueLength), r >= 1 else {
+                        throw error(.invalidCell("bad row number"))
+                    }
+                    rowIndex = r - 1
                 }
-                rowIndex = r - 1
+            } else if a.nameLength == 6 && p.byte(a.nameStart) == UInt8(ascii: "h") && a.valueLength >= 1 {
+                // hidden="1" or "true" (the only attribute of <row> six letters long starting with h).
+                let v = p.byte(a.valueStart)
+                hidden = v == UInt8(ascii: "1") || v == UInt8(ascii: "t")
             }
         }
         if rowIndex >= limits.maxRows {
             throw error(.limitExceeded(.rows, Int64(limits.maxRows)))
         }
+        if hidden { hiddenRowIndexes.append(rowIndex) }
         nextRowIndex = rowIndex + 1
         cells.removeAll(keepingCapacity: true)
         var nextColumn = 0

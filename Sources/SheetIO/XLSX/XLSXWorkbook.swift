@@ -242,6 +242,7 @@ public final class XLSXWorkbook {
         var sheet = Sheet(name: sheets[index].name, rows: rows, mergedRanges: reader.mergedRanges)
         sheet.truncatedAt = truncatedAt
         sheet.hiddenColumns = reader.hiddenColumns
+        sheet.hiddenRows = reader.hiddenRows
         return sheet
     }
 }

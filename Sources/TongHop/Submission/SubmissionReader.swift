@@ -189,11 +189,6 @@ public struct SubmissionReader: Sendable {
                 vi: "chữ trong tệp được gõ bằng phông \(font) và đã được chuyển sang Unicode để đọc; nên chuyển cả tệp sang phông Unicode (Times New Roman) trước khi gửi",
                 en: "the text was typed in a \(font) font and was converted to Unicode to be read; convert the file to a Unicode font (Times New Roman) before sending"))
         }
-        if doc.kind == .xls {
-            s.findings.append(Finding(.xlsLimits, file: name, sheet: s.sheet,
-                vi: "tệp Excel 97-2003 (.xls) được đọc bằng FreeXL: giá trị do công thức tính ra không đọc được (ô có công thức được coi là trống) và không biết ô nào định dạng %; nếu bảng có công thức hoặc ô %, hãy lưu lại dạng .xlsx rồi gửi",
-                en: "an Excel 97-2003 (.xls) file read through FreeXL: values computed by formulas are not read (formula cells count as blank) and percent formats are unknown; if the table has formulas or % cells, save it as .xlsx and send that"))
-        }
         if let cut = sheet.truncatedAt {
             s.findings.append(Finding(.sheetTooLong, file: name, sheet: s.sheet, cell: CellRef(row: cut, column: 0),
                 vi: "trang có bảng số liệu dài hơn \(maxRowsPerSheet) dòng có dữ liệu; chỉ đọc đến dòng \(cut), phần từ dòng \(cut + 1) không được đọc. Xoá các dòng thừa dưới bảng hoặc chuyển chúng sang trang khác",

@@ -46,7 +46,6 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case tableNotFound = "E001"
     case unreadableFile = "E002"
     case sheetTooLong = "E003"
-    case xlsLimits = "I004"
     case legacyFontConverted = "I005"
     case unitUnknown = "E010"
     case periodUnknown = "E011"
@@ -125,7 +124,6 @@ public enum FindingCode: String, Sendable, CaseIterable {
         case .tableNotFound: t = ("Không tìm thấy bảng số liệu", "Table not found")
         case .unreadableFile: t = ("Không đọc được tệp", "File cannot be read")
         case .legacyFontConverted: t = ("Chữ gõ bằng phông cũ (TCVN3/VNI), đã chuyển sang Unicode", "Legacy-font text (TCVN3/VNI) converted to Unicode")
-        case .xlsLimits: t = ("Tệp .xls: công thức và định dạng % không đọc được", ".xls file: formulas and % formats not read")
         case .sheetTooLong: t = ("Trang bảng số liệu quá dài", "Table sheet too long")
         case .unitUnknown: t = ("Không xác định được đơn vị báo cáo", "Reporting unit not identified")
         case .periodUnknown: t = ("Không xác định được kỳ báo cáo", "Period not identified")
