@@ -104,6 +104,9 @@ final class ReadingProofTests: XCTestCase {
         XCTAssertEqual(Identification.periodIn("Từ 01/7/2024 đến 30/9/2024"), Period(year: 2024, span: .quarter(3)))
         XCTAssertEqual(Identification.periodIn("tính đến ngày 30 tháng 9 năm 2024"), Period(year: 2024, span: .months(9)))
         XCTAssertNil(Identification.periodIn("Mường Tè, ngày 30 tháng 6 năm 2024"))
+        XCTAssertEqual(Identification.periodInFileName("BC KTXH den 30.9.2024 - Nam Nhun"), Period(year: 2024, span: .months(9)))
+        XCTAssertEqual(Identification.headerSpan("Thực hiện đến 30/6/2024", previous: "Thực hiện đến 30/6/2023"), Period(year: 2024, span: .months(6)))
+        XCTAssertNil(Identification.headerSpan("Ước thực hiện năm 2024", previous: "TH 6 tháng 2023"), "a whole year's estimate column names no span")
     }
 
     func testAmbiguousNumbersInAFileOfMixedHabitsAreRefused() {

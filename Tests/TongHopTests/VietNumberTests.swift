@@ -40,6 +40,15 @@ final class VietNumberTests: XCTestCase {
         XCTAssertEqual(p("≥ 97")?.value, .atLeast(97, strict: false))
         XCTAssertEqual(p("Dưới 4")?.value, .atMost(4, strict: true))
         XCTAssertEqual(p("-5")?.value, .number(-5))
+        // Spaces group thousands in text copied from Word; "trở lên" bounds after the
+        // number; "không" is zero.
+        XCTAssertEqual(p("82 500")?.value, .number(82_500))
+        XCTAssertEqual(p("1 234 567")?.value, .number(1_234_567))
+        XCTAssertEqual(p("82\u{00A0}500 người")?.value, .number(82_500))
+        XCTAssertNil(p("2023 2024"), "two numbers are not one")
+        XCTAssertEqual(p("19 trở lên")?.value, .atLeast(19, strict: false))
+        XCTAssertEqual(p("4 trở xuống")?.value, .atMost(4, strict: false))
+        XCTAssertEqual(p("không")?.value, .number(0))
         XCTAssertEqual(p("~ 700")?.value, .number(700))
         XCTAssertEqual(p("~ 700")?.approximate, true)
         XCTAssertEqual(p("-")?.value, .symbol(.none))

@@ -187,7 +187,7 @@ final class HeaderMatcher: @unchecked Sendable {
         let estimate = words.contains("uoc") || words.contains("uth") || words.contains("ut") || l.utf8Contains("uoc tinh")
         let plan = words.contains("kh") || l.utf8Contains("ke hoach") || l.utf8Contains("muc tieu") || l.utf8Contains("nghi quyet")
             || words.contains("nq") || words.contains("hdnd") || l.utf8Contains("tinh giao") || l.utf8Contains("huyen giao") || words.contains("giao")
-        let actual = words.contains("th") || l.utf8Contains("thuc hien")
+        let actual = words.contains("th") || l.utf8Contains("thuc hien") || l.utf8Contains("luy ke")
         if previous && !plan { return .previous }
         if estimate && !plan { return .estimate }
         if plan && !estimate { return .plan }

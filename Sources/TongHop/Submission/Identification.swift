@@ -68,6 +68,12 @@ enum Identification {
                 }
             }
         }
+        // Value headers that name a span ("Thực hiện đến 30/6/2023", "Ước TH 6 tháng 2024")
+        // refine the title's year like a title line would.
+        if let key = t.estimateColumn?.key, let c = header.values[key], let hp = headerSpan(header.texts[c] ?? "",
+               previous: t.previousColumn.flatMap { header.values[$0.key] }.flatMap { header.texts[$0] }) {
+            titlePeriods.append((hp, CellRef(row: header.row, column: c)))
+        }
         // "Kỳ báo cáo: …" says it; else the title's periods, a span refining a bare year.
         if titlePeriod == nil, !titlePeriods.isEmpty {
             let (p, all) = reconcile(titlePeriods.map(\.0))
@@ -454,7 +460,19 @@ enum Identification {
         }
     }
 
+    /// The span the estimate column's header names ("Ước TH 6 tháng 2024", "Thực hiện đến
+    /// 30/6/2024"), when the previous year's column, if it names one, names the same; nil
+    /// for a whole year or none.
+    static func headerSpan(_ estimate: String, previous: String?) -> Period? {
+        func span(_ t: String) -> Period? { periodFromDates(VietFold.loose(t)) ?? periodInWords(t, yearNeedsMarker: false) }
+        guard let p = span(estimate), p.span != .year else { return nil }
+        if let prev = previous.flatMap(span), prev.span != p.span { return nil }
+        return p
+    }
+
     static func periodInFileName(_ base: String) -> Period? {
+        // "BC KTXH den 30.9.2024": the end date names the span.
+        if let p = periodFromDates(VietFold.loose(base)) { return p }
         let tokens = base.split(whereSeparator: { $0 == "_" || $0 == " " }).map(String.init)
         var bareYear: Period? = nil
         for tok in tokens.reversed() {

@@ -341,6 +341,9 @@ struct ValueParser {
         let valueColumns: [(ci: Int, at: Int)] = t.columns.indices.compactMap { ci in header.values[t.columns[ci].key].map { (ci, $0) } }
         let comparisonColumns: [(ci: Int, at: Int)] = t.comparisons.indices.compactMap { k in header.comparisons[t.comparisons[k].key].map { (k, $0) } }
         let allValueColumns = Array(header.values.values)
+        // The columns the table reads (a unit in any other text cell of a row is the row's).
+        let tableColumns = Set([header.code, header.name, header.unit, header.columnKeys["stt"]].compactMap { $0 })
+            .union(header.values.values).union(header.comparisons.values)
         // Units written in value headers' parentheses ("Kế hoạch (tỷ đồng)").
         var headerUnits: [Int: MeasureUnit] = [:]
         for (_, c) in valueColumns {
@@ -399,16 +402,29 @@ struct ValueParser {
                 uref = CellRef(row: r.index, column: nc)
                 fromName = true
             }
+            // Else a unit written in another text cell of the row (a note: "Giá trị (triệu đồng)").
+            if unitText.isEmpty {
+                for cell in r.cells where !tableColumns.contains(cell.column) {
+                    guard case .text(let x) = cell.value, x.utf8.count <= 80 else { continue }
+                    let whole = MeasureUnit(x).flatMap { $0.isKnown && x.count <= 20 ? $0 : nil }
+                    if let u = unitInParentheses(x) ?? whole {
+                        unitText = u.text
+                        uref = CellRef(row: r.index, column: cell.column)
+                        fromName = true
+                        break
+                    }
+                }
+            }
             if !unitText.isEmpty {
                 if !fromName { row.unitText = unitText }
                 let written = MeasureUnit(unitText)
-                let where_ = fromName ? "tên chỉ tiêu ghi đơn vị" : "ĐVT ghi"
-                let whereEN = fromName ? "the row name gives the unit" : "the unit column says"
+                let where_ = fromName ? "dòng ghi đơn vị (ô \(uref.a1))" : "ĐVT ghi"
+                let whereEN = fromName ? "the row gives the unit (cell \(uref.a1))" : "the unit column says"
                 if let written, let target = ind.unit, written.base != target.base || written.scale != target.scale {
                     if written.factor(to: target) != nil {
                         rowUnit = (written, uref)
                     } else {
-                        s.findings.append(Finding(.unitIncompatible, file: s.file, sheet: s.sheet, cell: uref, indicator: ind.code, column: fromName ? "Chỉ tiêu" : "ĐVT",
+                        s.findings.append(Finding(.unitIncompatible, file: s.file, sheet: s.sheet, cell: uref, indicator: ind.code, column: fromName ? nil : "ĐVT",
                             value: unitText, expected: ind.unitText,
                             vi: "\(ind.code) «\(ind.name)»: \(where_) «\(unitText)», mẫu quy định «\(ind.unitText)»; không có quy đổi nào giữa hai đơn vị này, nên số liệu của dòng không được đọc. Ghi số theo «\(ind.unitText)»",
                             en: "\(ind.code) \"\(ind.name)\": \(whereEN) \"\(unitText)\", the template \"\(ind.unitText)\"; no conversion exists between them, so the row's figures were not read. Write them in \"\(ind.unitText)\""))

@@ -93,6 +93,8 @@ public enum VietNumber {
         if text.utf8Contains("\u{00A0}") { text = text.replacingOccurrences(of: "\u{00A0}", with: " ") }
         if text.isEmpty { return Parsed(value: .empty, unit: nil, tokens: [], approximate: false) }
         if let s = symbolTexts[text] { return Parsed(value: .symbol(s), unit: nil, tokens: [], approximate: false) }
+        // "không" is the word for zero.
+        if text.lowercased() == "không" { return Parsed(value: .number(0), unit: nil, tokens: [], approximate: false) }
         // Numbers, bounds and ranges all need an ASCII digit ("THỦ TRƯỞNG ĐƠN VỊ" under a
         // value column needs no further look).
         guard text.utf8.contains(where: { $0 >= 48 && $0 <= 57 }) else { return nil }
@@ -115,6 +117,12 @@ public enum VietNumber {
             }
         }
         if let r = parseRange(lower, convention) { return r }
+        // A bound written after the number: "19 trở lên", "4 trở xuống".
+        for (word, isLower) in [("trở lên", true), ("trở xuống", false)] where lower.hasSuffix(word) {
+            let rest = String(lower.dropLast(word.count)).trimmedSpaces
+            guard let (v, tok, unit) = numberWithUnit(rest, convention) else { return nil }
+            return Parsed(value: isLower ? .atLeast(v, strict: false) : .atMost(v, strict: false), unit: unit, tokens: [tok], approximate: approximate)
+        }
         guard let (v, tok, unit) = numberWithUnit(lower, convention) else { return nil }
         return Parsed(value: .number(v), unit: unit, tokens: [tok], approximate: approximate)
     }
@@ -138,15 +146,28 @@ public enum VietNumber {
     static func numberWithUnit(_ s: String, _ c: Convention) -> (Double, String, String?)? {
         let chars = Array(s)
         var i = 0
-        if i < chars.count, chars[i] == "-" || chars[i] == "+" { i += 1 }
-        let start = 0
+        var token = ""
+        if i < chars.count, chars[i] == "-" || chars[i] == "+" { token.append(chars[i]); i += 1 }
         var sawDigit = false
-        while i < chars.count, chars[i].isASCII, chars[i].isNumber || chars[i] == "." || chars[i] == "," {
-            if chars[i].isNumber { sawDigit = true }
-            i += 1
+        while i < chars.count {
+            let ch = chars[i]
+            if ch.isASCII, ch.isNumber || ch == "." || ch == "," {
+                if ch.isNumber { sawDigit = true }
+                token.append(ch)
+                i += 1
+                continue
+            }
+            // A space (or a no-break one) between groups of three digits groups thousands
+            // ("82 500", text copied from Word): one number, the spaces dropped.
+            if sawDigit, ch == " " || ch == "\u{00A0}" || ch == "\u{202F}", !token.contains("."), !token.contains(","),
+               i + 3 < chars.count, chars[(i + 1)...(i + 3)].allSatisfy({ $0.isASCII && $0.isNumber }),
+               i + 4 == chars.count || !(chars[i + 4].isASCII && chars[i + 4].isNumber) {
+                i += 1
+                continue
+            }
+            break
         }
         guard sawDigit else { return nil }
-        var token = String(chars[start..<i])
         // A trailing separator belongs to the sentence, not the number ("52,9.").
         while let l = token.last, l == "." || l == "," { token.removeLast() }
         let unit = String(chars[i...]).trimmedSpaces
