@@ -93,3 +93,10 @@ sheet(wb.create_sheet("Thu Lũm"), ["UBND XÃ THU LŨM", "BÁO CÁO KINH TẾ - 
 sheet(wb.create_sheet("Toàn huyện"), TITLE, [[1, "KT09", "Thu ngân sách nhà nước trên địa bàn", "tỷ đồng", 290, 300, 318]])
 wb.active = 2
 wb.save(os.path.join(out, "bao-cao-2024-cac-xa.xlsx"))
+# 11. The same indicator twice: with the same figures (one reading) and with others (none).
+book("muong-te_2024_dong-lap.xlsx", TITLE, [
+    [1, "KT09", "Thu ngân sách nhà nước trên địa bàn", "tỷ đồng", 290, 300, 318],
+    [2, "KT09", "Thu ngân sách nhà nước trên địa bàn", "tỷ đồng", 290, 300, 318],
+    [3, "KT10", "Tổng vốn đầu tư phát triển toàn xã hội", "tỷ đồng", 1500, 1600, 1650],
+    [4, "KT10", "Tổng vốn đầu tư phát triển toàn xã hội", "tỷ đồng", 1500, 1600, 1700],
+])

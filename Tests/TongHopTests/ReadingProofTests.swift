@@ -136,6 +136,13 @@ final class ReadingProofTests: XCTestCase {
         XCTAssertEqual(number(s, "KT09", "estimate"), 318)
     }
 
+    func testARowRepeatedWithTheSameFiguresIsOneReadingAndWithOthersNone() {
+        let (s, f) = read("muong-te_2024_dong-lap.xlsx")
+        XCTAssertEqual(number(s, "KT09", "estimate"), 318)
+        XCTAssertTrue(f.contains { $0.code == "W104" && $0.indicator == "KT09" })
+        XCTAssertTrue(f.contains { $0.code == "E104" && $0.indicator == "KT10" })
+    }
+
     func testTheShownFormatAnalysis() {
         XCTAssertEqual(NumberFormat.shown(code: "#,##0.0,,,", value: 1).factor, 1e-9)
         XCTAssertEqual(NumberFormat.shown(code: "#,##0", value: 1), .plain)

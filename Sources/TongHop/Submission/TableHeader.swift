@@ -65,6 +65,13 @@ struct TableHeader {
             // title lines and the data rows are passed over on one lookup a cell.
             guard columns.contains(where: { label($0).map(HeaderMatcher.isCodeOrName) ?? false }) else { continue }
             let aboveRow = texts(r - 1)
+            // Without a period from elsewhere, the plan's year is the report's ("Kế hoạch năm
+            // 2024" beside "Thực hiện đến 30/6/2023" and "… 30/6/2024").
+            let periodYear = periodYear ?? columns.compactMap { c -> Int? in
+                guard let text = label(c), let y = HeaderMatcher.year(in: text),
+                      HeaderMatcher.semanticRole(text, year: y, periodYear: nil) == .plan else { return nil }
+                return y
+            }.max()
             var rowTexts: [(Int, String)] = []
             for c in columns {
                 guard var text = label(c) else { continue }
@@ -154,11 +161,18 @@ struct TableHeader {
             }
             let want = current.map { col.role == .previous ? $0 - 1 : $0 }
             // Lexicographic rank, smaller is better: hidden, year fit, no revision words, read by meaning.
+            let singleUnsourcedPlan = col.role == .plan && t.planColumns.count == 1 && col.source == nil
             func rank(_ c: Candidate) -> Int {
+                let text = texts[c.column] ?? ""
                 let hidden = sheet.isHidden(column: c.column) ? 1 : 0
                 let yearFit = c.year == nil ? 1 : (want == nil || c.year == want ? 0 : 2)
-                let revision = TableHeader.saysLatestRevision(texts[c.column] ?? "") ? 0 : 1
-                return hidden * 1000 + yearFit * 100 + revision * 10 + (c.byMeaning ? 1 : 0)
+                // A header whose own words say the role ("Cùng kỳ năm trước") before one that
+                // only fits a label's shape ("Thực hiện"); the form's single plan is the one the
+                // province, which receives the form, assigned ("KH tỉnh giao" before "KH huyện giao").
+                let says = HeaderMatcher.semanticRole(text, year: c.year, periodYear: want.map { col.role == .previous ? $0 + 1 : $0 }) == col.role ? 0 : 1
+                let source = singleUnsourcedPlan && !VietFold.loose(text).utf8Contains("tinh giao") ? 1 : 0
+                let revision = TableHeader.saysLatestRevision(text) ? 0 : 1
+                return hidden * 100_000 + yearFit * 10_000 + source * 1000 + says * 100 + revision * 10 + (c.byMeaning ? 1 : 0)
             }
             let best = list.map(rank).min()!
             let tied = list.filter { rank($0) == best }
@@ -175,6 +189,21 @@ struct TableHeader {
             if let y = chosen.year { years[col.key] = y }
             for c in list where c.column != chosen.column {
                 ignored.append(Ignored(column: c.column, key: col.key, text: texts[c.column] ?? "", hidden: sheet.isHidden(column: c.column), year: c.year))
+            }
+        }
+        // "Cùng kỳ năm trước | … | Thực hiện": a bare "Thực hiện" left over once the previous
+        // year's column is taken is the period's actual, when the estimate has no column.
+        if let est = t.estimateColumn, values[est.key] == nil, undecided[est.key] == nil {
+            let spare = ignored.indices.filter { i in
+                let g = ignored[i]
+                let l = VietFold.loose(g.text)
+                return t.column(g.key)?.role == .previous && !g.hidden && g.year == nil
+                    && (l == "thuc hien" || l == "th" || l == "so thuc hien")
+            }
+            if spare.count == 1 {
+                let g = ignored.remove(at: spare[0])
+                values[est.key] = g.column
+                columnKeys[est.key] = g.column
             }
         }
         return ignored

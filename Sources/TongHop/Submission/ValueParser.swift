@@ -382,6 +382,15 @@ struct ValueParser {
                 continue
             }
             if let first = seen[ind.code] {
+                // The same row pasted twice with the same figures is one reading.
+                if let firstRow = sheet.rowPosition(first).map({ sheet.rows[$0] }),
+                   allValueColumns.allSatisfy({ (firstRow[column: $0]?.value ?? .empty) == (r[column: $0]?.value ?? .empty) }) {
+                    s.findings.append(Finding(.duplicateRowSame, file: s.file, sheet: s.sheet, cell: CellRef(row: r.index, column: header.code ?? header.name ?? 0),
+                        indicator: ind.code, value: code.isEmpty ? name : code,
+                        vi: "chỉ tiêu \(ind.code) «\(ind.name)» ghi hai lần với cùng số liệu (dòng \(first + 1) và dòng \(r.index + 1)); đọc một lần. Xoá dòng thừa",
+                        en: "indicator \(ind.code) appears twice with the same figures (rows \(first + 1) and \(r.index + 1)); read once. Delete the extra row"))
+                    continue
+                }
                 s.findings.append(Finding(.duplicateRow, file: s.file, sheet: s.sheet, cell: CellRef(row: r.index, column: header.code ?? header.name ?? 0),
                     indicator: ind.code, value: code.isEmpty ? name : code,
                     vi: "chỉ tiêu \(ind.code) «\(ind.name)» ghi hai lần: dòng \(first + 1) và dòng \(r.index + 1)",
@@ -449,7 +458,14 @@ struct ValueParser {
                     }
                     unit = (hu, CellRef(row: header.row, column: c))
                 }
-                if let v = parser.parse(r[column: c], ref: CellRef(row: r.index, column: c), indicator: ind, column: col, rowUnit: unit, findings: &s.findings) {
+                // A value merged across value columns ("13" over TH | KH | ƯTH) is each one's
+                // that the indicator takes (no plan for an indicator without one).
+                var cell = r[column: c]
+                if cell == nil, !sheet.mergedRanges.isEmpty, ind.planned || col.role != .plan, let m = sheet.mergedRange(containing: CellRef(row: r.index, column: c)),
+                   m.first.row == r.index, m.last.row == r.index, allValueColumns.contains(m.first.column) {
+                    cell = r[column: m.first.column]
+                }
+                if let v = parser.parse(cell, ref: CellRef(row: r.index, column: c), indicator: ind, column: col, rowUnit: unit, findings: &s.findings) {
                     row.values[col.key] = v
                 }
             }

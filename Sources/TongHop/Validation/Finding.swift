@@ -73,6 +73,8 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case optionalValueMissing = "W102"
     case unknownCode = "W103"
     case duplicateRow = "E104"
+    /// The same row twice with the same figures: one reading, read once.
+    case duplicateRowSame = "W104"
     case matchedByName = "W105"
     case symbolMissing = "I106"
     case unrecognisedColumn = "E107"
@@ -145,6 +147,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
         case .optionalValueMissing: t = ("Chưa ghi số liệu", "Value missing")
         case .unknownCode: t = ("Mã chỉ tiêu không có trong mẫu", "Unknown indicator code")
         case .duplicateRow: t = ("Chỉ tiêu ghi hai lần", "Duplicate indicator row")
+        case .duplicateRowSame: t = ("Chỉ tiêu ghi hai lần, cùng số liệu", "Indicator row repeated with the same figures")
         case .matchedByName: t = ("Nhận chỉ tiêu theo tên (thiếu mã)", "Indicator matched by name (no code)")
         case .symbolMissing: t = ("Ghi ký hiệu \"...\" (chưa có thông tin)", "\"...\" (no information)")
         case .unrecognisedColumn: t = ("Cột số liệu có tiêu đề không nhận ra", "Value column with an unrecognised header")
