@@ -39,8 +39,8 @@ enum ColumnAudit {
             let namedEN = list.map { "\"\(header.texts[$0.column] ?? "")\" (\(colName($0.column)))" }.joined(separator: ", ")
             s.findings.append(Finding(.columnUndecided, file: file, sheet: sheetName, cell: CellRef(row: header.row, column: list[0].column), column: key,
                 value: list.map { header.texts[$0.column] ?? colName($0.column) }.joined(separator: " | "), expected: col.label(for: period),
-                vi: "có \(list.count) cột cùng có thể là cột \(label(col)): \(named), với số liệu khác nhau; không cột nào được đọc. Xoá cột không dùng, ghi «cập nhật» vào tiêu đề cột mới nhất, hoặc chọn khi kiểm tra: --column \(key)=\"\(header.texts[list.last!.column] ?? colName(list.last!.column))\"",
-                en: "\(list.count) columns could each be \"\(col.label(for: period))\": \(namedEN), holding different figures; none was read. Delete the unused one, mark the latest with \"cập nhật\", or choose: --column \(key)=\"\(header.texts[list.last!.column] ?? colName(list.last!.column))\""))
+                vi: "có \(list.count) cột cùng có thể là cột \(label(col)): \(named), với số liệu khác nhau; không cột nào được đọc. Xoá cột không dùng, ghi «cập nhật» vào tiêu đề cột mới nhất, hoặc chọn cột khi kiểm tra, ví dụ --column \(key)=\(colName(list.last!.column))",
+                en: "\(list.count) columns could each be \"\(col.label(for: period))\": \(namedEN), holding different figures; none was read. Delete the unused one, mark the latest with \"cập nhật\", or choose the column, e.g. --column \(key)=\(colName(list.last!.column))"))
         }
         let used = Set(header.columnKeys.values).union(header.undecidedPlans).union(header.undecided.values.flatMap { $0.map(\.column) })
         let ignoredColumns = Set(ignored.map(\.column))
