@@ -100,3 +100,8 @@ book("muong-te_2024_dong-lap.xlsx", TITLE, [
     [3, "KT10", "Tổng vốn đầu tư phát triển toàn xã hội", "tỷ đồng", 1500, 1600, 1650],
     [4, "KT10", "Tổng vốn đầu tư phát triển toàn xã hội", "tỷ đồng", 1500, 1600, 1700],
 ])
+# 12. A currency format on money counted in tỷ đồng: đồng or tỷ cannot be told.
+book("muong-te_2024_tien-te.xlsx", TITLE, [
+    [1, "KT01", "Giá trị sản xuất (giá so sánh 2010)", "tỷ đồng", (4800, "[$₫-42A]#,##0"), (4900, "[$₫-42A]#,##0"), (5000, "[$₫-42A]#,##0")],
+    [2, "KT10", "Tổng vốn đầu tư phát triển toàn xã hội", "tỷ đồng", (1_500_000, '#,##0.00" tr.đ"'), (1_600_000, '#,##0.00" tr.đ"'), (1_650_000, '#,##0.00" tr.đ"')],
+])

@@ -143,6 +143,14 @@ final class ReadingProofTests: XCTestCase {
         XCTAssertTrue(f.contains { $0.code == "E104" && $0.indicator == "KT10" })
     }
 
+    func testACurrencyFormatIsRefusedAndAUnitFormatConverted() {
+        let (s, f) = read("muong-te_2024_tien-te.xlsx")
+        XCTAssertNil(number(s, "KT01", "estimate"))
+        XCTAssertTrue(f.contains { $0.code == "E119" && $0.indicator == "KT01" && $0.message.contains("tiền tệ") })
+        XCTAssertEqual(number(s, "KT10", "estimate"), 1650)
+        XCTAssertTrue(f.contains { $0.code == "W150" && $0.indicator == "KT10" && $0.value == "1.650.000 tr.đ" }, f.filter { $0.code == "W150" }.map { $0.value ?? "" }.description)
+    }
+
     func testTheShownFormatAnalysis() {
         XCTAssertEqual(NumberFormat.shown(code: "#,##0.0,,,", value: 1).factor, 1e-9)
         XCTAssertEqual(NumberFormat.shown(code: "#,##0", value: 1), .plain)

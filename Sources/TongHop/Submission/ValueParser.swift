@@ -164,6 +164,17 @@ struct ValueParser {
             }
             sv.value = .number(d)
             if let lit = formatUnit {
+                sv.written = VietNumber.format(d, decimals: 6) + " " + lit
+                // A currency format ("4.800 ₫") is a habit of the cell's style, not a statement
+                // that the figure is in đồng: where the form counts in triệu or tỷ đồng, which
+                // one is meant cannot be told.
+                if lit == "₫" || lit.uppercased() == "VND", ind.unit.map({ $0.base != "dong" || $0.scale != 1 }) ?? true {
+                    add(.shownDisagrees, value: sv.written, expected: ind.unitText,
+                        "\(where_): ô định dạng tiền tệ, hiện «\(sv.written)» (đồng) nhưng chỉ tiêu tính bằng «\(ind.unitText)»; không biết số ghi là đồng hay \(ind.unitText). Bỏ định dạng tiền tệ và ghi số theo «\(ind.unitText)»",
+                        "\(whereEN): a currency format shows \"\(sv.written)\" (đồng) but the indicator is in \"\(ind.unitText)\"; whether the figure is in đồng or in \(ind.unitText) cannot be told. Remove the currency format and write the figure in \"\(ind.unitText)\"")
+                    sv.value = .empty
+                    return sv
+                }
                 // A unit written by the format is the cell's own unit, as if typed after the number.
                 guard let u = MeasureUnit(lit), u.isKnown else {
                     add(.shownDisagrees, value: "\(sv.written) \(lit)", expected: ind.unitText,
