@@ -178,10 +178,11 @@ struct CompoundFile {
         guard let i = rootChildren.first(where: { entries[$0].type == 2 && match($0) }) else { return nil }
         let e = entries[i]
         func fail(_ why: String) -> SheetIOError { SheetIOError(.xlsUnreadable(why), file: fileName) }
-        guard e.size >= 0, e.size <= bytes.count else { throw fail(Reason.damaged) }
+        // A stream larger than the file: cut short, or a size that lies ("cut short or damaged").
+        guard e.size >= 0, e.size <= bytes.count else { throw fail(Reason.truncated) }
         if e.size == 0 { return [] }
         if e.size < miniCutoff {
-            guard e.size <= miniStream.count else { throw fail(Reason.damaged) }
+            guard e.size <= miniStream.count else { throw fail(Reason.truncated) }
             return try CompoundFile.readChain(miniStream, start: e.start, table: miniFAT, sectorSize: 64, base: 0,
                                               limit: (miniStream.count + 63) / 64, maxBytes: e.size, fail)
         }
