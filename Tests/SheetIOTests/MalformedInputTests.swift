@@ -104,7 +104,7 @@ final class MalformedInputTests: XCTestCase {
     }
 
     func testLegacyAndNonSpreadsheetFilesSayWhatToDo() {
-        // An OLE header with nothing behind it: FreeXL's refusal, with what to do.
+        // An OLE header with nothing behind it: the compound-file reader's refusal, with what to do.
         assertFails("old-excel.xls") { e in
             XCTAssertEqual(e.kind, .xlsUnreadable("the OLE container is damaged"))
             XCTAssertTrue(e.message(.vi).contains(".xlsx"))

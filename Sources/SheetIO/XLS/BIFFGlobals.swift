@@ -124,33 +124,3 @@ struct BIFFGlobals {
     @inline(__always)
     func display(ofXF xf: Int) -> NumberFormat.Display { xf < xfDisplay.count ? xfDisplay[xf] : .number }
 }
-
-extension BIFFContinuedReader {
-    /// A string as BIFF stores it: a character count of `lengthBytes` bytes; in BIFF8 a
-    /// flag byte (bit 0 UTF-16, bit 2 phonetic block, bit 3 rich-text runs) and, for
-    /// `richExtended` strings (the SST's), the run count and phonetic size, then the
-    /// characters, the runs and the phonetic block (skipped). In BIFF5 the characters are
-    /// bytes in the workbook's code page.
-    mutating func string(biff8: Bool, codePage: Int, lengthBytes: Int, richExtended: Bool = false) throws -> String {
-        let count = lengthBytes == 1 ? Int(try u8()) : Int(try u16())
-        guard biff8 else {
-            var units: [UInt16] = []
-            units.reserveCapacity(count)
-            try characters(count, highByte: false, into: &units)
-            return BIFFText.decode(ArraySlice(units.map { UInt8(truncatingIfNeeded: $0) }), codePage: codePage)
-        }
-        let flags = try u8()
-        var runs = 0, phonetic = 0
-        if richExtended {
-            if flags & 0x08 != 0 { runs = Int(try u16()) }
-            if flags & 0x04 != 0 { phonetic = Int(try u32()) }
-        }
-        var units: [UInt16] = []
-        units.reserveCapacity(count)
-        try characters(count, highByte: flags & 0x01 != 0, into: &units)
-        // Runs and phonetic text are not kept; a block cut short at the end of the data
-        // still leaves the characters read.
-        if runs > 0 || phonetic > 0 { try? skip(4 * runs + phonetic) }
-        return String(decoding: units, as: UTF16.self)
-    }
-}

@@ -178,38 +178,15 @@ struct CompoundFile {
         guard let i = rootChildren.first(where: { entries[$0].type == 2 && match($0) }) else { return nil }
         let e = entries[i]
         func fail(_ why: String) -> SheetIOError { SheetIOError(.xlsUnreadable(why), file: fileName) }
-        guard e.size >= 0, e.size <= bytes.count else { throw fail(Reason.damaged) }
+        // A stream larger than the file: cut short, or a size that lies ("cut short or damaged").
+        guard e.size >= 0, e.size <= bytes.count else { throw fail(Reason.truncated) }
         if e.size == 0 { return [] }
         if e.size < miniCutoff {
-            guard e.size <= miniStream.count else { throw fail(Reason.damaged) }
+            guard e.size <= miniStream.count else { throw fail(Reason.truncated) }
             return try CompoundFile.readChain(miniStream, start: e.start, table: miniFAT, sectorSize: 64, base: 0,
                                               limit: (miniStream.count + 63) / 64, maxBytes: e.size, fail)
         }
         return try CompoundFile.readChain(bytes, start: e.start, table: fat, sectorSize: sectorSize, base: sectorSize,
                                           limit: sectorCount, maxBytes: e.size, fail)
-    }
-}
-
-/// Little-endian reads that never trap: bytes past the end read as zero.
-enum LE {
-    @inline(__always)
-    static func u8(_ b: [UInt8], _ i: Int) -> UInt8 { i >= 0 && i < b.count ? b[i] : 0 }
-
-    @inline(__always)
-    static func u16(_ b: [UInt8], _ i: Int) -> UInt16 {
-        guard i >= 0, i + 2 <= b.count else { return 0 }
-        return UInt16(b[i]) | UInt16(b[i + 1]) << 8
-    }
-
-    @inline(__always)
-    static func u32(_ b: [UInt8], _ i: Int) -> UInt32 {
-        guard i >= 0, i + 4 <= b.count else { return 0 }
-        return UInt32(b[i]) | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2]) << 16 | UInt32(b[i + 3]) << 24
-    }
-
-    @inline(__always)
-    static func f64(_ b: [UInt8], _ i: Int) -> Double {
-        guard i >= 0, i + 8 <= b.count else { return 0 }
-        return Double(bitPattern: UInt64(u32(b, i)) | UInt64(u32(b, i + 4)) << 32)
     }
 }
