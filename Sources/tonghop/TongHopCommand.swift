@@ -30,6 +30,11 @@ struct CommonOptions: ParsableArguments {
         if let lang, let l = MessageLanguage(rawValue: lang.lowercased()) { return l }
         return MessageLanguage.fromEnvironment(ProcessInfo.processInfo.environment)
     }
+
+    /// The language of the papers written (summary, form, annotated copy): English only
+    /// when `--lang en` is given; otherwise Vietnamese, whatever LANG says (a province's
+    /// papers are Vietnamese).
+    var paperLanguage: MessageLanguage { lang?.lowercased() == "en" ? .en : .vi }
 }
 
 /// The language of `--help`: `--lang` on the command line, else LANG, else Vietnamese —

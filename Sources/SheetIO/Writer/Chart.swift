@@ -61,6 +61,13 @@ public final class Chart {
     public func setStyle(_ style: Int) { chart_set_style(handle, UInt8(style)) }
     /// The category axis in reverse order (a bar chart then lists its first row at the top).
     public func reverseCategories() { chart_axis_set_reverse(handle.pointee.x_axis) }
+    /// The value axis from `min` to `max` (a bar chart's horizontal axis, a column chart's
+    /// vertical one), with this number format.
+    public func setValueAxis(min: Double, max: Double, numberFormat: String? = nil) {
+        chart_axis_set_min(handle.pointee.y_axis, min)
+        chart_axis_set_max(handle.pointee.y_axis, max)
+        if let numberFormat { chart_axis_set_num_format(handle.pointee.y_axis, numberFormat) }
+    }
 
     public enum Legend: Sendable {
         case none, bottom, right, top
