@@ -38,7 +38,10 @@ extension SummaryWorkbook {
                        w("Đạt và vượt", "Met or beaten"), w("Tỷ lệ đạt (%)", "Share met (%)"), w("Chỉ tiêu chưa đạt", "Indicators not met")]
         for plan in extraPlans { headers += [w("Đạt và vượt \(plan.planName)", "Met or beaten: \(plan.planName)"), w("Chưa đạt \(plan.planName)", "Not met: \(plan.planName)")] }
         for (i, h) in headers.enumerated() { try ws.write(3, i, text: h, header) }
-        try ws.setRow(3, height: PaperLayout.rowHeight(zip(headers, widths).map { ($0, $1, 11) }, minimum: 30, bold: true))
+        let headerHeight = PaperLayout.rowHeight(zip(headers, widths).map { ($0, $1, 11) }, minimum: 30, bold: true)
+        try ws.setRow(3, height: headerHeight)
+        // The printed height so far (points): the chart goes under the table when both fit a page.
+        var used = 20 + PaperLayout.rowHeight([(province, pageWidth, 11)], bold: !complete) + 15 + headerHeight
         // Ranked units first (best first), the province-managed part after them, unranked.
         let ranked = d.scorecards.filter { $0.rank > 0 }.sorted { $0.rank != $1.rank ? $0.rank < $1.rank : ($0.unit?.code ?? "") < ($1.unit?.code ?? "") }
         let cards = ranked + d.scorecards.filter { $0.rank == 0 }
@@ -51,6 +54,7 @@ extension SummaryWorkbook {
                 cells.append((s.plans.first { $0.key == plan.key }?.lagging.map(\.code).joined(separator: ", ") ?? "", widths[8 + 2 * k], 9))
             }
             try ws.setRow(r, height: PaperLayout.rowHeight(cells))
+            used += PaperLayout.rowHeight(cells)
             if s.rank > 0 { try ws.write(r, 0, number: Double(s.rank), centered) } else { try ws.write(r, 0, text: "—", centered) }
             try ws.write(r, 1, text: s.unit?.code ?? "", centered)
             try ws.write(r, 2, text: name, cell)
@@ -88,11 +92,12 @@ extension SummaryWorkbook {
             chart.setLegend(.none)
             // From 0 to 100: a share, never an axis that starts at 44.
             chart.setValueAxis(min: 0, max: 100, numberFormat: "0")
-            // On a page of its own (a chart across a page break prints under the repeated
-            // header), sized to fit it: about 20 points a bar.
+            // Under the table when both fit a page (landscape A4 within the margins: about 460
+            // points), else on a page of its own (a chart across a page break prints under
+            // the repeated header); sized to fit a page: about 20 points a bar.
             let chartRow = tableEnd + 2
-            rowBreaks.append(chartRow)
             let height = min(440, max(220, 40 + 20 * Double(ranked.count)))
+            if used + 30 + height > 460 { rowBreaks.append(chartRow) }
             try ws.insertChart(chart, at: CellRef(row: chartRow, column: 0), scale: (min(1.9, pageWidth * 6.3 / 480), height / 288))
             lastRow = chartRow + Int((height / 15).rounded(.up)) + 1
         }

@@ -415,9 +415,9 @@ public enum SummaryWorkbook {
     // MARK: Printable unit table
 
     /// Value columns per printed page width in the printable table: landscape A4 at full
-    /// size holds the three label columns (41 characters) and six of 9.5 (measured with
-    /// LibreOffice: a seventh spills to a page of its own).
-    static let unitsPerPage = 6
+    /// size within Nghị định 30's margins (248 mm, about 96 column units as LibreOffice
+    /// prints them) holds the three label columns (41 units) and five of 9.5.
+    static let unitsPerPage = 5
     /// Above this many units the printable table is not written (1,000 units: 167 pages a block).
     static let maxPrintedUnits = 1_000
 
