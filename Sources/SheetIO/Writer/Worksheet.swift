@@ -397,11 +397,16 @@ public final class Worksheet {
         }
         if let h = p.header { try check(worksheet_set_header(handle, h), "header", 0, 0) }
         if let f = p.footer { try check(worksheet_set_footer(handle, f), "footer", 0, 0) }
+        if p.firstPageHeader != nil && p.header == nil { try check(worksheet_set_header(handle, " "), "header", 0, 0) }
+        firstPageHeader = p.firstPageHeader
         if let m = p.margins { worksheet_set_margins(handle, m.0, m.1, m.2, m.3) }
         if p.centerHorizontally { worksheet_center_horizontally(handle) }
         printGridlines = p.gridlines
         applyGridlines()
     }
+
+    /// See ``PrintSetup/firstPageHeader``.
+    var firstPageHeader: String?
 
     private var screenGridlines = true
     private var printGridlines = false

@@ -82,6 +82,10 @@ public struct PrintSetup: Sendable {
     /// Excel header/footer codes, e.g. "&CTrang &P / &N".
     public var header: String? = nil
     public var footer: String? = nil
+    /// The header of the first page when it differs (`differentFirst`: an official paper
+    /// numbers its pages from the second); libxlsxwriter 1.1.4 has no call for it, so the
+    /// sheet's XML gets it when the workbook is closed.
+    public var firstPageHeader: String? = nil
     /// Margins in inches: left, right, top, bottom.
     public var margins: (Double, Double, Double, Double)? = nil
     public var centerHorizontally = false

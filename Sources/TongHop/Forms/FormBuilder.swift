@@ -176,6 +176,7 @@ public enum FormBuilder {
         print.fitHeight = 0
         print.repeatRows = layout.headerRow...layout.numberingRow
         print.header = PaperLayout.header(mark: nil)
+        print.firstPageHeader = PaperLayout.firstPageHeader(mark: nil)
         print.margins = PaperLayout.margins
         print.centerHorizontally = true
         try ws.setPrint(print)
@@ -186,11 +187,11 @@ public enum FormBuilder {
         switch col {
         case .stt: return 5
         case .code: return 7
-        case .name: return 46
-        case .unit: return 14
-        case .value: return 15
-        case .comparison: return 11
-        case .note: return 22
+        case .name: return 40
+        case .unit: return 12
+        case .value: return 13
+        case .comparison: return 10
+        case .note: return 16
         }
     }
 

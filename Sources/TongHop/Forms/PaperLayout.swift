@@ -67,6 +67,15 @@ enum PaperLayout {
         return number + "\n&\"Times New Roman,Bold\"&10\(m)"
     }
 
+    /// The first page's header: no page number (Nghị định 30 numbers pages from the
+    /// second), the mark when there is one.
+    static func firstPageHeader(mark: String?) -> String {
+        guard let mark, !mark.isEmpty else { return "&C " }
+        var m = mark.replacingOccurrences(of: "&", with: "&&")
+        if m.count > 200 { m = String(m.prefix(199)) + "…" }
+        return "&C&\"Times New Roman,Bold\"&10\(m)"
+    }
+
     /// "SỐ LIỆU CHƯA ĐẦY ĐỦ: 7/9 đơn vị đã báo cáo; thiếu: Mường Tè, Sìn Hồ" (nil when every
     /// unit reported): the mark every page of a partial paper carries.
     static func partialMark(_ d: SummaryData, _ w: PaperWords, limit: Int = 6) -> String? {

@@ -9,7 +9,7 @@ extension SummaryWorkbook {
     static func writeScorecard(_ ws: Worksheet, _ wb: XLSXWriter, _ d: SummaryData, _ w: PaperWords) throws {
         let extraPlans = Array(d.template.planColumns.dropFirst())
         let lastCol = 6 + 2 * extraPlans.count
-        let widths: [Double] = [9, 8, 24, 12, 11, 11, 70] + extraPlans.flatMap { _ -> [Double] in [14, 30] }
+        let widths: [Double] = [8, 8, 22, 12, 10, 10, 52] + extraPlans.flatMap { _ -> [Double] in [12, 24] }
         for (i, width) in widths.enumerated() { try ws.setColumns(i, i, width: width) }
         let pageWidth = widths.reduce(0, +)
         try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: lastCol)),

@@ -6,7 +6,7 @@ extension SummaryWorkbook {
     static func writeFindings(_ ws: Worksheet, _ d: SummaryData, _ w: PaperWords) throws {
         let headers = [w("Đơn vị", "Unit"), w("Tệp", "File"), w("Mã", "Code"), w("Mức", "Level"), w("Ô", "Cell"), w("Chỉ tiêu", "Indicator"),
                        w("Cột", "Column"), w("Giá trị ghi", "Value written"), w("Nội dung", "Message")]
-        let widths: [Double] = [20, 30, 7, 10, 7, 9, 12, 16, 80]
+        let widths: [Double] = [18, 22, 7, 10, 7, 9, 12, 14, 52]
         try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 8)),
                      text: w("CẢNH BÁO VÀ THÔNG TIN KHI NHẬP SỐ LIỆU (các tệp có lỗi không được nhập)", "WARNINGS AND NOTES AT IMPORT (files with errors are not imported)"),
                      bold.with { $0.fontSize = 13 })
@@ -37,7 +37,7 @@ extension SummaryWorkbook {
     /// Tình hình nộp: who sent what, when, against the deadline.
     static func writeStatus(_ ws: Worksheet, _ d: SummaryData, _ w: PaperWords) throws {
         let received = d.status.filter(\.received).count
-        let widths: [Double] = [5, 8, 24, 14, 8, 18, 36, 9, 9, 60, 9]
+        let widths: [Double] = [5, 8, 22, 13, 7, 16, 22, 8, 8, 30, 7]
         try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 8)),
                      text: w("TÌNH HÌNH NỘP BÁO CÁO — \(d.period.label().uppercased()): \(received)/\(d.status.count) đơn vị (\(VietNumber.format(d.completeness * 100, decimals: 1))%)",
                              "SUBMISSIONS — \(d.period.label(.en).uppercased()): \(received) of \(d.status.count) units (\(String(format: "%.1f", d.completeness * 100))%)"),

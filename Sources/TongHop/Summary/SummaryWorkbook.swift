@@ -101,7 +101,7 @@ public enum SummaryWorkbook {
 
     /// A4 landscape fitted to the page width, Nghị định 30 margins, the page number top
     /// centre, and on partial data the mark on every page (the page header).
-    static func printSetup(_ ws: Worksheet, repeat rows: ClosedRange<Int>?, _ d: SummaryData, _ w: PaperWords, area: CellRange? = nil) throws {
+    static func printSetup(_ ws: Worksheet, repeat rows: ClosedRange<Int>?, _ d: SummaryData, _ w: PaperWords, area: CellRange? = nil, firstPage: Bool = false) throws {
         var p = PrintSetup()
         p.landscape = true
         p.fitWidth = 1
@@ -109,6 +109,8 @@ public enum SummaryWorkbook {
         p.repeatRows = rows
         p.printArea = area
         p.header = PaperLayout.header(mark: PaperLayout.partialMark(d, w))
+        // The paper's own first page (Tổng hợp): no page number on it.
+        if firstPage { p.firstPageHeader = PaperLayout.firstPageHeader(mark: PaperLayout.partialMark(d, w)) }
         p.margins = PaperLayout.margins
         p.centerHorizontally = true
         try ws.setPrint(p)
@@ -258,7 +260,7 @@ public enum SummaryWorkbook {
         headers += [w("Đánh giá", "Assessment"), w("Cách tổng hợp", "Method"), w("Đơn vị báo cáo", "Units reported")]
         numberingTexts += ["E", "F", "G"]
         let last = headers.count - 1
-        let widths: [Double] = [5, 7, 44, 13] + t.columns.map { _ in 14 } + Array(repeating: 11, count: judgeCol - cmpPlanCol) + [11, 30, 18]
+        let widths: [Double] = [5, 7, 40, 12] + t.columns.map { _ in 13 } + Array(repeating: 10, count: judgeCol - cmpPlanCol) + [11, 30, 18]
         for (i, width) in widths.enumerated() { try ws.setColumns(i, i, width: width) }
 
         // The printed page ends at "Đánh giá"; the method and coverage columns stay on screen.
@@ -347,14 +349,23 @@ public enum SummaryWorkbook {
                 }
                 // A plan the province writes as a bound or range ("Trên 90"): not a number to
                 // compare in a formula, but a plan all the same.
+                // The province part's own, else the bound every unit was given alike.
                 let bound: ReportedValue? = {
-                    guard pv == nil, let part = c.provincePart else { return nil }
-                    let v = c.raw(part.code, ind.code, plan)
-                    switch v { case .range, .atLeast, .atMost: return v; default: return nil }
+                    guard pv == nil else { return nil }
+                    func isBound(_ v: ReportedValue) -> Bool { switch v { case .range, .atLeast, .atMost: return true; default: return false } }
+                    if let part = c.provincePart, case let v = c.raw(part.code, ind.code, plan), isBound(v) { return v }
+                    let written = c.leaves.map { c.raw($0.code, ind.code, plan) }.filter { if case .empty = $0 { return false }; return true }
+                    guard let first = written.first, isBound(first), written.allSatisfy({ $0 == first }) else { return nil }
+                    return first
                 }()
                 let judged = ind.planned ? Attainment.assess(estimate: ev, plan: pv.map { .number($0) } ?? bound ?? .empty, direction: ind.direction) : .notAssessed
-                if ind.planned && (ea.partial || (pa.partial && bound == nil && pv == nil && ev != nil)) {
+                if ind.planned && ea.partial {
                     verdictText = w("Chưa đủ số liệu", "Incomplete")
+                    try ws.write(row, judgeCol, text: verdictText, centered.with { $0.italic = true; $0.fontColor = 0x7F7F7F; $0.fontSize = 9 })
+                } else if ind.planned && pv == nil && bound == nil && ev != nil && pa.partial {
+                    // The data is complete; the units' plans are bounds that do not add up
+                    // to one province plan: nothing to compare with, not missing data.
+                    verdictText = w("KH không quy về một số", "Plan not a single figure")
                     try ws.write(row, judgeCol, text: verdictText, centered.with { $0.italic = true; $0.fontColor = 0x7F7F7F; $0.fontSize = 9 })
                 } else if ind.planned && bound != nil {
                     verdictText = judged.label(w.lang)
@@ -408,7 +419,7 @@ public enum SummaryWorkbook {
         let end = try OfficialPaper.writeSignatures(ws, t.official, row: row + 2, last: printLast, base: base, receiver: recipient, words: w)
         ws.freezePanes(row: hRow + 2, col: 4)
         try printSetup(ws, repeat: hRow...(hRow + 1), d, w,
-                       area: CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: end, column: printLast)))
+                       area: CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: end, column: printLast)), firstPage: true)
         return (rowOf, Dictionary(uniqueKeysWithValues: t.columns.map { ($0.key, vIndex($0.key)) }))
     }
 
