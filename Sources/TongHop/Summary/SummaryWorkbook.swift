@@ -445,7 +445,9 @@ public enum SummaryWorkbook {
         let blocks = t.columns.enumerated().sorted { (order($0.element.role), $0.offset) < (order($1.element.role), $1.offset) }.map(\.element)
         let titleRow = 0, blockRow = 2, unitRow = 3, firstData = 4
         let fixed = 3
-        let titleEnd = fixed + min(units.count, unitsPerPage)
+        // The title and the note stay on the first page's columns (a merge across a page
+        // break prints over itself).
+        let titleEnd = fixed + max(0, min(units.count, unitsPerPage) - 1)
         try ws.merge(CellRange(first: CellRef(row: titleRow, column: 0), last: CellRef(row: titleRow, column: titleEnd)),
                      text: w("SỐ LIỆU CÁC ĐƠN VỊ THEO CHỈ TIÊU — \(d.period.label().uppercased())", "UNITS' FIGURES BY INDICATOR — \(d.period.label(.en).uppercased())"), bold.with { $0.fontSize = 13 })
         var intro = w("Mỗi khối cột là một loại số liệu (ghi ở đầu mỗi trang); đơn vị xếp theo mã, cột cuối mỗi khối là toàn tỉnh. \"-\": không phát sinh; \"...\": chưa có thông tin; \"x\": không áp dụng.",

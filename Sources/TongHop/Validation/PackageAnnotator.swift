@@ -358,7 +358,7 @@ public enum PackageAnnotator {
             let a1 = CellRef(row: row, column: col).a1
             return "<c r=\"\(a1)\" t=\"inlineStr\"\(style.map { " s=\"\($0)\"" } ?? "")><is><t xml:space=\"preserve\">\(xmlEscape(text))</t></is></c>"
         }
-        let widths = [7.0, 10, 8, 10, 18, 18, 22, 70]
+        let widths = [7.0, 10, 7, 9, 16, 16, 18, 54]
         func row(_ r: Int, height: Double? = nil, _ cells: String) -> String {
             "<row r=\"\(r + 1)\"\(height.map { " ht=\"\($0)\" customHeight=\"1\"" } ?? "")>\(cells)</row>"
         }
