@@ -20,7 +20,8 @@ extension SummaryWorkbook {
         let p = d.provinceScore
         let province: String
         if complete {
-            let lagging = p.lagging.isEmpty ? "" : w("; chưa đạt: ", "; not met: ") + p.lagging.map(\.code).joined(separator: ", ")
+            // The indicators by name, not by a bare code.
+            let lagging = p.lagging.isEmpty ? "" : w("; chưa đạt: ", "; not met: ") + p.lagging.map { "\($0.code) \($0.name)" }.joined(separator: "; ")
             province = w("Toàn tỉnh: \(p.headline(.vi))", "Province: \(p.headline(.en))") + lagging
         } else {
             // The same rule as Tổng hợp and `tonghop scorecard`: no province verdict on partial data.
@@ -56,7 +57,8 @@ extension SummaryWorkbook {
             try ws.setRow(r, height: PaperLayout.rowHeight(cells))
             used += PaperLayout.rowHeight(cells)
             if s.rank > 0 { try ws.write(r, 0, number: Double(s.rank), centered) } else { try ws.write(r, 0, text: "—", centered) }
-            try ws.write(r, 1, text: s.unit?.code ?? "", centered)
+            // The province-managed part's code is an internal id ("12-KT"): not printed.
+            try ws.write(r, 1, text: s.unit?.level == .provincePart ? "" : s.unit?.code ?? "", centered)
             try ws.write(r, 2, text: name, cell)
             try ws.write(r, 3, number: Double(s.assessed), centered)
             try ws.write(r, 4, number: Double(s.met), centered)

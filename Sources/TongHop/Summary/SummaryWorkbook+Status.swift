@@ -67,7 +67,7 @@ extension SummaryWorkbook {
             } ?? ""
             try ws.setRow(r, height: PaperLayout.rowHeight([(name, widths[2], 11), (state, widths[3], 11), (file, widths[6], 11), (rejection, widths[9], 9)]))
             try ws.write(r, 0, number: Double(i + 1), centered)
-            try ws.write(r, 1, text: s.unit.code, centered)
+            try ws.write(r, 1, text: s.unit.level == .provincePart ? "" : s.unit.code, centered)
             try ws.write(r, 2, text: name, cell)
             try ws.write(r, 3, text: state, s.received && s.rejection == nil ? centered : missing.with { $0.wrap = true })
             if let sub = s.submission {
