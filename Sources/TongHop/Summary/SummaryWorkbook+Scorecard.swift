@@ -49,7 +49,21 @@ extension SummaryWorkbook {
         for (i, s) in cards.enumerated() {
             let r = 4 + i
             let name = s.unit.map { $0.level == .provincePart ? $0.name : FormBuilder.unitTitle($0) } ?? ""
-            let lagging = s.lagging.map { "\($0.code) \($0.name)" }.joined(separator: "; ")
+            var lagging = s.lagging.map { "\($0.code) \($0.name)" }.joined(separator: "; ")
+            // A unit's count never looks complete when its own figures are not: the planned
+            // indicators it left without an estimate are named.
+            if let u = s.unit, let primary = d.template.planColumns.first, let est = d.template.estimateColumn?.key {
+                let unfilled = d.template.indicators(for: u).filter { ind in
+                    guard d.template.plan(primary, covers: ind) else { return false }
+                    if case .empty = d.consolidation.raw(u.code, ind.code, primary.key) { return false }
+                    let v = d.consolidation.raw(u.code, ind.code, est)
+                    return v == .empty || v == .symbol(.missing)
+                }
+                if !unfilled.isEmpty {
+                    lagging += (lagging.isEmpty ? "" : "\n") + w("Chưa có số liệu ước thực hiện, chưa chấm: ", "No estimate yet, not scored: ")
+                        + unfilled.map(\.code).joined(separator: ", ")
+                }
+            }
             var cells: [(String, Double, Double)] = [(name, widths[2], 11), (lagging, widths[6], 9)]
             for (k, plan) in extraPlans.enumerated() {
                 cells.append((s.plans.first { $0.key == plan.key }?.lagging.map(\.code).joined(separator: ", ") ?? "", widths[8 + 2 * k], 9))
