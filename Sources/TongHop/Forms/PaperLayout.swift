@@ -88,11 +88,15 @@ enum PaperLayout {
                  "INCOMPLETE DATA: \(received) of \(d.status.count) units reported; missing: ") + names.joined(separator: ", ") + more
     }
 
-    /// Every missing unit named (for a row inside the print area).
-    static func missingUnits(_ d: SummaryData, _ w: PaperWords) -> String? {
+    /// The missing units named (for a row inside the print area): every one, or the
+    /// first `limit` and how many more (a table's heading row stays a few lines tall).
+    static func missingUnits(_ d: SummaryData, _ w: PaperWords, limit: Int? = nil) -> String? {
         let missing = d.status.filter { !$0.received }
         guard !missing.isEmpty else { return nil }
+        let shown = limit.map { Array(missing.prefix($0)) } ?? missing
+        let more = missing.count - shown.count
         return w("Đơn vị chưa báo cáo (\(missing.count)): ", "Units that have not reported (\(missing.count)): ")
-            + missing.map { "\($0.unit.code) \($0.unit.level == .provincePart ? $0.unit.name : FormBuilder.unitTitle($0.unit))" }.joined(separator: "; ")
+            + shown.map { "\($0.unit.code) \($0.unit.level == .provincePart ? $0.unit.name : FormBuilder.unitTitle($0.unit))" }.joined(separator: "; ")
+            + (more > 0 ? w(" và \(more) đơn vị khác (xem trang Tình hình nộp)", " and \(more) more (see the submissions sheet)") : "")
     }
 }

@@ -9,7 +9,7 @@ extension SummaryWorkbook {
     static func writeScorecard(_ ws: Worksheet, _ wb: XLSXWriter, _ d: SummaryData, _ w: PaperWords) throws {
         let extraPlans = Array(d.template.planColumns.dropFirst())
         let lastCol = 6 + 2 * extraPlans.count
-        let widths: [Double] = [8, 8, 22, 12, 10, 10, 52] + extraPlans.flatMap { _ -> [Double] in [12, 24] }
+        let widths: [Double] = [8, 8, 22, 12, 10, 10, extraPlans.isEmpty ? 52 : 40] + extraPlans.flatMap { _ -> [Double] in [11, 20] }
         for (i, width) in widths.enumerated() { try ws.setColumns(i, i, width: width) }
         let pageWidth = widths.reduce(0, +)
         try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: lastCol)),
@@ -27,7 +27,7 @@ extension SummaryWorkbook {
             // The same rule as Tổng hợp and `tonghop scorecard`: no province verdict on partial data.
             province = w("Toàn tỉnh: chưa đánh giá, số liệu chưa đầy đủ (\(received)/\(d.status.count) đơn vị). Mỗi đơn vị được chấm trên số liệu của chính đơn vị; xếp hạng trong số \(received) đơn vị đã báo cáo.",
                          "Province: not assessed, incomplete data (\(received) of \(d.status.count) units). Each unit is scored on its own figures; ranks are among the \(received) units that reported.")
-                + (PaperLayout.missingUnits(d, w).map { "\n" + $0 } ?? "")
+                + (PaperLayout.missingUnits(d, w, limit: 20).map { "\n" + $0 } ?? "")
         }
         try ws.merge(CellRange(first: CellRef(row: 1, column: 0), last: CellRef(row: 1, column: lastCol)), text: province,
                      complete ? base.with { $0.italic = true; $0.wrap = true } : bold.with { $0.fontColor = 0xC00000; $0.wrap = true })

@@ -452,7 +452,7 @@ public enum SummaryWorkbook {
                      text: w("SỐ LIỆU CÁC ĐƠN VỊ THEO CHỈ TIÊU — \(d.period.label().uppercased())", "UNITS' FIGURES BY INDICATOR — \(d.period.label(.en).uppercased())"), bold.with { $0.fontSize = 13 })
         var intro = w("Mỗi khối cột là một loại số liệu (ghi ở đầu mỗi trang); đơn vị xếp theo mã, cột cuối mỗi khối là toàn tỉnh. \"-\": không phát sinh; \"...\": chưa có thông tin; \"x\": không áp dụng.",
                       "Each block of columns is one kind of figure (named at the top of every page); units by code, the province total last in each block. \"-\": nothing to report; \"...\": no information yet; \"x\": not applicable.")
-        if let missing = PaperLayout.missingUnits(d, w) { intro += "\n" + missing }
+        if let missing = PaperLayout.missingUnits(d, w, limit: 10) { intro += "\n" + missing }
         try ws.merge(CellRange(first: CellRef(row: 1, column: 0), last: CellRef(row: 1, column: titleEnd)), text: intro,
                      base.with { $0.italic = true; $0.fontSize = 9; $0.wrap = true })
         try ws.setRow(1, height: PaperLayout.rowHeight([(intro, 41 + 9.5 * Double(titleEnd - fixed + 1), 9)]))
