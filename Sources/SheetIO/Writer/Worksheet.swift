@@ -375,6 +375,8 @@ public final class Worksheet {
         worksheet_set_paper(handle, UInt8(p.paper))
         if p.fitWidth != nil || p.fitHeight != nil {
             worksheet_fit_to_pages(handle, UInt16(p.fitWidth ?? 0), UInt16(p.fitHeight ?? 0))
+        } else if let s = p.scale {
+            worksheet_set_print_scale(handle, UInt16(max(10, min(400, s))))
         }
         if let r = p.repeatRows {
             try check(worksheet_repeat_rows(handle, lxw_row_t(r.lowerBound), lxw_row_t(r.upperBound)), "repeat rows", r.lowerBound, 0)

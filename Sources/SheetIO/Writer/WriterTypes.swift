@@ -71,6 +71,8 @@ public struct PrintSetup: Sendable {
     /// Fit to this many pages wide and tall (0 = as many as needed).
     public var fitWidth: Int? = nil
     public var fitHeight: Int? = nil
+    /// A fixed print scale in percent (10–400), when not fitted to pages.
+    public var scale: Int? = nil
     /// Rows (0-based, inclusive) repeated at the top of each page.
     public var repeatRows: ClosedRange<Int>? = nil
     /// Columns (0-based, inclusive) repeated at the left of each page.

@@ -241,7 +241,17 @@ public enum SummaryWorkbook {
             }
         }
         ws.freezePanes(row: L.firstRow, col: 3)
-        try printSetup(ws, repeat: 2...3, d, w)
+        // Three columns an indicator for every indicator: fitted to one page width it
+        // would print at a few points. At 85 %, the labels and headers repeated, across
+        // as many pages as it takes.
+        var p = PrintSetup()
+        p.landscape = true
+        p.scale = 85
+        p.repeatRows = 2...3
+        p.repeatColumns = 0...3
+        p.header = PaperLayout.header(mark: PaperLayout.partialMark(d, w))
+        p.margins = PaperLayout.margins
+        try ws.setPrint(p)
     }
 
     // MARK: Summary sheet
