@@ -23,7 +23,7 @@ struct TongHopCommand: ParsableCommand {
 
 /// Options every command shares.
 struct CommonOptions: ParsableArguments {
-    @Option(name: .long, help: H("Ngôn ngữ thông báo: vi hoặc en (mặc định: theo LANG, nếu không thì vi).", "Message language: vi or en (default: from LANG, else vi)."))
+    @Option(name: .long, help: H("Ngôn ngữ thông báo: vi hoặc en (mặc định: theo LANG, nếu không thì vi); --lang en còn ghi bảng tính (tổng hợp, biểu mẫu, bản kiểm tra) bằng tiếng Anh.", "Message language: vi or en (default: from LANG, else vi); --lang en also writes the workbooks (summary, form, checked copy) in English."))
     var lang: String?
 
     var language: MessageLanguage {
