@@ -115,7 +115,7 @@ struct FormCommand: ParsableCommand {
                 if format == "csv" {
                     try FormBuilder.writeCSV(template: t, unit: u, period: p, path: path)
                 } else {
-                    try FormBuilder.writeXLSX(template: t, unit: u, period: p, path: path, planTexts: planTexts, previous: previous)
+                    try FormBuilder.writeXLSX(template: t, unit: u, period: p, path: path, planTexts: planTexts, previous: previous, lang: common.paperLanguage)
                 }
                 announceWritten(path, lang)
             }

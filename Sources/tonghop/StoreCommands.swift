@@ -223,7 +223,7 @@ struct SummaryCommand: ParsableCommand {
                     printError(lang == .vi ? "cần -o TỆP.xlsx" : "-o FILE.xlsx is required")
                     throw ExitStatus.unreadable
                 }
-                try SummaryWorkbook.write(d, to: output)
+                try SummaryWorkbook.write(d, to: output, lang: common.paperLanguage)
                 announceWritten(output, lang)
             case "csv", "json", "text":
                 let text = format == "csv" ? SummaryExport.csv(d, neutralise: !noFormulaEscape, forExcel: !raw) : format == "json" ? SummaryExport.json(d)

@@ -23,13 +23,18 @@ struct TongHopCommand: ParsableCommand {
 
 /// Options every command shares.
 struct CommonOptions: ParsableArguments {
-    @Option(name: .long, help: H("Ngôn ngữ thông báo: vi hoặc en (mặc định: theo LANG, nếu không thì vi).", "Message language: vi or en (default: from LANG, else vi)."))
+    @Option(name: .long, help: H("Ngôn ngữ thông báo: vi hoặc en (mặc định: theo LANG, nếu không thì vi); --lang en còn ghi bảng tính (tổng hợp, biểu mẫu, bản kiểm tra) bằng tiếng Anh.", "Message language: vi or en (default: from LANG, else vi); --lang en also writes the workbooks (summary, form, checked copy) in English."))
     var lang: String?
 
     var language: MessageLanguage {
         if let lang, let l = MessageLanguage(rawValue: lang.lowercased()) { return l }
         return MessageLanguage.fromEnvironment(ProcessInfo.processInfo.environment)
     }
+
+    /// The language of the papers written (summary, form, annotated copy): English only
+    /// when `--lang en` is given; otherwise Vietnamese, whatever LANG says (a province's
+    /// papers are Vietnamese).
+    var paperLanguage: MessageLanguage { lang?.lowercased() == "en" ? .en : .vi }
 }
 
 /// The language of `--help`: `--lang` on the command line, else LANG, else Vietnamese —

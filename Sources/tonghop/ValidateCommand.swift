@@ -104,7 +104,7 @@ struct ValidateCommand: ParsableCommand {
     /// copy of the table (CSV, XLS, a package we do not edit).
     private func writeAnnotated(_ s: Submission, _ r: FileReport, _ t: Template?, to out: String) throws {
         if s.file.lowercased().hasSuffix(".xlsx"),
-           try PackageAnnotator.write(s, report: r, template: t, source: s.file, to: out) { return }
+           try PackageAnnotator.write(s, report: r, template: t, source: s.file, to: out, lang: common.paperLanguage) { return }
         try Annotator.write(s, report: r, template: t, to: out)
     }
 

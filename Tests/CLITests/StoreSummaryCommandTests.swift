@@ -170,8 +170,9 @@ final class StoreSummaryCommandTests: XCTestCase, TonghopCLI {
         XCTAssertEqual(top["fit_to_page"] as? Bool, true)
         XCTAssertEqual(top["print_title_rows"] as? String, "$8:$9")
         XCTAssertEqual(top["freeze"] as? String, "E10")
-        XCTAssertTrue((top["footer"] as? String ?? "").contains("&P"))
-        XCTAssertFalse((top["footer"] as? String ?? "").contains("lai-chau-ktxh"), "no internal ids on paper")
+        // The page number at the top centre (Nghị định 30), not in the footer.
+        XCTAssertTrue((top["header"] as? String ?? "").contains("&P"))
+        XCTAssertFalse((top["header"] as? String ?? "").contains("lai-chau-ktxh"), "no internal ids on paper")
         let cells = top["cells"] as! [String: [String: Any]]
         // The official paper: agency lines, motto, place and date, signature block; the
         // method and coverage columns are on screen but outside the print area.

@@ -45,7 +45,7 @@ for ws in wb.worksheets:
         "protected": bool(ws.protection.sheet),
         "orientation": ws.page_setup.orientation, "paper": ws.page_setup.paperSize,
         "fit_to_page": bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage), "fit_height": ws.page_setup.fitToHeight,
-        "print_title_rows": ws.print_title_rows, "footer": ws.oddFooter.center.text,
+        "print_title_rows": ws.print_title_rows, "footer": ws.oddFooter.center.text, "header": ws.oddHeader.center.text,
         "print_area": ws.print_area if isinstance(ws.print_area, str) else (ws.print_area[0] if ws.print_area else None),
         "widths": {k: v.width for k, v in ws.column_dimensions.items() if v.width},
         "heights": {str(k): [v.height, bool(v.hidden)] for k, v in ws.row_dimensions.items() if v.height or v.hidden},

@@ -60,7 +60,19 @@ public final class Chart {
     public func setLegend(_ position: Legend) { chart_legend_set_position(handle, UInt8(position.lxw.rawValue)) }
     public func setStyle(_ style: Int) { chart_set_style(handle, UInt8(style)) }
     /// The category axis in reverse order (a bar chart then lists its first row at the top).
-    public func reverseCategories() { chart_axis_set_reverse(handle.pointee.x_axis) }
+    public func reverseCategories() {
+        chart_axis_set_reverse(handle.pointee.x_axis.pointee.is_category != 0 ? handle.pointee.x_axis : handle.pointee.y_axis)
+    }
+    /// The value axis from `min` to `max` (a bar chart's horizontal axis, a column chart's
+    /// vertical one), with this number format.
+    /// (libxlsxwriter's bar chart keeps its value axis as `x_axis`: the axis is the one
+    /// flagged as a value axis.)
+    public func setValueAxis(min: Double, max: Double, numberFormat: String? = nil) {
+        let axis = handle.pointee.x_axis.pointee.is_value != 0 ? handle.pointee.x_axis : handle.pointee.y_axis
+        chart_axis_set_min(axis, min)
+        chart_axis_set_max(axis, max)
+        if let numberFormat { chart_axis_set_num_format(axis, numberFormat) }
+    }
 
     public enum Legend: Sendable {
         case none, bottom, right, top

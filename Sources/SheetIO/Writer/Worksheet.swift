@@ -375,6 +375,8 @@ public final class Worksheet {
         worksheet_set_paper(handle, UInt8(p.paper))
         if p.fitWidth != nil || p.fitHeight != nil {
             worksheet_fit_to_pages(handle, UInt16(p.fitWidth ?? 0), UInt16(p.fitHeight ?? 0))
+        } else if let s = p.scale {
+            worksheet_set_print_scale(handle, UInt16(max(10, min(400, s))))
         }
         if let r = p.repeatRows {
             try check(worksheet_repeat_rows(handle, lxw_row_t(r.lowerBound), lxw_row_t(r.upperBound)), "repeat rows", r.lowerBound, 0)
@@ -397,11 +399,16 @@ public final class Worksheet {
         }
         if let h = p.header { try check(worksheet_set_header(handle, h), "header", 0, 0) }
         if let f = p.footer { try check(worksheet_set_footer(handle, f), "footer", 0, 0) }
+        if p.firstPageHeader != nil && p.header == nil { try check(worksheet_set_header(handle, " "), "header", 0, 0) }
+        firstPageHeader = p.firstPageHeader
         if let m = p.margins { worksheet_set_margins(handle, m.0, m.1, m.2, m.3) }
         if p.centerHorizontally { worksheet_center_horizontally(handle) }
         printGridlines = p.gridlines
         applyGridlines()
     }
+
+    /// See ``PrintSetup/firstPageHeader``.
+    var firstPageHeader: String?
 
     private var screenGridlines = true
     private var printGridlines = false

@@ -71,6 +71,8 @@ public struct PrintSetup: Sendable {
     /// Fit to this many pages wide and tall (0 = as many as needed).
     public var fitWidth: Int? = nil
     public var fitHeight: Int? = nil
+    /// A fixed print scale in percent (10–400), when not fitted to pages.
+    public var scale: Int? = nil
     /// Rows (0-based, inclusive) repeated at the top of each page.
     public var repeatRows: ClosedRange<Int>? = nil
     /// Columns (0-based, inclusive) repeated at the left of each page.
@@ -82,6 +84,10 @@ public struct PrintSetup: Sendable {
     /// Excel header/footer codes, e.g. "&CTrang &P / &N".
     public var header: String? = nil
     public var footer: String? = nil
+    /// The header of the first page when it differs (`differentFirst`: an official paper
+    /// numbers its pages from the second); libxlsxwriter 1.1.4 has no call for it, so the
+    /// sheet's XML gets it when the workbook is closed.
+    public var firstPageHeader: String? = nil
     /// Margins in inches: left, right, top, bottom.
     public var margins: (Double, Double, Double, Double)? = nil
     public var centerHorizontally = false

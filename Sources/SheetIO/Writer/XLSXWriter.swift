@@ -206,10 +206,37 @@ public final class XLSXWriter {
             _ = FileManager.default.createFile(atPath: hold, contents: Data(tempPath.utf8))
             Thread.sleep(forTimeInterval: 30)
         }
+        if worksheets.contains(where: { $0.firstPageHeader != nil }) {
+            defer { unlink(tempPath) }
+            try writeFirstPageHeaders()
+            return
+        }
         if rename(tempPath, path) != 0 {
             let why = String(cString: strerror(errno))
             unlink(tempPath)
             throw SheetIOError(.write(why), file: path)
         }
+    }
+
+    /// Copies the closed workbook to `path` with each first-page header in its sheet's
+    /// `<headerFooter differentFirst="1">` (libxlsxwriter names the worksheets' parts
+    /// sheet1.xml, sheet2.xml… in the order they were added).
+    private func writeFirstPageHeaders() throws {
+        let zip = try ZipArchive(path: tempPath)
+        var replace: [String: [UInt8]] = [:]
+        for (i, ws) in worksheets.enumerated() {
+            guard let first = ws.firstPageHeader else { continue }
+            let part = "xl/worksheets/sheet\(i + 1).xml"
+            var xml = String(decoding: try zip.readAll(part), as: UTF8.self)
+            guard let open = xml.range(of: "<headerFooter>"), let close = xml.range(of: "</headerFooter>") else { continue }
+            xml.replaceSubrange(close, with: "<firstHeader>\(Self.xmlText(first))</firstHeader></headerFooter>")
+            xml.replaceSubrange(open, with: "<headerFooter differentFirst=\"1\">")
+            replace[part] = Array(xml.utf8)
+        }
+        try ZipRewrite.write(input: tempPath, output: path, replace: replace, add: [])
+    }
+
+    static func xmlText(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 }

@@ -23,15 +23,16 @@ public enum FormBuilder {
     /// in an orange "to confirm" fill with a comment saying where the figure came from.
     public static func writeXLSX(template: Template, unit: ReportingUnit, period: Period, path: String, generatedAt: Date = Date(),
                                  values: [String: [String: Double]] = [:], planTexts: [String: (text: String, comment: String)] = [:],
-                                 previous: [String: (value: Double, comment: String)] = [:]) throws {
+                                 previous: [String: (value: Double, comment: String)] = [:], lang: Language = .vi) throws {
         let layout = FormLayout(template: template)
+        let w = PaperWords(lang)
         let wb = try XLSXWriter(path: path)
         try wb.setProperties(DocumentProperties(title: "\(template.title) \(period.label().uppercased())",
                                                 subject: unit.name, author: "tonghop", company: template.receiver,
                                                 keywords: "\(template.id) v\(template.version) \(unit.code) \(period)"))
         let ws = try wb.addWorksheet(FormLayout.formSheet)
-        try writeTable(ws, template: template, unit: unit, period: period, layout: layout, values: values, planTexts: planTexts, previous: previous)
-        try writeInstructions(wb, template: template)
+        try writeTable(ws, template: template, unit: unit, period: period, layout: layout, values: values, planTexts: planTexts, previous: previous, words: w)
+        try writeInstructions(wb, template: template, words: w)
         try writeMeta(wb, template: template, unit: unit, period: period, generatedAt: generatedAt)
         ws.activate()
         try wb.close()
@@ -42,7 +43,7 @@ public enum FormBuilder {
 
     static func writeTable(_ ws: Worksheet, template: Template, unit: ReportingUnit, period: Period, layout: FormLayout,
                            values: [String: [String: Double]] = [:], planTexts: [String: (text: String, comment: String)] = [:],
-                           previous: [String: (value: Double, comment: String)] = [:]) throws {
+                           previous: [String: (value: Double, comment: String)] = [:], words w: PaperWords = PaperWords(.vi)) throws {
         let last = layout.columns.count - 1
         let base = CellFormat().with { $0.fontName = "Times New Roman"; $0.fontSize = 12; $0.vAlign = .center }
         let bold = base.with { $0.bold = true }
@@ -58,50 +59,52 @@ public enum FormBuilder {
         // Title block, as an official paper: the unit's authority and the motto, the form
         // code and the place-and-date line the unit completes; no internal ids (those stay
         // in the hidden sheet and the document properties).
+        // The issuing body written out (Nghị định 30: no abbreviation in the agency line).
         let province = template.province?.name.uppercased() ?? ""
-        let issuer = unit.level == .provincePart ? province : "UBND \(unitTitle(unit).uppercased())"
+        let issuer = unit.level == .provincePart ? province : w("ỦY BAN NHÂN DÂN \(unitTitle(unit).uppercased())", "PEOPLE'S COMMITTEE OF \(unitTitle(unit).uppercased())")
         var official = Template.Official()
         official.governingBody = issuer
         official.issuingOffice = unit.level == .provincePart ? unit.name : ""
         let place = unit.level == .provincePart ? template.official.place : VietFold.withoutAdministrativePrefix(unit.name)
-        try OfficialPaper.writeHead(ws, official, formCode: template.formCode, dateLine: OfficialPaper.blankDate(place),
-                                    last: last, base: base)
-        try ws.merge(CellRange(first: CellRef(row: 3, column: 0), last: CellRef(row: 3, column: last)),
-                     text: "\(template.title) \(period.label().uppercased())", title)
-        try ws.setRow(3, height: 36)
-        let receiver = template.receiver.map { " — Nơi nhận: \($0)" } ?? ""
-        try ws.merge(CellRange(first: CellRef(row: 4, column: 0), last: CellRef(row: 4, column: last)),
-                     text: "Đơn vị báo cáo: \(unitTitle(unit)) — Kỳ báo cáo: \(period.label())\(receiver)", centerItalic.with { $0.wrap = true })
-        try ws.setRow(4, height: 32)
+        let formCode = template.formCode.map { w.lang == .vi ? $0 : $0.replacingOccurrences(of: "Biểu số", with: "Form") }
+        try OfficialPaper.writeHead(ws, official, formCode: formCode, dateLine: OfficialPaper.blankDate(place, w),
+                                    last: last, base: base, words: w)
+        let widths = layout.columns.map(columnWidth)
+        let pageWidth = widths.reduce(0, +)
+        let titleText = w("\(template.title) \(period.label().uppercased())", "\(template.title)\n\(period.label(.en).uppercased())")
+        try ws.merge(CellRange(first: CellRef(row: 3, column: 0), last: CellRef(row: 3, column: last)), text: titleText, title)
+        try ws.setRow(3, height: max(36, PaperLayout.rowHeight([(titleText, pageWidth, 14)], bold: true)))
+        // Statistical forms name the receiving unit ("Đơn vị nhận báo cáo"; "Nơi nhận" is a
+        // letter's list of recipients) and, when there is a deadline, the day it is due.
+        var lineParts = [w("Đơn vị báo cáo: ", "Reporting unit: ") + unitTitle(unit), w("Kỳ báo cáo: ", "Period: ") + period.label(w.lang)]
+        if let r = template.receiver { lineParts.append(w("Đơn vị nhận báo cáo: ", "Receiving unit: ") + r) }
+        if let due = template.deadline(for: period) { lineParts.append(w("Ngày nhận báo cáo: ", "Due: ") + UnitStatus.vietDate(due)) }
+        let unitLine = lineParts.joined(separator: " — ")
+        try ws.merge(CellRange(first: CellRef(row: 4, column: 0), last: CellRef(row: 4, column: last)), text: unitLine, centerItalic.with { $0.wrap = true })
+        try ws.setRow(4, height: PaperLayout.rowHeight([(unitLine, pageWidth, 12)]))
         if !previous.isEmpty, let prev = template.previousColumn {
             // Pre-filled from the store: the officer confirms or corrects each figure.
             try ws.merge(CellRange(first: CellRef(row: 5, column: 0), last: CellRef(row: 5, column: last)),
-                         text: "Cột \"\(prev.label(for: period))\" đã điền sẵn từ số liệu đã nộp (ô màu cam, xem ghi chú từng ô): đơn vị kiểm tra, sửa nếu cần trước khi gửi.",
+                         text: w("Cột \"\(prev.label(for: period))\" đã điền sẵn từ số liệu đã nộp (ô màu cam, xem ghi chú từng ô): đơn vị kiểm tra, sửa nếu cần trước khi gửi.",
+                                 "The column \"\(prev.label(for: period, .en))\" is filled in from figures already sent (orange cells, see each cell's note): check them and correct them if needed before sending."),
                          base.with { $0.italic = true; $0.fontSize = 10; $0.hAlign = .center; $0.wrap = true; $0.fontColor = 0x9C4A00 })
             try ws.setRow(5, height: 28)
         }
 
-        // Header and numbering rows.
+        // Header and numbering rows. In English the cell keeps the header the reader knows
+        // ("Mã", "Chỉ tiêu") and shows the English one through the format's text section
+        // (`;;;"Code"`): the form prints in English and still reads back.
+        var shown: [String] = []
         for (c, col) in layout.columns.enumerated() {
-            try ws.write(layout.headerRow, c, text: layout.header(col, template: template, period: period), header)
+            let vi = layout.header(col, template: template, period: period)
+            let en = englishHeader(col, template: template, period: period)
+            shown.append(w(vi, en))
+            let f = w.lang == .vi ? header : header.with { $0.numberFormat = ";;;\"" + en.replacingOccurrences(of: "\"", with: "'") + "\"" }
+            try ws.write(layout.headerRow, c, text: vi, f)
         }
         for (c, n) in layout.numbering(template: template).enumerated() { try ws.write(layout.numberingRow, c, text: n, numbering) }
-        try ws.setRow(layout.headerRow, height: 48)
-
-        // Column widths.
-        for (c, col) in layout.columns.enumerated() {
-            let width: Double
-            switch col {
-            case .stt: width = 5
-            case .code: width = 7
-            case .name: width = 46
-            case .unit: width = 14
-            case .value: width = 15
-            case .comparison: width = 11
-            case .note: width = 22
-            }
-            try ws.setColumns(c, c, width: width)
-        }
+        try ws.setRow(layout.headerRow, height: PaperLayout.rowHeight(zip(shown, widths).map { ($0, $1, 12) }, minimum: 30, bold: true))
+        for (c, width) in widths.enumerated() { try ws.setColumns(c, c, width: width) }
 
         // Indicator rows, with group headings.
         var row = layout.firstDataRow
@@ -113,10 +116,13 @@ public enum FormBuilder {
                 group = g
                 stt = 0
                 try writeGroupRow(ws, row, g, lastColumn: last, groupCell)
+                try ws.setRow(row, height: PaperLayout.rowHeight([(splitGroup(g).1, widths[2], 12)], minimum: 18, bold: true))
                 row += 1
             }
             stt += 1
             try writeLabels(ws, row, stt: stt, ind, centered: centered, cell: cell)
+            // Wrapped names and units ("triệu đồng/người") get their lines' height.
+            try ws.setRow(row, height: PaperLayout.rowHeight([(ind.name, widths[2], 12), (ind.unitText, widths[3], 12)], minimum: 18))
             let numberFormat = ind.decimals == 0 ? "#,##0" : "#,##0." + String(repeating: "0", count: ind.decimals)
             for col in template.columns {
                 let c = colIndex(col.key)
@@ -135,7 +141,7 @@ public enum FormBuilder {
                     try ws.addComment(row, c, p.comment, author: "tonghop", width: 320, height: 90)
                 } else if let v = values[ind.code]?[col.key] { try ws.write(row, c, number: v, f) } else { try ws.writeBlank(row, c, f) }
                 try ws.addDataValidation(CellRange(first: CellRef(row: row, column: c), last: CellRef(row: row, column: c)),
-                                         validation(ind, column: col, ref: CellRef(row: row, column: c)))
+                                         validation(ind, column: col, ref: CellRef(row: row, column: c), w))
             }
             for cmp in template.comparisons {
                 let c = layout.index(of: .comparison(cmp.key))
@@ -148,14 +154,19 @@ public enum FormBuilder {
             row += 1
         }
 
-        // Signature block.
+        // Signature block: who drew up the form, who checked it, the head of the unit.
         row += 1
-        try ws.merge(CellRange(first: CellRef(row: row, column: 0), last: CellRef(row: row, column: 2)), text: "NGƯỜI LẬP BIỂU", bold.with { $0.hAlign = .center })
-        try ws.merge(CellRange(first: CellRef(row: row, column: last - 3), last: CellRef(row: row, column: last)),
-                     text: "THỦ TRƯỞNG ĐƠN VỊ", bold.with { $0.hAlign = .center })
-        try ws.merge(CellRange(first: CellRef(row: row + 1, column: 0), last: CellRef(row: row + 1, column: 2)), text: "(Ký, ghi rõ họ tên)", centerItalic)
-        try ws.merge(CellRange(first: CellRef(row: row + 1, column: last - 3), last: CellRef(row: row + 1, column: last)),
-                     text: "(Ký, ghi rõ họ tên, đóng dấu)", centerItalic)
+        let blocks: [(ClosedRange<Int>, String, String)] = [
+            (0...2, w("NGƯỜI LẬP BIỂU", "PREPARED BY"), w("(Ký, ghi rõ họ tên)", "(Signature, full name)")),
+            (3...max(3, last - 4), w("NGƯỜI KIỂM TRA BIỂU", "CHECKED BY"), w("(Ký, ghi rõ họ tên)", "(Signature, full name)")),
+            ((last - 3)...last, w("THỦ TRƯỞNG ĐƠN VỊ", "HEAD OF UNIT"), w("(Ký, ghi rõ họ tên, đóng dấu)", "(Signature, full name, seal)")),
+        ]
+        // (The checker's block only when the table is wide enough for three.)
+        for (k, (cols, title, hint)) in blocks.enumerated() where k != 1 || last - 4 >= 3 {
+            let range = { (r: Int) in CellRange(first: CellRef(row: r, column: cols.lowerBound), last: CellRef(row: r, column: cols.upperBound)) }
+            if cols.count > 1 { try ws.merge(range(row), text: title, bold.with { $0.hAlign = .center }) } else { try ws.write(row, cols.lowerBound, text: title, bold.with { $0.hAlign = .center }) }
+            if cols.count > 1 { try ws.merge(range(row + 1), text: hint, centerItalic) } else { try ws.write(row + 1, cols.lowerBound, text: hint, centerItalic) }
+        }
 
         ws.freezePanes(row: layout.firstDataRow, col: 4)
         ws.protect()
@@ -164,31 +175,61 @@ public enum FormBuilder {
         print.fitWidth = 1
         print.fitHeight = 0
         print.repeatRows = layout.headerRow...layout.numberingRow
-        print.footer = "&CTrang &P/&N"
-        print.margins = (0.5, 0.4, 0.6, 0.6)
+        print.header = PaperLayout.header(mark: nil)
+        print.firstPageHeader = PaperLayout.firstPageHeader(mark: nil)
+        print.margins = PaperLayout.margins
         print.centerHorizontally = true
         try ws.setPrint(print)
     }
 
+    /// A column's width in the table.
+    static func columnWidth(_ col: FormLayout.Column) -> Double {
+        switch col {
+        case .stt: return 5
+        case .code: return 7
+        case .name: return 40
+        case .unit: return 12
+        case .value: return 13
+        case .comparison: return 10
+        case .note: return 16
+        }
+    }
+
+    /// A column's header in English (a value column by its role; a comparison by its parts).
+    static func englishHeader(_ c: FormLayout.Column, template: Template, period: Period) -> String {
+        switch c {
+        case .stt: return "No."
+        case .code: return "Code"
+        case .name: return "Indicator"
+        case .unit: return "Unit"
+        case .value(let k): return template.column(k)!.label(for: period, .en)
+        case .comparison(let k):
+            guard let cmp = template.comparisons.first(where: { $0.key == k }), let n = template.column(cmp.numerator), let d = template.column(cmp.denominator) else { return k }
+            return "\(n.label(for: period, .en)) / \(d.label(for: period, .en)) (%)"
+        case .note: return "Notes"
+        }
+    }
+
     /// The Excel validation of one input cell: a number in the hard range (a whole number
     /// for integer indicators) or a statistical symbol; plans may also be text ("6,6-6,8").
-    static func validation(_ ind: Indicator, column: ValueColumn, ref: CellRef) -> DataValidation {
+    static func validation(_ ind: Indicator, column: ValueColumn, ref: CellRef, _ w: PaperWords = PaperWords(.vi)) -> DataValidation {
         let a = ref.a1
-        let unitText = ind.unitText.isEmpty ? "" : "ĐVT: \(ind.unitText). "
-        let symbols = "Ký hiệu: - (không phát sinh), ... (không có số liệu), x (không áp dụng)."
+        let unitText = ind.unitText.isEmpty ? "" : w("ĐVT: ", "Unit: ") + "\(ind.unitText). "
+        let symbols = w("Ký hiệu: - (không phát sinh), ... (không có số liệu), x (không áp dụng).", "Symbols: - (nothing to report), ... (no information), x (not applicable).")
         if column.acceptsTargets {
-            return DataValidation(.any, inputTitle: "Kế hoạch", inputMessage: "\(unitText)Ghi số, khoảng (6,6-6,8) hoặc ngưỡng (Trên 97, Dưới 4). \(symbols)")
+            return DataValidation(.any, inputTitle: w("Kế hoạch", "Plan"), inputMessage: unitText + w("Ghi số, khoảng (6,6-6,8) hoặc ngưỡng (Trên 97, Dưới 4). ", "A number, a range (6,6-6,8) or a bound (Trên 97, Dưới 4). ") + symbols)
         }
         var conditions = ["ISNUMBER(\(a))"]
         if let lo = ind.hard?.min { conditions.append("\(a)>=\(CellText.number(lo))") }
         if let hi = ind.hard?.max { conditions.append("\(a)<=\(CellText.number(hi))") }
         if ind.kind == .integer { conditions.append("\(a)=INT(\(a))") }
         let formula = "=OR(AND(\(conditions.joined(separator: ","))),\(a)=\"-\",\(a)=\"...\",\(a)=\"x\")"
-        let kind = ind.kind == .integer ? "Số nguyên" : "Số"
-        let range = ind.hard.map { " " + $0.text(.vi, decimals: ind.decimals) } ?? ""
+        let kind = ind.kind == .integer ? w("Số nguyên", "A whole number") : w("Số", "A number")
+        let range = ind.hard.map { " " + $0.text(w.lang, decimals: ind.decimals) } ?? ""
         return DataValidation(.custom(formula), inputTitle: ind.code, inputMessage: "\(unitText)\(kind)\(range). \(symbols)",
-                              errorTitle: "Giá trị không hợp lệ",
-                              errorMessage: "\(ind.name): cần \(kind.lowercased())\(range) (\(ind.unitText)) hoặc ký hiệu -, ..., x.")
+                              errorTitle: w("Giá trị không hợp lệ", "Invalid value"),
+                              errorMessage: w("\(ind.name): cần \(kind.lowercased())\(range) (\(ind.unitText)) hoặc ký hiệu -, ..., x.",
+                                              "\(ind.name): \(kind.lowercased())\(range) (\(ind.unitText)) or a symbol -, ..., x is expected."))
     }
 
     /// A group heading row of a table: letter in STT, heading in Chỉ tiêu, bordered to the end.
@@ -233,7 +274,7 @@ public enum FormBuilder {
     /// input validation (numbers within the indicator's limits or a statistical symbol),
     /// and that the province checks the file on receipt. Prints on one A4 page width,
     /// each paragraph's row tall enough for its wrapped lines; no internal ids.
-    static func writeInstructions(_ wb: XLSXWriter, template: Template) throws {
+    static func writeInstructions(_ wb: XLSXWriter, template: Template, words w: PaperWords = PaperWords(.vi)) throws {
         let ws = try wb.addWorksheet(FormLayout.instructionsSheet)
         let base = CellFormat().with { $0.fontName = "Times New Roman"; $0.fontSize = 12; $0.wrap = true; $0.vAlign = .top }
         let bold = base.with { $0.bold = true }
@@ -241,7 +282,7 @@ public enum FormBuilder {
         try ws.setColumns(0, 0, width: 3)
         try ws.setColumns(1, 1, width: width)
         let receiver = template.receiver.map { " về \($0)" } ?? ""
-        let lines: [(String, Bool)] = [
+        let lines: [(String, Bool)] = w.lang == .en ? englishInstructions(template) : [
             ("HƯỚNG DẪN GHI BIỂU", true),
             ("1. Chỉ ghi vào các ô nền vàng. Không sửa, thêm hoặc xoá dòng, cột, mã chỉ tiêu (cột Mã) và không đổi tên, xoá các trang của tệp; trang biểu được khoá để tránh sửa nhầm.", false),
             ("2. Ghi số liệu theo đúng đơn vị tính ở cột ĐVT. Số liệu có đơn vị khác thì quy đổi trước khi ghi: ví dụ 8.200 tấn khi ĐVT là nghìn tấn thì ghi 8,2.", false),
@@ -258,20 +299,40 @@ public enum FormBuilder {
             ("GỬI BIỂU", true),
             ("Ghi nơi, ngày lập biểu và ký ở cuối biểu; lưu tệp dạng .xlsx và gửi\(receiver). Khi nhận, tệp được kiểm tra tự động: nếu có chỗ cần sửa, đơn vị nhận lại danh sách từng ô, giá trị đã ghi và giá trị cần có, cùng một bản biểu có đánh dấu các ô đó; sửa rồi gửi lại.", false),
         ]
-        let charsPerLine = width * 1.05
         for (i, (text, isHeading)) in lines.enumerated() {
             try ws.write(i, 1, text: text, isHeading ? bold : base)
             // Wrapped text does not grow its row in print: give each row its lines' height.
-            let wrapped = max(1, Int((Double(text.count) / charsPerLine).rounded(.up)))
-            try ws.setRow(i, height: Double(wrapped) * 16.5 + (isHeading ? 6 : 3))
+            try ws.setRow(i, height: PaperLayout.rowHeight([(text, width, 12)], bold: isHeading) + (isHeading ? 4 : 1))
         }
         var print = PrintSetup()
         print.fitWidth = 1
         print.fitHeight = 0
-        print.margins = (0.7, 0.6, 0.75, 0.75)
+        print.margins = PaperLayout.margins
         try ws.setPrint(print)
         ws.hideScreenGridlines()
         ws.protect()
+    }
+
+    /// The Hướng dẫn sheet's paragraphs in English.
+    static func englishInstructions(_ template: Template) -> [(String, Bool)] {
+        let receiver = template.receiver.map { " to \($0)" } ?? ""
+        return [
+            ("HOW TO FILL IN THE FORM", true),
+            ("1. Write only in the yellow cells. Do not edit, add or delete rows, columns or indicator codes (column Code), and do not rename or delete the sheets of the file; the form sheet is locked against mistakes.", false),
+            ("2. Write each figure in the unit of the column Unit. Convert figures in another unit first: 8,200 tonnes where the unit is thousand tonnes is written 8.2.", false),
+            ("3. Type numbers into the cells as usual (the decimal sign follows the computer's settings). A cell takes a number within the indicator's limits (see the hint shown when the cell is selected) or one of the statistical symbols below; Excel refuses anything else at once. Percentages are written as a number of percent, e.g. 52.3.", false),
+            ("STATISTICAL SYMBOLS", true),
+            ("-  (dash): nothing to report; counts as 0 in the totals.", false),
+            ("... (three dots): there is something to report but no information yet; never counted as 0.", false),
+            ("x  : the indicator does not apply to the unit; left out of the totals.", false),
+            ("An empty cell means not reported; a required indicator left empty is an error.", false),
+            ("PLAN", true),
+            ("The plan column takes a number, a range (6,6-6,8) or a bound (Trên 97; Dưới 4; ≥ 97).", false),
+            ("COMPARISON COLUMNS (%)", true),
+            ("Computed from the figures written; nothing to write.", false),
+            ("SENDING THE FORM", true),
+            ("Write the place and date and sign at the foot of the form; save the file as .xlsx and send it\(receiver). On receipt the file is checked automatically: if anything needs correcting, the unit receives the list of cells, the value written and the value expected, with a copy of the form marking those cells; correct them and send the file again.", false),
+        ]
     }
 
     static func writeMeta(_ wb: XLSXWriter, template: Template, unit: ReportingUnit, period: Period, generatedAt: Date) throws {

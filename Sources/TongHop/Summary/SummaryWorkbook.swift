@@ -52,23 +52,26 @@ public enum SummaryWorkbook {
         }
     }
 
-    public static func write(_ d: SummaryData, to path: String) throws {
+    /// Writes the workbook in `lang`: every fixed label, header and note in that language;
+    /// the template's own texts (indicator names, units, groups) as the template writes them.
+    public static func write(_ d: SummaryData, to path: String, lang: Language = .vi) throws {
         let wb = try XLSXWriter(path: path)
         let t = d.template
-        try wb.setProperties(DocumentProperties(title: "Tổng hợp \(t.title.lowercased()) \(d.period.label())", subject: t.id,
+        let w = PaperWords(lang)
+        try wb.setProperties(DocumentProperties(title: w("Tổng hợp \(t.title.lowercased()) \(d.period.label())", "Summary: \(t.title) \(d.period.label(.en))"), subject: t.id,
                                                 author: "tonghop", company: t.receiver, keywords: "\(t.id) \(d.period)"))
         let summary = try wb.addWorksheet(summarySheet)
         let units = try wb.addWorksheet(unitSheet, streamed: true)
-        let layout = try writeUnitSheet(units, d)
+        let layout = try writeUnitSheet(units, d, w)
         // The printable unit table is a province's paper (up to a few hundred units on a
         // few dozen pages); a national batch of thousands of units gets none.
         let printed = d.consolidation.leaves.count <= maxPrintedUnits ? try wb.addWorksheet(printSheet) : nil
-        let summaryLayout = try writeSummarySheet(summary, d, layout)
-        if let printed { try writePrintedUnitTable(printed, d, layout, summaryLayout) }
-        if !layout.spans.isEmpty { try writeIntermediateSheet(try wb.addWorksheet(levelSheet), d, layout) }
-        try writeScorecard(try wb.addWorksheet(scoreSheet, streamed: true), wb, d)
-        try writeFindings(try wb.addWorksheet(findingsSheet, streamed: true), d)
-        try writeStatus(try wb.addWorksheet(statusSheet, streamed: true), d)
+        let summaryLayout = try writeSummarySheet(summary, d, layout, w)
+        if let printed { try writePrintedUnitTable(printed, d, layout, summaryLayout, w) }
+        if !layout.spans.isEmpty { try writeIntermediateSheet(try wb.addWorksheet(levelSheet), d, layout, w) }
+        try writeScorecard(try wb.addWorksheet(scoreSheet, streamed: true), wb, d, w)
+        try writeFindings(try wb.addWorksheet(findingsSheet, streamed: true), d, w)
+        try writeStatus(try wb.addWorksheet(statusSheet, streamed: true), d, w)
         summary.activate()
         try wb.close()
     }
@@ -96,15 +99,19 @@ public enum SummaryWorkbook {
         return cell.with { $0.numberFormat = "\(n);-\(n);\"-\""; $0.hAlign = .right }
     }
 
-    static func printSetup(_ ws: Worksheet, repeat rows: ClosedRange<Int>, _ d: SummaryData, area: CellRange? = nil) throws {
+    /// A4 landscape fitted to the page width, Nghị định 30 margins, the page number top
+    /// centre, and on partial data the mark on every page (the page header).
+    static func printSetup(_ ws: Worksheet, repeat rows: ClosedRange<Int>?, _ d: SummaryData, _ w: PaperWords, area: CellRange? = nil, firstPage: Bool = false) throws {
         var p = PrintSetup()
         p.landscape = true
         p.fitWidth = 1
         p.fitHeight = 0
         p.repeatRows = rows
         p.printArea = area
-        p.footer = "&CTrang &P/&N"
-        p.margins = (0.5, 0.4, 0.6, 0.6)
+        p.header = PaperLayout.header(mark: PaperLayout.partialMark(d, w))
+        // The paper's own first page (Tổng hợp): no page number on it.
+        if firstPage { p.firstPageHeader = PaperLayout.firstPageHeader(mark: PaperLayout.partialMark(d, w)) }
+        p.margins = PaperLayout.margins
         p.centerHorizontally = true
         try ws.setPrint(p)
     }
@@ -122,7 +129,7 @@ public enum SummaryWorkbook {
 
     // MARK: Unit sheet
 
-    static func writeUnitSheet(_ ws: Worksheet, _ d: SummaryData) throws -> UnitLayout {
+    static func writeUnitSheet(_ ws: Worksheet, _ d: SummaryData, _ w: PaperWords) throws -> UnitLayout {
         let t = d.template, c = d.consolidation
         // Leaves grouped by their parent, so an intermediate unit's leaves are one block of rows.
         let leaves = c.intermediates.isEmpty ? c.leaves : c.leaves.sorted { ($0.parent ?? "", $0.code) < ($1.parent ?? "", $1.code) }
@@ -145,13 +152,14 @@ public enum SummaryWorkbook {
         }
 
         try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 10)),
-                     text: "SỐ LIỆU CỦA CÁC ĐƠN VỊ — \(d.period.label().uppercased())", bold.with { $0.fontSize = 13 })
-        try ws.write(1, 0, text: "Số \"-\" là không phát sinh (tính là 0); \"...\" là chưa có thông tin; \"x\" là không áp dụng. Các số ở trang \(summarySheet) là công thức trên trang này.",
+                     text: w("SỐ LIỆU CỦA CÁC ĐƠN VỊ — \(d.period.label().uppercased())", "UNITS' FIGURES — \(d.period.label(.en).uppercased())"), bold.with { $0.fontSize = 13 })
+        try ws.write(1, 0, text: w("Số \"-\" là không phát sinh (tính là 0); \"...\" là chưa có thông tin; \"x\" là không áp dụng. Các số ở trang \(summarySheet) là công thức trên trang này. Trang này là nguồn của công thức, không để in: bản in theo đơn vị là trang \(printSheet).",
+                                   "\"-\": nothing to report (counts as 0); \"...\": no information yet; \"x\": not applicable. The figures of the summary sheet are formulas over this sheet. This sheet is the formulas' source, not a paper: print the sheet \(printSheet)."),
                      base.with { $0.italic = true })
-        try writeIndicatorHeaders(ws, t, layout, labels: ["STT", "Mã ĐV", "Đơn vị", "Cấp trên"])
+        try writeIndicatorHeaders(ws, t, layout, labels: [w("STT", "No."), w("Mã ĐV", "Unit code"), w("Đơn vị", "Unit"), w("Cấp trên", "Parent")], w, d.period)
         for (code, hc) in helper {
             try ws.merge(CellRange(first: CellRef(row: 2, column: hc), last: CellRef(row: 3, column: hc)),
-                         text: "Phụ trợ \(code): mức năm trước nữa", header)
+                         text: w("Phụ trợ \(code): mức năm trước nữa", "Helper \(code): level two years before"), header)
             try ws.setColumns(hc, hc, width: 14)
         }
 
@@ -179,17 +187,19 @@ public enum SummaryWorkbook {
             }
         }
         ws.freezePanes(row: layout.firstRow, col: 3)
-        try printSetup(ws, repeat: 2...3, d)
+        // Not a paper (a hundred columns would print at 1 pt): the print area is its title
+        // and the note that sends the reader to the printable table.
+        try printSetup(ws, repeat: nil, d, w, area: CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 1, column: 10)))
         return layout
     }
 
     /// The two header rows of a sheet with one row per unit: four merged labels, then per
     /// indicator its name over its value columns (TH, KH, ƯTH); widths set.
-    static func writeIndicatorHeaders(_ ws: Worksheet, _ t: Template, _ L: UnitLayout, labels: [String]) throws {
+    static func writeIndicatorHeaders(_ ws: Worksheet, _ t: Template, _ L: UnitLayout, labels: [String], _ w: PaperWords, _ period: Period) throws {
         for (i, h) in labels.enumerated() {
             try ws.merge(CellRange(first: CellRef(row: 2, column: i), last: CellRef(row: 3, column: i)), text: h, header)
         }
-        let short: [ValueColumn.Role: String] = [.previous: "TH", .plan: "KH", .estimate: "ƯTH", .other: ""]
+        let short: [ValueColumn.Role: String] = [.previous: w("TH", "Act."), .plan: w("KH", "Plan"), .estimate: w("ƯTH", "Est."), .other: ""]
         for ind in t.indicators {
             let first = L.indicatorColumn[ind.code]!
             try ws.merge(CellRange(first: CellRef(row: 2, column: first), last: CellRef(row: 2, column: first + t.columns.count - 1)),
@@ -199,19 +209,20 @@ public enum SummaryWorkbook {
             }
             try ws.setColumns(first, first + t.columns.count - 1, width: 12)
         }
-        for (i, w) in [5.0, 8, 24, 9].enumerated() { try ws.setColumns(i, i, width: w) }
-        try ws.setRow(2, height: 66)
+        for (i, width) in [5.0, 8, 24, 9].enumerated() { try ws.setColumns(i, i, width: width) }
+        let tallest = t.indicators.map { PaperLayout.lines("\($0.code) \($0.name) (\($0.unitText))", width: 12 * Double(t.columns.count), fontSize: 11, bold: true) }.max() ?? 1
+        try ws.setRow(2, height: max(30, PaperLayout.height(lines: tallest, fontSize: 11)))
     }
 
     // MARK: Intermediate level
 
     /// In a 3-tier hierarchy, each intermediate unit's (district's) consolidated figures,
     /// live formulas over its block of rows of the unit sheet.
-    static func writeIntermediateSheet(_ ws: Worksheet, _ d: SummaryData, _ L: UnitLayout) throws {
+    static func writeIntermediateSheet(_ ws: Worksheet, _ d: SummaryData, _ L: UnitLayout, _ w: PaperWords) throws {
         let t = d.template, c = d.consolidation
         try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 10)),
-                     text: "TỔNG HỢP THEO ĐƠN VỊ CẤP TRÊN — \(d.period.label().uppercased())", bold.with { $0.fontSize = 13 })
-        try writeIndicatorHeaders(ws, t, L, labels: ["STT", "Mã ĐV", "Đơn vị", "Số đơn vị"])
+                     text: w("TỔNG HỢP THEO ĐƠN VỊ CẤP TRÊN — \(d.period.label().uppercased())", "SUMMARY BY PARENT UNIT — \(d.period.label(.en).uppercased())"), bold.with { $0.fontSize = 13 })
+        try writeIndicatorHeaders(ws, t, L, labels: [w("STT", "No."), w("Mã ĐV", "Unit code"), w("Đơn vị", "Unit"), w("Số đơn vị", "Units")], w, d.period)
         let nodes = c.intermediates.filter { L.spans[$0.code] != nil }
         for (i, u) in nodes.enumerated() {
             let r = L.firstRow + i
@@ -230,52 +241,68 @@ public enum SummaryWorkbook {
             }
         }
         ws.freezePanes(row: L.firstRow, col: 3)
-        try printSetup(ws, repeat: 2...3, d)
+        // Three columns an indicator for every indicator: fitted to one page width it
+        // would print at a few points. At 85 %, the labels and headers repeated, across
+        // as many pages as it takes.
+        var p = PrintSetup()
+        p.landscape = true
+        p.scale = 85
+        p.repeatRows = 2...3
+        p.repeatColumns = 0...3
+        p.header = PaperLayout.header(mark: PaperLayout.partialMark(d, w))
+        p.margins = PaperLayout.margins
+        try ws.setPrint(p)
     }
 
     // MARK: Summary sheet
 
     @discardableResult
-    static func writeSummarySheet(_ ws: Worksheet, _ d: SummaryData, _ L: UnitLayout) throws -> (rowOf: [String: Int], valueColumn: [String: Int]) {
+    static func writeSummarySheet(_ ws: Worksheet, _ d: SummaryData, _ L: UnitLayout, _ w: PaperWords) throws -> (rowOf: [String: Int], valueColumn: [String: Int]) {
         let t = d.template, c = d.consolidation
         let est = t.estimateColumn!.key, plan = t.planColumn?.key, prev = t.previousColumn?.key
-        var headers = ["STT", "Mã", "Chỉ tiêu", "ĐVT"] + t.columns.map { $0.label(for: d.period) }
+        var headers = [w("STT", "No."), w("Mã", "Code"), w("Chỉ tiêu", "Indicator"), w("ĐVT", "Unit")] + t.columns.map { $0.label(for: d.period, w.lang) }
         var numberingTexts = ["A", "B", "C", "D"] + t.columns.indices.map { String($0 + 1) }
         let cmpPlanCol = headers.count, cmpPrevCol = headers.count + 1
         let vIndex = { (k: String) in 4 + t.columns.firstIndex { $0.key == k }! }
-        if let plan { headers.append("ƯTH so KH (%)"); numberingTexts.append("\(t.columns.count + 1)=\(vIndex(est) - 3)/\(vIndex(plan) - 3)") }
-        if let prev { headers.append("ƯTH so cùng kỳ (%)"); numberingTexts.append("\(t.columns.count + 2)=\(vIndex(est) - 3)/\(vIndex(prev) - 3)") }
+        if let plan { headers.append(w("ƯTH so KH (%)", "Estimate / plan (%)")); numberingTexts.append("\(t.columns.count + 1)=\(vIndex(est) - 3)/\(vIndex(plan) - 3)") }
+        if let prev { headers.append(w("ƯTH so cùng kỳ (%)", "Estimate / last year (%)")); numberingTexts.append("\(t.columns.count + 2)=\(vIndex(est) - 3)/\(vIndex(prev) - 3)") }
         let judgeCol = headers.count
-        headers += ["Đánh giá", "Cách tổng hợp", "Đơn vị báo cáo"]
+        headers += [w("Đánh giá", "Assessment"), w("Cách tổng hợp", "Method"), w("Đơn vị báo cáo", "Units reported")]
         numberingTexts += ["E", "F", "G"]
         let last = headers.count - 1
+        let widths: [Double] = [5, 7, 40, 12] + t.columns.map { _ in 13 } + Array(repeating: 10, count: judgeCol - cmpPlanCol) + [11, 30, 18]
+        for (i, width) in widths.enumerated() { try ws.setColumns(i, i, width: width) }
 
         // The printed page ends at "Đánh giá"; the method and coverage columns stay on screen.
         let printLast = judgeCol
-        try OfficialPaper.writeHead(ws, t.official, formCode: t.formCode.map { "Biểu tổng hợp — \($0)" }, dateLine: OfficialPaper.placeAndDate(t.official.place, d.generatedAt), last: printLast, base: base)
+        let printedWidth = widths.prefix(printLast + 1).reduce(0, +)
+        try OfficialPaper.writeHead(ws, t.official, formCode: OfficialPaper.numberLine(t.official, w),
+                                    dateLine: OfficialPaper.blankDate(t.official.place, w), last: printLast, base: base, words: w)
         let what = t.title.hasPrefix("BÁO CÁO ") ? String(t.title.dropFirst(8)) : t.title
-        try ws.merge(CellRange(first: CellRef(row: 3, column: 0), last: CellRef(row: 3, column: printLast)),
-                     text: "TỔNG HỢP \(what) \(d.period.label().uppercased())", title)
-        try ws.setRow(3, height: 36)
+        let titleText = w("TỔNG HỢP \(what) \(d.period.label().uppercased())", "SUMMARY REPORT — \(d.period.label(.en).uppercased())\n\(t.title)")
+        try ws.merge(CellRange(first: CellRef(row: 3, column: 0), last: CellRef(row: 3, column: printLast)), text: titleText, title)
+        try ws.setRow(3, height: max(36, PaperLayout.rowHeight([(titleText, printedWidth, 14)], bold: true)))
         let received = d.status.filter(\.received).count
         let complete = received == d.status.count
         try ws.merge(CellRange(first: CellRef(row: 4, column: 0), last: CellRef(row: 4, column: printLast)),
-                     text: "(Đơn vị tính ghi theo từng chỉ tiêu; số liệu của \(received)/\(d.status.count) đơn vị báo cáo)", italicCenter)
-        // Incomplete data never looks final: a banner, and no verdict on partial figures.
-        try ws.merge(CellRange(first: CellRef(row: 5, column: 0), last: CellRef(row: 5, column: printLast)),
-                     text: complete ? "Toàn tỉnh: \(d.provinceScore.headline(.vi))."
-                                    : "SỐ LIỆU CHƯA ĐẦY ĐỦ — \(received)/\(d.status.count) đơn vị đã báo cáo; chưa đánh giá toàn tỉnh",
+                     text: w("(Đơn vị tính ghi theo từng chỉ tiêu; số liệu của \(received)/\(d.status.count) đơn vị báo cáo)",
+                             "(Units of measure by indicator; figures of \(received) of \(d.status.count) reporting units)"), italicCenter)
+        // Incomplete data never looks final: a banner, the missing units named, and no
+        // verdict on partial figures.
+        let banner = complete ? w("Toàn tỉnh: \(d.provinceScore.headline(.vi)).", "Province: \(d.provinceScore.headline(.en)).")
+            : w("SỐ LIỆU CHƯA ĐẦY ĐỦ — \(received)/\(d.status.count) đơn vị đã báo cáo; chưa đánh giá toàn tỉnh",
+                "INCOMPLETE DATA — \(received) of \(d.status.count) units reported; the province is not assessed")
+        try ws.merge(CellRange(first: CellRef(row: 5, column: 0), last: CellRef(row: 5, column: printLast)), text: banner,
                      complete ? italicCenter : bold.with { $0.hAlign = .center; $0.fontColor = 0xC00000; $0.fontSize = 12 })
+        if let missing = PaperLayout.missingUnits(d, w) {
+            try ws.merge(CellRange(first: CellRef(row: 6, column: 0), last: CellRef(row: 6, column: printLast)), text: missing,
+                         base.with { $0.hAlign = .center; $0.wrap = true; $0.fontColor = 0xC00000; $0.fontSize = 10 })
+            try ws.setRow(6, height: PaperLayout.rowHeight([(missing, printedWidth, 10)]))
+        }
         let hRow = 7
         for (i, h) in headers.enumerated() { try ws.write(hRow, i, text: h, header) }
         for (i, n) in numberingTexts.enumerated() { try ws.write(hRow + 1, i, text: n, numbering) }
-        try ws.setRow(hRow, height: 48)
-        let widths: [Double] = [5, 7, 44, 13] + t.columns.map { _ in 14 }
-        for (i, w) in widths.enumerated() { try ws.setColumns(i, i, width: w) }
-        for i in cmpPlanCol..<judgeCol { try ws.setColumns(i, i, width: 11) }
-        try ws.setColumns(judgeCol, judgeCol, width: 10)
-        try ws.setColumns(judgeCol + 1, judgeCol + 1, width: 30)
-        try ws.setColumns(judgeCol + 2, judgeCol + 2, width: 18)
+        try ws.setRow(hRow, height: PaperLayout.rowHeight(zip(headers, widths).map { ($0, $1, 11) }, minimum: 30, bold: true))
 
         var row = hRow + 2
         var rowOf: [String: Int] = [:]
@@ -293,6 +320,7 @@ public enum SummaryWorkbook {
                 group = g
                 stt = 0
                 try FormBuilder.writeGroupRow(ws, row, g, lastColumn: last, SummaryWorkbook.group)
+                try ws.setRow(row, height: PaperLayout.rowHeight([(FormBuilder.splitGroup(g).1, widths[2], 11)], bold: true))
                 row += 1
             }
             stt += 1
@@ -306,14 +334,22 @@ public enum SummaryWorkbook {
                 let formula = self.formula(ind, vc, L, t, rateCell: { code, key in "\(CellRef.columnName(vIndex(key)))\(rowOf[code]! + 1)" })
                 try ws.writeFormula(row, vIndex(vc.key), formula, result: a.value.map { .number($0) } ?? .text(""), fmt)
             }
-            let partial = aggs.values.contains { $0.partial }
             let e = CellRef.columnName(vIndex(est))
-            let pct = cell.with { $0.numberFormat = "0.0"; $0.hAlign = .right }
+            let pct = cell.with { $0.numberFormat = "#,##0.0"; $0.hAlign = .right }
+            var verdictText = ""
             if let plan {
                 let p = CellRef.columnName(vIndex(plan))
-                let ev = aggs[est]?.value, pv = aggs[plan]?.value
-                try ws.writeFormula(row, cmpPlanCol, "=IF(AND(ISNUMBER(\(e)\(row + 1)),ISNUMBER(\(p)\(row + 1)),\(p)\(row + 1)<>0),\(e)\(row + 1)/\(p)\(row + 1)*100,\"\")",
-                                    result: (ev != nil && pv != nil && pv != 0) ? .number(ev! / pv! * 100) : .text(""), pct)
+                let ea = aggs[est]!, pa = aggs[plan]!
+                let ev = ea.value, pv = pa.value
+                // The percentage rounded towards failure (down when higher is better, up when
+                // lower is): "100,0" never stands beside "Chưa đạt".
+                let (fn, exact): (String, (Double) -> Double) = switch ind.direction {
+                case .higher: ("ROUNDDOWN", { ($0 * 10).rounded(.down) / 10 })
+                case .lower: ("ROUNDUP", { ($0 * 10).rounded(.up) / 10 })
+                case .none: ("ROUND", { ($0 * 10).rounded() / 10 })
+                }
+                try ws.writeFormula(row, cmpPlanCol, "=IF(AND(ISNUMBER(\(e)\(row + 1)),ISNUMBER(\(p)\(row + 1)),\(p)\(row + 1)<>0),\(fn)(\(e)\(row + 1)/\(p)\(row + 1)*100,1),\"\")",
+                                    result: (ev != nil && pv != nil && pv != 0) ? .number(exact(ev! / pv! * 100 + 0)) : .text(""), pct)
                 // Plan attainment in the indicator's direction.
                 let test: String
                 switch ind.direction {
@@ -321,12 +357,33 @@ public enum SummaryWorkbook {
                 case .lower: test = "\(e)\(row + 1)<=\(p)\(row + 1)"
                 case .none: test = "ABS(\(e)\(row + 1)-\(p)\(row + 1))<=ABS(\(p)\(row + 1))*0.005"
                 }
-                let judged = ind.planned ? Attainment.assess(estimate: ev, plan: pv.map { .number($0) } ?? .empty, direction: ind.direction) : .notAssessed
-                if ind.planned && partial {
-                    try ws.write(row, judgeCol, text: "Chưa đủ số liệu", centered.with { $0.italic = true; $0.fontColor = 0x7F7F7F; $0.fontSize = 9 })
+                // A plan the province writes as a bound or range ("Trên 90"): not a number to
+                // compare in a formula, but a plan all the same.
+                // The province part's own, else the bound every unit was given alike.
+                let bound: ReportedValue? = {
+                    guard pv == nil else { return nil }
+                    func isBound(_ v: ReportedValue) -> Bool { switch v { case .range, .atLeast, .atMost: return true; default: return false } }
+                    if let part = c.provincePart, case let v = c.raw(part.code, ind.code, plan), isBound(v) { return v }
+                    let written = c.leaves.map { c.raw($0.code, ind.code, plan) }.filter { if case .empty = $0 { return false }; return true }
+                    guard let first = written.first, isBound(first), written.allSatisfy({ $0 == first }) else { return nil }
+                    return first
+                }()
+                let judged = ind.planned ? Attainment.assess(estimate: ev, plan: pv.map { .number($0) } ?? bound ?? .empty, direction: ind.direction) : .notAssessed
+                if ind.planned && ea.partial {
+                    verdictText = w("Chưa đủ số liệu", "Incomplete")
+                    try ws.write(row, judgeCol, text: verdictText, centered.with { $0.italic = true; $0.fontColor = 0x7F7F7F; $0.fontSize = 9 })
+                } else if ind.planned && pv == nil && bound == nil && ev != nil && pa.partial {
+                    // The data is complete; the units' plans are bounds that do not add up
+                    // to one province plan: nothing to compare with, not missing data.
+                    verdictText = w("KH không quy về một số", "Plan not a single figure")
+                    try ws.write(row, judgeCol, text: verdictText, centered.with { $0.italic = true; $0.fontColor = 0x7F7F7F; $0.fontSize = 9 })
+                } else if ind.planned && bound != nil {
+                    verdictText = judged.label(w.lang)
+                    try ws.write(row, judgeCol, text: verdictText, centered)
                 } else if ind.planned {
-                    try ws.writeFormula(row, judgeCol, "=IF(AND(ISNUMBER(\(e)\(row + 1)),ISNUMBER(\(p)\(row + 1))),IF(\(test),\"Đạt\",\"Chưa đạt\"),\"\")",
-                                        result: .text(judged.label(.vi)), centered)
+                    verdictText = judged.label(w.lang)
+                    try ws.writeFormula(row, judgeCol, "=IF(AND(ISNUMBER(\(e)\(row + 1)),ISNUMBER(\(p)\(row + 1))),IF(\(test),\"\(Attainment.met.label(w.lang))\",\"\(Attainment.notMet.label(w.lang))\"),\"\")",
+                                        result: .text(verdictText), centered)
                 } else {
                     try ws.writeBlank(row, judgeCol, centered)
                 }
@@ -337,45 +394,51 @@ public enum SummaryWorkbook {
                 try ws.writeFormula(row, cmpPrevCol, "=IF(AND(ISNUMBER(\(e)\(row + 1)),ISNUMBER(\(p)\(row + 1)),\(p)\(row + 1)<>0),\(e)\(row + 1)/\(p)\(row + 1)*100,\"\")",
                                     result: (ev != nil && pv != nil && pv != 0) ? .number(ev! / pv! * 100) : .text(""), pct)
             }
-            try ws.write(row, judgeCol + 1, text: methodText(ind, t), cell.with { $0.fontSize = 9 })
+            try ws.write(row, judgeCol + 1, text: methodText(ind, t, w), cell.with { $0.fontSize = 9 })
             let a = aggs[est]!
             var cov = a.coverageText
             if !a.missing.isEmpty {
                 let names = a.missing.prefix(3).map { code in t.unit(code, for: d.period)?.name ?? code }
-                cov += " (thiếu: \(names.joined(separator: ", "))\(a.missing.count > 3 ? "…" : ""))"
+                cov += w(" (thiếu: ", " (missing: ") + names.joined(separator: ", ") + (a.missing.count > 3 ? "…" : "") + ")"
             }
             try ws.write(row, judgeCol + 2, text: cov, (a.partial ? centered.with { $0.fontColor = 0xC00000 } : centered).with { $0.fontSize = 9 })
+            // Wrapped text does not grow its row in print: the row gets its lines' height.
+            try ws.setRow(row, height: PaperLayout.rowHeight([(ind.name, widths[2], 11), (ind.unitText, widths[3], 11), (verdictText, widths[judgeCol], 9)]))
             row += 1
         }
         let lastRow = row - 1
         try ws.addConditionalFormat(CellRange(first: CellRef(row: hRow + 2, column: judgeCol), last: CellRef(row: lastRow, column: judgeCol)),
-                                    ConditionalFormat(.formula("=$\(CellRef.columnName(judgeCol))\(hRow + 3)=\"Chưa đạt\""),
+                                    ConditionalFormat(.formula("=$\(CellRef.columnName(judgeCol))\(hRow + 3)=\"\(Attainment.notMet.label(w.lang))\""),
                                                       format: CellFormat().with { $0.fontColor = 0xC00000; $0.bold = true }))
         // Notes and signature.
         row += 1
-        try ws.merge(CellRange(first: CellRef(row: row, column: 0), last: CellRef(row: row, column: last)),
-                     text: "Ghi chú: tỷ lệ, bình quân và tốc độ tăng được tính từ tổng tử số, mẫu số và mức của các đơn vị (không lấy bình quân các tỷ lệ); cột \"Đơn vị báo cáo\" cho biết số đơn vị có số liệu trên số đơn vị phải báo cáo.",
+        let note = w("Ghi chú: tỷ lệ, bình quân và tốc độ tăng được tính từ tổng tử số, mẫu số và mức của các đơn vị (không lấy bình quân các tỷ lệ). Số liệu là số (dấu thập phân, dấu phân cách hàng nghìn theo cài đặt của máy in bảng tính).",
+                     "Note: rates, means and growth are computed from the summed numerators, denominators and levels of the units (never a mean of rates). Figures are numbers: their separators follow the settings of the computer that prints the workbook.")
+        try ws.merge(CellRange(first: CellRef(row: row, column: 0), last: CellRef(row: row, column: printLast)), text: note,
                      base.with { $0.italic = true; $0.wrap = true; $0.fontSize = 10 })
-        try ws.setRow(row, height: 30)
+        try ws.setRow(row, height: PaperLayout.rowHeight([(note, printedWidth, 10)]))
         if !complete {
             row += 1
-            try ws.merge(CellRange(first: CellRef(row: row, column: 0), last: CellRef(row: row, column: printLast)),
-                         text: "Số in nghiêng màu xám: tổng của các đơn vị đã báo cáo, chưa đủ các đơn vị phải báo cáo; chỉ tiêu đó chưa được đánh giá.",
+            let grey = w("Số in nghiêng màu xám: tổng của các đơn vị đã báo cáo, chưa đủ các đơn vị phải báo cáo; chỉ tiêu đó chưa được đánh giá.",
+                         "Grey italics: the total of the units that reported, not of all the units that must report; such an indicator is not assessed.")
+            try ws.merge(CellRange(first: CellRef(row: row, column: 0), last: CellRef(row: row, column: printLast)), text: grey,
                          base.with { $0.italic = true; $0.wrap = true; $0.fontSize = 10; $0.fontColor = 0x7F7F7F })
+            try ws.setRow(row, height: PaperLayout.rowHeight([(grey, printedWidth, 10)]))
         }
-        let end = try OfficialPaper.writeSignatures(ws, t.official, row: row + 2, last: printLast, base: base)
+        let recipient = (t.official.governingBody ?? t.receiver).map { w("\($0) (để báo cáo)", "\($0) (for report)") } ?? w("Như trên", "As above")
+        let end = try OfficialPaper.writeSignatures(ws, t.official, row: row + 2, last: printLast, base: base, receiver: recipient, words: w)
         ws.freezePanes(row: hRow + 2, col: 4)
-        try printSetup(ws, repeat: hRow...(hRow + 1), d,
-                       area: CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: end, column: printLast)))
+        try printSetup(ws, repeat: hRow...(hRow + 1), d, w,
+                       area: CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: end, column: printLast)), firstPage: true)
         return (rowOf, Dictionary(uniqueKeysWithValues: t.columns.map { ($0.key, vIndex($0.key)) }))
     }
 
     // MARK: Printable unit table
 
     /// Value columns per printed page width in the printable table: landscape A4 at full
-    /// size holds the three label columns (41 characters) and six of 9.5 (measured with
-    /// LibreOffice: a seventh spills to a page of its own).
-    static let unitsPerPage = 6
+    /// size within Nghị định 30's margins (248 mm, about 96 column units as LibreOffice
+    /// prints them) holds the three label columns (41 units) and five of 9.5.
+    static let unitsPerPage = 5
     /// Above this many units the printable table is not written (1,000 units: 167 pages a block).
     static let maxPrintedUnits = 1_000
 
@@ -385,20 +448,25 @@ public enum SummaryWorkbook {
     /// Printed landscape at full size: page breaks after every ``unitsPerPage`` units and
     /// at each block, indicator columns and the two header rows repeated on every page.
     static func writePrintedUnitTable(_ ws: Worksheet, _ d: SummaryData, _ L: UnitLayout,
-                                      _ S: (rowOf: [String: Int], valueColumn: [String: Int])) throws {
+                                      _ S: (rowOf: [String: Int], valueColumn: [String: Int]), _ w: PaperWords) throws {
         let t = d.template, c = d.consolidation
         let units = L.unitRows
         func order(_ r: ValueColumn.Role) -> Int { r == .estimate ? 0 : r == .plan ? 1 : 2 }
         let blocks = t.columns.enumerated().sorted { (order($0.element.role), $0.offset) < (order($1.element.role), $1.offset) }.map(\.element)
         let titleRow = 0, blockRow = 2, unitRow = 3, firstData = 4
         let fixed = 3
-        let titleEnd = fixed + min(units.count, unitsPerPage)
+        // The title and the note stay on the first page's columns (a merge across a page
+        // break prints over itself).
+        let titleEnd = fixed + max(0, min(units.count, unitsPerPage) - 1)
         try ws.merge(CellRange(first: CellRef(row: titleRow, column: 0), last: CellRef(row: titleRow, column: titleEnd)),
-                     text: "SỐ LIỆU CÁC ĐƠN VỊ THEO CHỈ TIÊU — \(d.period.label().uppercased())", bold.with { $0.fontSize = 13 })
-        try ws.merge(CellRange(first: CellRef(row: 1, column: 0), last: CellRef(row: 1, column: titleEnd)),
-                     text: "Mỗi khối cột là một loại số liệu; đơn vị xếp theo mã, cột cuối mỗi khối là toàn tỉnh. \"-\": không phát sinh; \"...\": chưa có thông tin; \"x\": không áp dụng.",
-                     base.with { $0.italic = true; $0.fontSize = 9 })
-        for (i, h) in ["Mã", "Chỉ tiêu", "ĐVT"].enumerated() {
+                     text: w("SỐ LIỆU CÁC ĐƠN VỊ THEO CHỈ TIÊU — \(d.period.label().uppercased())", "UNITS' FIGURES BY INDICATOR — \(d.period.label(.en).uppercased())"), bold.with { $0.fontSize = 13 })
+        var intro = w("Mỗi khối cột là một loại số liệu (ghi ở đầu mỗi trang); đơn vị xếp theo mã, cột cuối mỗi khối là toàn tỉnh. \"-\": không phát sinh; \"...\": chưa có thông tin; \"x\": không áp dụng.",
+                      "Each block of columns is one kind of figure (named at the top of every page); units by code, the province total last in each block. \"-\": nothing to report; \"...\": no information yet; \"x\": not applicable.")
+        if let missing = PaperLayout.missingUnits(d, w, limit: 10) { intro += "\n" + missing }
+        try ws.merge(CellRange(first: CellRef(row: 1, column: 0), last: CellRef(row: 1, column: titleEnd)), text: intro,
+                     base.with { $0.italic = true; $0.fontSize = 9; $0.wrap = true })
+        try ws.setRow(1, height: PaperLayout.rowHeight([(intro, 41 + 9.5 * Double(titleEnd - fixed + 1), 9)]))
+        for (i, h) in [w("Mã", "Code"), w("Chỉ tiêu", "Indicator"), w("ĐVT", "Unit")].enumerated() {
             try ws.merge(CellRange(first: CellRef(row: blockRow, column: i), last: CellRef(row: unitRow, column: i)), text: h, header)
         }
         try ws.setColumns(0, 0, width: 5)
@@ -417,21 +485,43 @@ public enum SummaryWorkbook {
         let lastRow = r - 1
         for (row, gr) in groupRows {
             try ws.merge(CellRange(first: CellRef(row: row, column: 0), last: CellRef(row: row, column: 2)), text: gr, group)
+            try ws.setRow(row, height: PaperLayout.rowHeight([(gr, 41, 11)], bold: true))
         }
         for ind in t.indicators {
             let row = rowOf[ind.code]!
             try ws.write(row, 0, text: ind.code, centered)
             try ws.write(row, 1, text: ind.name, cell)
             try ws.write(row, 2, text: ind.unitText, centered)
+            try ws.setRow(row, height: PaperLayout.rowHeight([(ind.name, 28, 11), (ind.unitText, 8, 11)]))
         }
         var col = fixed
         var breaks: [Int] = []
+        var unitHeader = 30.0
         for vc in blocks {
             if col > fixed { breaks.append(col) }
-            let first = col
+            // The block's label over each page's part of it (a label merged across a page
+            // break is cut, and a continuation page must say which figures it shows).
+            var pageFirst = col
+            let label = vc.label(for: d.period, w.lang)
+            func closePage(_ lastCol: Int, continued: Bool) throws {
+                let text = continued ? label + w(" (tiếp theo)", " (continued)") : label
+                if lastCol > pageFirst {
+                    try ws.merge(CellRange(first: CellRef(row: blockRow, column: pageFirst), last: CellRef(row: blockRow, column: lastCol)), text: text, header)
+                } else {
+                    try ws.write(blockRow, pageFirst, text: text, header)
+                }
+            }
+            var pageIndex = 0
             for (n, (u, unitSheetRow)) in units.enumerated() {
-                if n > 0 && n % unitsPerPage == 0 { breaks.append(col) }
-                let name = u.level == .provincePart ? u.name : VietFold.withoutAdministrativePrefix(u.name)
+                if n > 0 && n % unitsPerPage == 0 {
+                    breaks.append(col)
+                    try closePage(col - 1, continued: pageIndex > 0)
+                    pageIndex += 1
+                    pageFirst = col
+                }
+                // The unit's full title: the city's column is not labelled like the province.
+                let name = u.level == .provincePart ? u.name : FormBuilder.unitTitle(u)
+                unitHeader = max(unitHeader, PaperLayout.rowHeight([(name, 9.5, 10)], bold: true))
                 try ws.write(unitRow, col, text: name, header.with { $0.fontSize = 10 })
                 let reported = Set(t.indicators(for: u).map(\.code))
                 for ind in t.indicators {
@@ -451,8 +541,13 @@ public enum SummaryWorkbook {
                 col += 1
             }
             // The province total, from Tổng hợp (grey italics while partial).
-            if units.count > 0 && units.count % unitsPerPage == 0 { breaks.append(col) }
-            try ws.write(unitRow, col, text: "Toàn tỉnh", header.with { $0.fontSize = 10 })
+            if units.count > 0 && units.count % unitsPerPage == 0 {
+                breaks.append(col)
+                try closePage(col - 1, continued: pageIndex > 0)
+                pageIndex += 1
+                pageFirst = col
+            }
+            try ws.write(unitRow, col, text: w("Toàn tỉnh", "Province"), header.with { $0.fontSize = 10 })
             for ind in t.indicators {
                 let row = rowOf[ind.code]!
                 guard let sr = S.rowOf[ind.code], let sc = S.valueColumn[vc.key] else { continue }
@@ -462,11 +557,11 @@ public enum SummaryWorkbook {
                                     result: a.value.map { .number($0) } ?? .text(""), fmt.with { $0.bold = true })
             }
             try ws.setColumns(col, col, width: 9.5)
-            try ws.merge(CellRange(first: CellRef(row: blockRow, column: first), last: CellRef(row: blockRow, column: col)),
-                         text: vc.label(for: d.period), header)
+            try closePage(col, continued: pageIndex > 0)
             col += 1
         }
-        try ws.setRow(unitRow, height: 30)
+        try ws.setRow(blockRow, height: 30)
+        try ws.setRow(unitRow, height: unitHeader)
         ws.freezePanes(row: firstData, col: fixed)
         var p = PrintSetup()
         p.landscape = true
@@ -474,8 +569,8 @@ public enum SummaryWorkbook {
         p.repeatColumns = 0...(fixed - 1)
         p.columnBreaks = breaks
         p.printArea = CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: lastRow, column: col - 1))
-        p.margins = (0.4, 0.4, 0.5, 0.5)
-        p.footer = "&CTrang &P/&N"
+        p.margins = PaperLayout.margins
+        p.header = PaperLayout.header(mark: PaperLayout.partialMark(d, w))
         try ws.setPrint(p)
     }
 
@@ -548,141 +643,17 @@ public enum SummaryWorkbook {
     }
 
     /// "Tỷ lệ: Σ CS06 ÷ Σ CS05 × 100".
-    public static func methodText(_ ind: Indicator, _ t: Template) -> String {
-        let part = ind.addsProvincePart ? " + khối tỉnh" : ""
+    public static func methodText(_ ind: Indicator, _ t: Template, _ w: PaperWords = PaperWords(.vi)) -> String {
+        let part = ind.addsProvincePart ? w(" + khối tỉnh", " + province part") : ""
         switch ind.aggregation {
-        case .sum: return "Tổng các đơn vị\(part)"
+        case .sum: return w("Tổng các đơn vị", "Sum of the units") + part
         case .ratio(let n, let d, let f): return "Σ \(n) ÷ Σ \(d)\(f == 1 ? "" : " × \(CellText.number(f))")"
-        case .weightedMean(let w): return "Bình quân gia quyền theo \(w)"
-        case .growth(let l): return "Tăng trưởng từ tổng \(l): Σ năm nay ÷ Σ năm trước − 1"
-        case .rateChange(let r): return "Tỷ lệ \(r) năm trước − năm nay"
-        case .min: return "Nhỏ nhất"
-        case .max: return "Lớn nhất"
-        case .provinceOnly: return "Số của tỉnh (khối tỉnh báo cáo)"
+        case .weightedMean(let x): return w("Bình quân gia quyền theo \(x)", "Mean weighted by \(x)")
+        case .growth(let l): return w("Tăng trưởng từ tổng \(l): Σ năm nay ÷ Σ năm trước − 1", "Growth of the total \(l): Σ this year ÷ Σ last year − 1")
+        case .rateChange(let r): return w("Tỷ lệ \(r) năm trước − năm nay", "Rate \(r) last year − this year")
+        case .min: return w("Nhỏ nhất", "Minimum")
+        case .max: return w("Lớn nhất", "Maximum")
+        case .provinceOnly: return w("Số của tỉnh (khối tỉnh báo cáo)", "The province's figure (reported by the province part)")
         }
-    }
-
-    // MARK: Scorecard, findings, status
-
-    static func writeScorecard(_ ws: Worksheet, _ wb: XLSXWriter, _ d: SummaryData) throws {
-        try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 6)),
-                     text: "KẾT QUẢ THỰC HIỆN KẾ HOẠCH THEO ĐƠN VỊ — \(d.period.label().uppercased())", bold.with { $0.fontSize = 13 })
-        try ws.merge(CellRange(first: CellRef(row: 1, column: 0), last: CellRef(row: 1, column: 6)),
-                     text: "Toàn tỉnh: \(d.provinceScore.headline(.vi))\(d.provinceScore.lagging.isEmpty ? "" : "; chưa đạt: " + d.provinceScore.lagging.map(\.code).joined(separator: ", "))",
-                     base.with { $0.italic = true })
-        // With several plans: the primary's columns, then for each other plan its own count
-        // (its own denominator) and lagging indicators.
-        let extraPlans = Array(d.template.planColumns.dropFirst())
-        let primaryName = d.template.planColumns.first.map { extraPlans.isEmpty ? "KH" : $0.planName } ?? "KH"
-        var headers = ["Xếp hạng", "Mã ĐV", "Đơn vị", "Chỉ tiêu có \(primaryName)", "Đạt và vượt", "Tỷ lệ đạt (%)", "Chỉ tiêu chưa đạt"]
-        for p in extraPlans { headers += ["Đạt và vượt \(p.planName)", "Chưa đạt \(p.planName)"] }
-        for (i, h) in headers.enumerated() { try ws.write(3, i, text: h, header) }
-        let widths: [Double] = [9, 8, 24, 12, 11, 11, 70] + extraPlans.flatMap { _ -> [Double] in [14, 30] }
-        for (i, w) in widths.enumerated() { try ws.setColumns(i, i, width: w) }
-        // Ranked units first (best first), the province-managed part after them, unranked.
-        let ranked = d.scorecards.filter { $0.rank > 0 }.sorted { $0.rank != $1.rank ? $0.rank < $1.rank : ($0.unit?.code ?? "") < ($1.unit?.code ?? "") }
-        let cards = ranked + d.scorecards.filter { $0.rank == 0 }
-        for (i, s) in cards.enumerated() {
-            let r = 4 + i
-            if s.rank > 0 { try ws.write(r, 0, number: Double(s.rank), centered) } else { try ws.write(r, 0, text: "—", centered) }
-            try ws.write(r, 1, text: s.unit?.code ?? "", centered)
-            try ws.write(r, 2, text: s.unit.map { $0.level == .provincePart ? $0.name : FormBuilder.unitTitle($0) } ?? "", cell)
-            try ws.write(r, 3, number: Double(s.assessed), centered)
-            try ws.write(r, 4, number: Double(s.met), centered)
-            try ws.writeFormula(r, 5, "=IF(D\(r + 1)>0,E\(r + 1)/D\(r + 1)*100,\"\")", result: s.assessed > 0 ? .number(s.share * 100) : .text(""),
-                                cell.with { $0.numberFormat = "0.0" })
-            let lagging = s.lagging.map { "\($0.code) \($0.name)" }.joined(separator: "; ")
-            // libxlsxwriter does not size rows to wrapped text: about 80 small characters a line.
-            let lines = max(1, Int((Worksheet.displayWidth(lagging) / 80).rounded(.up)))
-            if lines > 1 { try ws.setRow(r, height: Double(12 * lines + 3)) }
-            try ws.write(r, 6, text: lagging, cell.with { $0.fontSize = 9 })
-            for (k, p) in extraPlans.enumerated() {
-                let ps = s.plans.first { $0.key == p.key }
-                try ws.write(r, 7 + 2 * k, text: ps.map { "\($0.met)/\($0.assessed)" } ?? "", centered)
-                try ws.write(r, 8 + 2 * k, text: ps?.lagging.map(\.code).joined(separator: ", ") ?? "", cell.with { $0.fontSize = 9 })
-            }
-        }
-        if !ranked.isEmpty {
-            let chart = try wb.addChart(.bar)
-            let last = 4 + ranked.count
-            chart.addLabelledSeries(categories: "='\(scoreSheet)'!$C$5:$C$\(last)", values: "='\(scoreSheet)'!$F$5:$F$\(last)",
-                                    name: "Tỷ lệ chỉ tiêu đạt và vượt kế hoạch (%)", color: 0x2E75B6, numberFormat: "0")
-            chart.setTitle("Tỷ lệ chỉ tiêu đạt và vượt kế hoạch theo đơn vị (%)")
-            chart.setLegend(.none)
-            chart.setYAxisNumberFormat("0")
-            chart.reverseCategories()  // bars read top-down in rank order, best first
-            try ws.insertChart(chart, at: CellRef(row: 4 + cards.count + 2, column: 1), scale: (1.6, 1.2))
-        }
-        ws.freezePanes(row: 4, col: 0)
-        try printSetup(ws, repeat: 3...3, d)
-    }
-
-    static func writeFindings(_ ws: Worksheet, _ d: SummaryData) throws {
-        let headers = ["Đơn vị", "Tệp", "Mã", "Mức", "Ô", "Chỉ tiêu", "Cột", "Giá trị ghi", "Nội dung"]
-        try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 8)),
-                     text: "CẢNH BÁO VÀ THÔNG TIN KHI NHẬP SỐ LIỆU (các tệp có lỗi không được nhập)", bold.with { $0.fontSize = 13 })
-        for (i, h) in headers.enumerated() { try ws.write(2, i, text: h, header) }
-        for (i, w) in [20.0, 30, 7, 10, 7, 9, 12, 16, 80].enumerated() { try ws.setColumns(i, i, width: w) }
-        for (i, x) in d.findings.enumerated() {
-            let r = 3 + i
-            let f = x.finding
-            try ws.write(r, 0, text: d.template.unit(x.unit, for: d.period)?.name ?? x.unit, cell)
-            try ws.write(r, 1, text: (x.file as NSString).lastPathComponent, cell)
-            try ws.write(r, 2, text: f.code, centered)
-            try ws.write(r, 3, text: f.severity == .warning ? "Cảnh báo" : f.severity == .info ? "Thông tin" : "Lỗi", centered)
-            try ws.write(r, 4, text: f.cell ?? "", centered)
-            try ws.write(r, 5, text: f.indicator ?? "", centered)
-            try ws.write(r, 6, text: f.column ?? "", centered)
-            try ws.write(r, 7, text: f.value ?? "", cell)
-            try ws.write(r, 8, text: f.message, cell)
-        }
-        if d.findings.isEmpty { try ws.write(3, 0, text: "Không có cảnh báo.", base.with { $0.italic = true }) }
-        ws.freezePanes(row: 3, col: 0)
-        try printSetup(ws, repeat: 2...2, d)
-    }
-
-    static func writeStatus(_ ws: Worksheet, _ d: SummaryData) throws {
-        let received = d.status.filter(\.received).count
-        try ws.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 8)),
-                     text: "TÌNH HÌNH NỘP BÁO CÁO — \(d.period.label().uppercased()): \(received)/\(d.status.count) đơn vị (\(VietNumber.format(d.completeness * 100, decimals: 1))%)",
-                     bold.with { $0.fontSize = 13 })
-        let due = d.template.deadline(for: d.period)
-        if let due {
-            let late = d.status.filter { $0.daysLate != nil }.count
-            try ws.merge(CellRange(first: CellRef(row: 1, column: 0), last: CellRef(row: 1, column: 8)),
-                         text: "Hạn nộp: \(UnitStatus.vietDate(due)) — \(late) đơn vị nộp muộn hoặc quá hạn chưa nộp", cell.with { $0.border = .none; $0.italic = true })
-        }
-        let headers = ["STT", "Mã ĐV", "Đơn vị", "Trạng thái", "Lần nộp", "Thời gian nhập (giờ Việt Nam)", "Tệp", "Cảnh báo", "Thông tin", "Tệp bị từ chối", "Muộn (ngày)"]
-        for (i, h) in headers.enumerated() { try ws.write(2, i, text: h, header) }
-        for (i, w) in [5.0, 8, 24, 14, 8, 18, 36, 9, 9, 60, 9].enumerated() { try ws.setColumns(i, i, width: w) }
-        let missing = centered.with { $0.fontColor = 0xC00000; $0.bold = true }
-        for (i, s) in d.status.enumerated() {
-            let r = 3 + i
-            try ws.write(r, 0, number: Double(i + 1), centered)
-            try ws.write(r, 1, text: s.unit.code, centered)
-            try ws.write(r, 2, text: s.unit.level == .provincePart ? s.unit.name : FormBuilder.unitTitle(s.unit), cell)
-            let state = s.received ? (s.rejection != nil ? "Đã nộp; tệp mới bị từ chối" : "Đã nộp") : (s.rejection != nil ? "Tệp bị từ chối" : "Chưa nộp")
-            try ws.write(r, 3, text: state, s.received && s.rejection == nil ? centered : missing.with { $0.wrap = true })
-            if let sub = s.submission {
-                try ws.write(r, 4, number: Double(sub.revision), centered)
-                try ws.write(r, 5, text: UnitStatus.localTime(sub.importedAt), centered)
-                try ws.write(r, 6, text: (sub.fileName as NSString).lastPathComponent, cell)
-                try ws.write(r, 7, number: Double(sub.warnings), centered)
-                try ws.write(r, 8, number: Double(sub.infos), centered)
-            } else {
-                for k in 4...8 { try ws.writeBlank(r, k, cell) }
-            }
-            if let rej = s.rejection {
-                try ws.write(r, 9, text: "\(UnitStatus.localTime(rej.rejectedAt)) — \((rej.fileName as NSString).lastPathComponent): \(rej.errors) lỗi; lỗi đầu: \(rej.firstError)",
-                             cell.with { $0.fontSize = 9; $0.fontColor = 0xC00000 })
-            } else {
-                try ws.writeBlank(r, 9, cell)
-            }
-            // Days past the deadline (a unit still missing: as of today).
-            if let late = s.daysLate { try ws.write(r, 10, number: Double(late), missing) }
-            else { try ws.writeBlank(r, 10, centered) }
-        }
-        ws.freezePanes(row: 3, col: 0)
-        try printSetup(ws, repeat: 2...2, d)
     }
 }

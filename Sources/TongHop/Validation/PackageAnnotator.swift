@@ -18,7 +18,10 @@ public enum PackageAnnotator {
     static let relNS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     static let pkgRelNS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
-    public static func write(_ s: Submission, report: FileReport, template: Template?, source: String, to path: String) throws -> Bool {
+    /// `lang`: the language of the findings sheet and the comments (the officer's own
+    /// sheet is left as written).
+    public static func write(_ s: Submission, report: FileReport, template: Template?, source: String, to path: String, lang: Language = .vi) throws -> Bool {
+        let w = PaperWords(lang)
         guard let zip = try? ZipArchive(path: source), let book = try? XLSXWorkbook(path: source) else { return false }
         let stored = Dictionary(zip.entryNames.map { (ZipArchive.normalise($0), $0) }, uniquingKeysWith: { a, _ in a })
         guard let sheetInfo = book.sheets.first(where: { $0.name == s.sheet }), let sheetKey = sheetInfo.part,
@@ -79,7 +82,7 @@ public enum PackageAnnotator {
         if !hasComments && !byCell.isEmpty {
             let commentsName = unique { "xl/comments_kiemtra\($0).xml" }
             let vmlName = unique { "xl/drawings/vmlDrawing_kiemtra\($0).vml" }
-            add.append((commentsName, Array(commentsXML(byCell).utf8)))
+            add.append((commentsName, Array(commentsXML(byCell, w).utf8)))
             add.append((vmlName, Array(vmlXML(byCell).utf8)))
             let rels = """
                 <Relationship Id="rIdKiemTra1" Type="\(relNS)/comments" Target="\(relative(commentsName, from: sheetDir))"/>\
@@ -98,9 +101,26 @@ public enum PackageAnnotator {
 
         // The findings sheet, its rows linked to the cells.
         let findingsPart = unique { "xl/worksheets/sheet_kiemtra\($0).xml" }
-        add.append((findingsPart, Array(findingsSheetXML(s, report: report, template: template, headerStyle: styleFor(0, .info)).utf8)))
+        // Its own fonts (Times New Roman, as the papers) and a thin border, appended.
+        guard let fontsCount = count(of: "fonts", in: styles), let bordersCount = count(of: "borders", in: styles) else { return false }
+        styles = appendChildren("fonts", "<font><sz val=\"11\"/><name val=\"Times New Roman\"/><family val=\"1\"/></font><font><b/><sz val=\"11\"/><name val=\"Times New Roman\"/><family val=\"1\"/></font><font><b/><sz val=\"13\"/><name val=\"Times New Roman\"/><family val=\"1\"/></font><font><i/><sz val=\"10\"/><name val=\"Times New Roman\"/><family val=\"1\"/></font>",
+                                count: fontsCount + 4, in: styles)
+        styles = appendChildren("borders", "<border><left style=\"thin\"><color auto=\"1\"/></left><right style=\"thin\"><color auto=\"1\"/></right><top style=\"thin\"><color auto=\"1\"/></top><bottom style=\"thin\"><color auto=\"1\"/></bottom><diagonal/></border>",
+                                count: bordersCount + 1, in: styles)
+        let thin = bordersCount
+        func xf(font: Int, fill: Int = 0, border: Int = 0, h: String? = nil) -> Int {
+            newXfs.append("<xf numFmtId=\"0\" fontId=\"\(font)\" fillId=\"\(fill)\" borderId=\"\(border)\" xfId=\"0\" applyFont=\"1\" applyFill=\"1\" applyBorder=\"1\" applyAlignment=\"1\"><alignment vertical=\"center\" wrapText=\"1\"\(h.map { " horizontal=\"\($0)\"" } ?? "")/></xf>")
+            return xfs.count + newXfs.count - 1
+        }
+        let findingStyles = FindingStyles(title: xf(font: fontsCount + 2), bold: xf(font: fontsCount + 1), note: xf(font: fontsCount + 3),
+                                          header: xf(font: fontsCount + 1, fill: fillID[.info]!, border: thin, h: "center"),
+                                          body: xf(font: fontsCount, border: thin), centered: xf(font: fontsCount, border: thin, h: "center"),
+                                          severity: [.error: xf(font: fontsCount, fill: fillID[.error]!, border: thin, h: "center"),
+                                                     .warning: xf(font: fontsCount, fill: fillID[.warning]!, border: thin, h: "center"),
+                                                     .info: xf(font: fontsCount, fill: fillID[.info]!, border: thin, h: "center")])
+        add.append((findingsPart, Array(findingsSheetXML(s, report: report, template: template, styles: findingStyles, w).utf8)))
         styles = replaceChildren("cellXfs", newXfs, base: xfs, in: styles)
-        var title = "Kết quả kiểm tra"
+        var title = w("Kết quả kiểm tra", "Check results")
         while book.sheets.contains(where: { $0.name == title }) { title += " (2)" }
         let sheetIDs = matches(#"sheetId="(\d+)""#, in: workbook).compactMap { Int($0) }
         guard let sheetsEnd = workbook.range(of: "</sheets>") else { return false }
@@ -290,14 +310,14 @@ public enum PackageAnnotator {
         return (Array(repeating: "..", count: b.count - i) + a[i...].map(String.init)).joined(separator: "/")
     }
 
-    static func commentText(_ fs: [Finding]) -> String {
-        fs.map { "\($0.code): \($0.message)" }.joined(separator: "\n")
+    static func commentText(_ fs: [Finding], _ w: PaperWords = PaperWords(.vi)) -> String {
+        fs.map { "\($0.code): \($0.message(w.lang))" }.joined(separator: "\n")
     }
 
-    static func commentsXML(_ byCell: [String: [Finding]]) -> String {
-        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<comments xmlns=\"\(mainNS)\"><authors><author>Kiểm tra</author></authors><commentList>"
+    static func commentsXML(_ byCell: [String: [Finding]], _ w: PaperWords = PaperWords(.vi)) -> String {
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<comments xmlns=\"\(mainNS)\"><authors><author>\(w("Kiểm tra", "Check"))</author></authors><commentList>"
         for (a1, fs) in byCell.sorted(by: { $0.key < $1.key }) {
-            out += "<comment ref=\"\(a1)\" authorId=\"0\"><text><r><t xml:space=\"preserve\">\(xmlEscape(commentText(fs)))</t></r></text></comment>"
+            out += "<comment ref=\"\(a1)\" authorId=\"0\"><text><r><t xml:space=\"preserve\">\(xmlEscape(commentText(fs, w)))</t></r></text></comment>"
         }
         return out + "</commentList></comments>"
     }
@@ -323,37 +343,61 @@ public enum PackageAnnotator {
         return out + "</xml>"
     }
 
-    /// The findings sheet: inline strings, one row per finding, the cell column a link.
-    static func findingsSheetXML(_ s: Submission, report: FileReport, template: Template?, headerStyle: Int) -> String {
+    /// The cell styles of the findings sheet (indices into cellXfs).
+    struct FindingStyles {
+        var title: Int, bold: Int, note: Int, header: Int, body: Int, centered: Int
+        var severity: [Rule.Severity: Int]
+    }
+
+    /// The findings sheet, printed as a paper: "BẢN KIỂM TRA", the verdict, the colour
+    /// legend (cell comments do not print: each flagged cell's reason is here), then one
+    /// bordered row per finding, its height from its wrapped text, the cell column a link;
+    /// A4 landscape one page wide, Nghị định 30 margins, the page number top centre.
+    static func findingsSheetXML(_ s: Submission, report: FileReport, template: Template?, styles st: FindingStyles, _ w: PaperWords) -> String {
         func cell(_ col: Int, _ row: Int, _ text: String, style: Int? = nil) -> String {
             let a1 = CellRef(row: row, column: col).a1
             return "<c r=\"\(a1)\" t=\"inlineStr\"\(style.map { " s=\"\($0)\"" } ?? "")><is><t xml:space=\"preserve\">\(xmlEscape(text))</t></is></c>"
         }
+        let widths = [7.0, 10, 7, 9, 16, 16, 18, 54]
+        func row(_ r: Int, height: Double? = nil, _ cells: String) -> String {
+            "<row r=\"\(r + 1)\"\(height.map { " ht=\"\($0)\" customHeight=\"1\"" } ?? "")>\(cells)</row>"
+        }
         var rows = ""
-        let verdict = report.valid ? "HỢP LỆ" : "KHÔNG HỢP LỆ"
-        rows += "<row r=\"1\">\(cell(0, 0, "KẾT QUẢ KIỂM TRA: \((s.file as NSString).lastPathComponent)"))</row>"
-        rows += "<row r=\"2\">\(cell(0, 1, "\(verdict): \(report.errors) lỗi, \(report.warnings) cảnh báo, \(report.infos) thông tin"))</row>"
-        let headers = ["Mã", "Mức", "Ô", "Chỉ tiêu", "Cột", "Giá trị đã ghi", "Cần", "Nội dung"]
-        rows += "<row r=\"4\">" + headers.enumerated().map { cell($0.offset, 3, $0.element, style: headerStyle) }.joined() + "</row>"
+        let verdict = report.valid ? w("HỢP LỆ", "VALID") : w("KHÔNG HỢP LỆ", "NOT VALID")
+        rows += row(0, height: 20, cell(0, 0, w("BẢN KIỂM TRA — KẾT QUẢ KIỂM TRA: ", "CHECKED COPY — CHECK RESULTS: ") + (s.file as NSString).lastPathComponent, style: st.title))
+        rows += row(1, cell(0, 1, w("\(verdict): \(report.errors) lỗi, \(report.warnings) cảnh báo, \(report.infos) thông tin",
+                                   "\(verdict): \(report.errors) errors, \(report.warnings) warnings, \(report.infos) notes"), style: st.bold))
+        let legend = w("Trên trang biểu, ô nền đỏ: lỗi; ô nền vàng: cảnh báo; ô nền xanh: thông tin. Lý do của từng ô ghi ở bảng dưới (ghi chú của ô không in ra).",
+                       "On the form, red cells: errors; yellow cells: warnings; blue cells: notes. Each cell's reason is in the table below (cell comments do not print).")
+        rows += row(2, height: PaperLayout.rowHeight([(legend, widths.reduce(0, +), 10)]), cell(0, 2, legend, style: st.note))
+        let headers = [w("Mã", "Code"), w("Mức", "Level"), w("Ô", "Cell"), w("Chỉ tiêu", "Indicator"), w("Cột", "Column"), w("Giá trị đã ghi", "Value written"),
+                       w("Cần", "Expected"), w("Nội dung", "Message")]
+        rows += row(3, height: PaperLayout.rowHeight(zip(headers, widths).map { ($0, $1, 11) }, bold: true),
+                    headers.enumerated().map { cell($0.offset, 3, $0.element, style: st.header) }.joined())
         var links = ""
         let sheetRef = "'" + s.sheet.replacingOccurrences(of: "'", with: "''") + "'"
         for (i, f) in report.findings.enumerated() {
             let r = 4 + i
-            let sev = f.severity == .error ? "Lỗi" : f.severity == .warning ? "Cảnh báo" : "Thông tin"
-            let column = f.column.map { key in template?.column(key)?.label(for: s.period ?? Period(year: 2000)) ?? key } ?? ""
-            let values = [f.code, sev, f.cell ?? "", f.indicator ?? "", column, f.value ?? "", f.expected ?? "", f.message]
-            rows += "<row r=\"\(r + 1)\">" + values.enumerated().map { cell($0.offset, r, $0.element) }.joined() + "</row>"
+            let sev = f.severity == .error ? w("Lỗi", "Error") : f.severity == .warning ? w("Cảnh báo", "Warning") : w("Thông tin", "Note")
+            let column = f.column.map { key in template?.column(key)?.label(for: s.period ?? Period(year: 2000), w.lang) ?? key } ?? ""
+            let values = [f.code, sev, f.cell ?? "", f.indicator ?? "", column, f.value ?? "", f.expected ?? "", f.message(w.lang)]
+            let styles = [st.centered, st.severity[f.severity] ?? st.centered, st.centered, st.centered, st.body, st.body, st.body, st.body]
+            rows += row(r, height: PaperLayout.rowHeight(zip(values, widths).map { ($0, $1, 11) }),
+                        values.enumerated().map { cell($0.offset, r, $0.element, style: styles[$0.offset]) }.joined())
             if let c = f.cell, CellRef(a1: c) != nil, f.sheet == s.sheet || f.sheet == nil {
                 links += "<hyperlink ref=\"\(CellRef(row: r, column: 2).a1)\" location=\"\(xmlEscape(sheetRef))!\(c)\" display=\"\(c)\"/>"
             }
         }
-        let widths = [7.0, 10, 8, 10, 18, 18, 22, 90]
         let cols = widths.enumerated().map { "<col min=\"\($0.offset + 1)\" max=\"\($0.offset + 1)\" width=\"\($0.element)\" customWidth=\"1\"/>" }.joined()
+        let m = PaperLayout.margins
+        let header = xmlEscape(PaperLayout.header(mark: nil))
         return """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <worksheet xmlns="\(mainNS)" xmlns:r="\(relNS)"><sheetViews><sheetView workbookViewId="0"><pane ySplit="4" topLeftCell="A5" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>\
-            <cols>\(cols)</cols><sheetData>\(rows)</sheetData>\(links.isEmpty ? "" : "<hyperlinks>\(links)</hyperlinks>")\
-            <pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/><pageSetup paperSize="9" orientation="landscape" fitToHeight="0"/></worksheet>
+            <worksheet xmlns="\(mainNS)" xmlns:r="\(relNS)"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><sheetViews><sheetView workbookViewId="0"><pane ySplit="4" topLeftCell="A5" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>\
+            <cols>\(cols)</cols><sheetData>\(rows)</sheetData>\
+            <mergeCells count="3"><mergeCell ref="A1:H1"/><mergeCell ref="A2:H2"/><mergeCell ref="A3:H3"/></mergeCells>\
+            \(links.isEmpty ? "" : "<hyperlinks>\(links)</hyperlinks>")<printOptions horizontalCentered="1"/><pageMargins left="\(m.0)" right="\(m.1)" top="\(m.2)" bottom="\(m.3)" header="0.3" footer="0.3"/>\
+            <pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/><headerFooter><oddHeader>\(header)</oddHeader></headerFooter></worksheet>
             """
     }
 }
