@@ -37,11 +37,28 @@ struct ServeCommand: ParsableCommand {
     @Flag(name: .customLong("trust-proxy"), help: H("Lấy địa chỉ người dùng từ X-Forwarded-For (chỉ khi proxy chạy trên cùng máy).", "Take the client address from X-Forwarded-For (only with the proxy on this machine)."))
     var trustProxy = false
 
+    @Option(name: .customLong("idle-timeout"), help: H("Đóng kết nối im lặng sau số giây này (mặc định 30).", "Close a silent connection after this many seconds (default 30)."))
+    var idleTimeout = 30
+
+    @Option(name: .customLong("unit-quota-mb"), help: H("Dung lượng tệp chưa nộp một đơn vị được giữ, MB (mặc định 25).", "Bytes of files not submitted one unit may keep, MB (default 25)."))
+    var unitQuotaMB = 25
+
+    @Option(name: .customLong("server-quota-mb"), help: H("Tổng dung lượng tệp gửi lên được giữ, MB (mặc định 2048).", "All uploaded files kept, MB (default 2048)."))
+    var serverQuotaMB = 2048
+
+    @Option(name: .customLong("keep-days"), help: H("Số ngày giữ tệp gửi lên (mặc định 90): tệp chưa nộp bị xóa, tệp đã nộp chỉ còn bản ghi.", "Days uploads are kept (default 90): one not submitted is removed, a submitted one keeps only its record."))
+    var keepDays = 90
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         let lang = common.language
+        raiseOpenFileLimit()
         var config = WebConfig(db: store.db)
+        config.idleTimeout = .seconds(max(1, idleTimeout))
+        config.unitQuota = max(1, unitQuotaMB) * 1024 * 1024
+        config.serverQuota = max(1, serverQuotaMB) * 1024 * 1024
+        config.keepDays = max(1, keepDays)
         config.templates = store.templates
         config.template = store.template
         config.host = host
@@ -93,7 +110,7 @@ struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: T("Tài khoản của trang web: thêm, đổi mật khẩu, khóa, liệt kê.", "Web accounts: add, change password, disable, list."),
-        subcommands: [UserAdd.self, UserPasswd.self, UserDisable.self, UserEnable.self, UserList.self]
+        subcommands: [UserAdd.self, UserPasswd.self, UserDisable.self, UserEnable.self, UserUnlock.self, UserList.self]
     )
 }
 
@@ -167,7 +184,7 @@ struct UserAdd: ParsableCommand {
         }
         let pw = try password.read(lang)
         do {
-            try s.addAccount(name: name, passwordHash: Bcrypt.hash(pw, cost: 12), role: province ? .province : .unit, unitCode: unit)
+            try s.addAccount(name: name, passwordHash: Passwords.hash(pw), role: province ? .province : .unit, unitCode: unit)
             try s.audit(account: nil, action: "user-add", detail: "\(name) \(unit ?? "province")", remote: "cli")
         } catch let e as StoreError {
             printError(e.message(lang))
@@ -196,7 +213,7 @@ struct UserPasswd: ParsableCommand {
             throw ExitStatus.unreadable
         }
         let pw = try password.read(lang)
-        _ = try s.setPassword(name: name, passwordHash: Bcrypt.hash(pw, cost: 12))
+        _ = try s.setPassword(name: name, passwordHash: Passwords.hash(pw))
         try s.audit(account: nil, action: "user-passwd", detail: name, remote: "cli")
         printError(lang == .vi ? "Đã đổi mật khẩu của \(name)" : "Changed the password of \(name)")
     }
@@ -230,6 +247,41 @@ private func setDisabled(_ name: String, _ disabled: Bool, _ store: StoreOptions
     try s.audit(account: nil, action: disabled ? "user-disable" : "user-enable", detail: name, remote: "cli")
     printError(lang == .vi ? (disabled ? "Đã khóa \(name)" : "Đã mở lại \(name)") : (disabled ? "Disabled \(name)" : "Enabled \(name)"))
 }
+
+struct UserUnlock: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unlock",
+        abstract: T("Xóa các lần đăng nhập sai của tài khoản (hết chờ ngay, ở mọi máy).", "Forget an account's failed logins (no more waiting, from any address)."))
+    @Argument(help: H("Tên tài khoản.", "Account name.")) var name: String
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let lang = common.language
+        let s = try store.open(lang, mode: .readWrite)
+        guard (try? s.account(named: name)) != nil else {
+            printError(lang == .vi ? "không có tài khoản \(name)" : "no account \(name)")
+            throw ExitStatus.unreadable
+        }
+        let n = try s.unlockLogin(name: name)
+        try s.audit(account: nil, action: "user-unlock", detail: name, remote: "cli")
+        printError(lang == .vi ? "Đã xóa \(n) mục đăng nhập sai của \(name)" : "Cleared \(n) failed-login entries of \(name)")
+    }
+}
+
+/// The soft limit on open files raised to the hard one (systemd gives 1,024 soft): a
+/// crowd of connections then does not starve the server of descriptors.
+func raiseOpenFileLimit() {
+    var r = rlimit()
+    guard getrlimit(RLIMIT_NOFILE_VALUE, &r) == 0, r.rlim_cur < r.rlim_max else { return }
+    r.rlim_cur = r.rlim_max
+    _ = setrlimit(RLIMIT_NOFILE_VALUE, &r)
+}
+
+#if canImport(Glibc)
+let RLIMIT_NOFILE_VALUE = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+#else
+let RLIMIT_NOFILE_VALUE = RLIMIT_NOFILE
+#endif
 
 struct UserList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: T("Liệt kê tài khoản.", "List accounts."))

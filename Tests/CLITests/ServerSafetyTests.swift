@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import TestSupport
+import TongHop
 
 /// Every command safe on untrusted files on a shared machine (issue 9): special files,
 /// bounded memory, non-finite numbers, inconsistent ZIPs, outputs over inputs, read-only
@@ -337,6 +338,48 @@ final class ServerSafetyTests: XCTestCase {
         // What was imported before the failure is whole and readable.
         let s = try tonghop(["status", "--db", db, "--format", "json"])
         XCTAssertEqual(s.status, 0, s.stderr)
+    }
+
+    // MARK: the web server (issue 25)
+
+    /// 1,100 connections that never send a byte, against a server given the 1,024 file
+    /// descriptors systemd gives by default: the idle timeout closes them and /health
+    /// answers within a bounded time (without one it never did).
+    func testSilentConnectionsDoNotStopTheWebServer() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("w.db").path
+        try importFixtures(db)
+        let r = try TestSupport.python([TestSupport.support.appendingPathComponent("silent_connections.py").path, TestSupport.tonghop,
+                                        "--db", db, "--templates", root.appendingPathComponent("templates").path, "--template", "lai-chau-ktxh",
+                                        "--count", "1100", "--idle-timeout", "2", "--limit", "30"])
+        XCTAssertEqual(r.status, 0, r.out + r.stderr)
+        let result = try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any] ?? [:]
+        XCTAssertEqual(result["opened"] as? Int, 1100, r.out)
+        let seconds = try XCTUnwrap(result["health_seconds"] as? Double, r.out)
+        XCTAssertLessThan(seconds, 30, "/health answered while the silent connections were open")
+        XCTAssertGreaterThan(result["closed_by_server"] as? Int ?? 0, 900, "the server closed the silent connections itself: " + r.out)
+    }
+
+    /// `tonghop user unlock NAME` forgets the name's failed logins (and says so in the
+    /// audit log); an unknown name is an error.
+    func testUserUnlockClearsFailedLogins() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("u.db").path
+        try importFixtures(db)
+        let add = try TestSupport.run(TestSupport.tonghop, ["user", "add", "tinh", "--province", "--db", db, "--lang", "en"], cwd: root,
+                                      stdin: Data("mat-khau-tinh-2026\n".utf8))
+        XCTAssertEqual(add.status, 0, add.stderr)
+        let store = try Store(path: db)
+        try store.addLoginFailure(keys: [("pair:tinh|203.0.113.9", "tinh"), ("name:tinh", "tinh")], forget: 86_400)
+        XCTAssertEqual(try store.loginFailures(keys: ["pair:tinh|203.0.113.9"]).count, 1)
+        let r = try tonghop(["user", "unlock", "TINH", "--db", db, "--lang", "en"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("Cleared 2 failed-login entries"), r.stderr)
+        XCTAssertTrue(try store.loginFailures(keys: ["pair:tinh|203.0.113.9", "name:tinh"]).isEmpty)
+        XCTAssertEqual(try store.auditLog(limit: 1).first?.action, "user-unlock")
+        let none = try tonghop(["user", "unlock", "khong-co", "--db", db, "--lang", "en"])
+        XCTAssertNotEqual(none.status, 0)
+        XCTAssertTrue(none.stderr.contains("no account khong-co"), none.stderr)
     }
 }
 

@@ -131,6 +131,50 @@ extension Store {
         }
     }
 
+    // MARK: failed logins
+
+    /// The failures counted under each key (with the time of the last), for the keys given.
+    public func loginFailures(keys: [String]) throws -> [String: (failures: Int, last: Date)] {
+        try pool.read { db in
+            var out: [String: (failures: Int, last: Date)] = [:]
+            for k in keys {
+                if let r = try Row.fetchOne(db, sql: "SELECT failures, last_at FROM login_failure WHERE key = ?", arguments: [k]) {
+                    out[k] = (r[0], Date(timeIntervalSince1970: r[1]))
+                }
+            }
+            return out
+        }
+    }
+
+    /// One more failure under each key; a count whose last failure is older than `forget`
+    /// starts again from one.
+    public func addLoginFailure(keys: [(key: String, name: String?)], now: Date = Date(), forget: TimeInterval) throws {
+        try pool.write { db in
+            let t = now.timeIntervalSince1970
+            for (k, name) in keys {
+                try db.execute(sql: """
+                    INSERT INTO login_failure (key, name, failures, last_at) VALUES (?, ?, 1, ?)
+                    ON CONFLICT(key) DO UPDATE SET failures = CASE WHEN ? - last_at > ? THEN 1 ELSE failures + 1 END, last_at = excluded.last_at
+                    """, arguments: [k, name, t, t, forget])
+            }
+        }
+    }
+
+    public func clearLoginFailures(keys: [String]) throws {
+        try pool.write { db in
+            for k in keys { try db.execute(sql: "DELETE FROM login_failure WHERE key = ?", arguments: [k]) }
+        }
+    }
+
+    /// Forgets every failed login counted against an account name (`tonghop user unlock`);
+    /// the number of entries removed.
+    public func unlockLogin(name: String) throws -> Int {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM login_failure WHERE name = ? COLLATE NOCASE", arguments: [name])
+            return db.changesCount
+        }
+    }
+
     // MARK: sessions (the key/value table behind the web service's session cookies)
 
     public func sessionSet(key: String, value: Data, expires: Date?) throws {
@@ -217,6 +261,35 @@ extension Store {
                        NULL AS findings_json, submission_id, submitted_at
                 FROM upload WHERE unit_code = ? AND template_id = ? ORDER BY id DESC LIMIT ?
                 """, arguments: [unit, template, limit]).map(Store.uploadFrom)
+        }
+    }
+
+    /// Bytes of uploaded files kept and not submitted: one unit's, or everyone's (nil).
+    /// A submitted file's figures are in the store; what fills a quota is what was not.
+    public func pendingUploadBytes(unit: String?) throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT coalesce(sum(length(content)), 0) FROM upload WHERE submitted_at IS NULL AND (? IS NULL OR unit_code = ?)",
+                             arguments: [unit, unit]) ?? 0
+        }
+    }
+
+    /// Bytes of every uploaded file kept.
+    public func keptUploadBytes() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT coalesce(sum(length(content)), 0) FROM upload") ?? 0 }
+    }
+
+    /// Uploads older than `before`: one never submitted is removed; a submitted one keeps
+    /// its record (what was submitted, when, its findings) without the file's bytes.
+    /// Returns how many were removed and how many emptied.
+    @discardableResult
+    public func purgeUploads(before: Date) throws -> (removed: Int, emptied: Int) {
+        let cutoff = Store.stamp(before)
+        return try pool.write { db in
+            try db.execute(sql: "DELETE FROM upload WHERE submitted_at IS NULL AND uploaded_at < ?", arguments: [cutoff])
+            let removed = db.changesCount
+            try db.execute(sql: "UPDATE upload SET content = X'' WHERE submitted_at IS NOT NULL AND uploaded_at < ? AND length(content) > 0",
+                           arguments: [cutoff])
+            return (removed, db.changesCount)
         }
     }
 

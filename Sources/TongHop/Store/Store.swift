@@ -286,6 +286,19 @@ public final class Store: @unchecked Sendable {
         m.registerMigration("v5") { db in
             try db.execute(sql: "CREATE INDEX submission_unit_current ON submission(template_id, unit_code, period, is_current)")
         }
+        // The web service's failed logins (growing delays, per account and address and per
+        // address), kept across restarts and cleared by `tonghop user unlock`.
+        m.registerMigration("web-login-failure") { db in
+            try db.execute(sql: """
+            CREATE TABLE login_failure (
+                key TEXT PRIMARY KEY,
+                name TEXT,                      -- the account name tried (NULL for an address's own count)
+                failures INTEGER NOT NULL,
+                last_at REAL NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX login_failure_name ON login_failure(name COLLATE NOCASE);
+            """)
+        }
         return m
     }
 }
