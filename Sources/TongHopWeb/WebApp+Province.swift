@@ -86,9 +86,9 @@ extension WebService {
             v["columns"] = cols.map { $0.label(for: p, lang) }
             v["values"] = template.indicators(for: u).compactMap { ind -> [String: Any]? in
                 guard let row = byIndicator[ind.code] else { return nil }
-                return ["code": ind.code, "name": ind.name, "cells": cols.map { c -> [String: String] in
+                return ["code": ind.code, "name": ind.name, "measure": ind.unitText, "cells": cols.map { c -> [String: String] in
                     guard let sv = row[c.key] else { return ["text": "", "where": ""] }
-                    return ["text": sv.written, "where": "\(sv.sheet.map { "\($0)!" } ?? "")\(sv.cell)"]
+                    return ["text": Self.numberText(sv, lang), "where": "\(sv.sheet.map { "\($0)!" } ?? "")\(sv.cell)"]
                 }]
             }
             v["hasValues"] = !values.isEmpty
@@ -97,6 +97,19 @@ extension WebService {
         v["history"] = history
         v["hasHistory"] = !history.isEmpty
         return page("unitDetail", title: FormBuilder.unitTitle(u), context, v, path: "/province/unit/\(code)?period=\(p)")
+    }
+
+    /// A stored value in the page's language: vi-VN "2.471,9", en-US "2,471.9"; a range
+    /// or bound the same way; a symbol as written.
+    static func numberText(_ sv: StoredValue, _ lang: Language) -> String {
+        let f = { (d: Double) in VietNumber.format(d, decimals: 6, lang) }
+        switch sv.value {
+        case .number(let d): return f(d)
+        case .range(let a, let b): return "\(f(a))–\(f(b))"
+        case .atLeast(let d, let strict): return (strict ? "> " : "≥ ") + f(d)
+        case .atMost(let d, let strict): return (strict ? "< " : "≤ ") + f(d)
+        case .empty, .symbol: return sv.written
+        }
     }
 
     func returnSubmission(_ request: Request, _ context: WebContext) async throws -> Response {

@@ -17,17 +17,26 @@ extension WebService {
         var periods: [[String: Any]] = []
         var title = code
         for p in openPeriods {
-            guard let u = template.unit(code, for: p), u.reports else { continue }
+            guard let u = reportingUnit(code, p) else { continue }
             title = FormBuilder.unitTitle(u)
             let d = try await summaries.get(self, p)
             let st = d.status.first { $0.unit.code == code }
             var row: [String: Any] = ["label": p.label(lang), "key": p.description, "canForm": true,
                                       "deadline": template.deadline(for: p).map(UnitStatus.vietDate) ?? "—"]
-            let (state, cls, detail) = describe(st, lang)
+            var (state, cls, detail) = describe(st, lang)
+            if st?.submission != nil, let r = try store.openReturns(template: template.id, period: p.description)[code] {
+                state = words(context, "Tỉnh trả lại — cần nộp lại", "Returned — submit again"); cls = "bad"
+                row["returned"] = words(context, "Ý kiến của tỉnh (\(time(r.at))): \(r.comment)", "The province's comment (\(time(r.at))): \(r.comment)")
+                row["todo"] = words(context, "Sửa số liệu theo ý kiến trên, gửi tệp đã sửa để kiểm tra (bước 2) rồi nộp lại (bước 3). Nộp lại đúng tệp cũ không được nhận.",
+                                    "Change the figures as the comment asks, upload the changed file (step 2) and submit it (step 3). The same file again is not accepted.")
+            }
             row["state"] = state; row["cls"] = cls
             if let detail { row["detail"] = detail }
-            if let r = try store.openReturns(template: template.id, period: p.description)[code] {
-                row["returned"] = words(context, "Tỉnh trả lại (\(time(r.at))): \(r.comment)", "Returned by the province (\(time(r.at))): \(r.comment)")
+            if let due = template.deadline(for: p), let left = Self.daysLeft(due) {
+                row["daysLeft"] = left > 0 ? words(context, "còn \(left) ngày", "\(left) day\(left == 1 ? "" : "s") left")
+                    : left == 0 ? words(context, "hạn cuối hôm nay", "due today")
+                    : words(context, "đã quá hạn \(-left) ngày", "\(-left) day\(left == -1 ? "" : "s") overdue")
+                row["daysCls"] = left < 0 ? "bad" : left <= 3 ? "warn" : "muted"
             }
             periods.append(row)
         }
@@ -42,6 +51,29 @@ extension WebService {
         let history = try historyRows(code, nil, context)
         return page("unit", title: title, context, ["unitTitle": title, "periods": periods, "uploads": uploads, "hasUploads": !uploads.isEmpty,
                                                     "history": history, "hasHistory": !history.isEmpty], path: "/unit")
+    }
+
+    /// The unit of this code that reports in the period: valid on the period's date (a
+    /// district abolished in 2025 has no 2026 form; the command line refuses it too).
+    func reportingUnit(_ code: String, _ p: Period) -> ReportingUnit? {
+        guard let u = template.unit(code, on: p.referenceDate), u.reports else { return nil }
+        return u
+    }
+
+    /// Days from today (Vietnam's date, UTC+7) to a "YYYY-MM-DD" deadline; negative when past.
+    static func daysLeft(_ due: String, now: Date = Date()) -> Int? {
+        let parts = due.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        guard let d = cal.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else { return nil }
+        return cal.dateComponents([.day], from: cal.startOfDay(for: now), to: d).day
+    }
+
+    /// A submission's receipt number: the period, the unit and the upload, e.g.
+    /// "2024-111-000042" — quoted to the province if anything is in doubt.
+    static func receipt(period: String?, unit: String, upload: Int64) -> String {
+        "\(period ?? "-")-\(unit)-\(String(format: "%06lld", upload))"
     }
 
     func historyRows(_ code: String, _ period: Period?, _ context: WebContext) throws -> [[String: Any]] {
@@ -72,8 +104,9 @@ extension WebService {
     func unitForm(_ request: Request, _ context: WebContext) async throws -> Response {
         let (a, code) = try unitOf(context)
         let p = try period(request, open: true)
-        guard let u = template.unit(code, for: p), u.reports else {
-            throw PageError(status: .notFound, vi: "Đơn vị không báo cáo kỳ \(p.label(.vi)).", en: "The unit does not report for \(p.label(.en)).", back: "/unit")
+        guard let u = reportingUnit(code, p) else {
+            throw PageError(status: .notFound, vi: "Đơn vị không báo cáo kỳ \(p.label(.vi)) (đơn vị không còn trong danh mục của kỳ này, hoặc không phải báo cáo).",
+                            en: "The unit does not report for \(p.label(.en)) (it is not in that period's list of units, or does not report).", back: "/unit")
         }
         let t = template, s = store
         let data: Data = try await offload {
@@ -138,8 +171,14 @@ extension WebService {
         let parts = try Multipart.parse(buffer, contentType: request.headers[.contentType] ?? "")
         let fields = Dictionary(parts.filter { $0.fileName == nil }.map { ($0.name, String(decoding: $0.body, as: UTF8.self)) }, uniquingKeysWith: { a, _ in a })
         try checkCSRF(fields, context)
-        guard let file = parts.first(where: { $0.name == "file" }), !file.body.isEmpty else {
+        guard let file = parts.first(where: { $0.name == "file" }), !(file.fileName ?? "").isEmpty || !file.body.isEmpty else {
             throw PageError(status: .badRequest, vi: "Chưa chọn tệp.", en: "No file chosen.", back: "/unit")
+        }
+        guard !file.body.isEmpty else {
+            throw PageError(status: .badRequest,
+                            vi: "Tệp \"\(safeFileName(file.fileName, kind: .csv).dropLast(4))\" trống (0 byte): có thể tệp chưa được lưu hoặc đang mở trong Excel. Hãy lưu tệp, đóng Excel rồi chọn lại.",
+                            en: "The file \"\(safeFileName(file.fileName, kind: .csv).dropLast(4))\" is empty (0 bytes): it may not have been saved, or is still open in Excel. Save it, close Excel and choose it again.",
+                            back: "/unit")
         }
         guard file.body.count <= config.maxUpload else { throw tooLarge() }
         guard let kind = UploadKind.sniff(file.body) else {
@@ -209,7 +248,7 @@ extension WebService {
                 if let i = groups.firstIndex(where: { $0.0 == f.code }) { groups[i].1.append(f) } else { groups.append((f.code, [f])) }
             }
             severities.append(["label": label, "cls": cls, "count": items.count, "groups": groups.map { code, fs in
-                ["code": code, "title": FindingCode(rawValue: code)?.title(lang) ?? code, "count": fs.count, "open": sev != .info,
+                ["title": FindingCode(rawValue: code)?.title(lang) ?? (vi ? "Khác" : "Other"), "count": fs.count, "open": sev != .info,
                  "items": fs.map { f in
                      var item = ["message": f.message(lang)]
                      if let cell = f.cell { item["place"] = "\(f.sheet.map { "\($0)!" } ?? "")\(cell)" }
@@ -228,6 +267,7 @@ extension WebService {
         ]
         if let at = u.submittedAt {
             v["submitted"] = vi ? "Đã nộp lúc \(time(at))." : "Submitted at \(time(at))."
+            v["receipt"] = Self.receipt(period: u.period, unit: code, upload: u.id)
         } else if u.errors == 0 {
             v["canSubmit"] = true
         } else {
@@ -291,11 +331,19 @@ extension WebService {
                             back: "/unit/upload/\(u.id)")
         }
         let period = outcomes.first?.period ?? u.period ?? ""
+        if outcomes.allSatisfy({ $0.status == .unchanged }), let r = try store.openReturns(template: template.id, period: period)[code] {
+            try store.audit(account: a.name, action: "submit-unchanged-returned", detail: "#\(u.id)", remote: remoteAddress(request, context))
+            throw PageError(status: .conflict,
+                            vi: "Tỉnh đã trả lại báo cáo này (\(r.comment)). Tệp này giống hệt bản đã nộp nên chưa nộp lại: hãy sửa số liệu theo ý kiến của tỉnh, gửi tệp đã sửa để kiểm tra rồi nộp.",
+                            en: "The province returned this report (\(r.comment)). This file is the same as the one submitted, so it was not submitted again: change the figures as the comment asks, upload the changed file and submit it.",
+                            back: "/unit")
+        }
         let sid = try store.currentSubmissionID(template: template.id, unit: code, period: period)
         try store.markSubmitted(upload: u.id, submission: outcomes.contains { $0.status != .unchanged } ? sid : nil)
         await summaries.invalidate()
         let what = outcomes.map { "\($0.status.rawValue) \($0.period ?? "") r\($0.revision ?? 0)" }.joined(separator: ", ")
-        try store.audit(account: a.name, action: "submit", detail: "#\(u.id) \(name): \(what)", remote: remoteAddress(request, context))
+        try store.audit(account: a.name, action: "submit", detail: "#\(u.id) \(name): \(what); receipt \(Self.receipt(period: u.period ?? period, unit: code, upload: u.id))",
+                        remote: remoteAddress(request, context))
         return Response.redirect(to: "/unit/upload/\(u.id)", type: .normal)
     }
 

@@ -107,6 +107,7 @@ public final class WebService: Sendable {
         router.add(middleware: ErrorPages(service: self))
 
         router.get("/health") { _, _ in try await self.health() }
+        router.get("/static/page.js") { _, _ in Self.script() }
         router.get("/") { _, context in
             guard let a = context.account else { return Response.redirect(to: "/login", type: .found) }
             return Response.redirect(to: a.role == .province ? "/province" : "/unit", type: .found)
@@ -134,7 +135,9 @@ public final class WebService: Sendable {
         province.post("/return") { request, context in try await self.returnSubmission(request, context) }
         province.get("/summary") { request, context in try await self.summary(request, context) }
         province.get("/scorecard") { request, context in try await self.scorecard(request, context) }
-        province.get("/audit") { _, context in try await self.auditPage(context) }
+        province.get("/audit") { request, context in try await self.auditPage(request, context) }
+        province.get("/accounts") { _, context in try self.accountsPage(context) }
+        province.post("/accounts/reset") { request, context in try await self.resetPassword(request, context) }
         return router
     }
 
@@ -206,6 +209,16 @@ public final class WebService: Sendable {
             }
         }
         return given
+    }
+
+    /// The pages' one script, from this site (the CSP allows no other and nothing inline):
+    /// an upload shows its progress and a form's button cannot be pressed twice. Without
+    /// it every form still works.
+    static func script() -> Response {
+        var h = HTTPFields()
+        h[.contentType] = "text/javascript; charset=utf-8"
+        h[.cacheControl] = "public, max-age=3600"
+        return Response(status: .ok, headers: h, body: .init(byteBuffer: ByteBuffer(string: Pages.script)))
     }
 
     // MARK: health and language

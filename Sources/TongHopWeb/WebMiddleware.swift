@@ -29,7 +29,7 @@ struct RequestLog: RouterMiddleware {
 struct SecurityHeaders: RouterMiddleware {
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         var r = try await next(request, context)
-        r.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        r.headers[.contentSecurityPolicy] = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         r.headers[.xContentTypeOptions] = "nosniff"
         r.headers[.init("X-Frame-Options")!] = "DENY"
         r.headers[.init("Referrer-Policy")!] = "same-origin"

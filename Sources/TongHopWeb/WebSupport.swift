@@ -141,6 +141,14 @@ public enum Passwords {
         return Data(mac).base64EncodedString()
     }
 
+    /// A new random password: 14 letters and digits without look-alikes (0/O, 1/l/I),
+    /// some 80 bits.
+    public static func generate() -> String {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var g = SystemRandomNumberGenerator()
+        return String((0..<14).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &g)] })
+    }
+
     public static func hash(_ password: String, cost: UInt8 = Passwords.cost) -> String {
         prefix + Bcrypt.hash(prehash(password), cost: cost)
     }

@@ -110,7 +110,7 @@ struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: T("Tài khoản của trang web: thêm, đổi mật khẩu, khóa, liệt kê.", "Web accounts: add, change password, disable, list."),
-        subcommands: [UserAdd.self, UserPasswd.self, UserDisable.self, UserEnable.self, UserUnlock.self, UserList.self]
+        subcommands: [UserAdd.self, UserImport.self, UserPasswd.self, UserDisable.self, UserEnable.self, UserUnlock.self, UserList.self]
     )
 }
 
@@ -170,7 +170,7 @@ struct UserAdd: ParsableCommand {
             printError(lang == .vi ? "ghi --unit MÃ hoặc --province (một trong hai)" : "give --unit CODE or --province (one of them)")
             throw ExitStatus.unreadable
         }
-        guard !name.isEmpty, name.count <= 64, name.unicodeScalars.allSatisfy({ !$0.properties.isWhitespace && $0.value >= 0x21 }) else {
+        guard validAccountName(name) else {
             printError(lang == .vi ? "tên tài khoản: 1 đến 64 ký tự, không có dấu cách" : "account name: 1 to 64 characters, no spaces")
             throw ExitStatus.unreadable
         }
@@ -191,6 +191,92 @@ struct UserAdd: ParsableCommand {
             throw ExitStatus.unreadable
         }
         printError(lang == .vi ? "Đã thêm tài khoản \(name)" : "Added account \(name)")
+    }
+}
+
+/// An account name: 1 to 64 characters, no spaces or control characters.
+func validAccountName(_ name: String) -> Bool {
+    !name.isEmpty && name.count <= 64 && name.unicodeScalars.allSatisfy { !$0.properties.isWhitespace && $0.value >= 0x21 && $0.value != 0x7F }
+}
+
+struct UserImport: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "import",
+        abstract: T("Tạo nhiều tài khoản từ tệp CSV (mã đơn vị, tên tài khoản, vai trò) và in mật khẩu ban đầu.", "Create many accounts from a CSV file (unit code, account name, role) and print their first passwords."),
+        discussion: T("Mỗi dòng: mã đơn vị, tên tài khoản, vai trò (don-vi hoặc tinh; tài khoản tỉnh để trống mã). Dòng đầu là tiêu đề nếu cột đầu không phải mã đơn vị. Tệp có lỗi thì không tạo tài khoản nào. Mật khẩu in ra đầu ra chuẩn (tên, mật khẩu, mã đơn vị, cách nhau bằng tab) đúng một lần: hãy chuyển cho từng đơn vị rồi xóa.", """
+        Each line: unit code, account name, role (unit or province; a province account \
+        leaves the code empty). The first line is a header when its first field is not a \
+        unit code. A file with any error creates no account. The passwords are printed to \
+        standard output (name, password, unit code, tab-separated) this once: hand them out, \
+        then delete them.
+        """))
+
+    @Argument(help: H("Tệp CSV.", "The CSV file.")) var file: String
+    @Flag(name: .customLong("skip-existing"), help: H("Bỏ qua tên đã có thay vì báo lỗi.", "Skip names that exist instead of refusing the file."))
+    var skipExisting = false
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let lang = common.language
+        guard let data = FileManager.default.contents(atPath: file), data.count <= 10 * 1024 * 1024 else {
+            printError(lang == .vi ? "không đọc được \(file)" : "cannot read \(file)")
+            throw ExitStatus.unreadable
+        }
+        let s = try store.open(lang, mode: .readWrite)
+        let t = try store.resolveTemplate(s, lang)
+        var text = String(decoding: data, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        var rows: [(name: String, unit: String?, line: Int)] = []
+        var errors: [String] = []
+        var seen = Set<String>()
+        for (i, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty { continue }
+            let sep: Character = line.contains(";") && !line.contains(",") ? ";" : line.contains("\t") && !line.contains(",") ? "\t" : ","
+            let f = line.split(separator: sep, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            let code = f.first ?? "", name = f.count > 1 ? f[1] : "", roleText = (f.count > 2 ? f[2] : "").lowercased()
+            if i == 0, t.unit(code) == nil, !["tinh", "tỉnh", "province"].contains(roleText) { continue }   // a header
+            let province = ["tinh", "tỉnh", "province"].contains(roleText)
+            guard province || ["", "don-vi", "đơn vị", "don vi", "unit"].contains(roleText) else {
+                errors.append(lang == .vi ? "dòng \(i + 1): vai trò \"\(roleText)\" phải là don-vi hoặc tinh" : "line \(i + 1): role \"\(roleText)\" must be unit or province"); continue
+            }
+            guard validAccountName(name) else {
+                errors.append(lang == .vi ? "dòng \(i + 1): tên tài khoản \"\(TerminalText.safe(name))\": 1 đến 64 ký tự, không có dấu cách" : "line \(i + 1): account name \"\(TerminalText.safe(name))\": 1 to 64 characters, no spaces"); continue
+            }
+            if !province {
+                guard let u = t.unit(code), u.level != .province else {
+                    errors.append(lang == .vi ? "dòng \(i + 1): mẫu \(t.id) không có đơn vị mã \(TerminalText.safe(code)) (xem: tonghop units)" : "line \(i + 1): template \(t.id) has no unit with code \(TerminalText.safe(code)) (see: tonghop units)"); continue
+                }
+            }
+            guard seen.insert(name.lowercased()).inserted else {
+                errors.append(lang == .vi ? "dòng \(i + 1): tên \(name) lặp lại trong tệp" : "line \(i + 1): the name \(name) is given twice"); continue
+            }
+            if (try? s.account(named: name)) != nil {
+                if skipExisting { continue }
+                errors.append(lang == .vi ? "dòng \(i + 1): đã có tài khoản tên \(name)" : "line \(i + 1): an account named \(name) exists"); continue
+            }
+            rows.append((name, province ? nil : code, i + 1))
+        }
+        guard errors.isEmpty else {
+            errors.forEach { printError($0) }
+            printError(lang == .vi ? "tệp có lỗi: chưa tạo tài khoản nào" : "the file has errors: no account was created")
+            throw ExitStatus.unreadable
+        }
+        // bcrypt on every core: 3,321 communes take minutes, not an hour.
+        let passwords = rows.map { _ in Passwords.generate() }
+        let hashes = UnsafeMutableBufferPointer<String>.allocate(capacity: rows.count)
+        hashes.initialize(repeating: "")
+        defer { hashes.deinitialize(); hashes.deallocate() }
+        nonisolated(unsafe) let out = hashes
+        DispatchQueue.concurrentPerform(iterations: rows.count) { i in out[i] = Passwords.hash(passwords[i]) }
+        var printed = ""
+        for (i, r) in rows.enumerated() {
+            try s.addAccount(name: r.name, passwordHash: hashes[i], role: r.unit == nil ? .province : .unit, unitCode: r.unit)
+            printed += "\(r.name)\t\(passwords[i])\t\(r.unit ?? (lang == .vi ? "tinh" : "province"))\n"
+        }
+        try s.audit(account: nil, action: "user-import", detail: "\(rows.count) accounts from \((file as NSString).lastPathComponent)", remote: "cli")
+        FileHandle.standardOutput.write(Data(printed.utf8))
+        printError(lang == .vi ? "Đã tạo \(rows.count) tài khoản; mật khẩu in một lần ở trên." : "Created \(rows.count) accounts; their passwords are printed above, once.")
     }
 }
 

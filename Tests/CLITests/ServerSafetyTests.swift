@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import TestSupport
 import TongHop
+import TongHopWeb
 
 /// Every command safe on untrusted files on a shared machine (issue 9): special files,
 /// bounded memory, non-finite numbers, inconsistent ZIPs, outputs over inputs, read-only
@@ -385,3 +386,45 @@ final class ServerSafetyTests: XCTestCase {
 
 /// A hard link (link(2)).
 private func hardLink(_ a: String, _ b: String) -> Int32 { link(a, b) }
+
+/// `tonghop user import`: accounts for many units from one CSV file, first passwords
+/// printed once; a file with an error creates nothing.
+final class UserImportTests: XCTestCase {
+    let root = TestSupport.packageRoot
+
+    func testUserImportCreatesAccountsAndPrintsTheirPasswords() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("i.db").path
+        let imp = try TestSupport.run(TestSupport.tonghop, ["import", "fixtures/submissions/2024", "--db", db], cwd: root)
+        XCTAssertEqual(imp.status, 0, imp.stderr)
+        let csv = dir.appendingPathComponent("accounts.csv")
+        try "Mã đơn vị,Tên tài khoản,Vai trò\n105,lai-chau-tp,don-vi\n107,muong-te,don-vi\n,so-khdt,tinh\n".write(to: csv, atomically: true, encoding: .utf8)
+        let r = try TestSupport.run(TestSupport.tonghop, ["user", "import", csv.path, "--db", db, "--lang", "en"], cwd: root)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.out.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        XCTAssertEqual(lines.map { $0[0] }, ["lai-chau-tp", "muong-te", "so-khdt"])
+        XCTAssertEqual(lines.map { $0[2] }, ["105", "107", "province"])
+        XCTAssertEqual(Set(lines.map { $0[1] }).count, 3, "a password each")
+        let store = try Store(path: db)
+        for l in lines {
+            let a = try XCTUnwrap(try store.account(named: l[0]))
+            XCTAssertTrue(Passwords.verify(l[1], hash: a.passwordHash), l[0])
+            XCTAssertEqual(a.role, l[2] == "province" ? .province : .unit)
+        }
+        // An error anywhere: nothing created.
+        let bad = dir.appendingPathComponent("bad.csv")
+        try "106,phong-tho,don-vi\n999,khong-co,don-vi\n108,ten co dau cach,don-vi\n".write(to: bad, atomically: true, encoding: .utf8)
+        let refused = try TestSupport.run(TestSupport.tonghop, ["user", "import", bad.path, "--db", db, "--lang", "en"], cwd: root)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("line 2: template lai-chau-ktxh has no unit with code 999"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("line 3: account name"), refused.stderr)
+        XCTAssertNil(try store.account(named: "phong-tho"))
+        // Names that exist: refused, or skipped when asked.
+        let again = try TestSupport.run(TestSupport.tonghop, ["user", "import", csv.path, "--db", db, "--lang", "en"], cwd: root)
+        XCTAssertNotEqual(again.status, 0)
+        XCTAssertTrue(again.stderr.contains("an account named lai-chau-tp exists"), again.stderr)
+        let skip = try TestSupport.run(TestSupport.tonghop, ["user", "import", csv.path, "--skip-existing", "--db", db, "--lang", "en"], cwd: root)
+        XCTAssertEqual(skip.status, 0, skip.stderr)
+        XCTAssertEqual(skip.out, "")
+    }
+}

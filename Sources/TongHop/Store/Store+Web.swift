@@ -399,6 +399,25 @@ extension Store {
         }
     }
 
+    /// A page of the audit log, newest first, filtered by account name (exact, any case)
+    /// and action; and the number of entries the filter matches.
+    public func auditEntries(account: String? = nil, action: String? = nil, limit: Int = 50, offset: Int = 0) throws
+        -> (entries: [(at: String, account: String?, action: String, detail: String?, remote: String?)], total: Int) {
+        try pool.read { db in
+            let filter = "WHERE (? IS NULL OR account = ? COLLATE NOCASE) AND (? IS NULL OR action = ?)"
+            let args: StatementArguments = [account, account, action, action]
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit \(filter)", arguments: args) ?? 0
+            let rows = try Row.fetchAll(db, sql: "SELECT at, account, action, detail, remote FROM audit \(filter) ORDER BY id DESC LIMIT ? OFFSET ?",
+                                        arguments: args + [limit, offset])
+            return (rows.map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }, total)
+        }
+    }
+
+    /// The actions the audit log holds, for a filter's choices.
+    public func auditActions() throws -> [String] {
+        try pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT action FROM audit ORDER BY action") }
+    }
+
     // MARK: backup
 
     /// A consistent copy of the store while it is in use (SQLite's online backup), written
