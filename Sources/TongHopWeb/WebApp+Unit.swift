@@ -213,7 +213,7 @@ extension WebService {
         if try store.keptUploadBytes() + size > config.serverQuota {
             try? store.audit(account: account, action: "upload-refused", detail: "server quota", remote: remote)
             logger.error("upload refused: the server's upload quota (\(mb(config.serverQuota)) MB) is full")
-            throw PageError(status: .insufficientStorage,
+            throw PageError(status: .init(code: 507, reasonPhrase: "Insufficient Storage"),
                             vi: "Máy chủ đã hết chỗ lưu tệp gửi lên. Hãy báo cho tỉnh.",
                             en: "The server has no room left for uploads. Tell the province.", back: "/unit")
         }

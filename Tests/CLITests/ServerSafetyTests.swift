@@ -392,6 +392,14 @@ private func hardLink(_ a: String, _ b: String) -> Int32 { link(a, b) }
 final class UserImportTests: XCTestCase {
     let root = TestSupport.packageRoot
 
+    /// The README's administrator commands, run as written on a fresh folder.
+    func testTheREADMEsAdministratorCommandsWorkAsWritten() throws {
+        let r = try TestSupport.run("timeout", ["120", TestSupport.support.appendingPathComponent("readme_admin.sh").path, TestSupport.tonghop, root.path],
+                                    cwd: root)
+        XCTAssertEqual(r.status, 0, r.out + r.stderr)
+        XCTAssertTrue(r.out.contains("README administrator commands: ok"), r.out)
+    }
+
     func testUserImportCreatesAccountsAndPrintsTheirPasswords() throws {
         let dir = try TestSupport.tempDir(self)
         let db = dir.appendingPathComponent("i.db").path
