@@ -142,8 +142,8 @@ extension WebService {
                 var f = found.map { var x = $0; x.file = name; return x }
                 if let u = s.unit, u.code != code {
                     f.append(Finding(.otherUnit, file: name,
-                                     vi: "Đây là biểu của \(FormBuilder.unitTitle(u)) (mã \(u.code)); tài khoản này chỉ nộp báo cáo của đơn vị mình. Không lưu số liệu nào.",
-                                     en: "This is the form of \(FormBuilder.unitTitle(u)) (code \(u.code)); this account submits only its own unit's reports. Nothing is stored."))
+                                     vi: "Đây là biểu của \(FormBuilder.unitTitle(u)) (mã \(u.code)); tài khoản này chỉ nộp báo cáo của đơn vị mình. Số liệu của tệp này không nộp được (tệp chỉ được giữ để xem kết quả kiểm tra).",
+                                     en: "This is the form of \(FormBuilder.unitTitle(u)) (code \(u.code)); this account submits only its own unit's reports. Its figures cannot be submitted (the file is kept only to show these results)."))
                 }
                 if let p = s.period, !open.contains(p) {
                     f.append(Finding(.periodClosed, file: name,
