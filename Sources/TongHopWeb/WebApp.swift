@@ -27,7 +27,7 @@ public struct WebConfig: Sendable {
     public var trustProxy = false
     public var sessionHours = 12
     /// Threads that hash passwords (bcrypt), apart from everything else.
-    public var hashingThreads = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+    public var hashingThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// A connection silent this long is closed (also a request whose headers or body stall).
     public var idleTimeout: Duration = .seconds(30)
     /// The longest reading a request's body may take (a body trickling in is refused 408).

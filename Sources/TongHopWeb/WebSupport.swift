@@ -192,7 +192,7 @@ func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
     }
 }
 
-/// Password hashing on threads of its own, a few (half the cores): bcrypt is meant to
+/// Password hashing on threads of its own (one a core by default): bcrypt is meant to
 /// be slow, and a crowd logging in at the deadline must neither take the event loops nor
 /// the threads that check uploads. Requests queue in order of arrival.
 final class HashingPool: @unchecked Sendable {

@@ -46,6 +46,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("server-quota-mb"), help: H("Tổng dung lượng tệp gửi lên được giữ, MB (mặc định 2048).", "All uploaded files kept, MB (default 2048)."))
     var serverQuotaMB = 2048
 
+    @Option(name: .customLong("hashing-threads"), help: H("Số luồng băm mật khẩu (bcrypt), riêng với các việc khác (mặc định: số lõi CPU).", "Threads that hash passwords (bcrypt), apart from all other work (default: the CPU cores)."))
+    var hashingThreads: Int?
+
     @Option(name: .customLong("keep-days"), help: H("Số ngày giữ tệp gửi lên (mặc định 90): tệp chưa nộp bị xóa, tệp đã nộp chỉ còn bản ghi.", "Days uploads are kept (default 90): one not submitted is removed, a submitted one keeps only its record."))
     var keepDays = 90
 
@@ -59,6 +62,7 @@ struct ServeCommand: ParsableCommand {
         config.unitQuota = max(1, unitQuotaMB) * 1024 * 1024
         config.serverQuota = max(1, serverQuotaMB) * 1024 * 1024
         config.keepDays = max(1, keepDays)
+        if let hashingThreads { config.hashingThreads = max(1, min(64, hashingThreads)) }
         config.templates = store.templates
         config.template = store.template
         config.host = host
@@ -213,11 +217,17 @@ struct UserImport: ParsableCommand {
     @Argument(help: H("Tệp CSV.", "The CSV file.")) var file: String
     @Flag(name: .customLong("skip-existing"), help: H("Bỏ qua tên đã có thay vì báo lỗi.", "Skip names that exist instead of refusing the file."))
     var skipExisting = false
+    @Option(name: .long, help: H("Hệ số bcrypt, 10 đến 14 (mặc định 12; mỗi bậc gấp đôi thời gian đăng nhập).", "bcrypt cost, 10 to 14 (default 12; each step doubles a login's hashing time)."))
+    var cost: Int = Int(Passwords.cost)
     @OptionGroup var store: StoreOptions
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         let lang = common.language
+        guard (10...14).contains(cost) else {
+            printError(lang == .vi ? "--cost phải từ 10 đến 14" : "--cost must be 10 to 14")
+            throw ExitStatus.unreadable
+        }
         guard let data = FileManager.default.contents(atPath: file), data.count <= 10 * 1024 * 1024 else {
             printError(lang == .vi ? "không đọc được \(file)" : "cannot read \(file)")
             throw ExitStatus.unreadable
@@ -268,7 +278,8 @@ struct UserImport: ParsableCommand {
         hashes.initialize(repeating: "")
         defer { hashes.deinitialize(); hashes.deallocate() }
         nonisolated(unsafe) let out = hashes
-        DispatchQueue.concurrentPerform(iterations: rows.count) { i in out[i] = Passwords.hash(passwords[i]) }
+        let c = UInt8(cost)
+        DispatchQueue.concurrentPerform(iterations: rows.count) { i in out[i] = Passwords.hash(passwords[i], cost: c) }
         var printed = ""
         for (i, r) in rows.enumerated() {
             try s.addAccount(name: r.name, passwordHash: hashes[i], role: r.unit == nil ? .province : .unit, unitCode: r.unit)

@@ -28,6 +28,8 @@ ap.add_argument("--json")
 ap.add_argument("--own-accounts", action="store_true",
                 help="each session logs in with an account of its own (created with `tonghop user import`), all at once")
 ap.add_argument("--goals", action="store_true", help="fail unless login p95 < 3 s and upload p99 < 2 s")
+ap.add_argument("--cost", type=int, default=12, help="bcrypt cost of the sessions' own accounts (user import --cost)")
+ap.add_argument("--serve-args", default="", help="more `tonghop serve` options, e.g. \"--hashing-threads 1\"")
 args = ap.parse_args()
 root, out = os.path.abspath(args.root), os.path.abspath(args.out)
 os.makedirs(out, exist_ok=True)
@@ -58,13 +60,13 @@ if args.own_accounts:
         f.write("ma,ten,vai-tro\n")
         for i in range(args.sessions):
             f.write(f"{units[i % len(units)]},o{i},don-vi\n")
-    r = subprocess.run([tonghop, "user", "import", csv_path, "--db", db, "--template", "lai-chau-ktxh"], text=True, env=env,
+    r = subprocess.run([tonghop, "user", "import", csv_path, "--db", db, "--template", "lai-chau-ktxh", "--cost", str(args.cost)], text=True, env=env,
                        check=True, capture_output=True)
     for line in r.stdout.splitlines():
         name, pw, _ = line.split("\t")
         own_passwords[name] = pw
 
-server, port = web_server.start(tonghop, ["--db", db, "--periods", "2024", "--template", "lai-chau-ktxh"], env, out,
+server, port = web_server.start(tonghop, ["--db", db, "--periods", "2024", "--template", "lai-chau-ktxh"] + args.serve_args.split(), env, out,
                                 os.path.join(out, "load-server.log"))
 failures, lock = [], threading.Lock()
 latencies, upload_ids, login_latencies = [], [], []
@@ -197,7 +199,7 @@ p50 = statistics.median(lat) if lat else 0
 p95 = pct(lat, 0.95)
 p99 = pct(lat, 0.99)
 login_p95 = pct(login_latencies, 0.95)
-result = {"uploads": len(upload_ids), "sessions": args.sessions, "wall_s": round(wall, 2), "p50_ms": round(p50 * 1000, 1),
+result = {"uploads": len(upload_ids), "sessions": args.sessions, "bcrypt_cost": args.cost if args.own_accounts else 12, "wall_s": round(wall, 2), "p50_ms": round(p50 * 1000, 1),
           "p95_ms": round(p95 * 1000, 1), "p99_ms": round(p99 * 1000, 1),
           "login_p50_ms": round(statistics.median(login_latencies) * 1000, 1) if login_latencies else 0,
           "login_p95_ms": round(login_p95 * 1000, 1), "logins": len(login_latencies),
