@@ -31,7 +31,7 @@ extension WebService {
         }
         let remote = remoteAddress(request, context)
         let keys = LoginThrottle.keys(name: name, address: remote)
-        let (wait, pause) = try throttle.check(keys)
+        let (wait, pause, counted) = try throttle.check(keys)
         if let wait {
             try? store.audit(account: String(name.prefix(100)), action: "login-throttled", remote: remote)
             let when = wait < 90 ? words(context, "\(wait) giây", "\(wait) seconds") : words(context, "\((wait + 59) / 60) phút", "\((wait + 59) / 60) minutes")
@@ -53,8 +53,8 @@ extension WebService {
                                                                          "Wrong account or password (or the account is disabled)."),
                              status: .unauthorized)
         }
-        try throttle.succeed(keys)
-        try? store.sessionPurge()
+        if counted { try throttle.succeed(keys) }   // no write when there is nothing to clear
+        if await purgeDue.take() { try? store.sessionPurge() }
         context.sessions.createSession(WebSession(account: account.id, stamp: account.passwordStamp, csrf: Secrets.token()))
         try store.audit(account: account.name, action: "login", remote: remote)
         var r = Response.redirect(to: account.role == .province ? "/province" : "/unit", type: .normal)

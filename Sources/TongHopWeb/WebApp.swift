@@ -61,6 +61,8 @@ public final class WebService: Sendable {
     /// behind a crowd of logins.
     let hashing: HashingPool
     let summaries = SummaryCache()
+    /// Expired sessions are purged at a login at most once a minute (not a write per login).
+    let purgeDue = Every(seconds: 60)
     let logger: Logger
 
     public init(config: WebConfig, logger: Logger = Logger(label: "tonghop.web")) throws {
@@ -315,4 +317,17 @@ public final class WebService: Sendable {
         return p
     }
 
+}
+
+/// True at most once per interval: for housekeeping done on the way.
+actor Every {
+    let seconds: TimeInterval
+    private var last: Date?
+    init(seconds: TimeInterval) { self.seconds = seconds }
+
+    func take(now: Date = Date()) -> Bool {
+        if let last, now.timeIntervalSince(last) < seconds { return false }
+        last = now
+        return true
+    }
 }

@@ -103,13 +103,14 @@ struct LoginThrottle: Sendable {
 
     /// Seconds to wait before this name may be tried from this address, or nil; and the
     /// pause to hold this attempt for (the slow path).
-    func check(_ k: Keys, now: Date = Date()) throws -> (wait: Int?, pause: TimeInterval) {
-        let got = try store.loginFailures(keys: k.all).filter { now.timeIntervalSince($0.value.last) < Self.forget }
+    func check(_ k: Keys, now: Date = Date()) throws -> (wait: Int?, pause: TimeInterval, counted: Bool) {
+        let all = try store.loginFailures(keys: k.all)
+        let got = all.filter { now.timeIntervalSince($0.value.last) < Self.forget }
         var until: TimeInterval = 0
         if let p = got[k.pair] { until = max(until, Self.delay(pairFailures: p.failures) - now.timeIntervalSince(p.last)) }
         if let a = got[k.address] { until = max(until, Self.delay(addressFailures: a.failures) - now.timeIntervalSince(a.last)) }
         let pause = got[k.name].map { Self.pause(nameFailures: $0.failures) } ?? 0
-        return (until > 0 ? Int(until.rounded(.up)) : nil, pause)
+        return (until > 0 ? Int(until.rounded(.up)) : nil, pause, all[k.pair] != nil || all[k.name] != nil)
     }
 
     func fail(_ k: Keys, now: Date = Date()) throws {
