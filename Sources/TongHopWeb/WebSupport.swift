@@ -92,7 +92,7 @@ struct LoginThrottle: Sendable {
     }
 
     static func keys(name: String, address: String) -> Keys {
-        let n = String(name.precomposedStringWithCanonicalMapping.lowercased().prefix(100))
+        let n = Store.loginName(name)
         return Keys(pair: "pair:\(n)|\(address)", address: "addr:\(address)", name: "name:\(n)", normalisedName: n)
     }
 

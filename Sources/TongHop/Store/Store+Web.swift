@@ -160,6 +160,12 @@ extension Store {
         }
     }
 
+    /// An account name as failed logins are counted under it: composed (NFC), lower-cased
+    /// ("Đ" and "đ" alike, which SQLite's NOCASE does not do), at most 100 characters.
+    public static func loginName(_ name: String) -> String {
+        String(name.precomposedStringWithCanonicalMapping.lowercased().prefix(100))
+    }
+
     public func clearLoginFailures(keys: [String]) throws {
         try pool.write { db in
             for k in keys { try db.execute(sql: "DELETE FROM login_failure WHERE key = ?", arguments: [k]) }
@@ -167,10 +173,11 @@ extension Store {
     }
 
     /// Forgets every failed login counted against an account name (`tonghop user unlock`);
-    /// the number of entries removed.
+    /// the number of entries removed. Names are counted composed (NFC) and lower-cased,
+    /// as `Store.loginName` makes them.
     public func unlockLogin(name: String) throws -> Int {
         try pool.write { db in
-            try db.execute(sql: "DELETE FROM login_failure WHERE name = ? COLLATE NOCASE", arguments: [name])
+            try db.execute(sql: "DELETE FROM login_failure WHERE name = ?", arguments: [Store.loginName(name)])
             return db.changesCount
         }
     }

@@ -292,11 +292,11 @@ public final class Store: @unchecked Sendable {
             try db.execute(sql: """
             CREATE TABLE login_failure (
                 key TEXT PRIMARY KEY,
-                name TEXT,                      -- the account name tried (NULL for an address's own count)
+                name TEXT,                      -- the account name tried, NFC lower-case (NULL for an address's own count)
                 failures INTEGER NOT NULL,
                 last_at REAL NOT NULL
             ) WITHOUT ROWID;
-            CREATE INDEX login_failure_name ON login_failure(name COLLATE NOCASE);
+            CREATE INDEX login_failure_name ON login_failure(name);
             """)
         }
         return m
