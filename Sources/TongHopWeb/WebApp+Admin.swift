@@ -80,7 +80,7 @@ extension WebService {
         }
         let password = Passwords.generate()
         let hash = try await hashing.run { Passwords.hash(password) }
-        _ = try store.setPassword(name: target.name, passwordHash: hash)
+        _ = try store.setPassword(name: target.name, passwordHash: hash, mustChange: true)
         _ = try store.unlockLogin(name: target.name)
         try store.audit(account: me.name, action: "password-reset", detail: target.name, remote: remoteAddress(request, context))
         return try accountsPage(context, shown: (target.name, password))

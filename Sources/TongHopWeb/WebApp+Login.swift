@@ -75,8 +75,10 @@ extension WebService {
     // MARK: own password
 
     func passwordPage(_ context: WebContext, flash: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
-        guard context.account != nil else { return Response.redirect(to: "/login", type: .found) }
-        return page("password", title: words(context, "Đổi mật khẩu", "Change password"), context, [:], flash: flash, status: status,
+        guard let a = context.account else { return Response.redirect(to: "/login", type: .found) }
+        let note = a.mustChangePassword ? words(context, "Mật khẩu được cấp chỉ dùng cho lần đăng nhập này: hãy đặt mật khẩu của mình (mật khẩu hiện tại là mật khẩu được cấp).",
+                                                "The password you were given is for this login only: set your own (the current password is the one given).") : nil
+        return page("password", title: words(context, "Đổi mật khẩu", "Change password"), context, [:], flash: flash ?? note, status: status,
                     path: "/account/password")
     }
 

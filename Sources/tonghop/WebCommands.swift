@@ -206,12 +206,12 @@ func validAccountName(_ name: String) -> Bool {
 struct UserImport: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "import",
         abstract: T("Tạo nhiều tài khoản từ tệp CSV (mã đơn vị, tên tài khoản, vai trò) và in mật khẩu ban đầu.", "Create many accounts from a CSV file (unit code, account name, role) and print their first passwords."),
-        discussion: T("Mỗi dòng: mã đơn vị, tên tài khoản, vai trò (don-vi hoặc tinh; tài khoản tỉnh để trống mã). Dòng đầu là tiêu đề nếu cột đầu không phải mã đơn vị. Tệp có lỗi thì không tạo tài khoản nào. Mật khẩu in ra đầu ra chuẩn (tên, mật khẩu, mã đơn vị, cách nhau bằng tab) đúng một lần: hãy chuyển cho từng đơn vị rồi xóa.", """
+        discussion: T("Mỗi dòng: mã đơn vị, tên tài khoản, vai trò (don-vi hoặc tinh; tài khoản tỉnh để trống mã). Dòng đầu là tiêu đề nếu cột đầu không phải mã đơn vị. Tệp có lỗi thì không tạo tài khoản nào. Mật khẩu in ra đầu ra chuẩn (tên, mật khẩu, mã đơn vị, cách nhau bằng tab) đúng một lần: hãy chuyển cho từng đơn vị rồi xóa. Mỗi mật khẩu chỉ dùng cho lần đăng nhập đầu: cán bộ phải đặt mật khẩu của mình trước.", """
         Each line: unit code, account name, role (unit or province; a province account \
         leaves the code empty). The first line is a header when its first field is not a \
         unit code. A file with any error creates no account. The passwords are printed to \
         standard output (name, password, unit code, tab-separated) this once: hand them out, \
-        then delete them.
+        then delete them. Each is for one login: the officer sets their own password first.
         """))
 
     @Argument(help: H("Tệp CSV.", "The CSV file.")) var file: String
@@ -282,7 +282,7 @@ struct UserImport: ParsableCommand {
         DispatchQueue.concurrentPerform(iterations: rows.count) { i in out[i] = Passwords.hash(passwords[i], cost: c) }
         var printed = ""
         for (i, r) in rows.enumerated() {
-            try s.addAccount(name: r.name, passwordHash: hashes[i], role: r.unit == nil ? .province : .unit, unitCode: r.unit)
+            try s.addAccount(name: r.name, passwordHash: hashes[i], role: r.unit == nil ? .province : .unit, unitCode: r.unit, mustChange: true)
             printed += "\(r.name)\t\(passwords[i])\t\(r.unit ?? (lang == .vi ? "tinh" : "province"))\n"
         }
         try s.audit(account: nil, action: "user-import", detail: "\(rows.count) accounts from \((file as NSString).lastPathComponent)", remote: "cli")

@@ -418,6 +418,7 @@ final class UserImportTests: XCTestCase {
             let a = try XCTUnwrap(try store.account(named: l[0]))
             XCTAssertTrue(Passwords.verify(l[1], hash: a.passwordHash), l[0])
             XCTAssertEqual(a.role, l[2] == "province" ? .province : .unit)
+            XCTAssertTrue(a.mustChangePassword, "a printed password is for the first login only")
         }
         // An error anywhere: nothing created.
         let bad = dir.appendingPathComponent("bad.csv")

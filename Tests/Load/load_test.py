@@ -65,6 +65,12 @@ if args.own_accounts:
     for line in r.stdout.splitlines():
         name, pw, _ = line.split("\t")
         own_passwords[name] = pw
+    # Printed passwords are for a first login that sets the officer's own; at the deadline
+    # that was done long ago (and is not what is measured here).
+    con = sqlite3.connect(db)
+    con.execute("UPDATE account SET must_change_password = 0")
+    con.commit()
+    con.close()
 
 server, port = web_server.start(tonghop, ["--db", db, "--periods", "2024", "--template", "lai-chau-ktxh"] + args.serve_args.split(), env, out,
                                 os.path.join(out, "load-server.log"))

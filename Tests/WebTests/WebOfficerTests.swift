@@ -179,7 +179,8 @@ extension WebTests {
     }
 
     /// The province resets a unit's password: shown once, the old one stops working, the
-    /// new one logs in; a unit cannot, and a province account is not reset here.
+    /// new one logs in for one purpose only — setting the officer's own; a unit cannot,
+    /// and a province account is not reset here.
     func testTheProvinceResetsAUnitsPassword() async throws {
         let s = try service()
         try await app(s).test(.router) { client in
@@ -202,8 +203,22 @@ extension WebTests {
             XCTAssertEqual(awaited4.status, .found, "the old session ended")
             let awaited5 = try await Session(client).login("tanuyen")
             XCTAssertEqual(awaited5.status, .unauthorized)
-            let awaited6 = try await Session(client).login("tanuyen", password)
+            let officer = Session(client)
+            let awaited6 = try await officer.login("tanuyen", password)
             XCTAssertEqual(awaited6.status, .seeOther)
+            // One login's worth: every page leads to setting one's own password first.
+            let home = try await officer.request("/unit")
+            XCTAssertEqual(home.headers[.location], "/account/password")
+            let change = try await officer.request("/account/password")
+            XCTAssertTrue(officer.text(change).contains("chỉ dùng cho lần đăng nhập này"))
+            let upload = try await officer.upload("/unit/upload", file: [0x41], name: "a.csv", csrf: officer.csrf(change))
+            XCTAssertEqual(upload.status, .forbidden)
+            let set = try await officer.form("/account/password", ["csrf": officer.csrf(change), "current": password,
+                                                                   "new": "mat-khau-rieng-cua-toi", "again": "mat-khau-rieng-cua-toi"])
+            XCTAssertEqual(set.status, .seeOther)
+            let after = try await officer.request("/unit")
+            XCTAssertEqual(after.status, .ok, "the officer's own password: the page is theirs")
+            XCTAssertFalse(try XCTUnwrap(try s.store.account(named: "tanuyen")).mustChangePassword)
             let province = try await p.form("/province/accounts/reset", ["csrf": p.csrf(list), "name": "tinh"])
             XCTAssertEqual(province.status, .badRequest)
             XCTAssertTrue(try s.store.auditLog().contains { $0.action == "password-reset" && $0.detail == "tanuyen" })

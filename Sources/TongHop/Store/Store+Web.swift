@@ -14,6 +14,8 @@ public struct Account: Sendable, Equatable {
     public var disabled: Bool
     /// When the password was last set (with a random tail); a session made before is over.
     public var passwordStamp: String
+    /// The password was handed out (import, reset): the officer must set their own first.
+    public var mustChangePassword = false
 }
 
 /// A file a unit uploaded through the web page: kept whole with the findings shown.
@@ -80,7 +82,7 @@ extension Store {
 
     /// Adds an account; the name is unique whatever its case.
     @discardableResult
-    public func addAccount(name: String, passwordHash: String, role: Account.Role, unitCode: String?) throws -> Int64 {
+    public func addAccount(name: String, passwordHash: String, role: Account.Role, unitCode: String?, mustChange: Bool = false) throws -> Int64 {
         try explained {
             try pool.write { db in
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM account WHERE name = ?", arguments: [name]) != nil {
@@ -88,8 +90,9 @@ extension Store {
                 }
                 let now = Store.stamp()
                 try db.execute(sql: """
-                    INSERT INTO account (name, password_hash, role, unit_code, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [name, passwordHash, role.rawValue, unitCode, now, Store.passwordStamp()])
+                    INSERT INTO account (name, password_hash, role, unit_code, created_at, password_changed_at, must_change_password)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [name, passwordHash, role.rawValue, unitCode, now, Store.passwordStamp(), mustChange ? 1 : 0])
                 return db.lastInsertedRowID
             }
         }
@@ -97,7 +100,8 @@ extension Store {
 
     static func accountFrom(_ r: GRDB.Row) -> Account {
         Account(id: r["id"], name: r["name"], passwordHash: r["password_hash"], role: Account.Role(rawValue: r["role"]) ?? .unit,
-                unitCode: r["unit_code"], disabled: (r["disabled"] as Int) != 0, passwordStamp: r["password_changed_at"])
+                unitCode: r["unit_code"], disabled: (r["disabled"] as Int) != 0, passwordStamp: r["password_changed_at"],
+                mustChangePassword: ((r["must_change_password"] as Int?) ?? 0) != 0)
     }
 
     public func account(named name: String) throws -> Account? {
@@ -114,10 +118,10 @@ extension Store {
 
     /// Sets an account's password. Its open sessions end: each session carries the time
     /// the password was set, and the web service refuses a session whose time differs.
-    public func setPassword(name: String, passwordHash: String) throws -> Bool {
+    public func setPassword(name: String, passwordHash: String, mustChange: Bool = false) throws -> Bool {
         try pool.write { db in
-            try db.execute(sql: "UPDATE account SET password_hash = ?, password_changed_at = ? WHERE name = ?",
-                           arguments: [passwordHash, Store.passwordStamp(), name])
+            try db.execute(sql: "UPDATE account SET password_hash = ?, password_changed_at = ?, must_change_password = ? WHERE name = ?",
+                           arguments: [passwordHash, Store.passwordStamp(), mustChange ? 1 : 0, name])
             return db.changesCount == 1
         }
     }

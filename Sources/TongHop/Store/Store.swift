@@ -297,6 +297,9 @@ public final class Store: @unchecked Sendable {
                 last_at REAL NOT NULL
             ) WITHOUT ROWID;
             CREATE INDEX login_failure_name ON login_failure(name);
+            -- A password handed out (user import, the province's reset) is for one login:
+            -- the officer sets their own before anything else.
+            ALTER TABLE account ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
             """)
         }
         return m
