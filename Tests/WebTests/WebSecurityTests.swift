@@ -86,6 +86,47 @@ extension WebTests {
         }
     }
 
+    /// A body that trickles in (here: one byte, then nothing) is refused 408 after the
+    /// request timeout, not waited on for ever (the idle timeout alone resets on each byte).
+    func testABodyThatNeverArrivesIsRefusedAfterTheRequestTimeout() async throws {
+        let s = try service { $0.requestTimeout = .seconds(1) }
+        let (stream, cont) = AsyncStream<ByteBuffer>.makeStream()
+        cont.yield(ByteBuffer(string: "c"))
+        let request = Request(head: HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/login"),
+                              body: RequestBody(asyncSequence: stream))
+        let start = ContinuousClock.now
+        do {
+            _ = try await s.readBody(request, upTo: 1024)
+            XCTFail("a body that never ends was read")
+        } catch let e as PageError {
+            XCTAssertEqual(e.status, .requestTimeout)
+        }
+        XCTAssertLessThan(ContinuousClock.now - start, .seconds(5))
+        cont.finish()
+        // A body that does arrive is read as it is.
+        let whole = Request(head: HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/login"),
+                            body: RequestBody(buffer: ByteBuffer(string: "a=1")))
+        let read = try await s.readBody(whole, upTo: 1024)
+        XCTAssertEqual(String(buffer: read), "a=1")
+    }
+
+    /// The slow path: a name guessed from many addresses is answered slowly (a pause of up
+    /// to 3 s), never refused; the right password still logs in.
+    func testANameGuessedFromEverywhereIsSlowedNotLocked() async throws {
+        let s = try service { $0.trustProxy = true }
+        try s.store.addLoginFailure(keys: (0..<25).map { _ in ("name:tanuyen", "tanuyen") }, forget: 86_400)
+        try await app(s).test(.router) { client in
+            let b = Session(client)
+            var h = HTTPFields()
+            h[.init("X-Forwarded-For")!] = "203.0.113.77"
+            let page = try await b.request("/login", headers: h)
+            let start = ContinuousClock.now
+            let r = try await b.form("/login", ["name": "tanuyen", "password": Self.password, "csrf": b.csrf(page)], headers: h)
+            XCTAssertEqual(r.status, .seeOther, "the right password logs in")
+            XCTAssertGreaterThanOrEqual(ContinuousClock.now - start, .milliseconds(2900), "after the slow path's pause")
+        }
+    }
+
     /// ASVS 2.4: bcrypt reads 72 bytes; a passphrase is pre-hashed, so one differing after
     /// byte 72 is refused. An account hashed before (plain bcrypt) refuses a password over
     /// 72 bytes rather than accept its first 72.
