@@ -225,3 +225,28 @@ extension WebTests {
         }
     }
 }
+
+extension WebTests {
+    /// The deadline and the days left, on the unit's page, from the template's deadlines
+    /// (a copy of the templates folder giving 2024 one far ahead, and one passed).
+    func testTheUnitsPageShowsTheDeadlineAndDaysLeft() async throws {
+        for (due, expect) in [("2099-12-10", { (n: Int) in "còn \(n) ngày" }), ("2020-01-10", { (n: Int) in "đã quá hạn \(-n) ngày" })] {
+            let folder = dir.appendingPathComponent("templates-\(due)")
+            try FileManager.default.copyItem(at: TestSupport.packageRoot.appendingPathComponent("templates"), to: folder)
+            let yaml = folder.appendingPathComponent("lai-chau-ktxh.yaml")
+            let text = try String(contentsOf: yaml, encoding: .utf8)
+            XCTAssertTrue(text.contains("deadlines:\n"))
+            try text.replacingOccurrences(of: "deadlines:\n", with: "deadlines:\n  \"2024\": \(due)\n").write(to: yaml, atomically: true, encoding: .utf8)
+            let s = try service { $0.templates = folder.path }
+            let left = try XCTUnwrap(WebService.daysLeft(due))
+            let words = expect(left)
+            try await app(s).test(.router) { client in
+                let u = Session(client)
+                _ = try await u.login("tanuyen")
+                let home = u.text(try await u.request("/unit"))
+                XCTAssertTrue(home.contains(words), "\(words) in the page: \(home)")
+                XCTAssertTrue(home.contains(UnitStatus.vietDate(due)))
+            }
+        }
+    }
+}
