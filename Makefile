@@ -58,6 +58,8 @@ test: deps testdeps pydeps
 	$(SWIFT) test
 	python3 Tests/Browser/browser_test.py --tonghop .build/debug/tonghop --out $(ARTEFACTS)/browser
 	python3 Tests/Load/load_test.py --tonghop .build/debug/tonghop --out $(ARTEFACTS)/load --json $(ARTEFACTS)/load/result.json --time-limit 300
+	python3 Tests/Load/load_test.py --tonghop .build/debug/tonghop --out $(ARTEFACTS)/load100 --json $(ARTEFACTS)/load100/result.json \
+	    --sessions 100 --uploads 100 --own-accounts --time-limit 300
 
 ## bench: BENCHMARKS.md's figures, with the Python peers measured in the same run.
 bench: deps

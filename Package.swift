@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "SheetIOTests", dependencies: ["SheetIO", "TestSupport"]),
         .testTarget(name: "TongHopTests", dependencies: ["TongHop", "SheetIO", "TestSupport", .product(name: "Yams", package: "Yams"),
                                                         .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
-        .testTarget(name: "CLITests", dependencies: ["SheetIO", "TestSupport", "tonghop"]),
+        .testTarget(name: "CLITests", dependencies: ["SheetIO", "TestSupport", "tonghop", "TongHop", "TongHopWeb"]),
         .testTarget(name: "WebTests", dependencies: ["TongHopWeb", "TongHop", "SheetIO", "TestSupport",
                                                      .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                      .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")]),

@@ -29,7 +29,7 @@ struct RequestLog: RouterMiddleware {
 struct SecurityHeaders: RouterMiddleware {
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         var r = try await next(request, context)
-        r.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        r.headers[.contentSecurityPolicy] = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         r.headers[.xContentTypeOptions] = "nosniff"
         r.headers[.init("X-Frame-Options")!] = "DENY"
         r.headers[.init("Referrer-Policy")!] = "same-origin"
@@ -121,6 +121,12 @@ struct LoadAccount: RouterMiddleware {
             if let a = try service.store.account(id: s.account), !a.disabled, a.passwordStamp == s.stamp {
                 ctx.account = a
                 ctx.csrf = s.csrf
+                // A handed-out password: nothing but setting one's own (and logging out).
+                let path = request.uri.path
+                if a.mustChangePassword, !["/account/password", "/logout", "/lang", "/static/page.js", "/health"].contains(path) {
+                    if request.method == .get { return Response.redirect(to: "/account/password", type: .found) }
+                    throw PageError(status: .forbidden, vi: "Hãy đặt mật khẩu của mình trước.", en: "Set your own password first.", back: "/account/password")
+                }
             } else {
                 context.sessions.clearSession()
             }

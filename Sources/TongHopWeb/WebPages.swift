@@ -35,7 +35,8 @@ enum Pages {
     input[type=file]{font:inherit;max-width:100%}button.primary,a.button{display:inline-block;background:#7a1d1d;color:#fff;border:0;border-radius:4px;padding:.55rem 1rem;font:inherit;text-decoration:none;cursor:pointer;margin:.4rem .4rem .4rem 0}
     a.button.secondary{background:#555}.flash{background:#fff2d6;border:1px solid #e0c27a;padding:.6rem 1rem;border-radius:6px;margin-bottom:1rem}
     .findings li{margin:.15rem 0}.cell{font-family:ui-monospace,Menlo,Consolas,monospace;background:#f0f0f0;padding:0 .25rem;border-radius:3px}
-    details summary{cursor:pointer;font-weight:600}ul{padding-left:1.2rem}
+    details summary{cursor:pointer;font-weight:600}ul{padding-left:1.2rem}ol.steps{list-style:none;padding:0}
+    td.fname{overflow-wrap:anywhere;word-break:break-word;max-width:16rem}button[disabled]{opacity:.6;cursor:wait}
     @media (max-width:40rem){main{padding:.6rem}th,td{padding:.3rem}h1{font-size:1.2rem}}
     """
 
@@ -46,10 +47,10 @@ enum Pages {
         <title>{{title}} — {{t.app}}</title><style>{{{style}}}</style></head>
         <body><header><span class="brand">{{t.app}}</span>
         {{#account}}<span>{{name}}{{#unitName}} — {{unitName}}{{/unitName}}</span>
-        {{#isUnit}}<a href="/unit">{{t.myReports}}</a>{{/isUnit}}{{#isProvince}}<a href="/province">{{t.statusNav}}</a><a href="/province/audit">{{t.auditNav}}</a>{{/isProvince}}<a href="/account/password">{{t.changePassword}}</a>
+        {{#isUnit}}<a href="/unit">{{t.myReports}}</a>{{/isUnit}}{{#isProvince}}<a href="/province">{{t.statusNav}}</a><a href="/province/accounts">{{t.accountsNav}}</a><a href="/province/audit">{{t.auditNav}}</a>{{/isProvince}}<a href="/account/password">{{t.changePassword}}</a>
         <form method="post" action="/logout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t.logout}}</button></form>{{/account}}
         <a href="/lang?to={{otherLang}}&amp;back={{path}}" lang="{{otherLang}}">{{otherLangLabel}}</a></header>
-        <main>{{#flash}}<div class="flash" role="status">{{flash}}</div>{{/flash}}{{{body}}}</main></body></html>
+        <main>{{#flash}}<div class="flash" role="status">{{flash}}</div>{{/flash}}{{{body}}}</main><script src="/static/page.js" defer></script></body></html>
         """,
         "login": """
         <h1>{{t.loginTitle}}</h1><div class="card"><form method="post" action="/login">
@@ -71,30 +72,33 @@ enum Pages {
         """,
         "unit": """
         <h1>{{unitTitle}}</h1>
-        <div class="card"><h2>{{t.uploadHeading}}</h2><p class="muted">{{t.uploadHelp}}</p>
-        <form method="post" action="/unit/upload" enctype="multipart/form-data"><input type="hidden" name="csrf" value="{{csrf}}">
-        <label for="file">{{t.fileLabel}}</label><input type="file" id="file" name="file" required accept=".xlsx,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,text/csv">
-        <p><button class="primary" type="submit" id="upload">{{t.check}}</button></p></form></div>
-        <h2>{{t.periodsHeading}}</h2><div class="scroll"><table><thead><tr><th>{{t.period}}</th><th>{{t.deadline}}</th><th>{{t.statusCol}}</th><th>{{t.formCol}}</th></tr></thead><tbody>
-        {{#periods}}<tr><td>{{label}}</td><td>{{deadline}}</td><td><span class="pill {{cls}}">{{state}}</span>{{#detail}}<br><span class="muted">{{detail}}</span>{{/detail}}{{#returned}}<br><span class="bad">{{returned}}</span>{{/returned}}</td>
+        <ol class="steps">
+        <li class="card"><h2>1. {{t.step1}}</h2><div class="scroll"><table><thead><tr><th>{{t.period}}</th><th>{{t.deadline}}</th><th>{{t.statusCol}}</th><th>{{t.formCol}}</th></tr></thead><tbody>
+        {{#periods}}<tr><td>{{label}}</td><td>{{deadline}}{{#daysLeft}}<br><span class="{{daysCls}}">{{daysLeft}}</span>{{/daysLeft}}</td><td><span class="pill {{cls}}">{{state}}</span>{{#detail}}<br><span class="muted">{{detail}}</span>{{/detail}}{{#returned}}<br><span class="bad returned">{{returned}}</span>{{/returned}}{{#todo}}<br><span>{{todo}}</span>{{/todo}}</td>
         <td>{{#canForm}}<a href="/unit/form?period={{key}}">{{t.downloadForm}}</a>{{/canForm}}</td></tr>{{/periods}}
-        </tbody></table></div>
+        </tbody></table></div>{{^periods}}<p class="muted">{{t.noPeriods}}</p>{{/periods}}</li>
+        <li class="card"><h2>2. {{t.step2}}</h2><p class="muted">{{t.uploadHelp}}</p>
+        <form method="post" action="/unit/upload" enctype="multipart/form-data" data-progress><input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="file">{{t.fileLabel}}</label><input type="file" id="file" name="file" required accept=".xlsx,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,text/csv">
+        <p><button class="primary" type="submit" id="upload">{{t.check}}</button> <progress hidden max="100" value="0"></progress> <span class="muted" role="status" aria-live="polite"></span></p></form></li>
+        <li class="card"><h2>3. {{t.step3}}</h2><p class="muted">{{t.step3Help}}</p></li>
+        </ol>
         <h2>{{t.uploadsHeading}}</h2>{{^uploads}}<p class="muted">{{t.noUploads}}</p>{{/uploads}}{{#hasUploads}}<div class="scroll"><table><thead><tr><th>{{t.time}}</th><th>{{t.file}}</th><th>{{t.period}}</th><th>{{t.result}}</th><th></th></tr></thead><tbody>
-        {{#uploads}}<tr><td>{{time}}</td><td>{{file}}</td><td>{{period}}</td><td><span class="pill {{cls}}">{{result}}</span></td><td><a href="/unit/upload/{{id}}">{{t.view}}</a></td></tr>{{/uploads}}
+        {{#uploads}}<tr><td>{{time}}</td><td class="fname">{{file}}</td><td>{{period}}</td><td><span class="pill {{cls}}">{{result}}</span></td><td><a href="/unit/upload/{{id}}">{{t.view}}</a></td></tr>{{/uploads}}
         </tbody></table></div>{{/hasUploads}}
         <h2>{{t.historyHeading}}</h2>{{^history}}<p class="muted">{{t.noHistory}}</p>{{/history}}{{#hasHistory}}<div class="scroll"><table><thead><tr><th>{{t.period}}</th><th>{{t.revision}}</th><th>{{t.time}}</th><th>{{t.file}}</th><th>{{t.statusCol}}</th></tr></thead><tbody>
-        {{#history}}<tr><td>{{period}}</td><td class="n">{{revision}}</td><td>{{time}}</td><td>{{file}}</td><td>{{state}}{{#returned}}<br><span class="bad">{{returned}}</span>{{/returned}}</td></tr>{{/history}}
+        {{#history}}<tr><td>{{period}}</td><td class="n">{{revision}}</td><td>{{time}}</td><td class="fname">{{file}}</td><td>{{state}}{{#returned}}<br><span class="bad">{{returned}}</span>{{/returned}}</td></tr>{{/history}}
         </tbody></table></div>{{/hasHistory}}
         """,
         "report": """
         <h1>{{t.reportHeading}}: {{file}}</h1>
         <div class="card"><p>{{who}}</p><p class="{{verdictClass}}" id="verdict">{{verdict}}</p><p>{{counts}}</p>
-        {{#submitted}}<p class="ok">{{submitted}}</p>{{/submitted}}
-        {{#canSubmit}}<form method="post" action="/unit/upload/{{id}}/submit"><input type="hidden" name="csrf" value="{{csrf}}"><button class="primary" type="submit" id="submit">{{t.submit}}</button></form>{{/canSubmit}}
+        {{#submitted}}<p class="ok">{{submitted}}</p>{{/submitted}}{{#receipt}}<p>{{t.receipt}}: <strong id="receipt">{{receipt}}</strong></p>{{/receipt}}
+        {{#canSubmit}}<form method="post" action="/unit/upload/{{id}}/submit" data-once><input type="hidden" name="csrf" value="{{csrf}}"><button class="primary" type="submit" id="submit">{{t.submit}}</button></form>{{/canSubmit}}
         {{#blocked}}<p class="muted">{{blocked}}</p>{{/blocked}}
         {{#annotated}}<a class="button secondary" href="/unit/upload/{{id}}/annotated" id="annotated">{{t.downloadAnnotated}}</a>{{/annotated}}
         <a class="button secondary" href="/unit">{{t.back}}</a></div>
-        {{#severities}}<h2 class="{{cls}}">{{label}} ({{count}})</h2>{{#groups}}<div class="card"><details {{#open}}open{{/open}}><summary>{{code}} — {{title}} ({{count}})</summary><ul class="findings">
+        {{#severities}}<h2 class="{{cls}}">{{label}} ({{count}})</h2>{{#groups}}<div class="card"><details {{#open}}open{{/open}}><summary>{{title}} ({{count}})</summary><ul class="findings">
         {{#items}}<li>{{#place}}<span class="cell">{{place}}</span> {{/place}}{{message}}</li>{{/items}}</ul></details></div>{{/groups}}{{/severities}}
         """,
         "province": """
@@ -117,8 +121,8 @@ enum Pages {
         {{#submissionID}}<form method="post" action="/province/return"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="submission" value="{{submissionID}}">
         <label for="comment">{{t.returnLabel}}</label><textarea id="comment" name="comment" rows="3" required maxlength="2000"></textarea>
         <p><button class="primary" type="submit" id="return">{{t.returnButton}}</button></p></form>{{/submissionID}}</div>
-        {{#hasValues}}<h2>{{t.valuesHeading}}</h2><div class="scroll"><table><thead><tr><th>{{t.codeCol}}</th><th>{{t.indicatorCol}}</th>{{#columns}}<th>{{.}}</th>{{/columns}}</tr></thead><tbody>
-        {{#values}}<tr><td>{{code}}</td><td>{{name}}</td>{{#cells}}<td class="n" title="{{where}}">{{text}}</td>{{/cells}}</tr>{{/values}}</tbody></table></div>{{/hasValues}}
+        {{#hasValues}}<h2>{{t.valuesHeading}}</h2><div class="scroll"><table><thead><tr><th>{{t.codeCol}}</th><th>{{t.indicatorCol}}</th><th>{{t.unitOfMeasure}}</th>{{#columns}}<th>{{.}}</th>{{/columns}}</tr></thead><tbody>
+        {{#values}}<tr><td>{{code}}</td><td>{{name}}</td><td>{{measure}}</td>{{#cells}}<td class="n" title="{{where}}">{{text}}</td>{{/cells}}</tr>{{/values}}</tbody></table></div>{{/hasValues}}
         <h2>{{t.historyHeading}}</h2>{{^history}}<p class="muted">{{t.noHistory}}</p>{{/history}}{{#hasHistory}}<div class="scroll"><table><thead><tr><th>{{t.revision}}</th><th>{{t.time}}</th><th>{{t.file}}</th><th>{{t.statusCol}}</th></tr></thead><tbody>
         {{#history}}<tr><td class="n">{{revision}}</td><td>{{time}}</td><td>{{file}}</td><td>{{state}}{{#returned}}<br><span class="bad">{{returned}}</span>{{/returned}}</td></tr>{{/history}}</tbody></table></div>{{/hasHistory}}
         """,
@@ -128,10 +132,56 @@ enum Pages {
         {{#rows}}<tr><td class="n">{{rank}}</td><td>{{name}}</td><td>{{headline}}</td><td>{{lagging}}</td></tr>{{/rows}}</tbody></table></div>
         """,
         "audit": """
-        <h1>{{t.auditNav}}</h1><div class="scroll"><table><thead><tr><th>{{t.time}}</th><th>{{t.account}}</th><th>{{t.action}}</th><th>{{t.detail}}</th><th>{{t.from}}</th></tr></thead><tbody>
+        <h1>{{t.auditNav}}</h1><form method="get" action="/province/audit" class="card"><label for="account">{{t.account}}</label><input type="text" id="account" name="account" value="{{account}}">
+        <label for="action">{{t.action}}</label><select id="action" name="action"><option value="">{{t.allActions}}</option>{{#actions}}<option value="{{key}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/actions}}</select>
+        <p><button class="primary" type="submit">{{t.filter}}</button></p></form>
+        <p>{{pageInfo}} {{#prev}}<a href="{{prev}}" id="prev">{{t.prevPage}}</a>{{/prev}} {{#next}}<a href="{{next}}" id="next">{{t.nextPage}}</a>{{/next}}</p>
+        <div class="scroll"><table><thead><tr><th>{{t.time}}</th><th>{{t.account}}</th><th>{{t.action}}</th><th>{{t.detail}}</th><th>{{t.from}}</th></tr></thead><tbody>
         {{#rows}}<tr><td>{{at}}</td><td>{{account}}</td><td>{{action}}</td><td>{{detail}}</td><td>{{remote}}</td></tr>{{/rows}}</tbody></table></div>
         """,
+        "accounts": """
+        <h1>{{t.accountsNav}}</h1>
+        {{#resetName}}<div class="card"><p>{{t.newPasswordFor}} <strong>{{resetName}}</strong>: <code id="new-password">{{resetPassword}}</code></p><p class="muted">{{t.newPasswordOnce}}</p></div>{{/resetName}}
+        <div class="scroll"><table><thead><tr><th>{{t.account}}</th><th>{{t.unitCol}}</th><th>{{t.statusCol}}</th><th></th></tr></thead><tbody>
+        {{#rows}}<tr><td>{{name}}</td><td>{{unit}}</td><td>{{state}}</td><td><form method="post" action="/province/accounts/reset" data-once><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="name" value="{{name}}"><button type="submit" class="primary">{{t.resetPassword}}</button></form></td></tr>{{/rows}}
+        </tbody></table></div>
+        """,
     ]
+
+    /// /static/page.js: a form marked data-once disables its button when sent; the upload
+    /// form (data-progress) is sent by XMLHttpRequest to show the bytes sent, then the
+    /// browser goes where the server answered (the report, or the error page).
+    static let script = #"""
+    "use strict";
+    document.querySelectorAll("form[data-once], form[data-progress]").forEach(function (form) {
+      form.addEventListener("submit", function (ev) {
+        var button = form.querySelector("button[type=submit]");
+        if (form.dataset.sent) { ev.preventDefault(); return; }
+        form.dataset.sent = "1";
+        if (button) { button.disabled = true; }
+        if (!form.hasAttribute("data-progress") || !window.XMLHttpRequest || !window.FormData) { return; }
+        ev.preventDefault();
+        var bar = form.querySelector("progress"), note = form.querySelector("[role=status]");
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", form.action);
+        xhr.upload.addEventListener("progress", function (e) {
+          if (!e.lengthComputable) { return; }
+          var pct = Math.round(100 * e.loaded / e.total);
+          if (bar) { bar.hidden = false; bar.value = pct; }
+          if (note) { note.textContent = pct + "%"; }
+        });
+        xhr.addEventListener("load", function () {
+          if (xhr.status < 300 && xhr.responseURL) { window.location.assign(xhr.responseURL); return; }
+          document.open(); document.write(xhr.responseText); document.close();
+        });
+        xhr.addEventListener("error", function () {
+          form.dataset.sent = ""; if (button) { button.disabled = false; }
+          if (note) { note.textContent = document.documentElement.lang === "en" ? "Not sent: check the connection and try again." : "Chưa gửi được: kiểm tra kết nối rồi thử lại."; }
+        });
+        xhr.send(new FormData(form));
+      });
+    });
+    """#
 
     /// The pages' words, in Vietnamese and English.
     static let words: [String: (String, String)] = [
@@ -180,7 +230,25 @@ enum Pages {
         "indicatorCol": ("Chỉ tiêu", "Indicator"),
         "returnLabel": ("Trả lại báo cáo cho đơn vị, kèm ý kiến", "Return the report to the unit, with a comment"),
         "returnButton": ("Trả lại", "Return"),
-        "valuesHeading": ("Số liệu đã nộp (ô trong tệp của đơn vị khi di chuột)", "Figures submitted (the cell in the unit's file on hover)"),
+        "valuesHeading": ("Số liệu đã nộp", "Figures submitted"),
+        "unitOfMeasure": ("ĐVT", "Unit"),
+        "step1": ("Tải biểu mẫu", "Download the form"),
+        "step2": ("Kiểm tra: gửi tệp đã điền", "Check: upload the filled file"),
+        "step3": ("Nộp", "Submit"),
+        "step3Help": ("Khi tệp không còn lỗi, trang kết quả kiểm tra có nút \"Nộp báo cáo\"; sau khi nộp, trang cho số biên nhận.",
+                      "Once the file has no errors, its check results page has a \"Submit the report\" button; after submitting, the page gives a receipt number."),
+        "noPeriods": ("Không có kỳ nào đơn vị phải báo cáo.", "No period this unit reports for."),
+        "receipt": ("Số biên nhận", "Receipt number"),
+        "allActions": ("Mọi việc", "Every action"),
+        "filter": ("Lọc", "Filter"),
+        "prevPage": ("← Trang trước", "← Previous"),
+        "nextPage": ("Trang sau →", "Next →"),
+        "accountsNav": ("Tài khoản đơn vị", "Unit accounts"),
+        "resetPassword": ("Đặt lại mật khẩu", "Reset the password"),
+        "newPasswordFor": ("Mật khẩu mới của", "New password of"),
+        "newPasswordOnce": ("Mật khẩu chỉ hiện một lần: hãy chuyển cho cán bộ đơn vị qua kênh tin cậy và nhắc đổi mật khẩu sau khi đăng nhập.",
+                            "Shown once only: hand it to the unit's officer over a trusted channel and ask them to change it after logging in."),
+        "uploading": ("Đang gửi…", "Uploading…"),
         "rank": ("Hạng", "Rank"),
         "lagging": ("Chưa đạt", "Not met"),
         "action": ("Việc", "Action"),

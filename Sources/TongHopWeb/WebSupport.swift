@@ -70,38 +70,95 @@ struct StorePersistDriver: PersistDriver {
     static func date(_ d: Duration) -> Date { Date(timeIntervalSinceNow: TimeInterval(d.components.seconds)) }
 }
 
-/// Failed logins per account name and per address: after 5 failures for a name (30 for
-/// an address: an office behind one NAT shares it) within 15 minutes, further attempts
-/// are refused until the window passes. A restart forgets them; the audit table keeps
-/// every attempt.
-actor LoginThrottle {
-    let window: TimeInterval
-    private var failures: [String: [Date]] = [:]
+/// Failed logins slow the next attempt down; nothing ever locks an account. Counted in
+/// the store (so a restart forgets nothing and `tonghop user unlock NAME` clears a name):
+/// - per account name *and* address: from the 5th failure, the next attempt from that
+///   address waits 2 s, then 4, 8, … at most 15 minutes. The same name from another
+///   address (the real officer at their own desk) is not slowed at all.
+/// - per address, over every name (an office behind one NAT shares it): from the 30th
+///   failure, 1 s, growing to at most 60 s — colleagues are slowed, never kept out.
+/// - per account name over every address (guessing one name from many addresses): from
+///   the 20th failure each attempt at that name is answered only after a pause of up to
+///   3 s, the captcha-free slow path: the right password still logs in, just slowly.
+/// A failure older than a day is forgotten; a success clears its name's counts.
+struct LoginThrottle: Sendable {
+    let store: Store
+    static let forget: TimeInterval = 24 * 3600
 
-    init(window: TimeInterval = 15 * 60) { self.window = window }
-
-    static func keys(name: String, address: String) -> [(String, Int)] {
-        [("name:" + name.lowercased(), 5), ("addr:" + address, 30)]
+    struct Keys {
+        var pair: String, address: String, name: String
+        var normalisedName: String
+        var all: [String] { [pair, address, name] }
     }
 
-    /// Seconds to wait before another attempt, or nil.
-    func wait(_ keys: [(String, Int)], now: Date = Date()) -> Int? {
-        var longest: TimeInterval = 0
-        for (k, limit) in keys {
-            let recent = (failures[k] ?? []).filter { now.timeIntervalSince($0) < window }
-            failures[k] = recent.isEmpty ? nil : recent
-            if recent.count >= limit, let first = recent.first { longest = max(longest, window - now.timeIntervalSince(first)) }
-        }
-        return longest > 0 ? Int(longest.rounded(.up)) : nil
+    static func keys(name: String, address: String) -> Keys {
+        let n = Store.loginName(name)
+        return Keys(pair: "pair:\(n)|\(address)", address: "addr:\(address)", name: "name:\(n)", normalisedName: n)
     }
 
-    func fail(_ keys: [(String, Int)], now: Date = Date()) {
-        for (k, _) in keys { failures[k, default: []].append(now) }
+    /// The delay a key's failures impose after its last failure.
+    static func delay(pairFailures f: Int) -> TimeInterval { f < 5 ? 0 : min(900, pow(2, Double(min(f - 4, 20)))) }
+    static func delay(addressFailures f: Int) -> TimeInterval { f < 30 ? 0 : min(60, pow(2, Double(min((f - 30) / 5, 10)))) }
+    static func pause(nameFailures f: Int) -> TimeInterval { f < 20 ? 0 : min(3, Double(f - 19) * 0.5) }
+
+    /// Seconds to wait before this name may be tried from this address, or nil; and the
+    /// pause to hold this attempt for (the slow path).
+    func check(_ k: Keys, now: Date = Date()) throws -> (wait: Int?, pause: TimeInterval, counted: Bool) {
+        let all = try store.loginFailures(keys: k.all)
+        let got = all.filter { now.timeIntervalSince($0.value.last) < Self.forget }
+        var until: TimeInterval = 0
+        if let p = got[k.pair] { until = max(until, Self.delay(pairFailures: p.failures) - now.timeIntervalSince(p.last)) }
+        if let a = got[k.address] { until = max(until, Self.delay(addressFailures: a.failures) - now.timeIntervalSince(a.last)) }
+        let pause = got[k.name].map { Self.pause(nameFailures: $0.failures) } ?? 0
+        return (until > 0 ? Int(until.rounded(.up)) : nil, pause, all[k.pair] != nil || all[k.name] != nil)
     }
 
-    func succeed(_ keys: [(String, Int)]) {
-        // Only the name's count: a success does not clear an address's failures.
-        for (k, _) in keys where k.hasPrefix("name:") { failures[k] = nil }
+    func fail(_ k: Keys, now: Date = Date()) throws {
+        try store.addLoginFailure(keys: [(k.pair, k.normalisedName), (k.address, nil), (k.name, k.normalisedName)], now: now, forget: Self.forget)
+    }
+
+    /// A success clears the name's counts; not the address's (logging in to one's own
+    /// account must not reset the guesses made at others').
+    func succeed(_ k: Keys) throws { try store.clearLoginFailures(keys: [k.pair, k.name]) }
+}
+
+/// Password hashes. bcrypt reads only a password's first 72 bytes (a Vietnamese
+/// passphrase reaches them in some 30 letters), so a password is first reduced to
+/// base64(HMAC-SHA-256) — 44 bytes carrying all of it — and the hash is stored as
+/// "thop1$" + bcrypt's. A hash without the prefix (an account made before) is plain
+/// bcrypt: verified as it was, but a password over 72 bytes is then refused, since
+/// bcrypt could not tell it from another with the same first 72 bytes.
+public enum Passwords {
+    public static let prefix = "thop1$"
+    /// bcrypt's cost for new hashes (2^12 rounds: some 0.2 s of one core).
+    public static let cost: UInt8 = 12
+    /// The longest password accepted, in bytes of UTF-8.
+    public static let maxBytes = 1024
+
+    static func prehash(_ password: String) -> String {
+        let key = SymmetricKey(data: Data("tonghop-bcrypt-prehash-v1".utf8))
+        // The same words typed on a Mac (NFD) or Windows (NFC) are the same password.
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(password.precomposedStringWithCanonicalMapping.utf8), using: key)
+        return Data(mac).base64EncodedString()
+    }
+
+    /// A new random password: 14 letters and digits without look-alikes (0/O, 1/l/I),
+    /// some 80 bits.
+    public static func generate() -> String {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var g = SystemRandomNumberGenerator()
+        return String((0..<14).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &g)] })
+    }
+
+    public static func hash(_ password: String, cost: UInt8 = Passwords.cost) -> String {
+        prefix + Bcrypt.hash(prehash(password), cost: cost)
+    }
+
+    public static func verify(_ password: String, hash: String) -> Bool {
+        guard password.utf8.count <= maxBytes else { return false }
+        if hash.hasPrefix(prefix) { return Bcrypt.verify(prehash(password), hash: String(hash.dropFirst(prefix.count))) }
+        guard password.utf8.count <= 72 else { return false }
+        return Bcrypt.verify(password, hash: hash)
     }
 }
 
@@ -123,7 +180,7 @@ enum Secrets {
 
     /// A bcrypt hash of a fixed password, verified against when the account does not
     /// exist so that the time of a failed login does not tell whether a name is known.
-    static let decoy = Bcrypt.hash("tonghop-decoy-password", cost: 12)
+    static let decoy = Passwords.hash("tonghop-decoy-password")
 }
 
 /// Runs blocking work (bcrypt, reading and checking a workbook, writing the summary) on
@@ -134,6 +191,51 @@ func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
             do { cont.resume(returning: try body()) } catch { cont.resume(throwing: error) }
         }
     }
+}
+
+/// Password hashing on threads of its own (one a core by default): bcrypt is meant to
+/// be slow, and a crowd logging in at the deadline must neither take the event loops nor
+/// the threads that check uploads. Requests queue in order of arrival.
+final class HashingPool: @unchecked Sendable {
+    // `jobs` and `stopped` only under `lock`; the threads are the pool's own.
+    private let lock = NSCondition()
+    private var jobs: [() -> Void] = []
+    private var stopped = false
+    let threads: Int
+
+    init(threads: Int) {
+        self.threads = max(1, threads)
+        for i in 0..<self.threads {
+            let t = Thread { [weak self] in
+                while let job = self?.next() { job() }
+            }
+            t.name = "tonghop-hash-\(i)"
+            t.start()
+        }
+    }
+
+    private func next() -> (() -> Void)? {
+        lock.lock(); defer { lock.unlock() }
+        while jobs.isEmpty && !stopped { lock.wait() }
+        return stopped && jobs.isEmpty ? nil : jobs.removeFirst()
+    }
+
+    /// Runs `body` on one of the pool's threads, in order of arrival.
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { cont in
+            lock.lock()
+            jobs.append { do { cont.resume(returning: try body()) } catch { cont.resume(throwing: error) } }
+            lock.signal()
+            lock.unlock()
+        }
+    }
+
+    /// Jobs waiting (not yet running).
+    var waiting: Int { lock.lock(); defer { lock.unlock() }; return jobs.count }
+
+    func stop() { lock.lock(); stopped = true; lock.broadcast(); lock.unlock() }
+
+    deinit { stop() }
 }
 
 /// A part of a multipart/form-data body.
@@ -193,10 +295,10 @@ enum Multipart {
 }
 
 /// What an uploaded file is, from its first bytes (never its name).
-enum UploadKind: String {
+public enum UploadKind: String, Sendable {
     case xlsx, xls, csv
 
-    static func sniff(_ bytes: [UInt8]) -> UploadKind? {
+    public static func sniff(_ bytes: [UInt8]) -> UploadKind? {
         if SpreadsheetDocument.isZip(Array(bytes.prefix(4))) { return .xlsx }
         if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .xls }
         let head = bytes.prefix(8192)
@@ -217,17 +319,26 @@ enum UploadKind: String {
     }
 }
 
-/// A file name safe to put on disk and in a header: the last component, no control or
-/// path characters, at most 120 characters, with the extension of what the file is.
-func safeFileName(_ name: String?, kind: UploadKind) -> String {
-    var base = ((name ?? "") as NSString).lastPathComponent
+/// A file name safe to put on disk and in a header: the last component, composed (NFC:
+/// a Mac sends "ế" as three code points, seven bytes), no control or path characters,
+/// the name cut at a character's end to at most 150 bytes of UTF-8 (a file system's
+/// limit is 255 bytes), with the extension of what the file is.
+public func safeFileName(_ name: String?, kind: UploadKind) -> String {
+    var base = ((name ?? "").precomposedStringWithCanonicalMapping as NSString).lastPathComponent
     base = String(base.unicodeScalars.map { s -> Character in
         (s.properties.generalCategory == .control || s.properties.generalCategory == .format || "/\\:*?\"<>|".unicodeScalars.contains(s)) ? "_" : Character(s)
     })
     base = (base as NSString).deletingPathExtension.trimmingCharacters(in: .whitespaces)
     while base.hasPrefix(".") { base.removeFirst() }
     if base.isEmpty { base = "bieu" }
-    if base.count > 120 { base = String(base.prefix(120)) }
+    if base.utf8.count > 150 {
+        var cut = ""
+        for ch in base {
+            guard cut.utf8.count + ch.utf8.count <= 150 else { break }
+            cut.append(ch)
+        }
+        base = cut.trimmingCharacters(in: .whitespaces)
+    }
     return base + "." + kind.rawValue
 }
 

@@ -124,6 +124,7 @@ try:
         check(wait_for(lambda: driver.find_element(By.ID, "verdict").text == "HỢP LỆ"), "the fixed file is valid")
         driver.find_element(By.ID, "submit").click()
         check(wait_for(lambda: "Đã nộp lúc" in body()), "submitted")
+        check("Số biên nhận" in body(), "a receipt number after submitting")
         shot("3-submitted")
         driver.get(base + "/unit")
         check("Đã nộp" in body(), "the unit's page says received")

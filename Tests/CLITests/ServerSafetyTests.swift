@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
 import TestSupport
+import TongHop
+import TongHopWeb
 
 /// Every command safe on untrusted files on a shared machine (issue 9): special files,
 /// bounded memory, non-finite numbers, inconsistent ZIPs, outputs over inputs, read-only
@@ -338,7 +340,100 @@ final class ServerSafetyTests: XCTestCase {
         let s = try tonghop(["status", "--db", db, "--format", "json"])
         XCTAssertEqual(s.status, 0, s.stderr)
     }
+
+    // MARK: the web server (issue 25)
+
+    /// 1,100 connections that never send a byte, against a server given the 1,024 file
+    /// descriptors systemd gives by default: the idle timeout closes them and /health
+    /// answers within a bounded time (without one it never did).
+    func testSilentConnectionsDoNotStopTheWebServer() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("w.db").path
+        try importFixtures(db)
+        let r = try TestSupport.python([TestSupport.support.appendingPathComponent("silent_connections.py").path, TestSupport.tonghop,
+                                        "--db", db, "--templates", root.appendingPathComponent("templates").path, "--template", "lai-chau-ktxh",
+                                        "--count", "1100", "--idle-timeout", "2", "--limit", "30"])
+        XCTAssertEqual(r.status, 0, r.out + r.stderr)
+        let result = try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any] ?? [:]
+        XCTAssertEqual(result["opened"] as? Int, 1100, r.out)
+        let seconds = try XCTUnwrap(result["health_seconds"] as? Double, r.out)
+        XCTAssertLessThan(seconds, 30, "/health answered while the silent connections were open")
+        XCTAssertGreaterThan(result["closed_by_server"] as? Int ?? 0, 900, "the server closed the silent connections itself: " + r.out)
+    }
+
+    /// `tonghop user unlock NAME` forgets the name's failed logins (and says so in the
+    /// audit log); an unknown name is an error.
+    func testUserUnlockClearsFailedLogins() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("u.db").path
+        try importFixtures(db)
+        let add = try TestSupport.run(TestSupport.tonghop, ["user", "add", "tinh", "--province", "--db", db, "--lang", "en"], cwd: root,
+                                      stdin: Data("mat-khau-tinh-2026\n".utf8))
+        XCTAssertEqual(add.status, 0, add.stderr)
+        let store = try Store(path: db)
+        try store.addLoginFailure(keys: [("pair:tinh|203.0.113.9", "tinh"), ("name:tinh", "tinh")], forget: 86_400)
+        XCTAssertEqual(try store.loginFailures(keys: ["pair:tinh|203.0.113.9"]).count, 1)
+        let r = try tonghop(["user", "unlock", "TINH", "--db", db, "--lang", "en"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("Cleared 2 failed-login entries"), r.stderr)
+        XCTAssertTrue(try store.loginFailures(keys: ["pair:tinh|203.0.113.9", "name:tinh"]).isEmpty)
+        XCTAssertEqual(try store.auditLog(limit: 1).first?.action, "user-unlock")
+        let none = try tonghop(["user", "unlock", "khong-co", "--db", db, "--lang", "en"])
+        XCTAssertNotEqual(none.status, 0)
+        XCTAssertTrue(none.stderr.contains("no account khong-co"), none.stderr)
+    }
 }
 
 /// A hard link (link(2)).
 private func hardLink(_ a: String, _ b: String) -> Int32 { link(a, b) }
+
+/// `tonghop user import`: accounts for many units from one CSV file, first passwords
+/// printed once; a file with an error creates nothing.
+final class UserImportTests: XCTestCase {
+    let root = TestSupport.packageRoot
+
+    /// The README's administrator commands, run as written on a fresh folder.
+    func testTheREADMEsAdministratorCommandsWorkAsWritten() throws {
+        let r = try TestSupport.run("timeout", ["120", TestSupport.support.appendingPathComponent("readme_admin.sh").path, TestSupport.tonghop, root.path],
+                                    cwd: root)
+        XCTAssertEqual(r.status, 0, r.out + r.stderr)
+        XCTAssertTrue(r.out.contains("README administrator commands: ok"), r.out)
+    }
+
+    func testUserImportCreatesAccountsAndPrintsTheirPasswords() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("i.db").path
+        let imp = try TestSupport.run(TestSupport.tonghop, ["import", "fixtures/submissions/2024", "--db", db], cwd: root)
+        XCTAssertEqual(imp.status, 0, imp.stderr)
+        let csv = dir.appendingPathComponent("accounts.csv")
+        try "Mã đơn vị,Tên tài khoản,Vai trò\n105,lai-chau-tp,don-vi\n107,muong-te,don-vi\n,so-khdt,tinh\n".write(to: csv, atomically: true, encoding: .utf8)
+        let r = try TestSupport.run(TestSupport.tonghop, ["user", "import", csv.path, "--db", db, "--lang", "en"], cwd: root)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.out.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        XCTAssertEqual(lines.map { $0[0] }, ["lai-chau-tp", "muong-te", "so-khdt"])
+        XCTAssertEqual(lines.map { $0[2] }, ["105", "107", "province"])
+        XCTAssertEqual(Set(lines.map { $0[1] }).count, 3, "a password each")
+        let store = try Store(path: db)
+        for l in lines {
+            let a = try XCTUnwrap(try store.account(named: l[0]))
+            XCTAssertTrue(Passwords.verify(l[1], hash: a.passwordHash), l[0])
+            XCTAssertEqual(a.role, l[2] == "province" ? .province : .unit)
+            XCTAssertTrue(a.mustChangePassword, "a printed password is for the first login only")
+        }
+        // An error anywhere: nothing created.
+        let bad = dir.appendingPathComponent("bad.csv")
+        try "106,phong-tho,don-vi\n999,khong-co,don-vi\n108,ten co dau cach,don-vi\n".write(to: bad, atomically: true, encoding: .utf8)
+        let refused = try TestSupport.run(TestSupport.tonghop, ["user", "import", bad.path, "--db", db, "--lang", "en"], cwd: root)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("line 2: template lai-chau-ktxh has no unit with code 999"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("line 3: account name"), refused.stderr)
+        XCTAssertNil(try store.account(named: "phong-tho"))
+        // Names that exist: refused, or skipped when asked.
+        let again = try TestSupport.run(TestSupport.tonghop, ["user", "import", csv.path, "--db", db, "--lang", "en"], cwd: root)
+        XCTAssertNotEqual(again.status, 0)
+        XCTAssertTrue(again.stderr.contains("an account named lai-chau-tp exists"), again.stderr)
+        let skip = try TestSupport.run(TestSupport.tonghop, ["user", "import", csv.path, "--skip-existing", "--db", db, "--lang", "en"], cwd: root)
+        XCTAssertEqual(skip.status, 0, skip.stderr)
+        XCTAssertEqual(skip.out, "")
+    }
+}

@@ -7,7 +7,7 @@ import NIOCore
 import SheetIO
 import TestSupport
 import TongHop
-import TongHopWeb
+@testable import TongHopWeb
 import XCTest
 
 /// Every route of `tonghop serve` through Hummingbird's test client, on a store made by
@@ -133,8 +133,9 @@ final class WebTests: XCTestCase, @unchecked Sendable {
             XCTAssertNil(b.cookies["thop_session"])
             for _ in 0..<4 { _ = try await b.login("tinh", "sai-mat-khau") }
             let right = try await b.login("tinh")
-            XCTAssertEqual(right.status, .tooManyRequests, "five failures lock the name for a while, the right password included")
-            XCTAssertTrue(b.text(right).contains("thử lại sau 15 phút"))
+            XCTAssertEqual(right.status, .tooManyRequests, "five failures from this address slow the name down here, the right password included")
+            XCTAssertTrue(b.text(right).contains("Hãy chờ 2 giây"), b.text(right))
+            XCTAssertEqual(right.headers[.retryAfter], "2")
             let other = try await b.login("tanuyen")
             XCTAssertEqual(other.status, .seeOther, "another name from the same address still logs in")
             XCTAssertNotNil(b.cookies["thop_session"])
@@ -228,8 +229,8 @@ final class WebTests: XCTestCase, @unchecked Sendable {
             let stored = try s.store.values(submission: sid)
             XCTAssertGreaterThan(stored.count, 100)
             for v in stored.prefix(20) {
-                XCTAssertTrue(p.text(detail).contains("title=\"\(v.value.sheet ?? "")!\(v.value.cell)\">\(v.value.written)<"),
-                              "each value as written with its cell in the unit's file: \(v.value.cell)")
+                XCTAssertTrue(p.text(detail).contains("title=\"\(v.value.sheet ?? "")!\(v.value.cell)\">\(WebService.numberText(v.value, .vi))<"),
+                              "each value in vi-VN with its cell in the unit's file: \(v.value.cell)")
             }
             let root = try await p.request("/")
             XCTAssertEqual(root.headers[.location], "/province")
@@ -237,7 +238,7 @@ final class WebTests: XCTestCase, @unchecked Sendable {
             XCTAssertEqual(findings.status, .ok)
             XCTAssertTrue(p.text(findings).contains("Kết quả kiểm tra — năm 2024"))
             let audit = try await p.request("/province/audit")
-            XCTAssertTrue(p.text(audit).contains("<td>submit</td>") && p.text(audit).contains("<td>tanuyen</td>"))
+            XCTAssertTrue(p.text(audit).contains("<td>Nộp báo cáo</td>") && p.text(audit).contains("<td>tanuyen</td>"), "actions in words")
             let actions = try s.store.auditLog().map(\.action)
             for a in ["upload", "submit", "form", "summary"] { XCTAssertTrue(actions.contains(a), a) }
         }
@@ -305,7 +306,8 @@ final class WebTests: XCTestCase, @unchecked Sendable {
             let other = try await m.upload("/unit/upload", file: try self.file("submissions/2024/lai-chau-ktxh_111-tan-uyen_2024.xlsx"),
                                            name: "x.xlsx", csrf: m.csrf(mhome))
             let report = try await m.request(other.headers[.location] ?? "")
-            XCTAssertTrue(m.text(report).contains("E019"))
+            XCTAssertTrue(m.text(report).contains(FindingCode.otherUnit.title(.vi)), "E019's title, without its code")
+            XCTAssertFalse(m.text(report).contains("E019"))
             XCTAssertFalse(m.text(report).contains("id=\"submit\""))
             // Province pages are refused to a unit, unit pages to the province.
             let prov = try await m.request("/province")

@@ -14,6 +14,8 @@ public struct Account: Sendable, Equatable {
     public var disabled: Bool
     /// When the password was last set (with a random tail); a session made before is over.
     public var passwordStamp: String
+    /// The password was handed out (import, reset): the officer must set their own first.
+    public var mustChangePassword = false
 }
 
 /// A file a unit uploaded through the web page: kept whole with the findings shown.
@@ -80,7 +82,7 @@ extension Store {
 
     /// Adds an account; the name is unique whatever its case.
     @discardableResult
-    public func addAccount(name: String, passwordHash: String, role: Account.Role, unitCode: String?) throws -> Int64 {
+    public func addAccount(name: String, passwordHash: String, role: Account.Role, unitCode: String?, mustChange: Bool = false) throws -> Int64 {
         try explained {
             try pool.write { db in
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM account WHERE name = ?", arguments: [name]) != nil {
@@ -88,8 +90,9 @@ extension Store {
                 }
                 let now = Store.stamp()
                 try db.execute(sql: """
-                    INSERT INTO account (name, password_hash, role, unit_code, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [name, passwordHash, role.rawValue, unitCode, now, Store.passwordStamp()])
+                    INSERT INTO account (name, password_hash, role, unit_code, created_at, password_changed_at, must_change_password)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [name, passwordHash, role.rawValue, unitCode, now, Store.passwordStamp(), mustChange ? 1 : 0])
                 return db.lastInsertedRowID
             }
         }
@@ -97,7 +100,8 @@ extension Store {
 
     static func accountFrom(_ r: GRDB.Row) -> Account {
         Account(id: r["id"], name: r["name"], passwordHash: r["password_hash"], role: Account.Role(rawValue: r["role"]) ?? .unit,
-                unitCode: r["unit_code"], disabled: (r["disabled"] as Int) != 0, passwordStamp: r["password_changed_at"])
+                unitCode: r["unit_code"], disabled: (r["disabled"] as Int) != 0, passwordStamp: r["password_changed_at"],
+                mustChangePassword: ((r["must_change_password"] as Int?) ?? 0) != 0)
     }
 
     public func account(named name: String) throws -> Account? {
@@ -114,10 +118,10 @@ extension Store {
 
     /// Sets an account's password. Its open sessions end: each session carries the time
     /// the password was set, and the web service refuses a session whose time differs.
-    public func setPassword(name: String, passwordHash: String) throws -> Bool {
+    public func setPassword(name: String, passwordHash: String, mustChange: Bool = false) throws -> Bool {
         try pool.write { db in
-            try db.execute(sql: "UPDATE account SET password_hash = ?, password_changed_at = ? WHERE name = ?",
-                           arguments: [passwordHash, Store.passwordStamp(), name])
+            try db.execute(sql: "UPDATE account SET password_hash = ?, password_changed_at = ?, must_change_password = ? WHERE name = ?",
+                           arguments: [passwordHash, Store.passwordStamp(), mustChange ? 1 : 0, name])
             return db.changesCount == 1
         }
     }
@@ -128,6 +132,57 @@ extension Store {
         try pool.write { db in
             try db.execute(sql: "UPDATE account SET disabled = ? WHERE name = ?", arguments: [disabled ? 1 : 0, name])
             return db.changesCount == 1
+        }
+    }
+
+    // MARK: failed logins
+
+    /// The failures counted under each key (with the time of the last), for the keys given.
+    public func loginFailures(keys: [String]) throws -> [String: (failures: Int, last: Date)] {
+        try pool.read { db in
+            var out: [String: (failures: Int, last: Date)] = [:]
+            for k in keys {
+                if let r = try Row.fetchOne(db, sql: "SELECT failures, last_at FROM login_failure WHERE key = ?", arguments: [k]) {
+                    out[k] = (r[0], Date(timeIntervalSince1970: r[1]))
+                }
+            }
+            return out
+        }
+    }
+
+    /// One more failure under each key; a count whose last failure is older than `forget`
+    /// starts again from one.
+    public func addLoginFailure(keys: [(key: String, name: String?)], now: Date = Date(), forget: TimeInterval) throws {
+        try pool.write { db in
+            let t = now.timeIntervalSince1970
+            for (k, name) in keys {
+                try db.execute(sql: """
+                    INSERT INTO login_failure (key, name, failures, last_at) VALUES (?, ?, 1, ?)
+                    ON CONFLICT(key) DO UPDATE SET failures = CASE WHEN ? - last_at > ? THEN 1 ELSE failures + 1 END, last_at = excluded.last_at
+                    """, arguments: [k, name, t, t, forget])
+            }
+        }
+    }
+
+    /// An account name as failed logins are counted under it: composed (NFC), lower-cased
+    /// ("Đ" and "đ" alike, which SQLite's NOCASE does not do), at most 100 characters.
+    public static func loginName(_ name: String) -> String {
+        String(name.precomposedStringWithCanonicalMapping.lowercased().prefix(100))
+    }
+
+    public func clearLoginFailures(keys: [String]) throws {
+        try pool.write { db in
+            for k in keys { try db.execute(sql: "DELETE FROM login_failure WHERE key = ?", arguments: [k]) }
+        }
+    }
+
+    /// Forgets every failed login counted against an account name (`tonghop user unlock`);
+    /// the number of entries removed. Names are counted composed (NFC) and lower-cased,
+    /// as `Store.loginName` makes them.
+    public func unlockLogin(name: String) throws -> Int {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM login_failure WHERE name = ?", arguments: [Store.loginName(name)])
+            return db.changesCount
         }
     }
 
@@ -217,6 +272,35 @@ extension Store {
                        NULL AS findings_json, submission_id, submitted_at
                 FROM upload WHERE unit_code = ? AND template_id = ? ORDER BY id DESC LIMIT ?
                 """, arguments: [unit, template, limit]).map(Store.uploadFrom)
+        }
+    }
+
+    /// Bytes of uploaded files kept and not submitted: one unit's, or everyone's (nil).
+    /// A submitted file's figures are in the store; what fills a quota is what was not.
+    public func pendingUploadBytes(unit: String?) throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT coalesce(sum(length(content)), 0) FROM upload WHERE submitted_at IS NULL AND (? IS NULL OR unit_code = ?)",
+                             arguments: [unit, unit]) ?? 0
+        }
+    }
+
+    /// Bytes of every uploaded file kept.
+    public func keptUploadBytes() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT coalesce(sum(length(content)), 0) FROM upload") ?? 0 }
+    }
+
+    /// Uploads older than `before`: one never submitted is removed; a submitted one keeps
+    /// its record (what was submitted, when, its findings) without the file's bytes.
+    /// Returns how many were removed and how many emptied.
+    @discardableResult
+    public func purgeUploads(before: Date) throws -> (removed: Int, emptied: Int) {
+        let cutoff = Store.stamp(before)
+        return try pool.write { db in
+            try db.execute(sql: "DELETE FROM upload WHERE submitted_at IS NULL AND uploaded_at < ?", arguments: [cutoff])
+            let removed = db.changesCount
+            try db.execute(sql: "UPDATE upload SET content = X'' WHERE submitted_at IS NOT NULL AND uploaded_at < ? AND length(content) > 0",
+                           arguments: [cutoff])
+            return (removed, db.changesCount)
         }
     }
 
@@ -324,6 +408,25 @@ extension Store {
             try Row.fetchAll(db, sql: "SELECT at, account, action, detail, remote FROM audit ORDER BY id DESC LIMIT ?", arguments: [limit])
                 .map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
         }
+    }
+
+    /// A page of the audit log, newest first, filtered by account name (exact, any case)
+    /// and action; and the number of entries the filter matches.
+    public func auditEntries(account: String? = nil, action: String? = nil, limit: Int = 50, offset: Int = 0) throws
+        -> (entries: [(at: String, account: String?, action: String, detail: String?, remote: String?)], total: Int) {
+        try pool.read { db in
+            let filter = "WHERE (? IS NULL OR account = ? COLLATE NOCASE) AND (? IS NULL OR action = ?)"
+            let args: StatementArguments = [account, account, action, action]
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit \(filter)", arguments: args) ?? 0
+            let rows = try Row.fetchAll(db, sql: "SELECT at, account, action, detail, remote FROM audit \(filter) ORDER BY id DESC LIMIT ? OFFSET ?",
+                                        arguments: args + [limit, offset])
+            return (rows.map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }, total)
+        }
+    }
+
+    /// The actions the audit log holds, for a filter's choices.
+    public func auditActions() throws -> [String] {
+        try pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT action FROM audit ORDER BY action") }
     }
 
     // MARK: backup

@@ -286,6 +286,22 @@ public final class Store: @unchecked Sendable {
         m.registerMigration("v5") { db in
             try db.execute(sql: "CREATE INDEX submission_unit_current ON submission(template_id, unit_code, period, is_current)")
         }
+        // The web service's failed logins (growing delays, per account and address and per
+        // address), kept across restarts and cleared by `tonghop user unlock`.
+        m.registerMigration("web-login-failure") { db in
+            try db.execute(sql: """
+            CREATE TABLE login_failure (
+                key TEXT PRIMARY KEY,
+                name TEXT,                      -- the account name tried, NFC lower-case (NULL for an address's own count)
+                failures INTEGER NOT NULL,
+                last_at REAL NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX login_failure_name ON login_failure(name);
+            -- A password handed out (user import, the province's reset) is for one login:
+            -- the officer sets their own before anything else.
+            ALTER TABLE account ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+            """)
+        }
         return m
     }
 }
