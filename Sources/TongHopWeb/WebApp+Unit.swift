@@ -274,6 +274,23 @@ extension WebService {
             v["blocked"] = vi ? "Sửa các lỗi trong tệp rồi gửi lại tệp đã sửa để kiểm tra; chỉ nộp được khi không còn lỗi."
                 : "Fix the errors in the file and upload the fixed file; it can be submitted once there are no errors."
         }
+        // The figures as they will be stored, read again from the kept file by the same reader.
+        if let content = try store.uploadContent(id: u.id), !content.isEmpty {
+            let name = u.fileName
+            let stored: [ReadValue] = (try? await offload {
+                var out: [ReadValue] = []
+                _ = try self.check(Array(content), name: name, unit: code) { _, t, subs in
+                    if let t, let s = subs.first?.0 { out = ReadValue.all(s, template: t) }
+                }
+                return out
+            }) ?? []
+            v["hasStored"] = !stored.isEmpty
+            v["stored"] = stored.map { r -> [String: Any] in
+                ["code": r.indicator, "name": r.name, "column": r.columnLabel,
+                 "value": vi ? r.stored : r.stored.map { $0 == "." ? "," : $0 == "," ? "." : $0 }.reduce(into: "") { $0.append($1) },
+                 "measure": r.unit, "cell": r.cell, "written": r.sameAsWritten ? "" : r.written]
+            }
+        }
         return page("report", title: u.fileName, context, v, flash: flash, path: "/unit/upload/\(u.id)")
     }
 

@@ -98,6 +98,8 @@ enum Pages {
         {{#blocked}}<p class="muted">{{blocked}}</p>{{/blocked}}
         {{#annotated}}<a class="button secondary" href="/unit/upload/{{id}}/annotated" id="annotated">{{t.downloadAnnotated}}</a>{{/annotated}}
         <a class="button secondary" href="/unit">{{t.back}}</a></div>
+        {{#hasStored}}<h2>{{t.storedHeading}}</h2><p class="muted">{{t.storedHelp}}</p><div class="scroll"><table id="stored"><thead><tr><th>{{t.codeCol}}</th><th>{{t.indicatorCol}}</th><th>{{t.columnCol}}</th><th>{{t.storedCol}}</th><th>{{t.unitOfMeasure}}</th><th>{{t.cellCol}}</th><th>{{t.writtenCol}}</th></tr></thead><tbody>
+        {{#stored}}<tr><td>{{code}}</td><td>{{name}}</td><td>{{column}}</td><td class="n">{{value}}</td><td>{{measure}}</td><td>{{cell}}</td><td>{{written}}</td></tr>{{/stored}}</tbody></table></div>{{/hasStored}}
         {{#severities}}<h2 class="{{cls}}">{{label}} ({{count}})</h2>{{#groups}}<div class="card"><details {{#open}}open{{/open}}><summary>{{title}} ({{count}})</summary><ul class="findings">
         {{#items}}<li>{{#place}}<span class="cell">{{place}}</span> {{/place}}{{message}}</li>{{/items}}</ul></details></div>{{/groups}}{{/severities}}
         """,
@@ -231,6 +233,12 @@ enum Pages {
         "returnLabel": ("Trả lại báo cáo cho đơn vị, kèm ý kiến", "Return the report to the unit, with a comment"),
         "returnButton": ("Trả lại", "Return"),
         "valuesHeading": ("Số liệu đã nộp", "Figures submitted"),
+        "storedHeading": ("Số liệu sẽ lưu", "Figures as they will be stored"),
+        "storedHelp": ("Đây là số liệu tỉnh sẽ nhận, theo đơn vị tính của biểu. Hãy so với số trong tệp của mình trước khi nộp; cột cuối là chữ ghi trong ô khi khác số sẽ lưu.",
+                       "These are the figures the province will receive, in the form's units. Compare them with your file before submitting; the last column is the cell's own text where it differs."),
+        "columnCol": ("Cột", "Column"),
+        "storedCol": ("Số sẽ lưu", "Stored"),
+        "writtenCol": ("Ô ghi", "Cell says"),
         "unitOfMeasure": ("ĐVT", "Unit"),
         "step1": ("Tải biểu mẫu", "Download the form"),
         "step2": ("Kiểm tra: gửi tệp đã điền", "Check: upload the filled file"),

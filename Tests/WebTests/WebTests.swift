@@ -270,6 +270,13 @@ final class WebTests: XCTestCase, @unchecked Sendable {
                 let id = try XCTUnwrap((r.headers[.location] ?? "").split(separator: "/").last.flatMap { Int64($0) }, name)
                 let upload = try XCTUnwrap(try s.store.upload(id: id))
                 XCTAssertEqual(Set(upload.findings.map(\.code)), expected, name)
+                // The page shows the figures as they will be stored, as `validate` lists them.
+                let page = try await b.request("/unit/upload/\(id)")
+                let listed = reports.first?["values"] as? [[String: Any]] ?? []
+                XCTAssertEqual(b.text(page).contains("id=\"stored\""), !listed.isEmpty, name)
+                for v in listed.prefix(5) {
+                    XCTAssertTrue(b.text(page).contains("<td class=\"n\">\(v["stored"] as! String)</td>"), "\(name): \(v)")
+                }
                 if upload.errors > 0 {
                     let page = try await b.request("/unit/upload/\(id)")
                     XCTAssertFalse(b.text(page).contains("id=\"submit\""), name)
