@@ -129,6 +129,11 @@ enum QualityBench {
             }
             v[ind.code] = row
         }
+        // Plans that keep the template's rules: lowest ≤ mean ≤ highest criteria.
+        if let m = v["NN03"]?["plan"] {
+            if let lo = v["NN04"]?["plan"] { v["NN04"]!["plan"] = min(lo, m.rounded(.down)) }
+            if let hi = v["NN05"]?["plan"] { v["NN05"]!["plan"] = max(hi, m.rounded(.up)) }
+        }
         return v
     }
 
@@ -199,6 +204,7 @@ enum QualityBench {
     static func backtest(units: Int, years: Int) {
         for months in [6, 9] {
             var better = 0, total = 0, right = 0, calls = 0
+            var decisive = 0, decisiveRight = 0, risk = 0, riskMissed = 0
             var errF: [Double] = [], errN: [Double] = []
             var bySource: [String: Int] = [:]
             var r = Rng(s: UInt64(months) &* 77)
@@ -235,14 +241,16 @@ enum QualityBench {
                         calls += 1
                         let met = ann[i][y] >= plan[i][y]
                         if (c == .onTrack) == met { right += 1 }
+                        if c == .atRisk { risk += 1; if !met { riskMissed += 1 } } else { decisive += 1; if (c == .onTrack) == met { decisiveRight += 1 } }
                     }
                 }
             }
             func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(xs.count) }
             func med(_ xs: [Double]) -> Double { RobustStats.median(xs) ?? 0 }
-            print(String(format: "backtest %dT: %d unit-years; estimate beats naive in %.1f%%; mean abs error %.2f%% vs naive %.2f%% (median %.2f%% vs %.2f%%); on-track call right %.1f%% of %d; sources %@",
+            print(String(format: "backtest %dT: %d unit-years; estimate beats naive in %.1f%%; mean abs error %.2f%% vs naive %.2f%% (median %.2f%% vs %.2f%%); on-track call right %.1f%% of %d (on track vs not met); on-track/unlikely calls right %.1f%% of %d; at-risk %.1f%% of calls, of which %.1f%% did miss; sources %@",
                          months, total, 100 * Double(better) / Double(total), 100 * mean(errF), 100 * mean(errN), 100 * med(errF), 100 * med(errN),
-                         100 * Double(right) / Double(max(calls, 1)), calls, "\(bySource)"))
+                         100 * Double(right) / Double(max(calls, 1)), calls, 100 * Double(decisiveRight) / Double(max(decisive, 1)), decisive,
+                         100 * Double(risk) / Double(max(calls, 1)), 100 * Double(riskMissed) / Double(max(risk, 1)), "\(bySource)"))
         }
     }
 }

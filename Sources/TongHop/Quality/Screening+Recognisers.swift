@@ -22,22 +22,7 @@ extension Screening {
         if ind.kind == .percent || ind.unitText.contains("%"), x != 0, abs(x) <= 1.5, fits(u, with(x * 100), [c]).0 {
             return Recognised(method: .percentAsFraction, value: x * 100, factor: 0.01)
         }
-        // ×10ⁿ: a digit, nghìn, triệu/tỷ. The power that fits best.
-        var best: (Int, Double)? = nil
-        for k in [1, -1, 2, -2, 3, -3, 6, -6] {
-            let v = x / pow(10, Double(k))
-            let (ok, worst) = fits(u, with(v), [c])
-            if ok, best.map({ worst < $0.1 }) ?? true { best = (k, worst) }
-        }
-        if let (k, _) = best { return Recognised(method: .powerOfTen, value: x / pow(10, Double(k)), factor: pow(10, Double(k))) }
-        // Another span's figure: the year's in a 6-month report, 6 months' in a 9-month one…
         let est = template.estimateColumn?.key, prev = template.previousColumn?.key
-        if p.isFlow, c == est || c == prev {
-            for s in [6, 9, 12] where s != periodMonths && periodMonths >= 6 {
-                let f = Double(s) / Double(periodMonths)
-                if fits(u, with(x / f), [c]).0 { return Recognised(method: .spanMistyped, value: x / f, factor: f) }
-            }
-        }
         // Plan and an actual in each other's place.
         let plans = Set(template.planColumns.map(\.key))
         let partners: [String] = plans.contains(c) ? [est, prev].compactMap { $0 } : (template.planColumn.map { [$0.key] } ?? [])
@@ -47,6 +32,24 @@ extension Screening {
             d[c] = y
             d[o] = x
             if fits(u, d, [c, o]).0 { return Recognised(method: .planActualSwap, value: y, factor: y / x, swappedWith: o) }
+        }
+        // ×10ⁿ: a digit, nghìn, triệu/tỷ. The power that fits best.
+        var best: (Int, Double)? = nil
+        for k in [1, -1, 2, -2, 3, -3, 6, -6] {
+            let v = x / pow(10, Double(k))
+            let (ok, worst) = fits(u, with(v), [c])
+            if ok, best.map({ worst < $0.1 }) ?? true { best = (k, worst) }
+        }
+        if let (k, _) = best { return Recognised(method: .powerOfTen, value: x / pow(10, Double(k)), factor: pow(10, Double(k))) }
+        // Another span's figure: the year's in a 6-month report, 6 months' in a 9-month one…
+        if p.isFlow, c == est || c == prev {
+            var bestSpan: (Double, Double)? = nil
+            for s in [6, 9, 12] where s != periodMonths && periodMonths >= 6 {
+                let f = Double(s) / Double(periodMonths)
+                let (ok, worst) = fits(u, with(x / f), [c])
+                if ok, bestSpan.map({ worst < $0.1 }) ?? true { bestSpan = (f, worst) }
+            }
+            if let (f, _) = bestSpan { return Recognised(method: .spanMistyped, value: x / f, factor: f) }
         }
         return nil
     }

@@ -282,6 +282,17 @@ public struct Screening: Sendable {
             case .quarter: return 3
             }
         }()
+        // How often the other units' estimate repeats last year's figure exactly.
+        let repeatShare: (same: Int, both: Int) = {
+            guard let prevKey = template.previousColumn?.key else { return (0, 0) }
+            var same = 0, both = 0
+            for u in units {
+                guard let e = raw(u, est), let q = raw(u, prevKey) else { continue }
+                both += 1
+                if e == q { same += 1 }
+            }
+            return (same, both)
+        }()
         for u in units {
             var vals: [String: Double] = [:]
             for c in cols { if let x = raw(u, c) { vals[c] = x } }
@@ -362,9 +373,7 @@ public struct Screening: Sendable {
             // so not caught by the statistics; named when the peers almost never repeat it.
             if !done.contains(est), let x = vals[est], x != 0, let prevKey = template.previousColumn?.key,
                let prev = vals[prevKey], prev == x, p.isFlow || !p.logScale {
-                let same = units.filter { raw($0, est) != nil && raw($0, est) == raw($0, prevKey) }.count
-                let both = units.filter { raw($0, est) != nil && raw($0, prevKey) != nil }.count
-                if both >= minimumPeers, Double(same) / Double(both) < 0.1 {
+                if repeatShare.both >= minimumPeers, Double(repeatShare.same) / Double(repeatShare.both) < 0.1 {
                     let rel = (all[est] ?? []).first { $0.method == .columnRelation && $0.partner == prevKey }
                     var a = Anomaly(unit: u, unitName: unitName, indicator: code, indicatorName: ind.name, column: est, value: x,
                                     expectedLow: rel?.low, expectedHigh: rel?.high, method: .copiedLastYear, reasonVI: "", reasonEN: "",

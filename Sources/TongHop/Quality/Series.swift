@@ -96,15 +96,13 @@ public struct Series: Sendable {
             return code
         }
         func line(_ members: [String], key: String) -> Line {
-            var synthetic = t
             let root = ReportingUnit(code: "\u{1}area", name: "", level: .province)
-            synthetic.units = [root] + members.map { ReportingUnit(code: $0, name: $0, parent: root.code, level: .commune) }
             var points: [Point] = []
             for (i, p) in periods.enumerated() {
                 let present = members.filter { sets[i].contains($0) }
                 var subset: [String: [String: [String: ReportedValue]]] = [:]
                 for m in present { subset[m] = values[p]?[m] }
-                var s = synthetic
+                var s = t
                 s.units = [root] + present.map { ReportingUnit(code: $0, name: $0, parent: root.code, level: .commune) }
                 let a = Consolidation(template: s, period: p, values: subset).aggregate(ind.code, col)
                 points.append(Point(period: p, value: a.partial || present.isEmpty ? nil : a.value, missing: present.isEmpty ? members : a.missing))
