@@ -293,6 +293,24 @@ public struct Screening: Sendable {
             }
             return (same, both)
         }()
+        /// Last year's figure copied unchanged into the estimate: plausible on its own, so not
+        /// caught by the statistics; named when the peers almost never repeat it.
+        func copied(_ u: String, _ unitName: String, _ vals: [String: Double], _ all: [String: [Check]]) -> Anomaly? {
+            guard let x = vals[est], x != 0, let prevKey = template.previousColumn?.key,
+               let prev = vals[prevKey], prev == x, p.isFlow || !p.logScale else { return nil }
+                // The other units (this one repeats its figure by the guard above).
+                let others = repeatShare.both - 1, repeats = repeatShare.same - 1
+                if others >= minimumPeers, Double(repeats) / Double(others) < 0.1 {
+                    let rel = (all[est] ?? []).first { $0.method == .columnRelation && $0.partner == prevKey }
+                    var a = Anomaly(unit: u, unitName: unitName, indicator: code, indicatorName: ind.name, column: est, value: x,
+                                    expectedLow: rel?.low, expectedHigh: rel?.high, method: .copiedLastYear, reasonVI: "", reasonEN: "",
+                                    score: max(abs(rel?.z ?? 0), threshold), suggested: nil)
+                    (a.reasonVI, a.reasonEN) = Screening.reason(a, ind, template, input.period,
+                                                                Recognised(method: .copiedLastYear, value: nil, factor: 1, swappedWith: prevKey), column: est)
+                    return a
+                }
+            return nil
+        }
         for u in units {
             var vals: [String: Double] = [:]
             for c in cols { if let x = raw(u, c) { vals[c] = x } }
@@ -333,6 +351,7 @@ public struct Screening: Sendable {
             let ownFail = all.values.contains { cs in cs.contains { $0.method != .crossUnit && abs($0.z) > threshold } }
             let crossFailing = cols.filter { c in (all[c] ?? []).contains { $0.method == .crossUnit && abs($0.z) > threshold } }
             if !ownFail && vals.count >= 2 && !crossFailing.isEmpty {
+                if let a = copied(u, unitName, vals, all) { found.append(a); continue }
                 let c = crossFailing[0]
                 let worst = (all[c] ?? []).filter { $0.method == .crossUnit }.max { abs($0.z) < abs($1.z) }!
                 var a = Anomaly(unit: u, unitName: unitName, indicator: code, indicatorName: ind.name, column: c, value: vals[c]!,
@@ -369,20 +388,7 @@ public struct Screening: Sendable {
                 done.insert(c)
                 found.append(a)
             }
-            // Last year's figure copied unchanged into the estimate: plausible on its own,
-            // so not caught by the statistics; named when the peers almost never repeat it.
-            if !done.contains(est), let x = vals[est], x != 0, let prevKey = template.previousColumn?.key,
-               let prev = vals[prevKey], prev == x, p.isFlow || !p.logScale {
-                if repeatShare.both >= minimumPeers, Double(repeatShare.same) / Double(repeatShare.both) < 0.1 {
-                    let rel = (all[est] ?? []).first { $0.method == .columnRelation && $0.partner == prevKey }
-                    var a = Anomaly(unit: u, unitName: unitName, indicator: code, indicatorName: ind.name, column: est, value: x,
-                                    expectedLow: rel?.low, expectedHigh: rel?.high, method: .copiedLastYear, reasonVI: "", reasonEN: "",
-                                    score: max(abs(rel?.z ?? 0), threshold), suggested: nil)
-                    (a.reasonVI, a.reasonEN) = Screening.reason(a, ind, template, input.period,
-                                                                Recognised(method: .copiedLastYear, value: nil, factor: 1, swappedWith: prevKey), column: est)
-                    found.append(a)
-                }
-            }
+            if !done.contains(est), let a = copied(u, unitName, vals, all) { found.append(a) }
         }
         return found
     }
