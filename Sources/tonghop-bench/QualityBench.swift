@@ -149,17 +149,29 @@ enum QualityBench {
 
     /// gen-quality DIR [COUNT] [FIRST_YEAR]: forms for FIRST_YEAR…2025 (default 2020), the
     /// 2025 ones with one planted slip in every tenth form, DIR/planted.json listing them.
-    static func generate(dir: String, count: Int, firstYear: Int) throws {
+    static func generate(dir: String, count: Int, firstYear: Int, halfYear: Bool = false) throws {
         let t = try template(dir: dir)
         let units = t.reportingUnits(for: Period(year: 2025)).filter { $0.level == .commune }.sorted { $0.code < $1.code }.prefix(count)
         var slips: [Slip] = []
         let kinds = ["x1000", "percent_as_fraction", "x10", "div10", "plan_actual_swap"]
         for year in firstYear...2025 {
-            let folder = dir + "/forms/\(year)"
+            let folder = dir + "/forms/\(year)" + (halfYear ? "-6T" : "")
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let period = Period(year: year)
+            let period = Period(year: year, span: halfYear ? .months(6) : .year)
             for (c, u) in units.enumerated() {
                 var v = figures(unit: c, year: year, t: t)
+                if halfYear {
+                    // 6-month reports: flows are the cumulative share of the year (about
+                    // 47 %, by unit and year); the plan stays the year's.
+                    var r = Rng(s: UInt64(c) &* 31 &+ UInt64(year))
+                    let share = 0.47 + 0.03 * r.normal(), before = 0.47 + 0.03 * r.normal()
+                    for ind in t.indicators where YearEndForecast.isFlow(ind) && v[ind.code] != nil {
+                        let d = ind.kind == .integer ? 0 : ind.decimals
+                        let f = pow(10, Double(d))
+                        v[ind.code]!["estimate"] = (v[ind.code]!["estimate"]! * share * f).rounded() / f
+                        v[ind.code]!["prev_actual"] = (v[ind.code]!["prev_actual"]! * before * f).rounded() / f
+                    }
+                }
                 let file = folder + "/" + FormBuilder.fileName(template: t, unit: u, period: period, ext: "xlsx")
                 if year == 2025 && c % 10 == 3 {
                     var r = Rng(s: UInt64(c) &* 7 &+ 2025)

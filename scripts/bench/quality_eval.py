@@ -24,7 +24,7 @@ rows = c.execute("""SELECT s.period, s.unit_code, v.indicator, v.column_key, v.n
                     JOIN submission s ON s.id = v.submission_id WHERE s.is_current = 1 AND v.kind = 'number'""").fetchall()
 by = defaultdict(dict)   # (unit, ind, col) -> {year: x}
 for p, u, i, col, x in rows:
-    by[(u, i, col)][int(p)] = x
+    by[(u, i, col)][int(p.split("-")[0])] = x
 
 def dhis2(key, include_current=True, thr=3.0):
     h = by.get(key, {})

@@ -42,7 +42,8 @@ extension Screening {
         }
         if let (k, _) = best { return Recognised(method: .powerOfTen, value: x / pow(10, Double(k)), factor: pow(10, Double(k))) }
         // Another span's figure: the year's in a 6-month report, 6 months' in a 9-month one…
-        if p.isFlow, c == est || c == prev {
+        // (Not for small counts: 1 enterprise against 2 is chance, not a span.)
+        if p.isFlow, c == est || c == prev, abs(x) >= 50 * pow(10, -Double(ind.kind == .integer ? 0 : ind.decimals)) {
             var bestSpan: (Double, Double)? = nil
             for s in [6, 9, 12] where s != periodMonths && periodMonths >= 6 {
                 let f = Double(s) / Double(periodMonths)

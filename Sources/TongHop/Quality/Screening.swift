@@ -42,6 +42,15 @@ public struct Screening: Sendable {
 
     var template: Template { input.template }
 
+    /// Median and scaled MAD with a floor that is also at least half the spread of the
+    /// middle 80 % ((q90 − q10) ÷ 2.5631 estimates σ for normal data): when more than half
+    /// the peers share one value (100 % of villages on the road) the MAD is 0 and the
+    /// quantiles still say how far the others stray.
+    static func fit(_ xs: [Double], floor: Double) -> RobustStats.Fit? {
+        guard let lo = RobustStats.quantile(xs, 0.1), let hi = RobustStats.quantile(xs, 0.9) else { return nil }
+        return RobustStats.fit(xs, floor: max(floor, 0.5 * (hi - lo) / 2.5631))
+    }
+
     public init(input: QualityInput) { self.input = input }
 
     /// How an indicator is screened.
@@ -200,7 +209,7 @@ public struct Screening: Sendable {
             guard xs.count >= minimumPeers else { continue }
             let floor = p.logScale ? logFloor : max(p.linearFloor, 0.02 * abs(RobustStats.median(xs) ?? 0))
             scaleFloor[c] = floor
-            crossFit[c] = RobustStats.fit(xs, floor: floor)
+            crossFit[c] = Screening.fit(xs, floor: floor)
         }
         let linFloor = scaleFloor[est] ?? p.linearFloor
         var pairs: [(String, String)] = []
@@ -214,7 +223,7 @@ public struct Screening: Sendable {
                 return rel(x, y)
             }
             guard xs.count >= minimumPeers else { continue }
-            relFit[pairKey(a, b)] = RobustStats.fit(xs, floor: p.logScale ? logFloor : linFloor)
+            relFit[pairKey(a, b)] = Screening.fit(xs, floor: p.logScale ? logFloor : linFloor)
         }
         // The report's columns against the store's figure for the same period last year.
         for c in cols where !plans.contains(c) {
@@ -223,19 +232,22 @@ public struct Screening: Sendable {
                 return rel(x, y)
             }
             guard xs.count >= minimumPeers else { continue }
-            relFit[pairKey(c, lyKey)] = RobustStats.fit(xs, floor: p.logScale ? logFloor : linFloor)
+            relFit[pairKey(c, lyKey)] = Screening.fit(xs, floor: p.logScale ? logFloor : linFloor)
         }
 
         /// Every check of column `c` of unit `u` with its value (or values, for a swap) replaced.
         func checks(_ u: String, _ c: String, _ vals: [String: Double]) -> [Check] {
             guard let x = vals[c] else { return [] }
             var out: [Check] = []
+            // Small counts (2 schools, 3 enterprises) move by whole units: their changes and
+            // ratios are chance, so only the peers judge them.
+            let smallCount = p.indicator.kind == .integer && p.logScale && abs(x) < 20
             if let f = crossFit[c], let t = form(u, c, x) {
                 let (lo, hi) = f.interval(threshold)
                 out.append(Check(method: .crossUnit, z: f.z(t), low: unform(u, c, lo), high: unform(u, c, hi)))
             }
             for other in cols where other != c {
-                guard let y = vals[other] else { continue }
+                guard let y = vals[other], !(smallCount && abs(y) < 20) else { continue }
                 let (a, b, flip) = cols.firstIndex(of: c)! < cols.firstIndex(of: other)! ? (c, other, false) : (other, c, true)
                 guard let f = relFit[pairKey(a, b)], let r = flip ? rel(y, x) : rel(x, y) else { continue }
                 let (lo, hi) = f.interval(threshold)
@@ -244,16 +256,18 @@ public struct Screening: Sendable {
                                   : [fromRel(lo, partner: y), fromRel(hi, partner: y)]
                 out.append(Check(method: .columnRelation, z: f.z(r), low: bounds.min(), high: bounds.max(), partner: other))
             }
-            if let ly = input.lastYear[u]?[code], let f = relFit[pairKey(c, lyKey)], let r = rel(x, ly) {
+            if !smallCount, let ly = input.lastYear[u]?[code], let f = relFit[pairKey(c, lyKey)], let r = rel(x, ly) {
                 let (lo, hi) = f.interval(threshold)
                 out.append(Check(method: .lastYear, z: f.z(r), low: fromRel(lo, partner: ly), high: fromRel(hi, partner: ly)))
             }
             // The unit's own earlier periods: its estimate only (the other columns are plans
             // or last year's figure, checked above).
-            if c == est, let h = input.history[u]?[code], h.count >= 3 {
+            // A few values of one unit say little about its spread: at least 4 of them, and
+            // a floor no finer than the peers' spread (rates) or ±19 % per σ (levels).
+            if c == est, !smallCount, let h = input.history[u]?[code], h.count >= 4 {
                 let ts = h.compactMap { p.logScale ? ($0 > 0 ? log10($0) : nil) : $0 }
-                if ts.count >= 3, let t = p.logScale ? (x > 0 ? log10(x) : nil) : x,
-                   let f = RobustStats.fit(ts, floor: p.logScale ? 2 * logFloor : 2 * linFloor) {
+                if ts.count >= 4, let t = p.logScale ? (x > 0 ? log10(x) : nil) : x,
+                   let f = RobustStats.fit(ts, floor: p.logScale ? 0.075 : max(2 * linFloor, crossFit[est]?.scale ?? 0)) {
                     let (lo, hi) = f.interval(threshold)
                     out.append(Check(method: .ownHistory, z: f.z(t), low: p.logScale ? pow(10, lo) : lo, high: p.logScale ? pow(10, hi) : hi))
                 }
@@ -296,11 +310,14 @@ public struct Screening: Sendable {
         /// Last year's figure copied unchanged into the estimate: plausible on its own, so not
         /// caught by the statistics; named when the peers almost never repeat it.
         func copied(_ u: String, _ unitName: String, _ vals: [String: Double], _ all: [String: [Check]]) -> Anomaly? {
-            guard let x = vals[est], x != 0, let prevKey = template.previousColumn?.key,
-               let prev = vals[prevKey], prev == x, p.isFlow || !p.logScale else { return nil }
+            // A figure with three significant digits or more (a repeat of "2" is chance), not at
+            // a bound (100 % stays 100 %).
+            guard let x = vals[est], abs(x) >= 100 * pow(10, -Double(ind.decimals)), let prevKey = template.previousColumn?.key,
+                  let prev = vals[prevKey], prev == x, p.isFlow || !p.logScale,
+                  ind.hard?.max != x, ind.soft?.max != x else { return nil }
                 // The other units (this one repeats its figure by the guard above).
                 let others = repeatShare.both - 1, repeats = repeatShare.same - 1
-                if others >= minimumPeers, Double(repeats) / Double(others) < 0.1 {
+                if others >= minimumPeers, Double(repeats) / Double(others) < 0.05 {
                     let rel = (all[est] ?? []).first { $0.method == .columnRelation && $0.partner == prevKey }
                     var a = Anomaly(unit: u, unitName: unitName, indicator: code, indicatorName: ind.name, column: est, value: x,
                                     expectedLow: rel?.low, expectedHigh: rel?.high, method: .copiedLastYear, reasonVI: "", reasonEN: "",
@@ -352,6 +369,9 @@ public struct Screening: Sendable {
             let crossFailing = cols.filter { c in (all[c] ?? []).contains { $0.method == .crossUnit && abs($0.z) > threshold } }
             if !ownFail && vals.count >= 2 && !crossFailing.isEmpty {
                 if let a = copied(u, unitName, vals, all) { found.append(a); continue }
+                // A rate inside its plausible (soft) range in every column, consistent with
+                // itself: the unit's own situation, not a mistake.
+                if !p.logScale, let soft = ind.soft, vals.values.allSatisfy(soft.contains) { continue }
                 let c = crossFailing[0]
                 let worst = (all[c] ?? []).filter { $0.method == .crossUnit }.max { abs($0.z) < abs($1.z) }!
                 var a = Anomaly(unit: u, unitName: unitName, indicator: code, indicatorName: ind.name, column: c, value: vals[c]!,
