@@ -42,12 +42,14 @@ public struct Screening: Sendable {
 
     var template: Template { input.template }
 
-    /// Median and scaled MAD with a floor that is also at least half the spread of the
-    /// middle 80 % ((q90 − q10) ÷ 2.5631 estimates σ for normal data): when more than half
-    /// the peers share one value (100 % of villages on the road) the MAD is 0 and the
-    /// quantiles still say how far the others stray.
+    /// Median and scaled MAD with a floor; when the MAD falls below the floor (more than
+    /// half the peers share one value: 100 % of villages on the road) the floor is also at
+    /// least half the spread of the middle 80 % ((q90 − q10) ÷ 2.5631 estimates σ for
+    /// normal data), so the quantiles say how far the others stray.
+    /// Only then: an outlier among a handful of peers moves the 90th percentile, not the MAD.
     static func fit(_ xs: [Double], floor: Double) -> RobustStats.Fit? {
-        guard let lo = RobustStats.quantile(xs, 0.1), let hi = RobustStats.quantile(xs, 0.9) else { return nil }
+        guard let f = RobustStats.fit(xs, floor: floor) else { return nil }
+        guard f.mad * RobustStats.madScale < floor, let lo = RobustStats.quantile(xs, 0.1), let hi = RobustStats.quantile(xs, 0.9) else { return f }
         return RobustStats.fit(xs, floor: max(floor, 0.5 * (hi - lo) / 2.5631))
     }
 
