@@ -82,7 +82,7 @@ enum QualityBench {
             // Flows: level per head × unit multiplier × growth path.
             var growth = 1.0
             var g = Rng(s: UInt64(c) &* 15_485_863 &+ 5)
-            for _ in 2019..<y { growth *= 1 + 0.07 + 0.04 * g.normal() }
+            for _ in 0..<max(0, y - 2019) { growth *= 1 + 0.07 + 0.04 * g.normal() }
             s["KT01"] = pop * 0.02 * fx["KT01"]! * growth
             s["KT05"] = s["CS17"]! / 1000 * 1.3 * fx["KT05"]!
             s["KT07"] = area * 0.002 * fx["KT07"]! * (1 + 0.2 * r.normal())
@@ -150,6 +150,7 @@ enum QualityBench {
     /// gen-quality DIR [COUNT] [FIRST_YEAR]: forms for FIRST_YEAR…2025 (default 2020), the
     /// 2025 ones with one planted slip in every tenth form, DIR/planted.json listing them.
     static func generate(dir: String, count: Int, firstYear: Int, halfYear: Bool = false) throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let t = try template(dir: dir)
         let units = t.reportingUnits(for: Period(year: 2025)).filter { $0.level == .commune }.sorted { $0.code < $1.code }.prefix(count)
         var slips: [Slip] = []

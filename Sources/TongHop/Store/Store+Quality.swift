@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The store's queries for the quality screening, the year-end estimate and the series.
 extension Store {
@@ -10,19 +11,50 @@ extension Store {
         return try pool.read { db in
             var out: [Period: [String: [String: Double]]] = [:]
             let marks = periods.map { _ in "?" }.joined(separator: ",")
-            let rows = try Row.fetchCursor(db, sql: """
+            let stmt = try db.makeStatement(sql: """
                 SELECT s.period, s.unit_code, v.indicator, v.kind, v.number, v.symbol
                 FROM value v JOIN submission s ON s.id = v.submission_id
                 WHERE s.template_id = ? AND s.is_current = 1 AND v.column_key = ? AND s.period IN (\(marks))
-                """, arguments: StatementArguments([template, column] + periods.map(\.description)))
-            while let r = try rows.next() {
-                guard let p = Period(r[0] as String) else { continue }
-                let kind: String = r[3]
-                let x: Double?
-                if kind == "number" { x = r[4] } else if kind == "symbol", (r[5] as String?) == "-" { x = 0 } else { x = nil }
-                guard let x else { continue }
-                out[p, default: [:]][r[1] as String, default: [:]][r[2] as String] = x
+                ORDER BY s.period, s.unit_code
+                """)
+            try stmt.setArguments(StatementArguments([template, column] + periods.map(\.description)))
+            // Hundreds of thousands of rows over the years: read through SQLite's C API, one
+            // unit's table filled at a time (as ``eachCurrentValue``).
+            let sp = stmt.sqliteStatement
+            defer { sqlite3_reset(sp) }
+            func text(_ i: Int32) -> String? { sqlite3_column_text(sp, i).map { String(cString: $0) } }
+            var period: Period? = nil, periodText = "", unit = "", table: [String: Double] = [:]
+            var units: [String: [String: Double]] = [:]
+            func flushUnit() { if !unit.isEmpty { units[unit] = table } }
+            func flushPeriod() { flushUnit(); if let period { out[period] = units } }
+            while true {
+                let rc = sqlite3_step(sp)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                let p = text(0) ?? "", u = text(1) ?? ""
+                if p != periodText {
+                    flushPeriod()
+                    periodText = p
+                    period = Period(p)
+                    units = [:]
+                    unit = ""
+                }
+                if u != unit {
+                    flushUnit()
+                    unit = u
+                    table = [:]
+                    table.reserveCapacity(64)
+                }
+                let kind = text(3) ?? ""
+                let x: Double
+                if kind == "number", sqlite3_column_type(sp, 4) != SQLITE_NULL { x = sqlite3_column_double(sp, 4) }
+                else if kind == "symbol", text(5) == "-" { x = 0 }
+                else { continue }
+                table[text(2) ?? ""] = x
             }
+            flushPeriod()
             return out
         }
     }
