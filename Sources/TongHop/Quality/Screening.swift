@@ -174,16 +174,28 @@ public struct Screening: Sendable {
         let cols = screenedColumns
         let est = template.estimateColumn?.key ?? "estimate"
         let plans = Set(template.planColumns.map(\.key))
+        // Each unit's numbers and denominators looked up once (the national period asks for
+        // them some millions of times): unit → per column, in `cols` order.
+        func colIndex(_ c: String) -> Int? { cols.firstIndex(of: c) }
+        var numbers: [String: [Double?]] = [:], denominators: [String: [Double?]] = [:]
+        numbers.reserveCapacity(units.count)
+        for u in units {
+            let row = input.values[u]?[code]
+            numbers[u] = cols.map { c in if case .number(let x)? = row?[c] { return x } else { return nil } }
+            if let d = p.denominator {
+                let drow = input.values[u]?[d]
+                let fallback = drow?[est]?.number.flatMap { $0 > 0 ? $0 : nil }
+                denominators[u] = cols.map { c in drow?[c]?.number.flatMap { $0 > 0 ? $0 : nil } ?? fallback }
+            }
+        }
         func raw(_ u: String, _ c: String) -> Double? {
-            guard case .number(let x)? = input.values[u]?[code]?[c] else { return nil }
-            return x
+            guard let i = colIndex(c) else { return nil }
+            return numbers[u]?[i] ?? nil
         }
         func denom(_ u: String, _ c: String) -> Double? {
-            guard let d = p.denominator else { return 1 }
-            let row = input.values[u]?[d]
-            if let x = row?[c]?.number, x > 0 { return x }
-            if let x = row?[est]?.number, x > 0 { return x }
-            return nil
+            guard p.denominator != nil else { return 1 }
+            guard let i = colIndex(c) else { return nil }
+            return denominators[u]?[i] ?? nil
         }
         /// The screened form of a value: log₁₀ of the value per denominator for levels.
         func form(_ u: String, _ c: String, _ x: Double) -> Double? {
