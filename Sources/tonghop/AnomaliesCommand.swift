@@ -52,7 +52,12 @@ struct AnomaliesCommand: ParsableCommand {
             throw ExitStatus.unreadable
         }
         let found: [Anomaly]
-        do { found = Screening(input: try QualityInput.load(template: t, period: p, store: s)).run() } catch {
+        var peers = 0
+        do {
+            let screening = Screening(input: try QualityInput.load(template: t, period: p, store: s))
+            peers = screening.largestPeerGroup
+            found = screening.run()
+        } catch {
             printError("\(store.db): \(error)")
             throw ExitStatus.unreadable
         }
@@ -67,7 +72,7 @@ struct AnomaliesCommand: ParsableCommand {
                 announceWritten(output, lang)
             default:
                 let text = format == "json" ? AnomalyReport.json(found, template: t, period: p, lang: lang)
-                    : AnomalyReport.text(found, template: t, period: p, lang: lang)
+                    : AnomalyReport.text(found, template: t, period: p, lang: lang, peers: peers)
                 if let output, output != "-" { try AtomicFile.write(Data(text.utf8), to: output); announceWritten(output, lang) }
                 else { FileHandle.standardOutput.write(Data(text.utf8)) }
             }

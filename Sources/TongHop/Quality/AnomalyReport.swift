@@ -22,10 +22,14 @@ public enum AnomalyReport {
     }
 
     /// One block per unit, strongest first, with a count per method at the end.
-    public static func text(_ list: [Anomaly], template: Template, period: Period, lang: Language) -> String {
+    public static func text(_ list: [Anomaly], template: Template, period: Period, lang: Language, peers: Int? = nil) -> String {
         let vi = lang == .vi
         var out = vi ? "Rà soát số liệu bất thường — mẫu \(template.id), \(period.label(.vi))\n"
                      : "Screening for anomalies — template \(template.id), \(period.label(.en))\n"
+        if let peers, peers < 5 {
+            out += vi ? "  Chỉ có \(peers) đơn vị cùng cấp đã nộp (cần ít nhất 5): chưa so sánh giữa các đơn vị và giữa các cột.\n"
+                      : "  Only \(peers) units of one level have reported (5 needed): no comparison across units or columns yet.\n"
+        }
         if list.isEmpty { return out + (vi ? "  Không thấy giá trị bất thường.\n" : "  No anomalies found.\n") }
         var byUnit: [String: [Anomaly]] = [:]
         var order: [String] = []

@@ -153,6 +153,10 @@ public struct Screening: Sendable {
         return byLevel.keys.sorted { $0.rawValue < $1.rawValue }.map { byLevel[$0]!.sorted() }
     }
 
+    /// The size of the largest group of comparable units (below ``minimumPeers`` nothing
+    /// is compared across units or columns; only the store's own history is).
+    public var largestPeerGroup: Int { peerGroups().map(\.count).max() ?? 0 }
+
     /// Every anomaly of the period, the strongest first.
     public func run() -> [Anomaly] {
         var out: [Anomaly] = []
