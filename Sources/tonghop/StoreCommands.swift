@@ -251,6 +251,8 @@ struct ScorecardCommand: ParsableCommand {
     @OptionGroup var query: ReportQuery
 
     func run() throws {
-        try query.print(json: SummaryExport.scorecardJSON, text: { SummaryExport.scorecardText($0, lang: $1) })
+        // 6- and 9-month periods: the year-end estimate and on-track call follow the scorecard.
+        try query.print(json: { ScorecardYearEnd.json(SummaryExport.scorecardJSON($0), $0, query) },
+                        text: { SummaryExport.scorecardText($0, lang: $1) + ScorecardYearEnd.text($0, query, $1) })
     }
 }

@@ -1,0 +1,153 @@
+import Foundation
+
+/// A slip the screening recognised: the value undone, and how.
+struct Recognised {
+    var method: Anomaly.Method
+    /// The value the slip undone gives.
+    var value: Double?
+    /// What the written value was multiplied by (10ⁿ, 1/100, a span's ratio).
+    var factor: Double
+    /// For a swap: the other column.
+    var swappedWith: String?
+}
+
+extension Screening {
+    /// Tries each recogniser on a flagged value: the slip is named when undoing it makes
+    /// the value (and, for a swap, both values) pass every check it is part of.
+    func recognise(_ u: String, _ c: String, _ x: Double, _ vals: [String: Double], _ p: Profile, periodMonths: Int,
+                   fits: (String, [String: Double], [String]) -> (Bool, Double)) -> Recognised? {
+        let ind = p.indicator
+        func with(_ v: Double) -> [String: Double] { var d = vals; d[c] = v; return d }
+        // 52,9 % typed as 0,529.
+        if ind.kind == .percent || ind.unitText.contains("%"), x != 0, abs(x) <= 1.5, fits(u, with(x * 100), [c]).0 {
+            return Recognised(method: .percentAsFraction, value: x * 100, factor: 0.01)
+        }
+        let est = template.estimateColumn?.key, prev = template.previousColumn?.key
+        // Plan and an actual in each other's place.
+        let plans = Set(template.planColumns.map(\.key))
+        let partners: [String] = plans.contains(c) ? [est, prev].compactMap { $0 } : (template.planColumn.map { [$0.key] } ?? [])
+        for o in partners {
+            guard let y = vals[o], y != x else { continue }
+            var d = vals
+            d[c] = y
+            d[o] = x
+            if fits(u, d, [c, o]).0 { return Recognised(method: .planActualSwap, value: y, factor: y / x, swappedWith: o) }
+        }
+        // ×10ⁿ: a digit, nghìn, triệu/tỷ. The power that fits best.
+        var best: (Int, Double)? = nil
+        for k in [1, -1, 2, -2, 3, -3, 6, -6] {
+            let v = x / pow(10, Double(k))
+            let (ok, worst) = fits(u, with(v), [c])
+            if ok, best.map({ worst < $0.1 }) ?? true { best = (k, worst) }
+        }
+        if let (k, _) = best { return Recognised(method: .powerOfTen, value: x / pow(10, Double(k)), factor: pow(10, Double(k))) }
+        // Another span's figure: the year's in a 6-month report, 6 months' in a 9-month one…
+        // (Not for small counts: 1 enterprise against 2 is chance, not a span.)
+        if p.isFlow, c == est || c == prev, abs(x) >= 50 * pow(10, -Double(ind.kind == .integer ? 0 : ind.decimals)) {
+            var bestSpan: (Double, Double)? = nil
+            for s in [6, 9, 12] where s != periodMonths && periodMonths >= 6 {
+                let f = Double(s) / Double(periodMonths)
+                let (ok, worst) = fits(u, with(x / f), [c])
+                if ok, bestSpan.map({ worst < $0.1 }) ?? true { bestSpan = (f, worst) }
+            }
+            if let (f, _) = bestSpan { return Recognised(method: .spanMistyped, value: x / f, factor: f) }
+        }
+        return nil
+    }
+
+    /// The anomaly's reason, in Vietnamese and English.
+    static func reason(_ a: Anomaly, _ ind: Indicator, _ t: Template, _ period: Period, _ r: Recognised?,
+                       column c: String, partner: String? = nil, per: (vi: String, en: String) = ("", ""),
+                       consistent: Bool = false) -> (String, String) {
+        let (vi, en) = reasonText(a, ind, t, period, r, column: c, partner: partner, per: per)
+        guard consistent else { return (vi, en) }
+        return (vi + " — như nhau ở mọi cột của báo cáo: có thể là đặc thù của đơn vị, hoặc ghi sai đơn vị tính ở mọi cột",
+                en + " — the same in every column of the report: a real difference, or a wrong unit of measure in every column")
+    }
+
+    static func reasonText(_ a: Anomaly, _ ind: Indicator, _ t: Template, _ period: Period, _ r: Recognised?,
+                           column c: String, partner: String?, per: (vi: String, en: String)) -> (String, String) {
+        func num(_ x: Double, _ lang: Language) -> String {
+            let d = abs(x) < 1 && x != 0 ? max(ind.decimals, 3) : ind.decimals
+            return VietNumber.format(x, decimals: d, lang)
+        }
+        func col(_ k: String, _ lang: Language) -> String { t.column(k)?.label(for: period, lang) ?? k }
+        func range(_ lang: Language) -> String {
+            switch (a.expectedLow, a.expectedHigh) {
+            case let (l?, h?): return lang == .vi ? "\(num(l, .vi)) đến \(num(h, .vi))" : "\(num(l, .en)) to \(num(h, .en))"
+            default: return lang == .vi ? "không xác định" : "unknown"
+            }
+        }
+        let unit = ind.unitText
+        let head = (vi: "\(col(c, .vi)) ghi \(num(a.value, .vi)) \(unit)", en: "\(col(c, .en)) is \(num(a.value, .en)) \(unit)")
+        let z = String(format: "%.1f", a.score)
+        if let r {
+            let s = r.value
+            switch r.method {
+            case .percentAsFraction:
+                return ("\(head.vi): có thể ghi tỷ lệ dạng số thập phân — nhân 100 được \(num(s ?? 0, .vi)) %, hợp lý so với đơn vị cùng cấp và các cột khác",
+                        "\(head.en): probably a percentage typed as a fraction — ×100 gives \(num(s ?? 0, .en)) %, in line with the peers and the other columns")
+            case .powerOfTen:
+                let k = Int(log10(r.factor).rounded())
+                let times = VietNumber.format(pow(10, Double(abs(k))), decimals: 0, .vi), timesEn = VietNumber.format(pow(10, Double(abs(k))), decimals: 0, .en)
+                var kindVI = abs(k) == 1 ? "lệch một chữ số" : abs(k) == 3 ? "nhầm nghìn/triệu/tỷ" : "nhầm bậc 10ⁿ"
+                var kindEN = abs(k) == 1 ? "a digit slip" : abs(k) == 3 ? "nghìn/triệu/tỷ mixed up" : "a power-of-ten slip"
+                let lu = VietFold.loose(unit)
+                if abs(k) == 3, lu.contains("ty") || lu.contains("trieu") {
+                    kindVI = k > 0 ? "ghi theo triệu đồng thay vì tỷ đồng" : "ghi theo tỷ thay vì triệu"
+                    kindEN = k > 0 ? "written in triệu where tỷ is meant" : "written in tỷ where triệu is meant"
+                } else if abs(k) == 3, lu.contains("nghin") {
+                    kindVI = k > 0 ? "ghi theo đơn vị thay vì nghìn" : "ghi theo nghìn thay vì đơn vị"
+                    kindEN = k > 0 ? "written in units where nghìn is meant" : "written in nghìn where units are meant"
+                }
+                let op = k > 0 ? "chia cho \(times)" : "nhân với \(times)", opEn = k > 0 ? "÷\(timesEn)" : "×\(timesEn)"
+                return ("\(head.vi): có thể \(kindVI) (gấp \(k > 0 ? "" : "1/")\(times) lần) — \(op) được \(num(s ?? 0, .vi)), nằm trong khoảng thường gặp \(range(.vi))",
+                        "\(head.en): probably \(kindEN) (×\(k > 0 ? "" : "1/")\(timesEn)) — \(opEn) gives \(num(s ?? 0, .en)), inside the usual range \(range(.en))")
+            case .spanMistyped:
+                let m: Int
+                switch period.span { case .months(let x): m = x; case .quarter: m = 3; case .year: m = 12 }
+                let typed = Int((r.factor * Double(m)).rounded())
+                func spanVI(_ n: Int) -> String { n == 12 ? "cả năm" : "\(n) tháng" }
+                func spanEN(_ n: Int) -> String { n == 12 ? "the whole year" : "\(n) months" }
+                return ("\(head.vi): có thể là số \(spanVI(typed)) ghi vào báo cáo \(spanVI(m)) — quy về \(spanVI(m)) được khoảng \(num(s ?? 0, .vi)), hợp lý",
+                        "\(head.en): probably the figure for \(spanEN(typed)) in a \(spanEN(m)) report — scaled back it is about \(num(s ?? 0, .en)), in line")
+            case .planActualSwap:
+                let o = r.swappedWith ?? ""
+                return ("\(head.vi), \(col(o, .vi)) ghi \(num(s ?? 0, .vi)): có thể đã ghi đổi chỗ hai cột — đổi lại thì cả hai hợp lý so với các đơn vị cùng cấp",
+                        "\(head.en), \(col(o, .en)) is \(num(s ?? 0, .en)): the two columns look swapped — swapped back both are in line with the peers")
+            case .copiedLastYear:
+                let o = r.swappedWith ?? ""
+                return ("\(head.vi), đúng bằng \(col(o, .vi)): có thể chép lại số năm trước (ở các đơn vị khác hai cột này hầu như không bao giờ bằng nhau)",
+                        "\(head.en), exactly \(col(o, .en)): possibly last year's figure copied (at the other units these two columns almost never match)")
+            default: break
+            }
+        }
+        switch a.method {
+        case .crossUnit:
+            return ("\(head.vi): ngoài khoảng thường gặp ở các đơn vị cùng cấp\(per.vi) (\(range(.vi))); độ lệch chuẩn hóa bền \(z.replacingOccurrences(of: ".", with: ","))",
+                    "\(head.en): outside the usual range among units of the same level\(per.en) (\(range(.en))); robust z \(z)")
+        case .columnRelation:
+            let o = partner ?? ""
+            return ("\(head.vi): không khớp với \(col(o, .vi)) như ở các đơn vị khác (cần khoảng \(range(.vi))); độ lệch \(z.replacingOccurrences(of: ".", with: ","))",
+                    "\(head.en): out of line with \(col(o, .en)) compared with the other units (expected \(range(.en))); robust z \(z)")
+        case .lastYear:
+            return ("\(head.vi): thay đổi bất thường so với số cùng kỳ năm trước trong kho (cần khoảng \(range(.vi))); độ lệch \(z.replacingOccurrences(of: ".", with: ","))",
+                    "\(head.en): an unusual change from the same period last year in the store (expected \(range(.en))); robust z \(z)")
+        case .ownHistory:
+            return ("\(head.vi): khác hẳn các kỳ trước của chính đơn vị (cần khoảng \(range(.vi))); độ lệch \(z.replacingOccurrences(of: ".", with: ","))",
+                    "\(head.en): far from the unit's own earlier periods (expected \(range(.en))); robust z \(z)")
+        default:
+            return (head.vi, head.en)
+        }
+    }
+
+    /// " (tính theo đầu người)" when levels are compared per denominator.
+    static func perText(_ den: Indicator?) -> (vi: String, en: String) {
+        guard let den else { return ("", "") }
+        switch VietFold.loose(den.unitText) {
+        case "ha": return (" (tính trên diện tích)", " (per area)")
+        case "ho": return (" (tính trên số hộ)", " (per household)")
+        default: return (" (tính theo đầu người)", " (per capita)")
+        }
+    }
+}

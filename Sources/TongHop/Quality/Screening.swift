@@ -1,0 +1,433 @@
+import Foundation
+
+/// What the screening looks at: the current values of a period and, from the store, the
+/// same period last year and the unit's earlier periods of the same span.
+public struct QualityInput: Sendable {
+    public var template: Template
+    public var period: Period
+    /// unit → indicator → column → value (the current submissions of the period).
+    public var values: [String: [String: [String: ReportedValue]]]
+    /// unit → indicator → the estimate of the same period last year (store), if any.
+    public var lastYear: [String: [String: Double]]
+    /// unit → indicator → the estimates of earlier periods of the same span, oldest first
+    /// (last year's included).
+    public var history: [String: [String: [Double]]]
+
+    public init(template: Template, period: Period, values: [String: [String: [String: ReportedValue]]],
+                lastYear: [String: [String: Double]] = [:], history: [String: [String: [Double]]] = [:]) {
+        self.template = template
+        self.period = period
+        self.values = values
+        self.lastYear = lastYear
+        self.history = history
+    }
+}
+
+/// Screens every stored value of a period against its peers, its past and the other
+/// columns of its report, and names the slips officers make (×10ⁿ, % as a fraction, plan
+/// and actual swapped, another span's figure, last year's copied).
+///
+/// Statistics are robust: median and MAD × 1.4826 with a floor (never a z of 0 when the
+/// MAD is 0), among units of the same level, on the per-capita (per-household, per-area)
+/// form of a level when the template has such a denominator, on a log scale for levels
+/// (a slip of ×10 is one unit of log₁₀ whatever the unit's size).
+public struct Screening: Sendable {
+    public let input: QualityInput
+    /// |robust z| above which a check fails (Iglewicz and Hoaglin's 3.5).
+    public var threshold = 3.5
+    /// Fewest peers a cross-unit statistic is computed from.
+    public var minimumPeers = 5
+    /// The scaled MAD's floor on the log₁₀ scale (levels): 0.03 ≈ ±7 % per σ.
+    public var logFloor = 0.03
+
+    var template: Template { input.template }
+
+    /// Median and scaled MAD with a floor; when the MAD falls below the floor (more than
+    /// half the peers share one value: 100 % of villages on the road) the floor is also at
+    /// least half the spread of the middle 80 % ((q90 − q10) ÷ 2.5631 estimates σ for
+    /// normal data), so the quantiles say how far the others stray.
+    /// Only then: an outlier among a handful of peers moves the 90th percentile, not the MAD.
+    static func fit(_ xs: [Double], floor: Double) -> RobustStats.Fit? {
+        guard let f = RobustStats.fit(xs, floor: floor) else { return nil }
+        guard f.mad * RobustStats.madScale < floor, let lo = RobustStats.quantile(xs, 0.1), let hi = RobustStats.quantile(xs, 0.9) else { return f }
+        return RobustStats.fit(xs, floor: max(floor, 0.5 * (hi - lo) / 2.5631))
+    }
+
+    public init(input: QualityInput) { self.input = input }
+
+    /// How an indicator is screened.
+    struct Profile {
+        var indicator: Indicator
+        /// Levels (sums) are screened on log₁₀ of the value (per denominator); rates linearly.
+        var logScale: Bool
+        /// The indicator the level is divided by (population, households, area).
+        var denominator: String?
+        /// A flow cumulated from January (6 and 9 months are parts of the year).
+        var isFlow: Bool
+        /// The scale floor for linear screening (rates).
+        var linearFloor: Double
+    }
+
+    /// A check's verdict on one value.
+    struct Check {
+        var method: Anomaly.Method
+        var z: Double
+        var low: Double?
+        var high: Double?
+        /// The other column of a relation.
+        var partner: String?
+    }
+
+    // MARK: - Profiles
+
+    /// The size denominators the template uses: indicators that are a ratio's denominator
+    /// or a weighted mean's weight, by kind (people, households, area); of each kind the
+    /// one with the largest median estimate (total population, not labour force).
+    func sizeDenominators() -> [String: String] {
+        var used = Set<String>()
+        for ind in template.indicators {
+            switch ind.aggregation {
+            case .ratio(_, let d, _): used.insert(d)
+            case .weightedMean(let w): used.insert(w)
+            default: break
+            }
+        }
+        let est = template.estimateColumn?.key ?? "estimate"
+        var best: [String: (String, Double)] = [:]
+        for code in used.sorted() {
+            guard let ind = template.indicator(code) else { continue }
+            let kind: String
+            switch VietFold.loose(ind.unitText) {
+            case "nguoi": kind = "people"
+            case "ho": kind = "households"
+            case "ha": kind = "area"
+            default: continue
+            }
+            let xs = input.values.values.compactMap { $0[code]?[est]?.number }.filter { $0 > 0 }
+            let m = RobustStats.median(xs) ?? 0
+            if best[kind].map({ m > $0.1 }) ?? true { best[kind] = (code, m) }
+        }
+        return best.mapValues(\.0)
+    }
+
+    func profiles() -> [Profile] {
+        let dens = sizeDenominators()
+        let denCodes = Set(dens.values)
+        var out: [Profile] = []
+        for ind in template.indicators {
+            if case .provinceOnly = ind.aggregation { continue }
+            let isPercent = ind.kind == .percent || ind.unitText.contains("%")
+            var isLevel = false
+            if case .sum = ind.aggregation, !isPercent { isLevel = true }
+            var den: String? = nil
+            if isLevel && denCodes.contains(ind.code) && ind.code != dens["people"] {
+                den = dens["people"]
+            } else if isLevel && !denCodes.contains(ind.code) {
+                switch VietFold.loose(ind.unitText) {
+                case "ha": den = dens["area"] ?? dens["people"]
+                case "ho": den = dens["households"] ?? dens["people"]
+                default: den = dens["people"]
+                }
+            }
+            let name = VietFold.loose(ind.name)
+            let flow = isLevel && ind.planned && !name.contains("luy ke")
+            let width = [ind.soft, ind.hard].compactMap { b -> Double? in
+                guard let a = b?.min, let z = b?.max else { return nil }
+                return z - a
+            }.first
+            let floor = max(pow(10, -Double(ind.decimals)) * 0.5, (width ?? 0) * 0.01, 1e-6)
+            out.append(Profile(indicator: ind, logScale: isLevel, denominator: den, isFlow: flow, linearFloor: floor))
+        }
+        return out
+    }
+
+    // MARK: - Screening
+
+    /// Units compared with each other: the reporting units of the period, grouped by level
+    /// (the province-managed part is not a peer of anything).
+    func peerGroups() -> [[String]] {
+        var byLevel: [ReportingUnit.Level: [String]] = [:]
+        for u in template.reportingUnits(for: input.period) where u.level == .district || u.level == .commune {
+            if input.values[u.code] != nil { byLevel[u.level, default: []].append(u.code) }
+        }
+        return byLevel.keys.sorted { $0.rawValue < $1.rawValue }.map { byLevel[$0]!.sorted() }
+    }
+
+    /// The size of the largest group of comparable units (below ``minimumPeers`` nothing
+    /// is compared across units or columns; only the store's own history is).
+    public var largestPeerGroup: Int { peerGroups().map(\.count).max() ?? 0 }
+
+    /// Every anomaly of the period, the strongest first.
+    public func run() -> [Anomaly] {
+        var out: [Anomaly] = []
+        for group in peerGroups() {
+            for p in profiles() { out += screen(p, units: group) }
+        }
+        out.sort { $0.score != $1.score ? $0.score > $1.score : ($0.unit, $0.indicator, $0.column) < ($1.unit, $1.indicator, $1.column) }
+        return out
+    }
+
+    /// The columns a unit's value is screened in, the estimate first.
+    var screenedColumns: [String] {
+        let order: [ValueColumn.Role] = [.estimate, .plan, .previous]
+        return order.flatMap { r in template.columns.filter { $0.role == r }.map(\.key) }
+    }
+
+    func screen(_ p: Profile, units: [String]) -> [Anomaly] {
+        let code = p.indicator.code
+        let cols = screenedColumns
+        let est = template.estimateColumn?.key ?? "estimate"
+        let plans = Set(template.planColumns.map(\.key))
+        // Each unit's numbers and denominators looked up once (the national period asks for
+        // them some millions of times): unit → per column, in `cols` order.
+        func colIndex(_ c: String) -> Int? { cols.firstIndex(of: c) }
+        var numbers: [String: [Double?]] = [:], denominators: [String: [Double?]] = [:]
+        numbers.reserveCapacity(units.count)
+        for u in units {
+            let row = input.values[u]?[code]
+            numbers[u] = cols.map { c in if case .number(let x)? = row?[c] { return x } else { return nil } }
+            if let d = p.denominator {
+                let drow = input.values[u]?[d]
+                let fallback = drow?[est]?.number.flatMap { $0 > 0 ? $0 : nil }
+                denominators[u] = cols.map { c in drow?[c]?.number.flatMap { $0 > 0 ? $0 : nil } ?? fallback }
+            }
+        }
+        func raw(_ u: String, _ c: String) -> Double? {
+            guard let i = colIndex(c) else { return nil }
+            return numbers[u]?[i] ?? nil
+        }
+        func denom(_ u: String, _ c: String) -> Double? {
+            guard p.denominator != nil else { return 1 }
+            guard let i = colIndex(c) else { return nil }
+            return denominators[u]?[i] ?? nil
+        }
+        /// The screened form of a value: log₁₀ of the value per denominator for levels.
+        func form(_ u: String, _ c: String, _ x: Double) -> Double? {
+            guard p.logScale else { return x }
+            guard x > 0, let d = denom(u, c) else { return nil }
+            return log10(x / d)
+        }
+        func unform(_ u: String, _ c: String, _ t: Double) -> Double? {
+            guard p.logScale else { return t }
+            guard let d = denom(u, c) else { return nil }
+            return pow(10, t) * d
+        }
+        func rel(_ a: Double, _ b: Double) -> Double? {
+            if p.logScale { return a > 0 && b > 0 ? log10(a / b) : nil }
+            return a - b
+        }
+        /// The value of `c` that gives relation r with partner value b (a = c's value).
+        func fromRel(_ r: Double, partner b: Double) -> Double { p.logScale ? b * pow(10, r) : b + r }
+
+        // Cross-unit fits, per column, and relation fits per pair of columns.
+        var crossFit: [String: RobustStats.Fit] = [:]
+        var scaleFloor: [String: Double] = [:]
+        for c in cols {
+            let xs = units.compactMap { u in raw(u, c).flatMap { form(u, c, $0) } }
+            guard xs.count >= minimumPeers else { continue }
+            let floor = p.logScale ? logFloor : max(p.linearFloor, 0.02 * abs(RobustStats.median(xs) ?? 0))
+            scaleFloor[c] = floor
+            crossFit[c] = Screening.fit(xs, floor: floor)
+        }
+        let linFloor = scaleFloor[est] ?? p.linearFloor
+        var pairs: [(String, String)] = []
+        for (i, a) in cols.enumerated() { for b in cols[(i + 1)...] { pairs.append((a, b)) } }
+        let lyKey = "\u{1}last_year"
+        var relFit: [String: RobustStats.Fit] = [:]
+        func pairKey(_ a: String, _ b: String) -> String { a + "|" + b }
+        for (a, b) in pairs {
+            let xs = units.compactMap { u -> Double? in
+                guard let x = raw(u, a), let y = raw(u, b) else { return nil }
+                return rel(x, y)
+            }
+            guard xs.count >= minimumPeers else { continue }
+            relFit[pairKey(a, b)] = Screening.fit(xs, floor: p.logScale ? logFloor : linFloor)
+        }
+        // The report's columns against the store's figure for the same period last year.
+        for c in cols where !plans.contains(c) {
+            let xs = units.compactMap { u -> Double? in
+                guard let x = raw(u, c), let y = input.lastYear[u]?[code] else { return nil }
+                return rel(x, y)
+            }
+            guard xs.count >= minimumPeers else { continue }
+            relFit[pairKey(c, lyKey)] = Screening.fit(xs, floor: p.logScale ? logFloor : linFloor)
+        }
+
+        /// Every check of column `c` of unit `u` with its value (or values, for a swap) replaced.
+        func checks(_ u: String, _ c: String, _ vals: [String: Double]) -> [Check] {
+            guard let x = vals[c] else { return [] }
+            var out: [Check] = []
+            // Small counts (2 schools, 3 enterprises) move by whole units: their changes and
+            // ratios are chance, so only the peers judge them.
+            let smallCount = p.indicator.kind == .integer && p.logScale && abs(x) < 20
+            if let f = crossFit[c], let t = form(u, c, x) {
+                let (lo, hi) = f.interval(threshold)
+                out.append(Check(method: .crossUnit, z: f.z(t), low: unform(u, c, lo), high: unform(u, c, hi)))
+            }
+            for other in cols where other != c {
+                guard let y = vals[other], !(smallCount && abs(y) < 20) else { continue }
+                let (a, b, flip) = cols.firstIndex(of: c)! < cols.firstIndex(of: other)! ? (c, other, false) : (other, c, true)
+                guard let f = relFit[pairKey(a, b)], let r = flip ? rel(y, x) : rel(x, y) else { continue }
+                let (lo, hi) = f.interval(threshold)
+                // The interval for c's value given the partner as it stands.
+                let bounds = flip ? (p.logScale ? [y / pow(10, hi), y / pow(10, lo)] : [y - hi, y - lo])
+                                  : [fromRel(lo, partner: y), fromRel(hi, partner: y)]
+                out.append(Check(method: .columnRelation, z: f.z(r), low: bounds.min(), high: bounds.max(), partner: other))
+            }
+            if !smallCount, let ly = input.lastYear[u]?[code], let f = relFit[pairKey(c, lyKey)], let r = rel(x, ly) {
+                let (lo, hi) = f.interval(threshold)
+                out.append(Check(method: .lastYear, z: f.z(r), low: fromRel(lo, partner: ly), high: fromRel(hi, partner: ly)))
+            }
+            // The unit's own earlier periods: its estimate only (the other columns are plans
+            // or last year's figure, checked above).
+            // A few values of one unit say little about its spread: at least 4 of them, and
+            // a floor no finer than the peers' spread (rates) or ±19 % per σ (levels).
+            if c == est, !smallCount, let h = input.history[u]?[code], h.count >= 4 {
+                let ts = h.compactMap { p.logScale ? ($0 > 0 ? log10($0) : nil) : $0 }
+                if ts.count >= 4, let t = p.logScale ? (x > 0 ? log10(x) : nil) : x,
+                   let f = RobustStats.fit(ts, floor: p.logScale ? 0.075 : max(2 * linFloor, crossFit[est]?.scale ?? 0)) {
+                    let (lo, hi) = f.interval(threshold)
+                    out.append(Check(method: .ownHistory, z: f.z(t), low: p.logScale ? pow(10, lo) : lo, high: p.logScale ? pow(10, hi) : hi))
+                }
+            }
+            return out
+        }
+        func fails(_ cs: [Check]) -> [Check] { cs.filter { abs($0.z) > threshold } }
+        /// Whether values fit every check of the given columns (at least one check each).
+        func fits(_ u: String, _ vals: [String: Double], columns: [String]) -> (Bool, Double) {
+            var worst = 0.0
+            for c in columns {
+                let cs = checks(u, c, vals)
+                guard !cs.isEmpty else { return (false, .infinity) }
+                for ch in cs { worst = max(worst, abs(ch.z)) }
+            }
+            return (worst <= threshold, worst)
+        }
+
+        var found: [Anomaly] = []
+        let ind = p.indicator
+        let per = Screening.perText(p.denominator.flatMap { template.indicator($0) })
+        let periodMonths: Int = {
+            switch input.period.span {
+            case .year: return 12
+            case .months(let m): return m
+            case .quarter: return 3
+            }
+        }()
+        // How often the other units' estimate repeats last year's figure exactly.
+        let repeatShare: (same: Int, both: Int) = {
+            guard let prevKey = template.previousColumn?.key else { return (0, 0) }
+            var same = 0, both = 0
+            for u in units {
+                guard let e = raw(u, est), let q = raw(u, prevKey) else { continue }
+                both += 1
+                if e == q { same += 1 }
+            }
+            return (same, both)
+        }()
+        /// Last year's figure copied unchanged into the estimate: plausible on its own, so not
+        /// caught by the statistics; named when the peers almost never repeat it.
+        func copied(_ u: String, _ unitName: String, _ vals: [String: Double], _ all: [String: [Check]]) -> Anomaly? {
+            // A figure with three significant digits or more (a repeat of "2" is chance), not at
+            // a bound (100 % stays 100 %).
+            guard let x = vals[est], abs(x) >= 100 * pow(10, -Double(ind.decimals)), let prevKey = template.previousColumn?.key,
+                  let prev = vals[prevKey], prev == x, p.isFlow || !p.logScale,
+                  ind.hard?.max != x, ind.soft?.max != x else { return nil }
+                // The other units (this one repeats its figure by the guard above).
+                let others = repeatShare.both - 1, repeats = repeatShare.same - 1
+                if others >= minimumPeers, Double(repeats) / Double(others) < 0.05 {
+                    let rel = (all[est] ?? []).first { $0.method == .columnRelation && $0.partner == prevKey }
+                    var a = Anomaly(unit: u, unitName: unitName, indicator: code, indicatorName: ind.name, column: est, value: x,
+                                    expectedLow: rel?.low, expectedHigh: rel?.high, method: .copiedLastYear, reasonVI: "", reasonEN: "",
+                                    score: max(abs(rel?.z ?? 0), threshold), suggested: nil)
+                    (a.reasonVI, a.reasonEN) = Screening.reason(a, ind, template, input.period,
+                                                                Recognised(method: .copiedLastYear, value: nil, factor: 1, swappedWith: prevKey), column: est)
+                    return a
+                }
+            return nil
+        }
+        for u in units {
+            var vals: [String: Double] = [:]
+            for c in cols { if let x = raw(u, c) { vals[c] = x } }
+            guard !vals.isEmpty else { continue }
+            var all: [String: [Check]] = [:]
+            for c in vals.keys { all[c] = checks(u, c, vals) }
+            // Which columns are to blame: a column failing among its peers; for a failing
+            // relation whose two columns both pass among peers, the one with more failing
+            // and fewer passing relations, else the newest (estimate, plan, last year's).
+            var blamed: [String: [Check]] = [:]
+            for (c, cs) in all {
+                let f = fails(cs).filter { $0.method != .columnRelation }
+                if !f.isEmpty { blamed[c, default: []] += f }
+            }
+            for (c, cs) in all {
+                for ch in fails(cs) where ch.method == .columnRelation {
+                    guard let o = ch.partner else { continue }
+                    func weight(_ k: String) -> Double {
+                        let ks = all[k] ?? []
+                        let crossBad = ks.contains { $0.method != .columnRelation && abs($0.z) > threshold } ? 10.0 : 0
+                        let relBad = Double(ks.filter { $0.method == .columnRelation && abs($0.z) > threshold }.count)
+                        let relGood = Double(ks.filter { $0.method == .columnRelation && abs($0.z) <= threshold }.count)
+                        let crossGood = ks.contains { $0.method == .crossUnit && abs($0.z) <= threshold } ? 1.0 : 0
+                        return crossBad + relBad - 0.5 * relGood - 0.75 * crossGood
+                    }
+                    let wc = weight(c), wo = weight(o)
+                    let culprit = wc != wo ? (wc > wo ? c : o) : (cols.firstIndex(of: c)! < cols.firstIndex(of: o)! ? c : o)
+                    if culprit == c { blamed[c, default: []].append(ch) }
+                }
+            }
+            let unitName = template.unit(u, for: input.period)?.name ?? u
+            var done = Set<String>()
+            // Unusual among the peers in every column, yet consistent with itself (its
+            // columns agree with each other and with last year as they do elsewhere): a real
+            // difference (a city among rural districts) or a unit of measure mistaken in
+            // every column. One finding, not one per column; named a slip only when a
+            // whole scale (nghìn/triệu/tỷ, % as fraction) undone in every column fits.
+            let ownFail = all.values.contains { cs in cs.contains { $0.method != .crossUnit && abs($0.z) > threshold } }
+            let crossFailing = cols.filter { c in (all[c] ?? []).contains { $0.method == .crossUnit && abs($0.z) > threshold } }
+            if !ownFail && vals.count >= 2 && !crossFailing.isEmpty {
+                if let a = copied(u, unitName, vals, all) { found.append(a); continue }
+                // A rate inside its plausible (soft) range in every column, consistent with
+                // itself: the unit's own situation, not a mistake.
+                if !p.logScale, let soft = ind.soft, vals.values.allSatisfy(soft.contains) { continue }
+                let c = crossFailing[0]
+                let worst = (all[c] ?? []).filter { $0.method == .crossUnit }.max { abs($0.z) < abs($1.z) }!
+                var a = Anomaly(unit: u, unitName: unitName, indicator: code, indicatorName: ind.name, column: c, value: vals[c]!,
+                                expectedLow: worst.low, expectedHigh: worst.high, method: .crossUnit, reasonVI: "", reasonEN: "",
+                                score: abs(worst.z), suggested: nil)
+                func scaled(_ f: Double) -> [String: Double] { vals.mapValues { $0 / f } }
+                var r: Recognised? = nil
+                if ind.kind == .percent, vals.values.allSatisfy({ abs($0) <= 1.5 }), fits(u, scaled(0.01), columns: Array(vals.keys)).0 {
+                    r = Recognised(method: .percentAsFraction, value: vals[c]! * 100, factor: 0.01)
+                }
+                for k in [3, -3, 6, -6] where r == nil {
+                    let f = pow(10, Double(k))
+                    if fits(u, scaled(f), columns: Array(vals.keys)).0 { r = Recognised(method: .powerOfTen, value: vals[c]! / f, factor: f) }
+                }
+                if let r { a.method = r.method; a.suggested = r.value }
+                (a.reasonVI, a.reasonEN) = Screening.reason(a, ind, template, input.period, r, column: c, per: per, consistent: true)
+                found.append(a)
+                continue
+            }
+            for c in cols {
+                guard let x = vals[c], let bad = blamed[c], !bad.isEmpty, !done.contains(c) else { continue }
+                let worst = bad.max { abs($0.z) < abs($1.z) }!
+                var a = Anomaly(unit: u, unitName: unitName, indicator: code, indicatorName: ind.name, column: c, value: x,
+                                expectedLow: worst.low, expectedHigh: worst.high, method: worst.method, reasonVI: "", reasonEN: "",
+                                score: abs(worst.z), suggested: nil)
+                if let r = recognise(u, c, x, vals, p, periodMonths: periodMonths, fits: fits) {
+                    a.method = r.method
+                    a.suggested = r.value
+                    if let other = r.swappedWith { done.insert(other) }
+                    (a.reasonVI, a.reasonEN) = Screening.reason(a, ind, template, input.period, r, column: c, per: per)
+                } else {
+                    (a.reasonVI, a.reasonEN) = Screening.reason(a, ind, template, input.period, nil, column: c, partner: worst.partner, per: per)
+                }
+                done.insert(c)
+                found.append(a)
+            }
+            if !done.contains(est), let a = copied(u, unitName, vals, all) { found.append(a) }
+        }
+        return found
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The store's queries for the quality screening, the year-end estimate and the series.
+extension Store {
+    /// One column's numbers of the current submissions of every period of a template:
+    /// period → unit → indicator → number ("-" counts as 0; symbols, ranges and blanks left out).
+    public func columnNumbers(template: String, column: String, periods: [Period]) throws -> [Period: [String: [String: Double]]] {
+        guard !periods.isEmpty else { return [:] }
+        return try pool.read { db in
+            var out: [Period: [String: [String: Double]]] = [:]
+            let marks = periods.map { _ in "?" }.joined(separator: ",")
+            let stmt = try db.makeStatement(sql: """
+                SELECT s.period, s.unit_code, v.indicator, v.kind, v.number, v.symbol
+                FROM value v JOIN submission s ON s.id = v.submission_id
+                WHERE s.template_id = ? AND s.is_current = 1 AND v.column_key = ? AND s.period IN (\(marks))
+                ORDER BY s.period, s.unit_code
+                """)
+            try stmt.setArguments(StatementArguments([template, column] + periods.map(\.description)))
+            // Hundreds of thousands of rows over the years: read through SQLite's C API, one
+            // unit's table filled at a time (as ``eachCurrentValue``).
+            let sp = stmt.sqliteStatement
+            defer { sqlite3_reset(sp) }
+            func text(_ i: Int32) -> String? { sqlite3_column_text(sp, i).map { String(cString: $0) } }
+            var period: Period? = nil, periodText = "", unit = "", table: [String: Double] = [:]
+            var units: [String: [String: Double]] = [:]
+            func flushUnit() { if !unit.isEmpty { units[unit] = table } }
+            func flushPeriod() { flushUnit(); if let period { out[period] = units } }
+            while true {
+                let rc = sqlite3_step(sp)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                let p = text(0) ?? "", u = text(1) ?? ""
+                if p != periodText {
+                    flushPeriod()
+                    periodText = p
+                    period = Period(p)
+                    units = [:]
+                    unit = ""
+                }
+                if u != unit {
+                    flushUnit()
+                    unit = u
+                    table = [:]
+                    table.reserveCapacity(64)
+                }
+                let kind = text(3) ?? ""
+                let x: Double
+                if kind == "number", sqlite3_column_type(sp, 4) != SQLITE_NULL { x = sqlite3_column_double(sp, 4) }
+                else if kind == "symbol", text(5) == "-" { x = 0 }
+                else { continue }
+                table[text(2) ?? ""] = x
+            }
+            flushPeriod()
+            return out
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import XCTest
+import TestSupport
+
+/// `anomalies`, `series` and the scorecard's year-end section, run as the binary on stores
+/// built by importing real form files (our blank forms filled with openpyxl), with slips
+/// planted in the cells as an officer would type them.
+final class AnomaliesCommandTests: XCTestCase, TonghopCLI {
+    /// A slip to plant: the unit's file, the indicator's row, the column (E previous, F
+    /// plan, G estimate) and a Python expression of `v` (the cell's value) — or "swap" to
+    /// exchange F and G, "copy" to write E into G.
+    struct Plant { var unit: String; var code: String; var column: String; var expr: String }
+
+    /// Blank forms of every unit for `period`, filled from the Lai Châu fixture data, with
+    /// the slips planted, imported into `db`.
+    func store(_ dir: URL, period: String, data: String? = nil, plants: [Plant], db: String) throws {
+        let blank = dir.appendingPathComponent("blank-\(period)"), filled = dir.appendingPathComponent("filled-\(period)")
+        var r = try tonghop(["form", "lai-chau-ktxh", "--all", "--period", period, "-o", blank.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let fill = try TestSupport.python([TestSupport.support.appendingPathComponent("fill_forms.py").path, blank.path, filled.path, data ?? period])
+        XCTAssertEqual(fill.status, 0, fill.stderr)
+        if !plants.isEmpty {
+            let spec = plants.map { "(\"\($0.unit)\", \"\($0.code)\", \"\($0.column)\", \"\($0.expr)\")" }.joined(separator: ", ")
+            let py = try TestSupport.python(["-c", """
+            import openpyxl, os
+            d = r"\(filled.path)"
+            for unit, code, col, expr in [\(spec)]:
+                f = next(x for x in sorted(os.listdir(d)) if x.startswith("lai-chau-ktxh_" + unit + "-"))
+                wb = openpyxl.load_workbook(os.path.join(d, f))
+                ws = wb["Báo cáo"]
+                row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == code)
+                if expr == "swap":
+                    ws["F%d" % row].value, ws["G%d" % row].value = ws["G%d" % row].value, ws["F%d" % row].value
+                elif expr == "copy":
+                    ws["G%d" % row] = ws["E%d" % row].value
+                else:
+                    v = ws["%s%d" % (col, row)].value
+                    ws["%s%d" % (col, row)] = eval(expr)
+                wb.save(os.path.join(d, f))
+            """])
+            XCTAssertEqual(py.status, 0, py.stderr)
+        }
+        r = try tonghop(["import", filled.path, "--db", db])
+        XCTAssertEqual(r.status, 0, r.out + r.stderr)
+    }
+
+    func anomalies(_ db: String, _ period: String, lang: String = "vi") throws -> [[String: Any]] {
+        let r = try tonghop(["anomalies", "--db", db, "--period", period, "--format", "json", "--lang", lang])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let j = try json(r)
+        return j["anomalies"] as! [[String: Any]]
+    }
+
+    func find(_ list: [[String: Any]], _ unit: String, _ code: String, _ column: String) -> [String: Any]? {
+        list.first { $0["unit"] as? String == unit && $0["indicator"] as? String == code && $0["column"] as? String == column }
+    }
+
+    func testEachRecogniserNamesItsPlantedSlipInAnAnnualStore() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("t.db").path
+        try store(dir, period: "2024", plants: [
+            Plant(unit: "107", code: "KT01", column: "G", expr: "v * 10"),          // a digit slip
+            Plant(unit: "108", code: "XH04", column: "G", expr: "v / 100"),         // 52,9 % as 0,529
+            Plant(unit: "110", code: "KT09", column: "G", expr: "v * 1000"),        // triệu for tỷ
+            Plant(unit: "111", code: "KT12", column: "G", expr: "copy"),            // last year's copied
+        ], db: db)
+        let list = try anomalies(db, "2024")
+        let digit = try XCTUnwrap(find(list, "107", "KT01", "estimate"), "\(list.map { "\($0["unit"]!) \($0["indicator"]!) \($0["column"]!) \($0["method"]!)" })")
+        XCTAssertEqual(digit["method"] as? String, "slip_power_of_ten")
+        XCTAssertTrue((digit["reason"] as! String).contains("chia cho 10 "), digit["reason"] as! String)
+        let low = digit["expected_low"] as! Double, high = digit["expected_high"] as! Double
+        XCTAssertLessThan(low, high)
+        XCTAssertFalse((low...high).contains(digit["value"] as! Double))
+        XCTAssertTrue((low...high).contains(digit["suggested"] as! Double))
+        XCTAssertGreaterThan(digit["score"] as! Double, 3.5)
+
+        let fraction = try XCTUnwrap(find(list, "108", "XH04", "estimate"))
+        XCTAssertEqual(fraction["method"] as? String, "slip_percent_as_fraction")
+        XCTAssertLessThan(fraction["value"] as! Double, 1)
+
+        let scale = try XCTUnwrap(find(list, "110", "KT09", "estimate"))
+        XCTAssertEqual(scale["method"] as? String, "slip_power_of_ten")
+        XCTAssertTrue((scale["reason"] as! String).contains("triệu đồng thay vì tỷ đồng"), scale["reason"] as! String)
+
+        let copied = try XCTUnwrap(find(list, "111", "KT12", "estimate"))
+        XCTAssertEqual(copied["method"] as? String, "slip_copied_last_year")
+
+        // English reasons with --lang en; every field of the documented JSON is there.
+        let en = try anomalies(db, "2024", lang: "en")
+        XCTAssertTrue((find(en, "107", "KT01", "estimate")!["reason"] as! String).contains("a digit slip"))
+        for a in en { for k in ["unit", "indicator", "column", "value", "expected_low", "expected_high", "method", "reason", "score"] { XCTAssertNotNil(a[k], k) } }
+
+        // Text: grouped by unit, the slip named; exit 0.
+        var r = try tonghop(["anomalies", "--db", db, "--period", "2024"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.out.contains("Mường Tè (107)"), r.out)
+        XCTAssertTrue(r.out.contains("KT01 «Giá trị sản xuất (giá so sánh 2010)» estimate — nhầm bậc 10ⁿ"), r.out)
+        // XLSX through our writer: one row per anomaly, read back by openpyxl.
+        let book = dir.appendingPathComponent("bat-thuong.xlsx").path
+        r = try tonghop(["anomalies", "--db", db, "--period", "2024", "--format", "xlsx", "-o", book])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = try TestSupport.python(["-c", "import openpyxl; ws = openpyxl.load_workbook(r'\(book)').active; print(sum(1 for r in ws.iter_rows(min_row=4) if r[0].value))"])
+        XCTAssertEqual(Int(rows.out.trimmingCharacters(in: .whitespacesAndNewlines)), list.count, rows.stderr)
+        // Usage errors: exit 2 with one line.
+        r = try tonghop(["anomalies", "--db", db, "--period", "2019"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("kho có các kỳ: 2024"), r.stderr)
+        r = try tonghop(["anomalies", "--db", db, "--format", "pdf"])
+        XCTAssertEqual(r.status, 2)
+    }
+
+    func testSixMonthSlipsAndTheYearEndCall() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("t.db").path
+        try store(dir, period: "2024", plants: [], db: db)
+        try store(dir, period: "2024-6T", plants: [
+            Plant(unit: "109", code: "KT10", column: "", expr: "swap"),            // plan and estimate swapped
+            Plant(unit: "112", code: "KT01", column: "G", expr: "v * 2"),          // the year's figure in the 6-month report
+        ], db: db)
+        let list = try anomalies(db, "2024-6T")
+        let swap = try XCTUnwrap(find(list, "109", "KT10", "estimate") ?? find(list, "109", "KT10", "plan"), "\(list.filter { $0["unit"] as? String == "109" })")
+        XCTAssertEqual(swap["method"] as? String, "slip_plan_actual_swapped")
+        let span = try XCTUnwrap(find(list, "112", "KT01", "estimate"), "\(list.filter { $0["unit"] as? String == "112" })")
+        XCTAssertEqual(span["method"] as? String, "slip_wrong_span")
+        XCTAssertTrue((span["reason"] as! String).contains("số cả năm ghi vào báo cáo 6 tháng"), span["reason"] as! String)
+
+        // The scorecard of a 6-month period carries the year-end estimate and call.
+        var r = try tonghop(["scorecard", "--db", db, "--period", "2024-6T", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let j = try json(r)
+        XCTAssertNotNil(j["units"], "the scorecard is still there")
+        let ye = try XCTUnwrap(j["year_end"] as? [String: Any])
+        XCTAssertEqual(ye["months"] as? Int, 6)
+        let est = ye["estimates"] as! [[String: Any]]
+        let kt01 = try XCTUnwrap(est.first { $0["unit"] as? String == "105" && $0["indicator"] as? String == "KT01" })
+        // One earlier year (2023: the 6-month report's previous column over the annual
+        // report's): too little of its own, so the province's share.
+        XCTAssertEqual(kt01["source"] as? String, "province")
+        let share = kt01["share"] as! Double
+        XCTAssertEqual(kt01["estimate"] as! Double, (kt01["cumulative"] as! Double) / share, accuracy: 1e-6)
+        XCTAssertTrue(["on_track", "at_risk", "unlikely"].contains(((kt01["calls"] as! [[String: Any]])[0]["call"] as! String)))
+        r = try tonghop(["scorecard", "--db", db, "--period", "2024-6T"])
+        XCTAssertTrue(r.out.contains("ƯỚC CẢ NĂM VÀ KHẢ NĂNG ĐẠT KẾ HOẠCH"), r.out)
+        XCTAssertTrue(r.out.contains("dự kiến đạt"), r.out)
+        // An annual period has no year-end section.
+        r = try tonghop(["scorecard", "--db", db, "--period", "2024", "--format", "json"])
+        XCTAssertNil(try json(r)["year_end"])
+    }
+
+    /// Lai Châu's 8 old districts (2024) and 38 new communes (2025) make 4 comparable areas.
+    func testSeriesAcrossTheReformRunsOverComparableAreas() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("t.db").path
+        try store(dir, period: "2024", plants: [], db: db)
+        try store(dir, period: "2025", data: "2024", plants: [], db: db)
+        var r = try tonghop(["series", "--db", db, "--indicator", "KT01", "--by-area", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let j = try json(r)
+        XCTAssertEqual(j["across_reform"] as? Bool, true)
+        XCTAssertEqual(j["periods"] as? [String], ["2024", "2025"])
+        let lines = j["series"] as! [[String: Any]]
+        XCTAssertEqual(lines.first?["area"] as? String, "province")
+        let areas = lines.dropFirst()
+        XCTAssertEqual(areas.count, 4, "\(areas.map { $0["members"]! })")
+        let members = areas.flatMap { $0["members"] as! [String] }
+        XCTAssertEqual(members.filter { ["105", "106", "107", "108", "109", "110", "111", "112"].contains($0) }.count, 8)
+        XCTAssertEqual(members.count, 8 + 38)
+        for a in areas { for p in a["points"] as! [[String: Any]] { XCTAssertNotNil(p["value"] as? Double, "\(a["name"]!) \(p)") } }
+        // A unit's line is its comparable area; the province's figures add up to the areas'.
+        r = try tonghop(["series", "--db", db, "--indicator", "KT01", "--unit", "107", "--format", "json"])
+        let one = (try json(r)["series"] as! [[String: Any]])
+        XCTAssertEqual(one.count, 2)
+        XCTAssertTrue((one[1]["members"] as! [String]).contains("107"))
+        r = try tonghop(["series", "--db", db, "--indicator", "KT01", "--from", "2024", "--to", "2024", "--format", "csv"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.out.hasPrefix("area,name,members,period,value\nprovince,"), r.out)
+        r = try tonghop(["series", "--db", db, "--indicator", "ZZ99"])
+        XCTAssertEqual(r.status, 2)
+    }
+}

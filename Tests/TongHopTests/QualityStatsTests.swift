@@ -1,0 +1,114 @@
+import Foundation
+import XCTest
+import TestSupport
+@testable import TongHop
+
+/// The screening's statistics against an independent implementation (numpy, in
+/// Tests/Support/robust_stats.py), and the screening's arithmetic on a known case.
+final class QualityStatsTests: XCTestCase {
+    func peer(_ request: [String: Any]) throws -> [String: Any] {
+        let data = try JSONSerialization.data(withJSONObject: request)
+        let r = try TestSupport.run("python3", [TestSupport.support.appendingPathComponent("robust_stats.py").path], stdin: data)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return try JSONSerialization.jsonObject(with: r.stdout) as! [String: Any]
+    }
+
+    func testMedianMADQuantilesAndZMatchNumpy() throws {
+        var rng = SplitMix64(state: 24)
+        var sets: [[Double]] = []
+        for i in 0..<40 {
+            let n = 1 + rng.below(60)
+            var xs = (0..<n).map { _ in Double(rng.below(100_000)) / 100 - 300 }
+            if i % 5 == 0 { xs = xs.map { _ in 42.5 } }          // MAD 0: the floor decides
+            if i % 7 == 0 { xs = xs.map { ($0 * 10).rounded() / 10 } }  // ties
+            sets.append(xs)
+        }
+        let probe = [-1000.0, 0, 42.5, 43, 999.9]
+        let quantiles = [0.0, 0.05, 0.25, 0.5, 0.9, 1.0]
+        let floor = 0.75
+        var histories: [[Double]] = [], values: [Double] = []
+        for _ in 0..<30 {
+            let n = 2 + rng.below(9)
+            histories.append((0..<n).map { _ in Double(rng.below(1000)) })
+            values.append(Double(rng.below(2000)))
+        }
+        histories.append([5, 5, 5, 5]); values.append(50)   // σ 0: DHIS2 says z = 0
+        let out = try peer(["sets": sets, "floor": floor, "probe": probe, "quantiles": quantiles, "history": histories, "values": values])
+        let theirs = out["sets"] as! [[String: Any]]
+        for (xs, t) in zip(sets, theirs) {
+            let fit = try XCTUnwrap(RobustStats.fit(xs, floor: floor))
+            XCTAssertEqual(fit.median, t["median"] as! Double, accuracy: 1e-9)
+            XCTAssertEqual(fit.mad, t["mad"] as! Double, accuracy: 1e-9)
+            XCTAssertEqual(fit.scale, t["scale"] as! Double, accuracy: 1e-9)
+            XCTAssertGreaterThan(fit.scale, 0, "never a zero scale, so never z = 0 for a value off the median")
+            for (p, z) in zip(probe, t["z"] as! [Double]) { XCTAssertEqual(fit.z(p), z, accuracy: 1e-9) }
+            for (q, v) in zip(quantiles, t["quantiles"] as! [Double]) { XCTAssertEqual(RobustStats.quantile(xs, q)!, v, accuracy: 1e-9) }
+        }
+        for ((x, h), z) in zip(zip(values, histories), out["classic_z"] as! [Double]) {
+            XCTAssertEqual(RobustStats.classicZ(x, history: h), z, accuracy: 1e-9)
+        }
+        // The DHIS2 gap the issue names: with n values the largest |z| is (n−1)/√n, under 3 for n ≤ 10.
+        let ten = [1.0, 1, 1, 1, 1, 1, 1, 1, 1]
+        XCTAssertLessThan(abs(RobustStats.classicZ(1000, history: ten + [1000])), 3)
+    }
+
+    /// A level is screened per capita on a log scale: the interval the screening gives for
+    /// an output ten times too large is the one numpy computes from the same figures, and
+    /// the slip is named with the value ÷ 10 proposed.
+    func testPerCapitaIntervalMatchesNumpyAndTheDigitSlipIsNamed() throws {
+        let t = try Template.load(path: TestSupport.packageRoot.appendingPathComponent("templates/lai-chau-ktxh.yaml").path)
+        let period = Period(year: 2024)
+        let units = t.reportingUnits(for: period).filter { $0.level == .district }.map(\.code).sorted()
+        XCTAssertEqual(units.count, 8)
+        let pops = [42_000.0, 55_000, 48_000, 90_000, 61_000, 39_000, 70_000, 52_000]
+        var outputs = zip(pops, [1.0, 1.1, 0.9, 1.05, 0.95, 1.2, 0.85, 1.0]).map { $0 * 0.012 * $1 }
+        outputs[3] *= 10
+        var values: [String: [String: [String: ReportedValue]]] = [:]
+        for (i, u) in units.enumerated() {
+            values[u] = ["CS01": ["estimate": .number(pops[i])], "KT01": ["estimate": .number(outputs[i])]]
+        }
+        let found = Screening(input: QualityInput(template: t, period: period, values: values)).run()
+        let a = try XCTUnwrap(found.first { $0.indicator == "KT01" })
+        XCTAssertEqual(found.filter { $0.indicator == "KT01" }.count, 1, "\(found)")
+        XCTAssertEqual(a.unit, units[3])
+        XCTAssertEqual(a.method, .powerOfTen)
+        XCTAssertEqual(a.suggested!, outputs[3] / 10, accuracy: 1e-9)
+        let out = try peer(["per_capita": ["values": outputs, "denominators": pops, "floor": 0.03, "threshold": 3.5]])
+        let pc = out["per_capita"] as! [String: [Double]]
+        XCTAssertEqual(a.expectedLow!, pc["low"]![3], accuracy: 1e-6 * pc["low"]![3])
+        XCTAssertEqual(a.expectedHigh!, pc["high"]![3], accuracy: 1e-6 * pc["high"]![3])
+        XCTAssertEqual(a.score, abs(pc["z"]![3]), accuracy: 1e-9)
+        XCTAssertTrue(a.reasonVI.contains("chia cho 10"), a.reasonVI)
+    }
+
+    /// Identical peers (MAD 0) still flag a different value: the floor, never z = 0.
+    func testIdenticalPeersStillFlagAnOutlier() throws {
+        let t = try Template.load(path: TestSupport.packageRoot.appendingPathComponent("templates/lai-chau-ktxh.yaml").path)
+        let period = Period(year: 2024)
+        let units = t.reportingUnits(for: period).filter { $0.level == .district }.map(\.code).sorted()
+        var values: [String: [String: [String: ReportedValue]]] = [:]
+        for (i, u) in units.enumerated() { values[u] = ["KT02": ["estimate": .number(i == 2 ? 19.5 : 7.5)]] }
+        let found = Screening(input: QualityInput(template: t, period: period, values: values)).run()
+        XCTAssertEqual(found.map(\.unit), [units[2]])
+        XCTAssertTrue(found[0].score.isFinite && found[0].score > 3.5)
+    }
+
+    /// The forecast: the unit's own share when it has two earlier years, the province's
+    /// otherwise, the naive ×12/m last; calls by the estimate and its range.
+    func testYearEndEstimateAndCall() {
+        let e1 = YearEndForecast.estimate(cumulative: 40, months: 6, unitPairs: [(40, 100), (44, 110)], province: (0.5, 0.02))
+        XCTAssertEqual(e1.source, .unit)
+        XCTAssertEqual(e1.estimate, 100, accuracy: 1e-9)
+        let e2 = YearEndForecast.estimate(cumulative: 40, months: 6, unitPairs: [(40, 100)], province: (0.5, 0.02))
+        XCTAssertEqual(e2.source, .province)
+        XCTAssertEqual(e2.estimate, 80, accuracy: 1e-9)
+        let e3 = YearEndForecast.estimate(cumulative: 45, months: 9, unitPairs: [], province: nil)
+        XCTAssertEqual(e3.source, .naive)
+        XCTAssertEqual(e3.estimate, 60, accuracy: 1e-9)
+        XCTAssertEqual(YearEndForecast.call(estimate: 100, low: 97, high: 103, plan: .number(99), direction: .higher), .onTrack)
+        XCTAssertEqual(YearEndForecast.call(estimate: 100, low: 97, high: 103, plan: .number(102), direction: .higher), .atRisk)
+        XCTAssertEqual(YearEndForecast.call(estimate: 100, low: 97, high: 103, plan: .number(110), direction: .higher), .unlikely)
+        XCTAssertEqual(YearEndForecast.call(estimate: 100, low: 97, high: 103, plan: .atLeast(120, strict: true), direction: .higher), .unlikely)
+        XCTAssertEqual(YearEndForecast.Call.atRisk.label(.vi), "có nguy cơ không đạt")
+    }
+}
