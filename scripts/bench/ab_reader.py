@@ -1,9 +1,11 @@
-import os, subprocess, time, statistics, sys, shutil
-# A/B of two release binaries of tonghop on the national batch (issue 23): validate and
-# import alternately, medians and the ratio. Set OLD, NEW and nat below; usage: ab_reader.py RUNS
-OLD = "/work/wt-old/.build/release/tonghop"
-NEW = "/work/main/.build/release/tonghop"
-nat = "/tmp/ab/nat"; forms = nat + "/forms"; tmpl = nat + "/quoc-gia-thu-nghiem.yaml"
+#!/usr/bin/env python3
+"""A/B of two release binaries of tonghop on the national batch (issue 23): validate and
+import alternately, medians and the ratio. Usage: OLD=BIN NEW=BIN NAT=DIR ab_reader.py RUNS
+(NAT made by `tonghop-bench gen-national NAT after`)."""
+import os, subprocess, time, statistics, sys
+OLD = os.environ.get("OLD", "/work/wt-old/.build/release/tonghop")
+NEW = os.environ.get("NEW", ".build/release/tonghop")
+nat = os.environ.get("NAT", "/tmp/ab/nat"); forms = nat + "/forms"; tmpl = nat + "/quoc-gia-thu-nghiem.yaml"
 def run(cmd):
     t0 = time.perf_counter()
     p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
