@@ -11,7 +11,7 @@ struct TongHopCommand: ParsableCommand {
         discussion: T("Tổng hợp báo cáo chỉ tiêu kinh tế - xã hội từ các đơn vị cấp dưới: kiểm tra, nhập, tổng hợp.", "Consolidates socio-economic indicator reports from lower units: validate, import, summarise."),
         subcommands: [FormCommand.self, ValidateCommand.self, ImportCommand.self, StatusCommand.self, SummaryCommand.self,
                       ScorecardCommand.self, AnomaliesCommand.self, SeriesCommand.self, DumpCommand.self, UnitsCommand.self, TemplatesCommand.self, TargetsCommand.self, PreviousCommand.self,
-                      ServeCommand.self, UserCommand.self, BackupCommand.self]
+                      ServeCommand.self, UserCommand.self, BackupCommand.self, ExportCommand.self]
     )
 
     /// Temporary files are removed on SIGINT/SIGTERM/SIGHUP before the command runs.
