@@ -5,7 +5,7 @@ import TongHop
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: T("Xuất số liệu hiện hành của một kỳ cho hệ thống khác (SDMX-CSV, DHIS2 JSON).", "Export a period's current figures for other systems (SDMX-CSV, DHIS2 JSON)."),
+        abstract: T("Xuất số liệu hiện hành của một kỳ cho hệ thống khác (SDMX-CSV, DHIS2 JSON, PX).", "Export a period's current figures for other systems (SDMX-CSV, DHIS2 JSON, PX)."),
         discussion: T("""
         sdmx-csv: SDMX-CSV 2.0, mỗi dòng một đơn vị × chỉ tiêu × cột; STRUCTURE_ID ghi mẫu và phiên bản \
         (VN_TONGHOP:MẪU(phiên bản.0)). dhis2-json: dataValueSets; dataElement = mã chỉ tiêu, \
@@ -22,7 +22,7 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: H("Kỳ báo cáo (mặc định: kỳ mới nhất trong kho).", "The period (default: the latest in the store)."))
     var period: String?
 
-    @Option(name: .long, help: H("sdmx-csv hoặc dhis2-json.", "sdmx-csv or dhis2-json."))
+    @Option(name: .long, help: H("sdmx-csv, dhis2-json hoặc px (PC-Axis cho PxWeb).", "sdmx-csv, dhis2-json or px (PC-Axis for PxWeb)."))
     var format: String
 
     @Option(name: .shortAndLong, help: H("Tệp ghi ra; \"-\" hoặc không ghi -o thì in ra màn hình.", "Output file; \"-\" or no -o prints."))
@@ -37,8 +37,8 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let lang = common.language
-        guard format == "sdmx-csv" || format == "dhis2-json" else {
-            printError(lang == .vi ? "--format phải là sdmx-csv hoặc dhis2-json" : "--format must be sdmx-csv or dhis2-json")
+        guard ["sdmx-csv", "dhis2-json", "px"].contains(format) else {
+            printError(lang == .vi ? "--format phải là sdmx-csv, dhis2-json hoặc px" : "--format must be sdmx-csv, dhis2-json or px")
             throw ExitStatus.unreadable
         }
         if let output, output != "-" { try guardOutput(output, against: [store.db, store.db + "-wal", store.db + "-shm"], lang) }
@@ -75,8 +75,12 @@ struct ExportCommand: ParsableCommand {
             throw ExitStatus.unreadable
         }
         let obs = ExchangeExport.observations(values, template: t)
-        let text = format == "sdmx-csv" ? ExchangeExport.sdmxCSV(obs, template: t, period: p)
-            : ExchangeExport.dhis2JSON(obs, period: p, mapping: map)!
+        let text: String
+        switch format {
+        case "sdmx-csv": text = ExchangeExport.sdmxCSV(obs, template: t, period: p)
+        case "px": text = PXExport.px(values, template: t, period: p, unitNames: Dictionary(t.units.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }))
+        default: text = ExchangeExport.dhis2JSON(obs, period: p, mapping: map)!
+        }
         if let output, output != "-" {
             do { try AtomicFile.write(Data(text.utf8), to: output) } catch {
                 printError(lang == .vi ? "không ghi được \(output): \(error)" : "cannot write \(output): \(error)")

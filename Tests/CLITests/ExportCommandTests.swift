@@ -61,6 +61,35 @@ final class ExportCommandTests: XCTestCase, TonghopCLI {
         XCTAssertTrue(r.out.contains(",dong,9,"))
     }
 
+    func testPXReadByPyaxisWithSymbols() throws {
+        let (dir, db) = try store()
+        let q = try TestSupport.python(["-c", """
+        import sqlite3
+        c = sqlite3.connect(r"\(db)")
+        keys = c.execute("SELECT v.submission_id, v.indicator, v.column_key FROM value v JOIN submission s ON s.id=v.submission_id WHERE s.period='2024' AND s.is_current=1 AND v.kind='number' ORDER BY 1, 2, 3 LIMIT 3").fetchall()
+        assert len(keys) == 3
+        for k, sym in zip(keys, ["-", "...", "x"]):
+            c.execute("UPDATE value SET kind='symbol', number=NULL, symbol=? WHERE submission_id=? AND indicator=? AND column_key=?", (sym,) + tuple(k))
+        c.commit()
+        """])
+        XCTAssertEqual(q.status, 0, q.stderr)
+        let a = dir.appendingPathComponent("a.px").path
+        var r = try tonghop(["export", "--db", db, "--period", "2024", "--format", "px", "-o", a])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        r = try tonghop(["export", "--db", db, "--period", "2024", "--format", "px"])
+        XCTAssertEqual(r.stdout, try Data(contentsOf: URL(fileURLWithPath: a)))
+        XCTAssertTrue(r.out.contains("STUB=\"Đơn vị\";\r\nHEADING=\"Chỉ tiêu\",\"Cột\";"))
+        XCTAssertTrue(r.out.contains(" \"-\"") || r.out.contains("\n\"-\""))
+        XCTAssertTrue(r.out.contains("\"...\""))
+        let c = try TestSupport.python([root.appendingPathComponent("Tests/Support/check_px_export.py").path, db, "2024", a])
+        XCTAssertEqual(c.status, 0, c.stderr)
+        let j = try JSONSerialization.jsonObject(with: c.stdout) as! [String: Any]
+        XCTAssertEqual(j["mismatches"] as? [String], [])
+        XCTAssertEqual(j["compared"] as? Int, j["numbers_in_store"] as? Int)
+        XCTAssertGreaterThan(j["compared"] as! Int, 500)
+        XCTAssertEqual((j["units"] as? [String])?.count, 9)
+    }
+
     func testSixMonthsAsCumulativePeriodAndDHIS2() throws {
         let (dir, db) = try store()
         let csv = dir.appendingPathComponent("e.csv").path, js = dir.appendingPathComponent("e.json").path
@@ -95,7 +124,8 @@ final class ExportCommandTests: XCTestCase, TonghopCLI {
         r = try tonghop(["export", "--db", db, "--period", "2024-9T", "--format", "dhis2-json", "--lang", "en"])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("DHIS2 has no period type"), r.stderr)
-        r = try tonghop(["export", "--db", db, "--period", "2024", "--format", "px"])
+        r = try tonghop(["export", "--db", db, "--period", "2024", "--format", "pdf"])
         XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("--format"), r.stderr)
     }
 }
