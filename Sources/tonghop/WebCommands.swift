@@ -304,11 +304,7 @@ struct UserPasswd: ParsableCommand {
 
     func run() throws {
         let lang = common.language
-        let s = try store.open(lang, mode: .readWrite)
-        guard (try? s.account(named: name)) != nil else {
-            printError(lang == .vi ? "không có tài khoản \(name)" : "no account \(name)")
-            throw ExitStatus.unreadable
-        }
+        let s = try openWithAccount(name, store, lang)
         let pw = try password.read(lang)
         _ = try s.setPassword(name: name, passwordHash: Passwords.hash(pw))
         try s.audit(account: nil, action: "user-passwd", detail: name, remote: "cli")
@@ -335,6 +331,17 @@ struct UserEnable: ParsableCommand {
     func run() throws { try setDisabled(name, false, store, common.language) }
 }
 
+/// The store opened for writing, with the named account known to be there (a missing one
+/// is a one-line error and exit 2).
+private func openWithAccount(_ name: String, _ store: StoreOptions, _ lang: Language) throws -> Store {
+    let s = try store.open(lang, mode: .readWrite)
+    guard (try? s.account(named: name)) != nil else {
+        printError(lang == .vi ? "không có tài khoản \(name)" : "no account \(name)")
+        throw ExitStatus.unreadable
+    }
+    return s
+}
+
 private func setDisabled(_ name: String, _ disabled: Bool, _ store: StoreOptions, _ lang: Language) throws {
     let s = try store.open(lang, mode: .readWrite)
     guard try s.setDisabled(name: name, disabled) else {
@@ -354,11 +361,7 @@ struct UserUnlock: ParsableCommand {
 
     func run() throws {
         let lang = common.language
-        let s = try store.open(lang, mode: .readWrite)
-        guard (try? s.account(named: name)) != nil else {
-            printError(lang == .vi ? "không có tài khoản \(name)" : "no account \(name)")
-            throw ExitStatus.unreadable
-        }
+        let s = try openWithAccount(name, store, lang)
         let n = try s.unlockLogin(name: name)
         try s.audit(account: nil, action: "user-unlock", detail: name, remote: "cli")
         printError(lang == .vi ? "Đã xóa \(n) mục đăng nhập sai của \(name)" : "Cleared \(n) failed-login entries of \(name)")
