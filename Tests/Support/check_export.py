@@ -11,15 +11,22 @@ dhis2_path = sys.argv[4] if len(sys.argv) > 4 else None
 
 con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
 store = {}
-for unit, ind, col, kind, num, sym in con.execute(
-        "SELECT s.unit_code, v.indicator, v.column_key, v.kind, v.number, v.symbol FROM value v "
+bounds = {}  # targets written as a range or a bound: (lower, upper, strict)
+for unit, ind, col, kind, num, num2, strict, sym in con.execute(
+        "SELECT s.unit_code, v.indicator, v.column_key, v.kind, v.number, v.number2, v.strict, v.symbol FROM value v "
         "JOIN submission s ON s.id = v.submission_id WHERE s.period = ? AND s.is_current = 1", (period,)):
     if kind == "number" and num is not None:
         store[(unit, ind, col)] = ("", num)
     elif kind == "symbol":
         store[(unit, ind, col)] = (sym, None)
+    elif kind == "range":
+        bounds[(unit, ind, col)] = (num, num2, False)
+    elif kind == "at_least":
+        bounds[(unit, ind, col)] = (num, None, bool(strict))
+    elif kind == "at_most":
+        bounds[(unit, ind, col)] = (None, num, bool(strict))
 
-report = {"store": len(store), "mismatches": []}
+report = {"store": len(store) + len(bounds), "bounds": len(bounds), "mismatches": []}
 def bad(msg):
     if len(report["mismatches"]) < 10:
         report["mismatches"].append(msg)
@@ -32,6 +39,13 @@ seen = set()
 for r in rows:
     key = (r["REF_AREA"], r["INDICATOR"], r["VALUE_TYPE"])
     seen.add(key)
+    if key in bounds:
+        lo, hi, strict = bounds[key]
+        got = (float(r["LOWER_BOUND"]) if r["LOWER_BOUND"] else None, float(r["UPPER_BOUND"]) if r["UPPER_BOUND"] else None,
+               r["BOUND_STRICT"] == "true")
+        if r["OBS_VALUE"] != "" or r["OBS_STATUS"] != "" or got != (lo, hi, strict):
+            bad(f"{key}: target {(lo, hi, strict)} written {got} value {r['OBS_VALUE']!r}")
+        continue
     if key not in store:
         bad(f"not in store: {key}"); continue
     sym, num = store[key]
@@ -41,7 +55,7 @@ for r in rows:
             bad(f"{key}: symbol {sym!r} written {r['OBS_VALUE']!r}/{r['OBS_STATUS']!r}")
     elif r["OBS_STATUS"] != "" or float(r["OBS_VALUE"]) != num:
         bad(f"{key}: store {num}, export {r['OBS_VALUE']!r}")
-missing = [k for k in store if k not in seen]
+missing = [k for k in list(store) + list(bounds) if k not in seen]
 report["not_exported"] = len(missing)
 for k in missing[:5]:
     bad(f"not exported: {k}")

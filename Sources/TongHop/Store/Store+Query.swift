@@ -113,6 +113,29 @@ extension Store {
         }
     }
 
+    /// Where each current value of a period was read: "unit|indicator|column" →
+    /// "[file]sheet!cell" (Excel's own notation), and the current submissions as
+    /// (unit, revision, sha256 of the file), for an export to name its sources.
+    public func currentValueSources(template: String, period: Period) throws -> (cells: [String: String], revisions: [(unit: String, revision: Int, sha256: String)]) {
+        try pool.read { db in
+            var cells: [String: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT s.unit_code, v.indicator, v.column_key, s.file_name, v.sheet, v.cell
+                FROM value v JOIN submission s ON s.id = v.submission_id
+                WHERE s.template_id = ? AND s.period = ? AND s.is_current = 1
+                """, arguments: [template, period.description])
+            while let r = try rows.next() {
+                let sheet: String = r[4] ?? ""
+                let file: String = r[3], cell: String = r[5]
+                cells[ExchangeExport.Provenance.key(r[0], r[1], r[2])] = "[\(file)]" + (sheet.isEmpty ? "" : sheet + "!") + cell
+            }
+            let revisions = try Row.fetchAll(db, sql: """
+                SELECT unit_code, revision, sha256 FROM submission WHERE template_id = ? AND period = ? AND is_current = 1 ORDER BY unit_code
+                """, arguments: [template, period.description]).map { (unit: $0[0] as String, revision: $0[1] as Int, sha256: $0[2] as String) }
+            return (cells, revisions)
+        }
+    }
+
     /// Warnings and info kept with the current submissions (errors block an import).
     public func currentFindings(template: String, period: Period) throws -> [(unit: String, file: String, finding: Finding)] {
         try pool.read { db in

@@ -158,12 +158,16 @@ enum Identification {
                 vi: "không xác định được kỳ báo cáo (ghi \"Kỳ báo cáo: năm 2024\" trong tiêu đề, hoặc đặt tên tệp có kỳ, ví dụ ..._2024-6T.xlsx)",
                 en: "the period cannot be identified (write \"Kỳ báo cáo: năm 2024\" in the title, or put it in the file name, e.g. ..._2024-6T.xlsx)"))
         }
-        // Template identity and version.
+        checkTemplate(&s, t, file: file, sheet: FormLayout.metaSheet)
+    }
+
+    /// The template the file says it was made from, against the one it is read with.
+    static func checkTemplate(_ s: inout Submission, _ t: Template, file: String, sheet: String) {
         if let id = s.templateID, id != t.id {
-            s.findings.append(Finding(.otherTemplate, file: file, sheet: FormLayout.metaSheet, value: id, expected: t.id,
+            s.findings.append(Finding(.otherTemplate, file: file, sheet: sheet, value: id, expected: t.id,
                 vi: "biểu được tạo từ mẫu \"\(id)\", không phải mẫu \"\(t.id)\"", en: "the form was made from template \"\(id)\", not \"\(t.id)\""))
         } else if let v = s.templateVersion, v != t.version {
-            s.findings.append(Finding(.templateVersion, file: file, sheet: FormLayout.metaSheet, value: String(v), expected: String(t.version),
+            s.findings.append(Finding(.templateVersion, file: file, sheet: sheet, value: String(v), expected: String(t.version),
                 vi: "biểu theo phiên bản \(v) của mẫu, phiên bản hiện hành là \(t.version); nên lấy biểu mới",
                 en: "the form is version \(v) of the template; the current version is \(t.version)"))
         }

@@ -4,7 +4,12 @@ import SheetIO
 /// A CSV with one value per line: unit, period, indicator code, column, value. One file
 /// may hold several units and periods: each (unit, period) is a submission of its own.
 enum LongTable {
-    struct Layout { var header: Int; var unit: Int; var period: Int; var code: Int; var column: Int; var value: Int; var unitOfMeasure: Int? }
+    struct Layout {
+        var header: Int; var unit: Int; var period: Int; var code: Int; var column: Int; var value: Int; var unitOfMeasure: Int?
+        /// An SDMX-CSV file (ours, or another system's with our structure): its own columns.
+        var sdmx: SDMXColumns? = nil
+    }
+    struct SDMXColumns { var status: Int?; var mult: Int?; var lower: Int?; var upper: Int?; var strict: Int? }
 
     static let names: [String: [String]] = [
         "unit": ["don vi", "ma don vi", "unit", "don vi bao cao"],
@@ -16,6 +21,7 @@ enum LongTable {
     ]
 
     static func locate(_ sheet: Sheet) -> Layout? {
+        if let l = locateSDMX(sheet) { return l }
         for row in sheet.rows.prefix(10) {
             var found: [String: Int] = [:]
             for c in row.cells {
@@ -46,7 +52,7 @@ enum LongTable {
                 s.sheetData = sheet
                 s.headerRow = layout.header
                 s.convention = evidence.convention
-                s.period = Period(periodText) ?? Identification.periodIn(periodText)
+                s.period = layout.sdmx != nil ? SDMXCodes.period(sdmx: periodText) : Period(periodText) ?? Identification.periodIn(periodText)
                 let date = s.period?.referenceDate
                 s.unit = date.flatMap { t.unit(unitText, on: $0) ?? Identification.matchUnit(unitText, t, on: $0) }
                     ?? t.unit(unitText) ?? Identification.matchUnit(unitText, t)
@@ -58,7 +64,8 @@ enum LongTable {
                 }
                 if s.period == nil {
                     s.findings.append(Finding(.periodUnknown, file: file, sheet: sheet.name, cell: CellRef(row: r.index, column: layout.period), value: periodText,
-                        vi: "kỳ báo cáo «\(periodText)» không hợp lệ (ví dụ 2024, 2024-6T)", en: "period \"\(periodText)\" is not valid (e.g. 2024, 2024-6T)"))
+                        vi: "kỳ báo cáo «\(periodText)» không hợp lệ (ví dụ \(layout.sdmx == nil ? "2024, 2024-6T" : "2024, 2024-01-01/P6M"))",
+                        en: "period \"\(periodText)\" is not valid (e.g. \(layout.sdmx == nil ? "2024, 2024-6T" : "2024, 2024-01-01/P6M"))"))
                 }
                 subs[key] = s
                 order.append(key)
@@ -99,6 +106,12 @@ enum LongTable {
                 continue
             }
             seen[key, default: []].insert(ind.code + "|" + col.key)
+            if let sd = layout.sdmx {
+                if let v = sdmxValue(r, layout: layout, sd, template: t, indicator: ind, column: col, submission: &s) { row.values[col.key] = v }
+                s.rows.append(row)
+                subs[key] = s
+                continue
+            }
             var rowUnit: (MeasureUnit, CellRef)? = nil
             if let uc = layout.unitOfMeasure, let ut = r[column: uc]?.value.text, let mu = MeasureUnit(ut), let target = ind.unit,
                mu.base != target.base || mu.scale != target.scale {

@@ -81,6 +81,13 @@ public struct SubmissionReader: Sendable {
             for i in candidateSheets(doc) { sheets.append((i, try doc.readSheet(i, maxRows: maxRowsPerSheet))) }
         } catch { return failed(error) }
 
+        // SDMX-CSV names its structure (the template and version) in STRUCTURE_ID.
+        var sdmxStructure: (id: String, version: Int?)? = nil
+        if doc.kind == .csv, meta.templateID == nil, let first = sheets.first?.1, let ref = LongTable.sdmxStructure(first) {
+            sdmxStructure = ref
+            meta.templateID = ref.id
+            meta.version = ref.version
+        }
         // Text typed in a legacy font (.VnTime, VNI-Times): converted before anything is matched.
         var legacyFont: TextEncoding? = nil
         if doc.kind != .csv {
@@ -118,6 +125,14 @@ public struct SubmissionReader: Sendable {
                 do { sheet = try doc.readSheet(0, maxRows: maxLongRows) } catch { return failed(error) }
             }
             var subs = LongTable.read(sheet, layout: long, template: t, file: name, csvDelimiterIsSemicolon: doc.csvDelimiterUsed == UInt8(ascii: ";"))
+            if let ref = sdmxStructure {
+                for i in subs.indices {
+                    subs[i].findings.insert(contentsOf: templateFindings, at: 0)
+                    subs[i].templateID = ref.id
+                    subs[i].templateVersion = ref.version
+                    Identification.checkTemplate(&subs[i], t, file: name, sheet: sheet.name)
+                }
+            }
             if let cut = sheet.truncatedAt {
                 let f = Finding(.sheetTooLong, file: name, sheet: sheet.name, cell: CellRef(row: cut, column: 0),
                     vi: "tệp CSV dạng danh sách dài hơn \(maxLongRows) dòng; chỉ đọc đến dòng \(cut). Hãy chia thành nhiều tệp (ví dụ mỗi huyện hoặc mỗi kỳ một tệp)",

@@ -282,10 +282,10 @@ struct ValueParser {
 
     /// Converts a value written in another unit of the same kind ("8.200 tấn" → 8,2 nghìn
     /// tấn); a unit of another kind is an error.
-    func convert(_ v: SubmittedValue, unitText: String, unitRef: CellRef, ind: Indicator, column: ValueColumn, ownCell: Bool,
+    func convert(_ v: SubmittedValue, unitText: String, unit: MeasureUnit? = nil, unitRef: CellRef, ind: Indicator, column: ValueColumn, ownCell: Bool,
                  findings: inout [Finding]) -> SubmittedValue {
         var sv = v
-        guard let written = MeasureUnit(unitText), let target = ind.unit else { return sv }
+        guard let written = unit ?? MeasureUnit(unitText), let target = ind.unit else { return sv }
         guard let factor = written.factor(to: target) else {
             findings.append(Finding(.unitIncompatible, file: file, sheet: sheet, cell: unitRef, indicator: ind.code, column: ownCell ? column.key : "ĐVT",
                 value: ownCell ? v.written : unitText, expected: ind.unitText,

@@ -54,6 +54,13 @@ public struct MeasureUnit: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a unit as written: "nghìn tấn", "Tỷ đồng", "triệu đồng/người", "%",
     /// "tạ/ha", "người". Returns nil for empty text.
+    /// A unit given by its parts (a unit read from SDMX's UNIT_MEASURE and UNIT_MULT).
+    public init(scale: Double, base: String, text: String) {
+        self.scale = scale
+        self.base = base
+        self.text = text
+    }
+
     public init?(_ text: String) {
         guard let parsed = memo.value(text, { MeasureUnit(parsing: $0) }) else { return nil }
         self = parsed
