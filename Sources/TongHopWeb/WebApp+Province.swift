@@ -150,7 +150,19 @@ extension WebService {
             return Self.download(data, name: base + ".xlsx", type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         case "csv": return Self.download(Data(SummaryExport.csv(d).utf8), name: base + ".csv", type: "text/csv; charset=utf-8")
         case "json": return Self.download(Data(SummaryExport.json(d).utf8), name: base + ".json", type: "application/json")
-        default: throw PageError(status: .badRequest, vi: "Định dạng phải là xlsx, csv hoặc json.", en: "The format must be xlsx, csv or json.", back: "/province")
+        default:
+            // The exchange files (issue 27), as `tonghop export` writes them.
+            guard let fmt = ExchangeFormat(rawValue: format) else {
+                throw PageError(status: .badRequest, vi: "Định dạng phải là xlsx, csv, json, sdmx-csv, sdmx-structure, dhis2-json hoặc px.",
+                                en: "The format must be xlsx, csv, json, sdmx-csv, sdmx-structure, dhis2-json or px.", back: "/province")
+            }
+            let t = template, s = store, name = URL(fileURLWithPath: config.db).lastPathComponent
+            do {
+                let text = try await offload { try ExchangeExport.file(fmt, store: s, template: t, period: p, storeName: name) }
+                return Self.download(Data(text.utf8), name: "\(template.id)-\(p)-\(fmt.rawValue).\(fmt.fileExtension)", type: fmt.mediaType)
+            } catch let e as ExchangeError {
+                throw PageError(status: .notFound, vi: e.vi, en: e.en, back: "/province")
+            }
         }
     }
 

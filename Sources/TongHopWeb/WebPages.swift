@@ -105,7 +105,7 @@ enum Pages {
         """,
         "province": """
         <h1>{{heading}}</h1>
-        <div class="card"><p>{{t.downloads}}:</p>{{#periods}}<p><strong>{{label}}</strong>: <a href="/province/summary?period={{key}}&amp;format=xlsx" id="summary-{{key}}">{{t.summaryXlsx}}</a> · <a href="/province/summary?period={{key}}&amp;format=csv">CSV</a> · <a href="/province/summary?period={{key}}&amp;format=json">JSON</a> · <a href="/province/scorecard?period={{key}}">{{t.scorecard}}</a> · <a href="/province/findings?period={{key}}">{{t.findingsNav}}</a>{{#deadline}} · {{t.deadline}} {{deadline}}{{/deadline}} · {{received}}</p>{{/periods}}</div>
+        <div class="card"><p>{{t.downloads}}:</p>{{#periods}}<p><strong>{{label}}</strong>: <a href="/province/summary?period={{key}}&amp;format=xlsx" id="summary-{{key}}">{{t.summaryXlsx}}</a> · <a href="/province/summary?period={{key}}&amp;format=csv">CSV</a> · <a href="/province/summary?period={{key}}&amp;format=json">JSON</a> · {{t.exchange}}: <a href="/province/summary?period={{key}}&amp;format=sdmx-csv" id="sdmx-{{key}}">SDMX-CSV</a> (<a href="/province/summary?period={{key}}&amp;format=sdmx-structure">{{t.structure}}</a>) · <a href="/province/summary?period={{key}}&amp;format=dhis2-json">DHIS2</a> · <a href="/province/summary?period={{key}}&amp;format=px">PX</a> · <a href="/province/scorecard?period={{key}}">{{t.scorecard}}</a> · <a href="/province/findings?period={{key}}">{{t.findingsNav}}</a>{{#deadline}} · {{t.deadline}} {{deadline}}{{/deadline}} · {{received}}</p>{{/periods}}</div>
         <div class="scroll"><table id="status"><thead><tr><th>{{t.unitCol}}</th>{{#periods}}<th>{{label}}</th>{{/periods}}</tr></thead><tbody>
         {{#rows}}<tr><td>{{name}}</td>{{#cells}}<td>{{#expected}}<a href="/province/unit/{{code}}?period={{key}}"><span class="pill {{cls}}">{{state}}</span></a>{{#detail}}<br><span class="muted">{{detail}}</span>{{/detail}}{{/expected}}{{^expected}}<span class="muted">—</span>{{/expected}}</td>{{/cells}}</tr>{{/rows}}
         </tbody></table></div>
@@ -222,6 +222,8 @@ enum Pages {
         "downloadAnnotated": ("Tải bản đánh dấu lỗi", "Download the marked copy"),
         "downloads": ("Tải về", "Downloads"),
         "summaryXlsx": ("Biểu tổng hợp (Excel)", "Summary workbook (Excel)"),
+        "exchange": ("Gửi cấp trên", "For the level above"),
+        "structure": ("cấu trúc", "structure"),
         "scorecard": ("Chấm điểm", "Scorecard"),
         "findingsNav": ("Kết quả kiểm tra", "Findings"),
         "unitCol": ("Đơn vị", "Unit"),

@@ -40,14 +40,14 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let lang = common.language
-        guard ["sdmx-csv", "sdmx-structure", "dhis2-json", "px"].contains(format) else {
+        guard let fmt = ExchangeFormat(rawValue: format) else {
             printError(lang == .vi ? "--format phải là sdmx-csv, sdmx-structure, dhis2-json hoặc px" : "--format must be sdmx-csv, sdmx-structure, dhis2-json or px")
             throw ExitStatus.unreadable
         }
         if let output, output != "-" { try guardOutput(output, against: [store.db, store.db + "-wal", store.db + "-shm"], lang) }
         var map = ExchangeExport.DHIS2Mapping()
         if let mapping {
-            guard format == "dhis2-json" else {
+            guard fmt == .dhis2JSON else {
                 printError(lang == .vi ? "--mapping chỉ dùng với --format dhis2-json" : "--mapping is only for --format dhis2-json")
                 throw ExitStatus.unreadable
             }
@@ -59,52 +59,15 @@ struct ExportCommand: ParsableCommand {
         let s = try store.open(lang, mode: .readOnly)
         let t = try store.resolveTemplate(s, lang)
         let p = try store.resolvePeriod(period, s, t, lang)
-        if format == "dhis2-json", ExchangeExport.dhis2Period(p) == nil {
-            printError(lang == .vi ? "DHIS2 không có loại kỳ cho \(p.label(.vi)) (\(p)); hãy xuất sdmx-csv, hoặc kỳ năm, 6 tháng hay quý"
-                                   : "DHIS2 has no period type for \(p.label(.en)) (\(p)); export sdmx-csv, or a year, 6-month or quarter period")
-            throw ExitStatus.unreadable
-        }
-        if format == "sdmx-structure" {
-            // The structure depends on the template (and the period's column labels), never on
-            // the store's figures. Prepared: SOURCE_DATE_EPOCH when set (reproducible output), else now.
-            let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init)
-            let f = ISO8601DateFormatter()
-            f.timeZone = TimeZone(identifier: "UTC")
-            let prepared = f.string(from: epoch.map { Date(timeIntervalSince1970: $0) } ?? Date())
-            try emit(SDMXStructure.message(template: t, period: p, prepared: prepared), lang)
-            return
-        }
-        let values: [String: [String: [String: ReportedValue]]]
+        let text: String
         do {
-            if try s.currentSubmissions(template: t.id, period: p).isEmpty {
-                let have = ((try? s.periods(template: t.id)) ?? []).map(\.description).joined(separator: ", ")
-                printError(lang == .vi ? "kho chưa có số liệu kỳ \(p.label(.vi)) của mẫu \(t.id)\(have.isEmpty ? "" : "; kho có các kỳ: \(have)")"
-                                       : "the store has no data for \(p.label(.en)) of template \(t.id)\(have.isEmpty ? "" : "; it has: \(have)")")
-                throw ExitStatus.unreadable
-            }
-            values = try s.currentReportedValues(template: t.id, period: p)
-        } catch let e as ExitCode { throw e } catch {
+            text = try ExchangeExport.file(fmt, store: s, template: t, period: p, storeName: URL(fileURLWithPath: store.db).lastPathComponent, mapping: map)
+        } catch let e as ExchangeError {
+            printError(e.message(lang))
+            throw ExitStatus.unreadable
+        } catch {
             printError("\(store.db): \(error)")
             throw ExitStatus.unreadable
-        }
-        let obs = ExchangeExport.observations(values, template: t)
-        let text: String
-        switch format {
-        case "sdmx-csv":
-            var prov = ExchangeExport.Provenance()
-            do {
-                let (cells, revisions) = try s.currentValueSources(template: t.id, period: p)
-                prov.cells = cells
-                let expected = Set(t.reportingUnits(for: p).map(\.code))
-                prov.partial = !expected.isSubset(of: Set(revisions.map(\.unit)))
-                prov.dataSource = ExchangeExport.dataSource(template: t, store: URL(fileURLWithPath: store.db).lastPathComponent, revisions: revisions)
-            } catch {
-                printError("\(store.db): \(error)")
-                throw ExitStatus.unreadable
-            }
-            text = ExchangeExport.sdmxCSV(obs, template: t, period: p, provenance: prov)
-        case "px": text = PXExport.px(values, template: t, period: p, unitNames: Dictionary(t.units.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }))
-        default: text = ExchangeExport.dhis2JSON(obs, period: p, mapping: map)!
         }
         try emit(text, lang)
     }

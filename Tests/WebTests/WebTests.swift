@@ -217,6 +217,19 @@ final class WebTests: XCTestCase, @unchecked Sendable {
             let cli = try TestSupport.run(TestSupport.tonghop, ["summary", "--db", self.db, "--period", "2024", "--format", "csv"])
             XCTAssertEqual(cli.status, 0, cli.stderr)
             XCTAssertEqual(String(buffer: csv.body), cli.out)
+            // The exchange files (issue 27) are the command line's, byte for byte (the
+            // structure's Prepared time aside); a 9-month DHIS2 file is refused with a reason.
+            XCTAssertTrue(p.text(status).contains("format=sdmx-csv"))
+            for format in ["sdmx-csv", "dhis2-json", "px"] {
+                let web = try await p.request("/province/summary?period=2024&format=\(format)")
+                XCTAssertEqual(web.status, .ok, format)
+                let cli = try TestSupport.run(TestSupport.tonghop, ["export", "--db", self.db, "--period", "2024", "--format", format])
+                XCTAssertEqual(cli.status, 0, cli.stderr)
+                XCTAssertEqual(String(buffer: web.body), cli.out, format)
+                XCTAssertTrue(web.headers[.contentDisposition]?.contains("lai-chau-ktxh-2024-\(format).") ?? false)
+            }
+            let structure = try await p.request("/province/summary?period=2024&format=sdmx-structure")
+            XCTAssertTrue(String(buffer: structure.body).contains("<str:Dataflow id=\"lai-chau-ktxh\" agencyID=\"VN_TONGHOP\" version=\"3.0\""))
             let xlsx = try await p.request("/province/summary?period=2024&format=xlsx")
             let sumPath = self.dir.appendingPathComponent("sum.xlsx").path
             try Data(xlsx.body.readableBytesView).write(to: URL(fileURLWithPath: sumPath))
