@@ -84,6 +84,7 @@ final class ExportCommandTests: XCTestCase, TonghopCLI {
         XCTAssertTrue(r.out.contains("STUB=\"Đơn vị\";\r\nHEADING=\"Chỉ tiêu\",\"Cột\";"))
         XCTAssertTrue(r.out.contains(" \"-\"") || r.out.contains("\n\"-\""))
         XCTAssertTrue(r.out.contains("\"...\""))
+        XCTAssertTrue(r.out.contains("NOTE=\"tonghop template=lai-chau-ktxh version=3 store=t.db reports=9 revisions="), "the store and revisions it comes from")
         let c = try TestSupport.python([root.appendingPathComponent("Tests/Support/check_px_export.py").path, db, "2024", a])
         XCTAssertEqual(c.status, 0, c.stderr)
         let j = try JSONSerialization.jsonObject(with: c.stdout) as! [String: Any]

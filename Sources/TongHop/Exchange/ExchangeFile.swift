@@ -48,16 +48,20 @@ extension ExchangeExport {
                                 en: "the store has no data for \(p.label(.en)) of template \(t.id)\(have.isEmpty ? "" : "; it has: \(have)")")
         }
         let values = try s.currentReportedValues(template: t.id, period: p)
+        var prov = Provenance()
+        let (cells, revisions) = try s.currentValueSources(template: t.id, period: p)
+        prov.cells = cells
+        let missing = Set(t.reportingUnits(for: p).map(\.code)).subtracting(revisions.map(\.unit))
+        prov.partial = !missing.isEmpty
+        prov.dataSource = dataSource(template: t, store: storeName, revisions: revisions)
         switch format {
         case .sdmxCSV:
-            var prov = Provenance()
-            let (cells, revisions) = try s.currentValueSources(template: t.id, period: p)
-            prov.cells = cells
-            prov.partial = !Set(t.reportingUnits(for: p).map(\.code)).isSubset(of: Set(revisions.map(\.unit)))
-            prov.dataSource = dataSource(template: t, store: storeName, revisions: revisions)
             return sdmxCSV(observations(values, template: t), template: t, period: p, provenance: prov)
         case .px:
-            return PXExport.px(values, template: t, period: p, unitNames: Dictionary(t.units.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }))
+            let expected = revisions.count + missing.count
+            let note = (prov.partial ? "Số liệu chưa đầy đủ: \(revisions.count)/\(expected) đơn vị đã báo cáo. " : "") + prov.dataSource
+            return PXExport.px(values, template: t, period: p, unitNames: Dictionary(t.units.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }),
+                               note: note)
         case .dhis2JSON:
             return dhis2JSON(observations(values, template: t), period: p, mapping: mapping)!
         case .sdmxStructure:

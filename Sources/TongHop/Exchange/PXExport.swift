@@ -19,7 +19,7 @@ public enum PXExport {
     }
 
     public static func px(_ values: [String: [String: [String: ReportedValue]]], template t: Template, period p: Period,
-                          unitNames: [String: String] = [:]) -> String {
+                          unitNames: [String: String] = [:], note: String? = nil) -> String {
         let units = values.keys.sorted()
         let decimals = min(6, t.indicators.map(\.decimals).max() ?? 0)
         var out = "CHARSET=\"ANSI\";\r\nCODEPAGE=\"utf-8\";\r\nAXIS-VERSION=\"2013\";\r\nLANGUAGE=\"vi\";\r\n"
@@ -30,6 +30,7 @@ public enum PXExport {
         out += "TITLE=\(q("\(t.title) theo Đơn vị, Chỉ tiêu và Cột, \(p.label(.vi))"));\r\n"
         out += "UNITS=\(q("theo chỉ tiêu"));\r\n"
         out += "SOURCE=\(q("tonghop, mẫu \(t.id) phiên bản \(t.version), kỳ \(p)"));\r\n"
+        if let note { out += "NOTE=\(q(note));\r\n" }
         out += "STUB=\"Đơn vị\";\r\nHEADING=\"Chỉ tiêu\",\"Cột\";\r\n"
         out += "VALUES(\"Đơn vị\")=\(list(units.map { c in unitNames[c].map { "\(c) \($0)" } ?? c }));\r\n"
         out += "VALUES(\"Chỉ tiêu\")=\(list(t.indicators.map { "\($0.code) \($0.name) (\($0.unitText))" }));\r\n"
@@ -43,7 +44,7 @@ public enum PXExport {
             for ind in t.indicators {
                 for col in t.columns {
                     switch table[ind.code]?[col.key] {
-                    case .number(let d)?: cells.append(CellText.number(d))
+                    case .number(let d)?: cells.append(SDMXCodes.decimal(d))
                     case .symbol(.none)?: cells.append("\"-\"")
                     case .symbol(.notApplicable)?: cells.append("\"...\"")
                     default: cells.append("\"..\"")
