@@ -19,7 +19,7 @@ extension WebService {
         "upload-refused": ("Tệp bị từ chối", "Upload refused"), "submit": ("Nộp báo cáo", "Submitted"),
         "submit-rejected": ("Nộp không thành", "Submission refused"),
         "submit-unchanged-returned": ("Nộp lại tệp cũ sau khi bị trả", "Same file after a return"),
-        "return": ("Trả lại báo cáo", "Returned a report"), "summary": ("Tải biểu tổng hợp", "Downloaded the summary"),
+        "return": ("Trả lại báo cáo", "Returned a report"), "followup": ("Theo dõi số liệu bất thường", "Followed up an anomaly"), "summary": ("Tải biểu tổng hợp", "Downloaded the summary"),
         "user-add": ("Thêm tài khoản", "Account added"), "user-passwd": ("Đặt mật khẩu (dòng lệnh)", "Password set (command line)"),
         "user-disable": ("Khóa tài khoản", "Account disabled"), "user-enable": ("Mở lại tài khoản", "Account enabled"),
         "user-unlock": ("Xóa đăng nhập sai", "Failed logins cleared"), "user-import": ("Nhập tài khoản hàng loạt", "Accounts imported"),

@@ -49,8 +49,10 @@ extension WebService {
              "cls": u.errors > 0 ? "bad" : u.submittedAt != nil ? "ok" : "warn"]
         }
         let history = try historyRows(code, nil, context)
+        let questions = try openQuestions(code, context)
         return page("unit", title: title, context, ["unitTitle": title, "periods": periods, "uploads": uploads, "hasUploads": !uploads.isEmpty,
-                                                    "history": history, "hasHistory": !history.isEmpty], path: "/unit")
+                                                    "history": history, "hasHistory": !history.isEmpty,
+                                                    "questions": questions, "hasQuestions": !questions.isEmpty], path: "/unit")
     }
 
     /// The unit of this code that reports in the period: valid on the period's date (a

@@ -126,6 +126,7 @@ public final class WebService: Sendable {
         unit.get("") { _, context in try await self.unitHome(context) }
         unit.get("/form") { request, context in try await self.unitForm(request, context) }
         unit.post("/upload") { request, context in try await self.upload(request, context) }
+        unit.post("/answer") { request, context in try await self.answerQuestion(request, context) }
         unit.get("/upload/:id") { _, context in try await self.report(context) }
         unit.get("/upload/:id/annotated") { _, context in try await self.annotated(context) }
         unit.post("/upload/:id/submit") { request, context in try await self.submit(request, context) }
@@ -133,6 +134,8 @@ public final class WebService: Sendable {
         let province = router.group("/province").add(middleware: RequireRole(role: .province))
         province.get("") { _, context in try await self.provinceHome(context) }
         province.get("/findings") { request, context in try await self.findings(request, context) }
+        province.get("/anomalies") { request, context in try await self.anomaliesPage(request, context) }
+        province.post("/anomalies/mark") { request, context in try await self.markAnomaly(request, context) }
         province.get("/unit/:code") { request, context in try await self.unitDetail(request, context) }
         province.post("/return") { request, context in try await self.returnSubmission(request, context) }
         province.get("/summary") { request, context in try await self.summary(request, context) }

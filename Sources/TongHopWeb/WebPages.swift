@@ -72,6 +72,11 @@ enum Pages {
         """,
         "unit": """
         <h1>{{unitTitle}}</h1>
+        {{#hasQuestions}}<div class="card" id="questions"><h2 class="warn">{{t.questionsHeading}}</h2><p class="muted">{{t.questionsHelp}}</p>
+        {{#questions}}<form method="post" action="/unit/answer"><p><strong>{{periodLabel}} · {{indicator}} {{name}} · {{column}} = {{value}}</strong><br>{{t.askedBy}} {{asked}}: «{{question}}»</p>
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="period" value="{{period}}"><input type="hidden" name="indicator" value="{{indicator}}"><input type="hidden" name="column" value="{{columnKey}}">
+        <label for="answer-{{period}}-{{indicator}}-{{columnKey}}">{{t.answerLabel}}</label><textarea id="answer-{{period}}-{{indicator}}-{{columnKey}}" name="note" rows="2" required maxlength="2000"></textarea>
+        <p><button class="primary" type="submit">{{t.answerButton}}</button></p></form>{{/questions}}</div>{{/hasQuestions}}
         <ol class="steps">
         <li class="card"><h2>1. {{t.step1}}</h2><div class="scroll"><table><thead><tr><th>{{t.period}}</th><th>{{t.deadline}}</th><th>{{t.statusCol}}</th><th>{{t.formCol}}</th></tr></thead><tbody>
         {{#periods}}<tr><td>{{label}}</td><td>{{deadline}}{{#daysLeft}}<br><span class="{{daysCls}}">{{daysLeft}}</span>{{/daysLeft}}</td><td><span class="pill {{cls}}">{{state}}</span>{{#detail}}<br><span class="muted">{{detail}}</span>{{/detail}}{{#returned}}<br><span class="bad returned">{{returned}}</span>{{/returned}}{{#todo}}<br><span>{{todo}}</span>{{/todo}}</td>
@@ -105,10 +110,22 @@ enum Pages {
         """,
         "province": """
         <h1>{{heading}}</h1>
-        <div class="card"><p>{{t.downloads}}:</p>{{#periods}}<p><strong>{{label}}</strong>: <a href="/province/summary?period={{key}}&amp;format=xlsx" id="summary-{{key}}">{{t.summaryXlsx}}</a> · <a href="/province/summary?period={{key}}&amp;format=csv">CSV</a> · <a href="/province/summary?period={{key}}&amp;format=json">JSON</a> · {{t.exchange}}: <a href="/province/summary?period={{key}}&amp;format=sdmx-csv" id="sdmx-{{key}}">SDMX-CSV</a> (<a href="/province/summary?period={{key}}&amp;format=sdmx-structure">{{t.structure}}</a>) · <a href="/province/summary?period={{key}}&amp;format=dhis2-json">DHIS2</a> · <a href="/province/summary?period={{key}}&amp;format=px">PX</a> · <a href="/province/scorecard?period={{key}}">{{t.scorecard}}</a> · <a href="/province/findings?period={{key}}">{{t.findingsNav}}</a>{{#deadline}} · {{t.deadline}} {{deadline}}{{/deadline}} · {{received}}</p>{{/periods}}</div>
+        <div class="card"><p>{{t.downloads}}:</p>{{#periods}}<p><strong>{{label}}</strong>: <a href="/province/summary?period={{key}}&amp;format=xlsx" id="summary-{{key}}">{{t.summaryXlsx}}</a> · <a href="/province/summary?period={{key}}&amp;format=csv">CSV</a> · <a href="/province/summary?period={{key}}&amp;format=json">JSON</a> · {{t.exchange}}: <a href="/province/summary?period={{key}}&amp;format=sdmx-csv" id="sdmx-{{key}}">SDMX-CSV</a> (<a href="/province/summary?period={{key}}&amp;format=sdmx-structure">{{t.structure}}</a>) · <a href="/province/summary?period={{key}}&amp;format=dhis2-json">DHIS2</a> · <a href="/province/summary?period={{key}}&amp;format=px">PX</a> · <a href="/province/scorecard?period={{key}}">{{t.scorecard}}</a> · <a href="/province/findings?period={{key}}">{{t.findingsNav}}</a> · <a href="/province/anomalies?period={{key}}">{{t.anomaliesNav}}</a>{{#deadline}} · {{t.deadline}} {{deadline}}{{/deadline}} · {{received}}</p>{{/periods}}</div>
         <div class="scroll"><table id="status"><thead><tr><th>{{t.unitCol}}</th>{{#periods}}<th>{{label}}</th>{{/periods}}</tr></thead><tbody>
         {{#rows}}<tr><td>{{name}}</td>{{#cells}}<td>{{#expected}}<a href="/province/unit/{{code}}?period={{key}}"><span class="pill {{cls}}">{{state}}</span></a>{{#detail}}<br><span class="muted">{{detail}}</span>{{/detail}}{{/expected}}{{^expected}}<span class="muted">—</span>{{/expected}}</td>{{/cells}}</tr>{{/rows}}
         </tbody></table></div>
+        """,
+        "anomalies": """
+        <h1>{{heading}}</h1><p><a href="/province">{{t.back}}</a></p><p>{{summary}}</p><p class="muted">{{t.anomaliesHelp}}</p>
+        {{^hasRows}}<p class="muted">{{t.noAnomalies}}</p>{{/hasRows}}
+        {{#rows}}<div class="card" id="{{anchor}}"><p><span class="pill {{cls}}">{{state}}</span> <strong>{{unitName}} ({{unit}}) · {{indicator}} {{indicatorName}} · {{column}} = {{value}}</strong></p>
+        <p>{{method}}: {{reason}}<br><span class="muted">{{t.expectedRange}}: {{expected}}</span></p>
+        {{#steps}}<p class="muted">{{text}}</p>{{/steps}}
+        <form method="post" action="/province/anomalies/mark"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="period" value="{{period}}">
+        <input type="hidden" name="unit" value="{{unit}}"><input type="hidden" name="indicator" value="{{indicator}}"><input type="hidden" name="column" value="{{column}}">
+        <label for="state-{{anchor}}">{{t.stepLabel}}</label><select id="state-{{anchor}}" name="state"><option value="asked">{{t.stateAsked}}</option><option value="confirmed">{{t.stateConfirmed}}</option><option value="corrected">{{t.stateCorrected}}</option></select>
+        <label for="note-{{anchor}}">{{t.noteLabel}}</label><textarea id="note-{{anchor}}" name="note" rows="2" required maxlength="2000"></textarea>
+        <p><button class="primary" type="submit">{{t.record}}</button></p></form></div>{{/rows}}
         """,
         "findings": """
         <h1>{{heading}}</h1><p><a href="/province">{{t.back}}</a></p>
@@ -226,6 +243,22 @@ enum Pages {
         "structure": ("cấu trúc", "structure"),
         "scorecard": ("Chấm điểm", "Scorecard"),
         "findingsNav": ("Kết quả kiểm tra", "Findings"),
+        "anomaliesNav": ("Số liệu bất thường", "Anomalies"),
+        "anomaliesHelp": ("Mỗi giá trị so với các đơn vị cùng cấp, với các kỳ trước và giữa các cột của báo cáo. Ghi một bước cho từng giá trị: hỏi đơn vị (đơn vị thấy câu hỏi trên trang của mình), xác nhận đúng (kèm lý do) hoặc đã sửa. Bước theo dõi gắn với giá trị: đơn vị nộp lại số khác thì bước cũ không còn áp dụng.",
+                          "Each value is compared with the units of its level, with earlier periods and between the report's columns. Record a step for each: ask the unit (it sees the question on its page), confirm it correct (with the reason), or corrected. A step belongs to the value: a new figure from the unit leaves it behind."),
+        "noAnomalies": ("Không thấy giá trị bất thường.", "No anomalies found."),
+        "expectedRange": ("Khoảng thường gặp", "Expected range"),
+        "stepLabel": ("Việc", "Step"),
+        "stateAsked": ("Hỏi đơn vị", "Ask the unit"),
+        "stateConfirmed": ("Xác nhận đúng", "Confirm correct"),
+        "stateCorrected": ("Đã sửa", "Corrected"),
+        "noteLabel": ("Câu hỏi hoặc lý do", "Question or reason"),
+        "record": ("Ghi", "Record"),
+        "questionsHeading": ("Tỉnh hỏi về số liệu", "The province asks about figures"),
+        "questionsHelp": ("Trả lời ở đây nếu số liệu đúng; nếu sai, sửa tệp và nộp lại (bước 2 và 3).", "Answer here if the figure is right; if it is wrong, correct the file and submit it again (steps 2 and 3)."),
+        "askedBy": ("Câu hỏi của", "Asked by"),
+        "answerLabel": ("Trả lời", "Answer"),
+        "answerButton": ("Gửi trả lời", "Send the answer"),
         "unitCol": ("Đơn vị", "Unit"),
         "noFindings": ("Không có cảnh báo nào.", "No findings."),
         "codeCol": ("Mã", "Code"),

@@ -53,10 +53,12 @@ struct AnomaliesCommand: ParsableCommand {
         }
         let found: [Anomaly]
         var peers = 0
+        var marks: AnomalyReport.Marks = [:]
         do {
             let screening = Screening(input: try QualityInput.load(template: t, period: p, store: s))
             peers = screening.largestPeerGroup
             found = screening.run()
+            marks = try s.currentFollowUps(template: t, period: p)
         } catch {
             printError("\(store.db): \(error)")
             throw ExitStatus.unreadable
@@ -68,11 +70,11 @@ struct AnomaliesCommand: ParsableCommand {
                     printError(lang == .vi ? "cần -o TỆP.xlsx" : "-o FILE.xlsx is required")
                     throw ExitStatus.unreadable
                 }
-                try AnomalyReport.writeXLSX(found, template: t, period: p, lang: lang, to: output)
+                try AnomalyReport.writeXLSX(found, template: t, period: p, lang: lang, to: output, followUps: marks)
                 announceWritten(output, lang)
             default:
-                let text = format == "json" ? AnomalyReport.json(found, template: t, period: p, lang: lang)
-                    : AnomalyReport.text(found, template: t, period: p, lang: lang, peers: peers)
+                let text = format == "json" ? AnomalyReport.json(found, template: t, period: p, lang: lang, followUps: marks)
+                    : AnomalyReport.text(found, template: t, period: p, lang: lang, peers: peers, followUps: marks)
                 if let output, output != "-" { try AtomicFile.write(Data(text.utf8), to: output); announceWritten(output, lang) }
                 else { FileHandle.standardOutput.write(Data(text.utf8)) }
             }

@@ -10,7 +10,7 @@ struct TongHopCommand: ParsableCommand {
         abstract: T("Tổng hợp báo cáo chỉ tiêu kinh tế - xã hội: kiểm tra, nhập và tổng hợp bảng tính của các đơn vị.", "Consolidate socio-economic indicator reports: validate, import and summarise the units' spreadsheets."),
         discussion: T("Tổng hợp báo cáo chỉ tiêu kinh tế - xã hội từ các đơn vị cấp dưới: kiểm tra, nhập, tổng hợp.", "Consolidates socio-economic indicator reports from lower units: validate, import, summarise."),
         subcommands: [FormCommand.self, ValidateCommand.self, ImportCommand.self, StatusCommand.self, SummaryCommand.self,
-                      ScorecardCommand.self, AnomaliesCommand.self, SeriesCommand.self, DumpCommand.self, UnitsCommand.self, TemplatesCommand.self, TargetsCommand.self, PreviousCommand.self,
+                      ScorecardCommand.self, AnomaliesCommand.self, FollowUpCommand.self, SeriesCommand.self, DumpCommand.self, UnitsCommand.self, TemplatesCommand.self, TargetsCommand.self, PreviousCommand.self,
                       ServeCommand.self, UserCommand.self, BackupCommand.self, ExportCommand.self]
     )
 

@@ -302,6 +302,25 @@ public final class Store: @unchecked Sendable {
             ALTER TABLE account ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
             """)
         }
+        // The province's follow-up of anomalies (issue 24): one row per step, never updated.
+        m.registerMigration("followup") { db in
+            try db.execute(sql: """
+            CREATE TABLE followup (
+                id INTEGER PRIMARY KEY,
+                template_id TEXT NOT NULL,
+                period TEXT NOT NULL,
+                unit_code TEXT NOT NULL,
+                indicator TEXT NOT NULL,
+                column_key TEXT NOT NULL,
+                value REAL,                  -- the value the step is about
+                state TEXT NOT NULL CHECK (state IN ('confirmed', 'asked', 'corrected', 'answered')),
+                note TEXT NOT NULL,
+                account TEXT,
+                at TEXT NOT NULL
+            );
+            CREATE INDEX followup_period ON followup(template_id, period, unit_code);
+            """)
+        }
         return m
     }
 }

@@ -153,6 +153,8 @@ public struct SummaryData: Sendable {
     public let scorecards: [Scorecard]
     public let provinceScore: Scorecard
     public let findings: [(unit: String, file: String, finding: Finding)]
+    /// The anomaly follow-ups that hold for the values stored now (issue 24), by unit.
+    public var followUps: [FollowUp] = []
     public let generatedAt: Date
 
     /// The units that report, in order: leaves, then the province part.
@@ -165,9 +167,12 @@ public struct SummaryData: Sendable {
     public static func load(template t: Template, period p: Period, store: Store, now: Date = Date()) throws -> SummaryData {
         let subs = try store.currentSubmissions(template: t.id, period: p)
         let grid = try store.currentValueGrid(template: t, period: p)
-        return SummaryData(template: t, period: p, grid: grid, submissions: subs,
-                           findings: try store.currentFindings(template: t.id, period: p),
-                           rejections: try store.latestRejections(template: t.id, period: p), now: now)
+        var d = SummaryData(template: t, period: p, grid: grid, submissions: subs,
+                            findings: try store.currentFindings(template: t.id, period: p),
+                            rejections: try store.latestRejections(template: t.id, period: p), now: now)
+        d.followUps = try store.currentFollowUps(template: t, period: p).values.map(\.latest)
+            .sorted { ($0.unit, t.indicatorIndex[$0.indicator] ?? 0, $0.column) < ($1.unit, t.indicatorIndex[$1.indicator] ?? 0, $1.column) }
+        return d
     }
 
     public init(template t: Template, period p: Period, grid: ValueGrid,

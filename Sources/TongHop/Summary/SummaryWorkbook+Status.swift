@@ -30,6 +30,31 @@ extension SummaryWorkbook {
             try ws.write(r, 8, text: message, cell)
         }
         if d.findings.isEmpty { try ws.write(3, 0, text: w("Không có cảnh báo.", "No warnings."), base.with { $0.italic = true }) }
+        // The province's follow-up of anomalies: what was confirmed, asked, corrected, answered.
+        if !d.followUps.isEmpty {
+            var r = 3 + max(d.findings.count, 1) + 1
+            try ws.merge(CellRange(first: CellRef(row: r, column: 0), last: CellRef(row: r, column: 8)),
+                         text: w("THEO DÕI SỐ LIỆU BẤT THƯỜNG (\(d.followUps.count) giá trị)", "FOLLOW-UP OF ANOMALIES (\(d.followUps.count) values)"),
+                         bold.with { $0.fontSize = 12 })
+            r += 1
+            let heads = [w("Đơn vị", "Unit"), w("Người ghi", "By"), w("Thời gian", "When"), w("Việc", "Step"), "", w("Chỉ tiêu", "Indicator"),
+                         w("Cột", "Column"), w("Giá trị", "Value"), w("Lý do, câu hỏi, trả lời", "Reason, question, answer")]
+            for (i, h) in heads.enumerated() { try ws.write(r, i, text: h, header) }
+            for f in d.followUps {
+                r += 1
+                let unit = d.template.unit(f.unit, for: d.period)?.name ?? f.unit
+                let when = UnitStatus.localTime(f.at), value = f.value.map { VietNumber.format($0, decimals: 3, w.lang) } ?? ""
+                try ws.setRow(r, height: PaperLayout.rowHeight([(unit, widths[0], 11), (f.note, widths[8], 11), (f.state.label(w.lang), widths[3] + widths[4], 11)]))
+                try ws.write(r, 0, text: unit, cell)
+                try ws.write(r, 1, text: f.account ?? "", cell)
+                try ws.write(r, 2, text: when, cell)
+                try ws.merge(CellRange(first: CellRef(row: r, column: 3), last: CellRef(row: r, column: 4)), text: f.state.label(w.lang), cell)
+                try ws.write(r, 5, text: f.indicator, centered)
+                try ws.write(r, 6, text: f.column, centered)
+                try ws.write(r, 7, text: value, cell)
+                try ws.write(r, 8, text: f.note, cell)
+            }
+        }
         ws.freezePanes(row: 3, col: 0)
         try printSetup(ws, repeat: 2...2, d, w)
     }
