@@ -88,6 +88,9 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .long, help: H("text hoặc json.", "text or json."))
     var format: String = "text"
 
+    @Flag(name: .customLong("no-screen"), help: H("Không rà soát số liệu bất thường sau khi nhập (W160, W161).", "Do not screen the new reports against the other units after the import (W160, W161)."))
+    var noScreen = false
+
     @OptionGroup var choices: ReadingChoices
 
     @OptionGroup var common: CommonOptions
@@ -105,7 +108,8 @@ struct ImportCommand: ParsableCommand {
         defer { ahead?.stop() }
         let s = try store.open(lang, mode: .readWrite)
         let fixed = try store.template.map { try loadTemplate($0, dir: store.templates, lang: lang) }
-        let importer = Importer(store: s, reader: try choices.apply(to: SubmissionReader(library: library, template: fixed), lang: lang))
+        var importer = Importer(store: s, reader: try choices.apply(to: SubmissionReader(library: library, template: fixed), lang: lang))
+        importer.screenAtImport = !noScreen
         let outcomes: [ImportOutcome]
         let progress = Progress(total: paths.count, label: lang == .vi ? "Nhập" : "Import")
         do { outcomes = try importer.run(paths: paths, readAhead: ahead, progress: progress.update) } catch let failure as Importer.Failure {

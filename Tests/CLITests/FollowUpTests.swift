@@ -44,8 +44,17 @@ final class FollowUpTests: XCTestCase, TonghopCLI {
         let dir = try TestSupport.tempDir(self)
         let db = dir.appendingPathComponent("t.db").path
         XCTAssertEqual(try tonghop(["import", "fixtures/submissions/2024", "--db", db]).status, 0)
-        var r = try tonghop(["import", try files(dir, name: "slip", kt01: "v * 1000").path, "--db", db])
+        var r = try tonghop(["import", try files(dir, name: "slip", kt01: "v * 1000").path, "--db", db, "--format", "json"])
         XCTAssertEqual(r.status, 0, r.out + r.stderr)
+        // Screened at import against the eight other units: the slip is a warning of the stored report.
+        let outcome = try XCTUnwrap((try json(r)["files"] as? [[String: Any]])?.first)
+        XCTAssertGreaterThanOrEqual(outcome["screened"] as? Int ?? 0, 1, r.out)
+        let w160 = try TestSupport.python(["-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT f.code, f.message FROM finding f JOIN submission s ON s.id = f.submission_id WHERE s.unit_code = '106' AND s.is_current = 1 AND f.indicator = 'KT01' AND f.code LIKE 'W16%'\").fetchall())", db])
+        XCTAssertTrue(w160.out.contains("'W160'") && w160.out.contains("rà soát khi nhập: nhầm bậc 10ⁿ"), w160.out + w160.stderr)
+        let quiet = dir.appendingPathComponent("quiet.db").path
+        XCTAssertEqual(try tonghop(["import", "fixtures/submissions/2024", "--db", quiet]).status, 0)
+        r = try tonghop(["import", try files(dir, name: "slip-quiet", kt01: "v * 1000").path, "--db", quiet, "--no-screen", "--format", "json"])
+        XCTAssertEqual((try json(r)["files"] as? [[String: Any]])?.first?["screened"] as? Int, 0, "--no-screen")
         let flagged = try XCTUnwrap(try kt01(db), "the ×1000 slip is flagged")
         XCTAssertTrue(flagged["follow_up"] is NSNull)
         var list = try followUp(db, []).out

@@ -53,6 +53,10 @@ public struct Screening: Sendable {
         return RobustStats.fit(xs, floor: max(floor, 0.5 * (hi - lo) / 2.5631))
     }
 
+    /// Only these units' values are judged (every unit still counts among the peers): the
+    /// units of the files an import has just stored.
+    public var only: Set<String>? = nil
+
     public init(input: QualityInput) { self.input = input }
 
     /// How an indicator is screened.
@@ -346,7 +350,7 @@ public struct Screening: Sendable {
                 }
             return nil
         }
-        for u in units {
+        for u in units where only?.contains(u) ?? true {
             var vals: [String: Double] = [:]
             for c in cols { if let x = raw(u, c) { vals[c] = x } }
             guard !vals.isEmpty else { continue }

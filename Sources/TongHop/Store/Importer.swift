@@ -7,6 +7,9 @@ import SheetIO
 public struct Importer: Sendable {
     public let store: Store
     public let reader: SubmissionReader
+    /// Whether the new reports are screened against the store's other units after the
+    /// import (on by default; `import --no-screen` turns it off).
+    public var screenAtImport = true
 
     public init(store: Store, reader: SubmissionReader) {
         self.store = store
@@ -28,6 +31,7 @@ public struct Importer: Sendable {
         let ahead = readAhead
         func check(_ chunk: [String]) -> [(Template?, [(Submission, [Finding])], String)] { self.check(chunk, readAhead: ahead) }
         var outcomes: [ImportOutcome] = []
+        var templateOf: [String: Template] = [:]
         var done = 0
         let batches = stride(from: 0, to: paths.count, by: 64).map { Array(paths[$0..<min(paths.count, $0 + 64)]) }
         // While one batch is written to the store, the next is read and validated.
@@ -44,7 +48,10 @@ public struct Importer: Sendable {
             // The batch is stored in one transaction, a savepoint per file (``Store/importBatch``).
             var files: [Store.CheckedFile] = []
             for (path, (t, subs, hash)) in zip(chunk, results) {
-                if let t { files.append(Store.CheckedFile(displayName: path, template: t, submissions: subs, contentHash: hash)) }
+                if let t {
+                    files.append(Store.CheckedFile(displayName: path, template: t, submissions: subs, contentHash: hash))
+                    templateOf[path] = t
+                }
             }
             var (stored, failure) = store.importBatch(files)
             if failure != nil {
@@ -83,7 +90,49 @@ public struct Importer: Sendable {
             group.wait()
             pending = next
         }
+        if screenAtImport { screen(&outcomes, templateOf) }
         return outcomes
+    }
+
+    /// The screening at import (issue 24): once per template and period the files touched,
+    /// when at least ``Screening/minimumPeers`` comparable units are in the store, the new
+    /// and updated reports' values are judged against every unit's; each anomaly becomes a
+    /// warning of the stored report (W160 a named slip, W161 unusual), counted in the
+    /// outcome. The screening never refuses a file (errors are the validation's), and a
+    /// store that cannot be read for it leaves the import as it was.
+    func screen(_ outcomes: inout [ImportOutcome], _ templateOf: [String: Template]) {
+        var groups: [String: (t: Template, p: Period, units: Set<String>)] = [:]
+        for o in outcomes where o.status == .imported || o.status == .updated {
+            guard let u = o.unit, let p = o.period.flatMap(Period.init), let t = templateOf[o.file] else { continue }
+            groups[t.id + "|" + p.description, default: (t, p, [])].units.insert(u)
+        }
+        for (_, g) in groups.sorted(by: { $0.key < $1.key }) {
+            guard let input = try? QualityInput.load(template: g.t, period: g.p, store: store) else { continue }
+            var sc = Screening(input: input)
+            guard sc.largestPeerGroup >= sc.minimumPeers else { continue }
+            sc.only = g.units
+            var byUnit: [String: [Finding]] = [:]
+            for a in sc.run() {
+                let label = g.t.columns.first { $0.key == a.column }.map { $0.label(for: g.p) } ?? a.column
+                let suggested = a.suggested.map { "; có lẽ là \(VietNumber.format($0, decimals: 3))" } ?? ""
+                let suggestedEN = a.suggested.map { "; perhaps \(VietNumber.format($0, decimals: 3, .en))" } ?? ""
+                var f = Finding(a.method.isRecogniser ? .screeningSlip : .screeningUnusual, file: "", indicator: a.indicator, column: a.column,
+                                value: VietNumber.format(a.value, decimals: 3),
+                                vi: "\(a.indicator) «\(a.indicatorName)», cột «\(label)»: \(a.reason(.vi))\(suggested) (rà soát khi nhập: \(a.method.label(.vi)))",
+                                en: "\(a.indicator) \"\(a.indicatorName)\", column \(a.column): \(a.reason(.en))\(suggestedEN) (screened at import: \(a.method.label(.en)))")
+                let lo = a.expectedLow.map { VietNumber.format($0, decimals: 3) } ?? "…", hi = a.expectedHigh.map { VietNumber.format($0, decimals: 3) } ?? "…"
+                f.expected = "\(lo) – \(hi)"
+                byUnit[a.unit, default: []].append(f)
+            }
+            for (u, list) in byUnit {
+                guard (try? store.addFindings(template: g.t.id, period: g.p, unit: u, list)) != nil else { continue }
+                for i in outcomes.indices where outcomes[i].unit == u && outcomes[i].period == g.p.description && templateOf[outcomes[i].file]?.id == g.t.id
+                    && (outcomes[i].status == .imported || outcomes[i].status == .updated) {
+                    outcomes[i].warnings += list.count
+                    outcomes[i].screened += list.count
+                }
+            }
+        }
     }
 
     /// Reads and validates a batch in parallel; the sheets are dropped once validated.
@@ -233,6 +282,7 @@ public enum ImportReport {
             }
             out += "\(TerminalText.safe(o.file))\(who.isEmpty ? "" : " — \(TerminalText.safe(who))"): \(status)"
             if o.warnings > 0 && o.status != .rejected { out += vi ? ", \(o.warnings) cảnh báo" : ", \(o.warnings) warnings" }
+            if o.screened > 0 { out += vi ? " (\(o.screened) giá trị bất thường so với các đơn vị khác)" : " (\(o.screened) unusual against the other units)" }
             out += "\n"
             if o.status == .rejected {
                 for f in o.reasons.prefix(10) {
@@ -259,7 +309,7 @@ public enum ImportReport {
         var out = "{\"store\":\(s(store)),\"counts\":{\"imported\":\(c[.imported]!),\"updated\":\(c[.updated]!),\"unchanged\":\(c[.unchanged]!),\"rejected\":\(c[.rejected]!)},\"files\":["
         for (i, o) in outcomes.enumerated() {
             out += (i > 0 ? "," : "") + "\n{\"file\":\(s(o.file)),\"status\":\(s(o.status.rawValue)),\"unit\":\(s(o.unit)),\"period\":\(s(o.period)),"
-            out += "\"revision\":\(o.revision.map(String.init) ?? "null"),\"warnings\":\(o.warnings),\"reasons\":["
+            out += "\"revision\":\(o.revision.map(String.init) ?? "null"),\"warnings\":\(o.warnings),\"screened\":\(o.screened),\"reasons\":["
             out += o.reasons.map { "{\"code\":\(s($0.code)),\"cell\":\(s($0.cell)),\"indicator\":\(s($0.indicator)),\"message\":\(s($0.message(lang)))}" }.joined(separator: ",")
             out += "]}"
         }

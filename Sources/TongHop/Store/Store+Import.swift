@@ -16,6 +16,8 @@ public struct ImportOutcome: Sendable {
     /// For rejections: the error findings (and any reading failure).
     public var reasons: [Finding]
     public var warnings: Int
+    /// Of the warnings, those the screening at import added (W160, W161).
+    public var screened = 0
 }
 
 extension Store {
@@ -212,6 +214,23 @@ extension Store {
 
     /// Records files refused at import (one row per rejected submission), so status can
     /// say "rejected" with the first error instead of "not sent".
+    /// Warnings found after a file was stored (the screening at import, issue 24): kept
+    /// with the unit's current submission and counted in its warnings.
+    public func addFindings(template: String, period: Period, unit: String, _ findings: [Finding]) throws {
+        guard !findings.isEmpty else { return }
+        try pool.write { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM submission WHERE template_id = ? AND period = ? AND unit_code = ? AND is_current = 1",
+                                               arguments: [template, period.description, unit]) else { return }
+            for f in findings {
+                try db.execute(sql: """
+                    INSERT INTO finding (submission_id, code, severity, sheet, cell, indicator, column_key, value, expected, message, message_en)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [id, f.code, f.severity.rawValue, f.sheet, f.cell, f.indicator, f.column, f.value, f.expected, f.message, f.messageEN])
+            }
+            try db.execute(sql: "UPDATE submission SET warnings = warnings + ? WHERE id = ?", arguments: [findings.count, id])
+        }
+    }
+
     public func recordRejections(_ outcomes: [ImportOutcome], template: String, contentHash: String, now: Date = Date()) throws {
         let rejected = outcomes.filter { $0.status == .rejected }
         guard !rejected.isEmpty else { return }

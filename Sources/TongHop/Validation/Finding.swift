@@ -110,6 +110,12 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case ratioInconsistent = "W145"
     case unitConverted = "W150"
     case unitIncompatible = "E151"
+    /// Found at import by the screening across the store's units (issue 24): a named slip
+    /// (×10ⁿ, % as a fraction, plan and actual swapped, another span, last year copied).
+    case screeningSlip = "W160"
+    /// Found at import by the screening: unusual against the units of its level, its own
+    /// earlier periods or the report's other columns.
+    case screeningUnusual = "W161"
 
     public var severity: Rule.Severity {
         switch rawValue.first {
@@ -175,6 +181,8 @@ public enum FindingCode: String, Sendable, CaseIterable {
         case .ratioInconsistent: t = ("Tỷ lệ không khớp với tử số và mẫu số", "Ratio disagrees with its parts")
         case .unitConverted: t = ("Đã quy đổi đơn vị tính", "Unit converted")
         case .unitIncompatible: t = ("Đơn vị tính không phù hợp", "Incompatible unit")
+        case .screeningSlip: t = ("Có thể ghi nhầm (rà soát khi nhập)", "Likely slip (screened at import)")
+        case .screeningUnusual: t = ("Giá trị bất thường (rà soát khi nhập)", "Unusual value (screened at import)")
         }
         return lang == .vi ? t.0 : t.1
     }
