@@ -81,6 +81,30 @@ final class QualityStatsTests: XCTestCase {
         XCTAssertTrue(a.reasonVI.contains("chia cho 10"), a.reasonVI)
     }
 
+    /// `screening_peers: urban_rural`: Thanh Hóa's wards are compared among themselves and
+    /// its communes among themselves; a rate wards share (a ward is not a commune) is no
+    /// anomaly then, while a ward far from the other wards still is.
+    func testWardsAreComparedWithWardsWhenTheTemplateSaysSo() throws {
+        var t = try Template.load(path: TestSupport.packageRoot.appendingPathComponent("templates/thanh-hoa-ktxh.yaml").path)
+        let period = Period(year: 2026)
+        let communes = t.reportingUnits(for: period).filter { $0.level == .commune }
+        let wards = communes.filter(Screening.isUrban).map(\.code).sorted(), rural = communes.filter { !Screening.isUrban($0) }.map(\.code).sorted()
+        XCTAssertGreaterThanOrEqual(wards.count, 5)
+        XCTAssertGreaterThan(rural.count, 100)
+        var values: [String: [String: [String: ReportedValue]]] = [:]
+        // KT02 (a growth rate): communes about 7 %, wards about 12 %, one ward at 30 %.
+        for (i, u) in rural.enumerated() { values[u] = ["KT02": ["estimate": .number(7 + Double(i % 5) * 0.1)]] }
+        for (i, u) in wards.enumerated() { values[u] = ["KT02": ["estimate": .number(i == 0 ? 30 : 12 + Double(i % 5) * 0.1)]] }
+        let byLevel = Screening(input: QualityInput(template: t, period: period, values: values))
+        XCTAssertEqual(byLevel.peerGroups().count, 1)
+        let flaggedByLevel = Set(byLevel.run().filter { $0.indicator == "KT02" }.map(\.unit))
+        XCTAssertTrue(Set(wards).isSubset(of: flaggedByLevel), "against the communes every ward looks unusual")
+        t.screeningPeers = .urbanRural
+        let apart = Screening(input: QualityInput(template: t, period: period, values: values))
+        XCTAssertEqual(apart.peerGroups().map { Set($0) }, [Set(wards), Set(rural)])
+        XCTAssertEqual(apart.run().filter { $0.indicator == "KT02" }.map(\.unit), [wards[0]], "only the ward far from the wards")
+    }
+
     /// Identical peers (MAD 0) still flag a different value: the floor, never z = 0.
     func testIdenticalPeersStillFlagAnOutlier() throws {
         let t = try Template.load(path: TestSupport.packageRoot.appendingPathComponent("templates/lai-chau-ktxh.yaml").path)

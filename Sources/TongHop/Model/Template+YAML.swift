@@ -401,6 +401,11 @@ struct TemplateLoader {
                         columns: columns, comparisons: comparisons, indicators: indicators, rules: rules, units: units)
         t.cataloguePath = cataloguePath
         t.deadlines = deadlines
+        if let v = root["screening_peers"] {
+            if let sp = v.string.flatMap(Template.ScreeningPeers.init) { t.screeningPeers = sp } else {
+                fail(v, "screening_peers: phải là level hoặc urban_rural", "screening_peers: must be level or urban_rural")
+            }
+        }
         // The official paper's lines: `official: {governing_body, issuing_office, place, signatures: [{title, name}]}`.
         if let o = root["official"] {
             t.official.governingBody = str(o["governing_body"])

@@ -24,6 +24,11 @@ public struct Template: Sendable {
     /// Submission deadlines: by period ("2025" → "2025-12-10") or by span ("year",
     /// "6T", "9T", "Q1"… → "MM-DD" in the period's year). See ``deadline(for:)``.
     public var deadlines: [String: String] = [:]
+    /// Which units the screening compares (`screening_peers:`): `level` (units of one
+    /// level) or `urban_rural` (wards, towns and cities apart from communes and rural
+    /// districts, each group kept only with at least 5 units).
+    public var screeningPeers: ScreeningPeers = .level
+    public enum ScreeningPeers: String, Sendable { case level, urbanRural = "urban_rural" }
 
     /// The date ("YYYY-MM-DD") a period's reports are due, if the template sets one.
     public func deadline(for period: Period) -> String? {

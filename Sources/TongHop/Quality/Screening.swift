@@ -154,7 +154,22 @@ public struct Screening: Sendable {
         for u in template.reportingUnits(for: input.period) where u.level == .district || u.level == .commune {
             if input.values[u.code] != nil { byLevel[u.level, default: []].append(u.code) }
         }
-        return byLevel.keys.sorted { $0.rawValue < $1.rawValue }.map { byLevel[$0]!.sorted() }
+        let groups = byLevel.keys.sorted { $0.rawValue < $1.rawValue }.map { byLevel[$0]!.sorted() }
+        guard template.screeningPeers == .urbanRural else { return groups }
+        // Wards, towns and cities apart from communes and rural districts, when each side
+        // has enough units to be compared among themselves.
+        return groups.flatMap { codes -> [[String]] in
+            let (urban, rural) = codes.reduce(into: ([String](), [String]())) { acc, c in
+                if let u = template.unit(c, for: input.period), Screening.isUrban(u) { acc.0.append(c) } else { acc.1.append(c) }
+            }
+            return urban.count >= minimumPeers && rural.count >= minimumPeers ? [urban, rural] : [codes]
+        }
+    }
+
+    /// A ward, a town (thị trấn), a city or a town of a province (thị xã).
+    static func isUrban(_ u: ReportingUnit) -> Bool {
+        let l = VietFold.loose(FormBuilder.unitTitle(u))
+        return ["phuong", "thi tran", "thanh pho", "thi xa", "quan"].contains { l.hasPrefix($0) }
     }
 
     /// The size of the largest group of comparable units (below ``minimumPeers`` nothing
