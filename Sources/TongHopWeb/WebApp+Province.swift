@@ -182,9 +182,47 @@ extension WebService {
         let province = received == d.status.count ? words(context, "Toàn tỉnh: ", "Province: ") + d.provinceScore.headline(lang)
             : words(context, "Toàn tỉnh: chưa đánh giá, số liệu chưa đầy đủ (\(received)/\(d.status.count) đơn vị)",
                     "Province: not assessed, data incomplete (\(received)/\(d.status.count) units)")
-        return page("scorecard", title: words(context, "Chấm điểm", "Scorecard"), context,
-                    ["heading": words(context, "Kết quả thực hiện kế hoạch — \(p.label(.vi))", "Plan attainment — \(p.label(.en))"),
-                     "province": province, "chart": chart, "rows": rows], path: "/province/scorecard?period=\(p)")
+        var values: [String: Any] = ["heading": words(context, "Kết quả thực hiện kế hoạch — \(p.label(.vi))", "Plan attainment — \(p.label(.en))"),
+                                     "province": province, "chart": chart, "rows": rows]
+        if let f = d.yearEnd { values["yearEnd"] = yearEndValues(f, d, lang) }
+        return page("scorecard", title: words(context, "Chấm điểm", "Scorecard"), context, values, path: "/province/scorecard?period=\(p)")
+    }
+
+    /// The year-end estimate and on-track call of a 6- or 9-month period (issue 24), as the
+    /// summary's "Ước cả năm" sheet gives it: the province's line per flow indicator (none
+    /// on partial data), then each unit's counts and the indicators not on track.
+    func yearEndValues(_ f: YearEndForecast, _ d: SummaryData, _ lang: Language) -> [String: Any] {
+        let vi = lang == .vi, t = d.template, m = f.months
+        let prov = f.estimates.filter { $0.unit == "province" }
+        let received = d.status.filter(\.received).count
+        let c = f.counts("province")
+        let province = !prov.isEmpty
+            ? (vi ? "Toàn tỉnh: \(c.on) chỉ tiêu dự kiến đạt, \(c.risk) có nguy cơ không đạt, \(c.unlikely) khó đạt kế hoạch"
+                  : "Province: \(c.on) on track, \(c.risk) at risk, \(c.unlikely) unlikely")
+            : received < d.status.count
+                ? (vi ? "Toàn tỉnh: chưa ước, số liệu chưa đầy đủ (\(received)/\(d.status.count) đơn vị)" : "Province: no estimate, incomplete data (\(received) of \(d.status.count) units)")
+                : (vi ? "Toàn tỉnh: không có chỉ tiêu cộng dồn nào có số \(m) tháng" : "Province: no flow indicator has a \(m)-month figure")
+        func num(_ x: Double, _ ind: Indicator) -> String { VietNumber.format(x, decimals: ind.decimals, lang) }
+        let lines: [[String: Any]] = prov.compactMap { e in
+            guard let ind = t.indicator(e.indicator) else { return nil }
+            let call = e.calls.first
+            return ["name": ind.name, "measure": ind.unitText, "cumulative": num(e.cumulative, ind), "estimate": num(e.estimate, ind),
+                    "range": "\(num(e.low, ind)) – \(num(e.high, ind))", "plan": call?.value.text(decimals: ind.decimals, lang) ?? "",
+                    "call": call?.call.label(lang) ?? "", "callClass": call.map { $0.call == .onTrack ? "" : "bad" } ?? ""]
+        }
+        let units: [[String: Any]] = d.reportingUnits.filter { u in f.estimates.contains { $0.unit == u.code } }.map { u in
+            let k = f.counts(u.code)
+            let list = f.estimates.filter { $0.unit == u.code }.compactMap { e -> String? in
+                guard let call = e.calls.first, call.call != .onTrack, let ind = t.indicator(e.indicator) else { return nil }
+                return "\(ind.name): \(num(e.estimate, ind)) / \(call.value.text(decimals: ind.decimals, lang)) — \(call.call.label(lang))"
+            }.joined(separator: "; ")
+            return ["name": u.level == .provincePart ? u.name : FormBuilder.unitTitle(u), "on": "\(k.on)", "risk": "\(k.risk)", "unlikely": "\(k.unlikely)", "list": list]
+        }
+        return ["heading": vi ? "Ước cả năm \(f.period.year) và khả năng đạt kế hoạch (từ số liệu \(m) tháng)" : "Year-end estimate for \(f.period.year) and on-track call (from the \(m)-month figures)",
+                "method": vi ? "Ước cả năm = số \(m) tháng ÷ tỷ trọng của \(m) tháng trong cả năm ở các năm trước (của đơn vị khi có ít nhất \(YearEndForecast.minimumYears) năm, nếu không thì của tỉnh; không có thì ×12/\(m)). Chỉ các chỉ tiêu cộng dồn từ đầu năm. Đây là ước tính, không phải số liệu báo cáo."
+                             : "Year estimate = the \(m)-month figure ÷ the share of those months in the year in earlier years (the unit's own with at least \(YearEndForecast.minimumYears) years, else the province's; with none, ×12/\(m)). Flows cumulated from January only. An estimate, not a reported figure.",
+                "province": province, "hasProvince": !lines.isEmpty, "lines": lines, "units": units,
+                "months": vi ? "Số \(m) tháng" : "\(m) months"]
     }
 
 }

@@ -149,6 +149,11 @@ enum Pages {
         <h1>{{heading}}</h1><p><a href="/province">{{t.back}}</a></p><div class="card"><p>{{province}}</p>{{{chart}}}</div>
         <div class="scroll"><table><thead><tr><th>{{t.rank}}</th><th>{{t.unitCol}}</th><th>{{t.result}}</th><th>{{t.lagging}}</th></tr></thead><tbody>
         {{#rows}}<tr><td class="n">{{rank}}</td><td>{{name}}</td><td>{{headline}}</td><td>{{lagging}}</td></tr>{{/rows}}</tbody></table></div>
+        {{#yearEnd}}<h2 id="year-end">{{heading}}</h2><p class="muted">{{method}}</p><p><strong>{{province}}</strong></p>
+        {{#hasProvince}}<div class="scroll"><table><thead><tr><th>{{t.indicatorCol}}</th><th>{{t.unitOfMeasure}}</th><th>{{months}}</th><th>{{t.yearEstimate}}</th><th>{{t.estimateRange}}</th><th>{{t.plan}}</th><th>{{t.onTrackCall}}</th></tr></thead><tbody>
+        {{#lines}}<tr><td>{{name}}</td><td>{{measure}}</td><td class="n">{{cumulative}}</td><td class="n">{{estimate}}</td><td class="n">{{range}}</td><td class="n">{{plan}}</td><td class="{{callClass}}">{{call}}</td></tr>{{/lines}}</tbody></table></div>{{/hasProvince}}
+        <div class="scroll"><table><thead><tr><th>{{t.unitCol}}</th><th>{{t.onTrack}}</th><th>{{t.atRisk}}</th><th>{{t.unlikely}}</th><th>{{t.notOnTrack}}</th></tr></thead><tbody>
+        {{#units}}<tr><td>{{name}}</td><td class="n">{{on}}</td><td class="n">{{risk}}</td><td class="n">{{unlikely}}</td><td>{{list}}</td></tr>{{/units}}</tbody></table></div>{{/yearEnd}}
         """,
         "audit": """
         <h1>{{t.auditNav}}</h1><form method="get" action="/province/audit" class="card"><label for="account">{{t.account}}</label><input type="text" id="account" name="account" value="{{account}}">
@@ -293,6 +298,14 @@ enum Pages {
                             "Shown once only: hand it to the unit's officer over a trusted channel and ask them to change it after logging in."),
         "uploading": ("Đang gửi…", "Uploading…"),
         "rank": ("Hạng", "Rank"),
+        "yearEstimate": ("Ước cả năm", "Year estimate"),
+        "estimateRange": ("Khoảng ước", "Range"),
+        "plan": ("Kế hoạch", "Plan"),
+        "onTrackCall": ("Khả năng đạt kế hoạch", "On-track call"),
+        "onTrack": ("Dự kiến đạt", "On track"),
+        "atRisk": ("Có nguy cơ không đạt", "At risk"),
+        "unlikely": ("Khó đạt", "Unlikely"),
+        "notOnTrack": ("Chỉ tiêu chưa chắc đạt (ước cả năm / kế hoạch)", "Indicators not on track (year estimate / plan)"),
         "lagging": ("Chưa đạt", "Not met"),
         "action": ("Việc", "Action"),
         "detail": ("Chi tiết", "Detail"),

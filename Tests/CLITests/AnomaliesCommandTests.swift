@@ -6,6 +6,7 @@ import TestSupport
 /// built by importing real form files (our blank forms filled with openpyxl), with slips
 /// planted in the cells as an officer would type them.
 final class AnomaliesCommandTests: XCTestCase, TonghopCLI {
+    let root = TestSupport.packageRoot
     /// A slip to plant: the unit's file, the indicator's row, the column (E previous, F
     /// plan, G estimate) and a Python expression of `v` (the cell's value) — or "swap" to
     /// exchange F and G, "copy" to write E into G.
@@ -176,5 +177,103 @@ final class AnomaliesCommandTests: XCTestCase, TonghopCLI {
         XCTAssertTrue(r.out.hasPrefix("area,name,members,period,value\nprovince,"), r.out)
         r = try tonghop(["series", "--db", db, "--indicator", "ZZ99"])
         XCTAssertEqual(r.status, 2)
+    }
+    /// The summary of a 6-month period carries the year-end sheet (live formulas LibreOffice
+    /// recalculates to our values) and the "Diễn biến" sheet (a line chart per headline
+    /// indicator, last year's figure taken from this year's previous-year column); on
+    /// partial data neither gives a province figure. The web's scorecard shows the call.
+    func testSummaryCarriesTheYearEndEstimateAndTheTrends() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("t.db").path
+        try store(dir, period: "2024", plants: [], db: db)
+        try store(dir, period: "2024-6T", plants: [], db: db)
+        try store(dir, period: "2025-6T", data: "2024-6T", plants: [], db: db)
+        let book = dir.appendingPathComponent("s.xlsx").path
+        var r = try tonghop(["summary", "--db", db, "--period", "2025-6T", "-o", book])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let csv = try tonghop(["summary", "--db", db, "--period", "2025-6T", "--format", "json"])
+        let sj = try json(csv)
+        let py = try TestSupport.python(["-c", """
+        import openpyxl, json, sys, zipfile
+        wb = openpyxl.load_workbook(sys.argv[1], data_only=True)
+        f = openpyxl.load_workbook(sys.argv[1])
+        out = {"sheets": wb.sheetnames}
+        ye, yf = wb["Ước cả năm"], f["Ước cả năm"]
+        rows = [r for r in range(1, ye.max_row + 1) if isinstance(ye.cell(r, 4).value, (int, float)) and isinstance(ye.cell(r, 12).value, str)]
+        out["year_end"] = [[ye.cell(r, c).value for c in range(1, 13)] + [yf.cell(r, 4).value, yf.cell(r, 6).value, yf.cell(r, 11).value] for r in rows]
+        out["year_end_text"] = [ye.cell(r, 1).value for r in range(1, 6)]
+        tr, tf = wb["Diễn biến"], f["Diễn biến"]
+        out["trend_head"] = [tr.cell(4, c).value for c in range(1, 6)]
+        out["trend_source"] = [tr.cell(5, c).value for c in range(1, 6)]
+        out["trend"] = [[tr.cell(r, c).value for c in range(1, 6)] + [tf.cell(r, 5).value] for r in range(6, tr.max_row + 1) if tr.cell(r, 2).value]
+        out["charts"] = len([n for n in zipfile.ZipFile(sys.argv[1]).namelist() if n.startswith("xl/charts/chart")])
+        json.dump(out, sys.stdout, ensure_ascii=False)
+        """, book])
+        XCTAssertEqual(py.status, 0, py.stderr)
+        let j = try JSONSerialization.jsonObject(with: py.stdout) as! [String: Any]
+        let sheets = j["sheets"] as! [String]
+        XCTAssertTrue(sheets.contains("Ước cả năm") && sheets.contains("Diễn biến"), "\(sheets)")
+        // The year-end lines: the estimate is the 6-month figure over the share, the naive
+        // one ×12/6, the call one of three, and each line's 6-month figure links to Tổng hợp.
+        let ye = j["year_end"] as! [[Any]]
+        XCTAssertGreaterThanOrEqual(ye.count, 5, "\(ye)")
+        for line in ye {
+            guard let cum = line[3] as? Double, let share = line[4] as? Double, let est = line[5] as? Double, let naive = line[7] as? Double else {
+                XCTFail("\(line)"); continue
+            }
+            XCTAssertEqual(est, cum / share * 100, accuracy: 1e-6 * est, "\(line)")
+            XCTAssertEqual(naive, cum * 2, accuracy: 1e-9 * naive)
+            XCTAssertTrue(["dự kiến đạt", "có nguy cơ không đạt", "khó đạt"].contains(line[10] as? String ?? ""), "\(line)")
+            XCTAssertTrue((line[12] as! String).hasPrefix("='Tổng hợp'!"), "\(line)")
+            XCTAssertTrue((line[14] as! String).hasPrefix("=IF("), "\(line)")
+        }
+        XCTAssertTrue((j["year_end_text"] as! [Any?]).contains { ($0 as? String)?.hasPrefix("Toàn tỉnh: ") ?? false })
+        // The scorecard's JSON gives the same estimate for the province.
+        r = try tonghop(["scorecard", "--db", db, "--period", "2025-6T", "--format", "json"])
+        let est = (try json(r)["year_end"] as! [String: Any])["estimates"] as! [[String: Any]]
+        let kt01 = try XCTUnwrap(est.first { $0["unit"] as? String == "province" && $0["indicator"] as? String == "KT01" })
+        let line = try XCTUnwrap(ye.first { $0[1] as? String == "Giá trị sản xuất (giá so sánh 2010)" })
+        XCTAssertEqual(line[5] as! Double, kt01["estimate"] as! Double, accuracy: 1e-3)
+        // Trends: 2024-6T (this year's previous-year column) then 2025-6T (linked).
+        XCTAssertEqual(j["trend_head"] as? [String], ["STT", "Chỉ tiêu", "ĐVT", "6 tháng đầu năm 2024", "6 tháng đầu năm 2025"])
+        XCTAssertEqual((j["trend_source"] as! [Any?])[3] as? String, "thực hiện, theo báo cáo 6 tháng đầu năm 2025")
+        let trend = j["trend"] as! [[Any?]]
+        XCTAssertEqual(trend.count, 12, "the template's 12 headline indicators")
+        let rows = sj["indicators"] as! [[String: Any]]
+        let kt01row = try XCTUnwrap(rows.first { $0["code"] as? String == "KT01" })
+        let t01 = try XCTUnwrap(trend.first { $0[1] as? String == "Giá trị sản xuất (giá so sánh 2010)" })
+        let prev = try XCTUnwrap(((kt01row["values"] as? [String: Any])?["prev_actual"] as? [String: Any])?["value"] as? Double, "\(kt01row)")
+        XCTAssertEqual(t01[3] as! Double, prev, accuracy: 1e-6)
+        XCTAssertTrue((t01[5] as! String).hasPrefix("='Tổng hợp'!"))
+        XCTAssertEqual(j["charts"] as? Int, 12 + 1, "a line chart per headline indicator, and the scorecard's")
+        // LibreOffice recalculates every formula of the new sheets to our cached values.
+        let lo = try TestSupport.run(root.appendingPathComponent("scripts/lo-recalc").path, [book, dir.appendingPathComponent("lo").path])
+        XCTAssertEqual(lo.status, 0, "LibreOffice is needed for this check (make test installs it): \(lo.stderr)")
+        let cmp = try TestSupport.python([root.appendingPathComponent("Tests/Support/compare_recalc.py").path, book, dir.appendingPathComponent("lo/s.xlsx").path])
+        let c = try JSONSerialization.jsonObject(with: cmp.stdout) as! [String: Any]
+        XCTAssertEqual(c["mismatch_count"] as? Int, 0, "\(c["mismatches"]!)")
+
+        // Partial data: a store without unit 107's 6-month report of 2025.
+        let partial = dir.appendingPathComponent("partial.db").path
+        r = try tonghop(["import", dir.appendingPathComponent("filled-2024").path, dir.appendingPathComponent("filled-2024-6T").path, "--db", partial])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let d = dir.appendingPathComponent("filled-2025-6T")
+        let files = try FileManager.default.contentsOfDirectory(atPath: d.path).filter { !$0.contains("_107-") }.map { d.appendingPathComponent($0).path }
+        XCTAssertEqual(files.count, 8)
+        r = try tonghop(["import"] + files + ["--db", partial])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let pbook = dir.appendingPathComponent("p.xlsx").path
+        r = try tonghop(["summary", "--db", partial, "--period", "2025-6T", "-o", pbook])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let pp = try TestSupport.python(["-c", """
+        import openpyxl, json, sys
+        wb = openpyxl.load_workbook(sys.argv[1], data_only=True)
+        ye, tr = wb["Ước cả năm"], wb["Diễn biến"]
+        json.dump({"text": [ye.cell(r, 1).value for r in range(1, ye.max_row + 1)],
+                   "current": [tr.cell(r, 5).value for r in range(6, tr.max_row + 1) if tr.cell(r, 2).value]}, sys.stdout, ensure_ascii=False)
+        """, pbook])
+        let pj = try JSONSerialization.jsonObject(with: pp.stdout) as! [String: Any]
+        XCTAssertTrue((pj["text"] as! [Any?]).contains { ($0 as? String)?.hasPrefix("Toàn tỉnh: chưa ước, số liệu chưa đầy đủ (8/9 đơn vị)") ?? false }, "\(pj["text"]!)")
+        XCTAssertTrue((pj["current"] as! [Any?]).allSatisfy { !($0 is Double) }, "no partial sum: \(pj["current"]!)")
     }
 }

@@ -15,7 +15,7 @@ final class PaperRenderTests: XCTestCase, TonghopCLI {
     nonisolated(unsafe) static var books: [String: String] = [:]
     nonisolated(unsafe) static var renderError: String?
 
-    static let papers = ["summary-full", "summary-partial", "summary-partial-en", "form", "form-en", "annotated", "annotated-en"]
+    static let papers = ["summary-full", "summary-partial", "summary-partial-en", "form", "form-en", "annotated", "annotated-en", "summary-6t", "summary-6t-en"]
 
     override class func setUp() {
         super.setUp()
@@ -36,6 +36,17 @@ final class PaperRenderTests: XCTestCase, TonghopCLI {
         _ = try tonghop(["summary", "--db", full, "--period", "2024", "-o", book("summary-full")])
         _ = try tonghop(["summary", "--db", part, "--period", "2024", "-o", book("summary-partial")])
         _ = try tonghop(["summary", "--db", part, "--period", "2024", "-o", book("summary-partial-en"), "--lang", "en"])
+        // A 6-month summary with a year before it: the year-end sheet and the "Diễn biến"
+        // charts (2025-6T filled from the 2024-6T figures, by the tests' openpyxl filler).
+        let six = dir.appendingPathComponent("six.db").path
+        _ = try tonghop(["import", "fixtures/submissions/2024", "fixtures/submissions/2024-6T", "--db", six])
+        _ = try tonghop(["form", "lai-chau-ktxh", "--all", "--period", "2025-6T", "-o", dir.appendingPathComponent("blank-2025-6T").path])
+        let fill = try TestSupport.python([TestSupport.support.appendingPathComponent("fill_forms.py").path, dir.appendingPathComponent("blank-2025-6T").path,
+                                           dir.appendingPathComponent("filled-2025-6T").path, "2024-6T"])
+        guard fill.status == 0 else { renderError = "fill_forms.py: \(fill.stderr)"; return }
+        _ = try tonghop(["import", dir.appendingPathComponent("filled-2025-6T").path, "--db", six])
+        _ = try tonghop(["summary", "--db", six, "--period", "2025-6T", "-o", book("summary-6t")])
+        _ = try tonghop(["summary", "--db", six, "--period", "2025-6T", "-o", book("summary-6t-en"), "--lang", "en"])
         _ = try tonghop(["form", "lai-chau-ktxh", "--unit", "107", "--period", "2024", "-o", book("form")])
         _ = try tonghop(["form", "lai-chau-ktxh", "--unit", "107", "--period", "2024", "-o", book("form-en"), "--lang", "en"])
         _ = try tonghop(["validate", "fixtures/broken/rule-communes-meeting-standard.xlsx", "--annotate", book("annotated")])
@@ -110,7 +121,7 @@ final class PaperRenderTests: XCTestCase, TonghopCLI {
     /// words whose boxes overlap (across, and by more than a third of a line down). Rows
     /// sized from their text leave none.
     func testNoTextIsPrintedOverOtherText() throws {
-        for paper in ["summary-full", "summary-partial", "summary-partial-en", "form", "form-en", "annotated-en"] {
+        for paper in ["summary-full", "summary-partial", "summary-partial-en", "form", "form-en", "annotated-en", "summary-6t", "summary-6t-en"] {
             var clashes: [String] = []
             // The annotated copy: the officer's own sheets are the officer's; the findings page is ours.
             let pages = try words(paper)
@@ -164,7 +175,7 @@ final class PaperRenderTests: XCTestCase, TonghopCLI {
     /// Every sheet of every paper prints at 60 % or more (as written: fit to the page width
     /// over the printed columns, or the scale), and pages show text of a readable size.
     func testNoPageBelowSixtyPercent() throws {
-        for paper in ["summary-full", "summary-partial-en", "form", "form-en", "annotated"] {
+        for paper in ["summary-full", "summary-partial-en", "form", "form-en", "annotated", "summary-6t"] {
             let r = try TestSupport.python([TestSupport.support.appendingPathComponent("paper_setup.py").path, Self.books[paper]!])
             XCTAssertEqual(r.status, 0, r.stderr)
             let sheets = (try JSONSerialization.jsonObject(with: r.stdout) as! [String: Any])["sheets"] as! [[String: Any]]
@@ -185,6 +196,29 @@ final class PaperRenderTests: XCTestCase, TonghopCLI {
         }
     }
 
+    /// The 6-month summary prints its year-end sheet and its "Diễn biến" table, then the
+    /// charts four to a page, each titled with its indicator's name (no chart is cut by a
+    /// page break: a chart's title and its axis labels are on one page).
+    func testTheYearEndSheetAndTheTrendChartsArePrinted() throws {
+        for (paper, yearEnd, trends) in [("summary-6t", "ƯỚC THỰC HIỆN CẢ NĂM 2025", "DIỄN BIẾN CÁC CHỈ TIÊU CHỦ YẾU"),
+                                         ("summary-6t-en", "YEAR-END ESTIMATE FOR 2025", "HEADLINE INDICATORS OF THE PROVINCE OVER TIME")] {
+            let pages = try pageTexts(paper)
+            XCTAssertNotNil(pages.firstIndex { $0.contains(yearEnd) }, "\(paper): no year-end sheet printed")
+            let t = try XCTUnwrap(pages.firstIndex { $0.contains(trends) }, "\(paper): no Diễn biến sheet printed")
+            // The charts: the three pages after the table, each with four titles and axis labels.
+            let charts = pages[(t + 1)...].prefix(3)
+            XCTAssertEqual(charts.count, 3)
+            for (k, page) in charts.enumerated() {
+                let periods = page.components(separatedBy: "2024").count - 1
+                XCTAssertGreaterThanOrEqual(periods, 4, "\(paper) chart page \(k + 1): four charts, each with its periods\n\(page)")
+            }
+            let text = charts.joined(separator: "\n").replacingOccurrences(of: "\n", with: " ")
+            for name in ["Giá trị sản xuất", "Thu ngân sách nhà nước", "Tỷ lệ hộ nghèo", "Số bác sĩ/vạn dân"] {
+                XCTAssertTrue(text.contains(name), "\(paper): no chart titled «\(name)»")
+            }
+        }
+    }
+
     /// English papers carry no Vietnamese fixed label (the template's own texts, indicator
     /// names and units, stay as written).
     func testEnglishPapersHaveNoVietnameseFixedLabels() throws {
@@ -194,6 +228,7 @@ final class PaperRenderTests: XCTestCase, TonghopCLI {
         var english: [String: String] = [:]
         english["summary-partial-en"] = try pageTexts("summary-partial-en").joined(separator: "\n")
         english["form-en"] = try pageTexts("form-en").joined(separator: "\n")
+        english["summary-6t-en"] = try pageTexts("summary-6t-en").joined(separator: "\n")
         // The annotated copy: the officer's own sheet is Vietnamese; the findings page is ours.
         english["annotated-en"] = try pageTexts("annotated-en").last ?? ""
         for (paper, text) in english {

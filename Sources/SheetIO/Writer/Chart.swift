@@ -54,6 +54,25 @@ public final class Chart {
     }
 
     public func setTitle(_ title: String) { chart_title_set_name(handle, title) }
+
+    /// A title in a font of this size (libxlsxwriter copies the font's name).
+    public func setTitle(_ title: String, fontName: String, fontSize: Double, bold: Bool = true) {
+        chart_title_set_name(handle, title)
+        fontName.withCString { name in
+            var font = lxw_chart_font()
+            font.name = UnsafeMutablePointer(mutating: name)
+            font.size = fontSize
+            font.bold = bold ? 1 : 0
+            chart_title_set_name_font(handle, &font)
+        }
+    }
+
+    /// Circle markers on the points of the last series added (a line of two points, or
+    /// with gaps, still shows each figure).
+    public func markPoints() {
+        guard let last = lastSeries() else { return }
+        chart_series_set_marker_type(last, UInt8(LXW_CHART_MARKER_CIRCLE.rawValue))
+    }
     public func setXAxisTitle(_ t: String) { chart_axis_set_name(handle.pointee.x_axis, t) }
     public func setYAxisTitle(_ t: String) { chart_axis_set_name(handle.pointee.y_axis, t) }
     public func setYAxisNumberFormat(_ f: String) { chart_axis_set_num_format(handle.pointee.y_axis, f) }

@@ -361,8 +361,10 @@ public final class Worksheet {
         }
     }
 
-    public func insertChart(_ chart: Chart, at ref: CellRef, scale: (x: Double, y: Double) = (1, 1)) throws {
+    public func insertChart(_ chart: Chart, at ref: CellRef, offset: (x: Int, y: Int) = (0, 0), scale: (x: Double, y: Double) = (1, 1)) throws {
         var opt = lxw_chart_options()
+        opt.x_offset = Int32(offset.x)
+        opt.y_offset = Int32(offset.y)
         opt.x_scale = scale.x
         opt.y_scale = scale.y
         charts.append(chart)

@@ -446,6 +446,7 @@ struct TemplateLoader {
                             yoyBound: number(n["yoy"], "\(code).yoy"), required: n["required"]?.bool ?? true, aggregation: agg,
                             addsProvincePart: n["province_part"]?.bool ?? false, group: str(n["group"]) ?? group, line: n.mark?.line ?? 0)
         ind.planned = n["plan"]?.bool ?? true
+        ind.headline = n["headline"]?.bool ?? false
         return ind
     }
 

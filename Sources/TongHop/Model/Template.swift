@@ -232,6 +232,8 @@ public struct Indicator: Sendable, Hashable {
     public var required: Bool
     /// Whether the indicator has a plan (base data such as natural area has none).
     public var planned: Bool = true
+    /// Whether the summary's "Diễn biến" sheet charts it (`headline: true`).
+    public var headline: Bool = false
     public var aggregation: Aggregation
     /// Whether the province total adds the province-managed part ("khối tỉnh").
     public var addsProvincePart: Bool

@@ -24,7 +24,7 @@ extension YearEndForecast {
     }
 
     /// Counts of calls per unit for the primary plan.
-    func counts(_ unit: String) -> (on: Int, risk: Int, unlikely: Int) {
+    public func counts(_ unit: String) -> (on: Int, risk: Int, unlikely: Int) {
         var c = (on: 0, risk: 0, unlikely: 0)
         for e in estimates where e.unit == unit {
             guard let call = e.calls.first?.call else { continue }

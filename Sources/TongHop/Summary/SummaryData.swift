@@ -155,6 +155,10 @@ public struct SummaryData: Sendable {
     public let findings: [(unit: String, file: String, finding: Finding)]
     /// The anomaly follow-ups that hold for the values stored now (issue 24), by unit.
     public var followUps: [FollowUp] = []
+    /// The headline indicators over the store's periods of this span (the "Diễn biến" sheet).
+    public var trends: Trends? = nil
+    /// For a 6- or 9-month period: the year-end estimate and on-track call (the "Ước cả năm" sheet).
+    public var yearEnd: YearEndForecast? = nil
     public let generatedAt: Date
 
     /// The units that report, in order: leaves, then the province part.
@@ -172,6 +176,8 @@ public struct SummaryData: Sendable {
                             rejections: try store.latestRejections(template: t.id, period: p), now: now)
         d.followUps = try store.currentFollowUps(template: t, period: p).values.map(\.latest)
             .sorted { ($0.unit, t.indicatorIndex[$0.indicator] ?? 0, $0.column) < ($1.unit, t.indicatorIndex[$1.indicator] ?? 0, $1.column) }
+        d.trends = try Trends.load(template: t, period: p, current: d.consolidation, store: store)
+        d.yearEnd = try YearEndForecast.load(template: t, period: p, store: store)
         return d
     }
 

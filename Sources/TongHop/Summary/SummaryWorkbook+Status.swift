@@ -18,14 +18,16 @@ extension SummaryWorkbook {
             let f = x.finding
             let unit = d.template.unit(x.unit, for: d.period)?.name ?? x.unit, file = (x.file as NSString).lastPathComponent
             let message = f.message(w.lang)
-            try ws.setRow(r, height: PaperLayout.rowHeight([(unit, widths[0], 11), (file, widths[1], 11), (f.value ?? "", widths[7], 11), (message, widths[8], 11)]))
+            // The column by its printed header, not our key ("estimate").
+            let column = f.column.map { d.template.column($0)?.label(for: d.period, w.lang) ?? $0 } ?? ""
+            try ws.setRow(r, height: PaperLayout.rowHeight([(unit, widths[0], 11), (file, widths[1], 11), (column, widths[6], 11), (f.value ?? "", widths[7], 11), (message, widths[8], 11)]))
             try ws.write(r, 0, text: unit, cell)
             try ws.write(r, 1, text: file, cell)
             try ws.write(r, 2, text: f.code, centered)
             try ws.write(r, 3, text: f.severity == .warning ? w("Cảnh báo", "Warning") : f.severity == .info ? w("Thông tin", "Note") : w("Lỗi", "Error"), centered)
             try ws.write(r, 4, text: f.cell ?? "", centered)
             try ws.write(r, 5, text: f.indicator ?? "", centered)
-            try ws.write(r, 6, text: f.column ?? "", centered)
+            try ws.write(r, 6, text: column, centered)
             try ws.write(r, 7, text: f.value ?? "", cell)
             try ws.write(r, 8, text: message, cell)
         }
@@ -44,13 +46,14 @@ extension SummaryWorkbook {
                 r += 1
                 let unit = d.template.unit(f.unit, for: d.period)?.name ?? f.unit
                 let when = UnitStatus.localTime(f.at), value = f.value.map { VietNumber.format($0, decimals: 3, w.lang) } ?? ""
-                try ws.setRow(r, height: PaperLayout.rowHeight([(unit, widths[0], 11), (f.note, widths[8], 11), (f.state.label(w.lang), widths[3] + widths[4], 11)]))
+                let column = d.template.column(f.column)?.label(for: d.period, w.lang) ?? f.column
+                try ws.setRow(r, height: PaperLayout.rowHeight([(unit, widths[0], 11), (f.note, widths[8], 11), (f.state.label(w.lang), widths[3] + widths[4], 11), (column, widths[6], 11)]))
                 try ws.write(r, 0, text: unit, cell)
                 try ws.write(r, 1, text: f.account ?? "", cell)
                 try ws.write(r, 2, text: when, cell)
                 try ws.merge(CellRange(first: CellRef(row: r, column: 3), last: CellRef(row: r, column: 4)), text: f.state.label(w.lang), cell)
                 try ws.write(r, 5, text: f.indicator, centered)
-                try ws.write(r, 6, text: f.column, centered)
+                try ws.write(r, 6, text: column, centered)
                 try ws.write(r, 7, text: value, cell)
                 try ws.write(r, 8, text: f.note, cell)
             }

@@ -70,6 +70,8 @@ public enum SummaryWorkbook {
         if let printed { try writePrintedUnitTable(printed, d, layout, summaryLayout, w) }
         if !layout.spans.isEmpty { try writeIntermediateSheet(try wb.addWorksheet(levelSheet), d, layout, w) }
         try writeScorecard(try wb.addWorksheet(scoreSheet, streamed: true), wb, d, w)
+        if let f = d.yearEnd { try writeYearEnd(try wb.addWorksheet(yearEndSheet), d, f, summaryLayout, w) }
+        if let tr = d.trends, !tr.rows.isEmpty { try writeTrends(try wb.addWorksheet(trendSheet), wb, d, tr, summaryLayout, w) }
         try writeFindings(try wb.addWorksheet(findingsSheet, streamed: true), d, w)
         try writeStatus(try wb.addWorksheet(statusSheet, streamed: true), d, w)
         summary.activate()
