@@ -156,22 +156,22 @@ final class AnomaliesCommandTests: XCTestCase, TonghopCLI {
         let db = dir.appendingPathComponent("t.db").path
         try store(dir, period: "2024-9T", data: "2024-6T", plants: [], db: db)
         try store(dir, period: "2024", plants: [
-            Plant(unit: "109", code: "KT10", column: "", expr: "swap"),            // plan 81 (invest × 1,08) and estimate 82,5 swapped
+            Plant(unit: "109", code: "KT10", column: "", expr: "swap"),            // plan 1.026 (950 × 1,08) and estimate 1.045 (950 × 1,1) swapped
         ], db: db)
         let list = try anomalies(db, "2024")
         let swap = try XCTUnwrap(find(list, "109", "KT10", "plan"), "\(list.filter { $0["unit"] as? String == "109" })")
         XCTAssertEqual(swap["method"] as? String, "slip_plan_actual_swapped")
-        XCTAssertEqual(swap["value"] as? Double, 82.5)          // the estimate, written as the plan
-        XCTAssertEqual(swap["suggested"] as? Double, 81)        // the plan of the 9-month report
-        XCTAssertEqual(swap["expected_low"] as? Double, 81)
+        XCTAssertEqual(swap["value"] as? Double, 1045)          // the estimate, written as the plan
+        XCTAssertEqual(swap["suggested"] as? Double, 1026)      // the plan of the 9-month report
+        XCTAssertEqual(swap["expected_low"] as? Double, 1026)
         let reason = swap["reason"] as! String
-        XCTAssertTrue(reason.contains("đúng bằng kế hoạch 81,0 đơn vị đã báo trong báo cáo 9 tháng năm 2024"), reason)
-        XCTAssertTrue(reason.contains("đổi lại (Kế hoạch năm 2024 81,0, Ước thực hiện năm 2024 82,5)"), reason)
+        XCTAssertTrue(reason.contains("đúng bằng kế hoạch 1.026 đơn vị đã báo trong báo cáo 9 tháng năm 2024"), reason)
+        XCTAssertTrue(reason.contains("đổi lại (Kế hoạch năm 2024 1.026, Ước thực hiện năm 2024 1.045)"), reason)
         XCTAssertNil(find(list, "109", "KT10", "estimate"), "one finding for the swap")
         // Every other plan is the 9-month one (numbers and "Trên 98,5" alike): no other finding of the kind.
         XCTAssertEqual(list.filter { ($0["method"] as? String)?.hasPrefix("plan_changed") ?? false }.count, 0, "\(list)")
         let en = try anomalies(db, "2024", lang: "en")
-        XCTAssertTrue((find(en, "109", "KT10", "plan")!["reason"] as! String).contains("exactly the plan of 81.0 the unit gave in its report for the first 9 months of 2024"))
+        XCTAssertTrue((find(en, "109", "KT10", "plan")!["reason"] as! String).contains("exactly the plan of 1,026 the unit gave in its report for the first 9 months of 2024"))
         // At import the swap was a named slip (W160) of the stored report.
         let w160 = try TestSupport.python(["-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT f.code, f.message FROM finding f JOIN submission s ON s.id = f.submission_id WHERE s.unit_code = '109' AND s.period = '2024' AND s.is_current = 1 AND f.indicator = 'KT10' AND f.code LIKE 'W16%'\").fetchall())", db])
         XCTAssertTrue(w160.out.contains("'W160'") && w160.out.contains("rà soát khi nhập: đổi chỗ kế hoạch và thực hiện"), w160.out + w160.stderr)
