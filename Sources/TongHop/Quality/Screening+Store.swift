@@ -10,18 +10,12 @@ extension QualityInput {
         let earlier = stored.filter { $0.span == period.span && $0.year < period.year }
         // The year's plan in the same unit's earlier reports of the year: the latest report
         // that gave one wins (a plan adjusted at 6 months and repeated at 9 is the 9-month one).
-        let sameYear = stored.filter { QualityInput.earlierInYear($0, than: period) }.sorted()
+        let sameYear = stored.filter { QualityInput.earlierInYear($0, than: period) }
         var earlierPlans: [String: [String: [String: EarlierPlan]]] = [:]
-        let planKeys = template.planColumns.map(\.key)
-        let planValues = try store.columnValues(template: template.id, columns: planKeys, periods: sameYear)
-        for p in sameYear {
-            for (u, inds) in planValues[p] ?? [:] {
-                for (i, cols) in inds {
-                    for (c, v) in cols where Screening.isWrittenPlan(v) {
-                        earlierPlans[u, default: [:]][i, default: [:]][c] = EarlierPlan(period: p, value: v)
-                    }
-                }
-            }
+        try store.eachColumnValue(template: template.id, columns: template.planColumns.map(\.key), periods: sameYear) { p, u, i, c, v in
+            guard Screening.isWrittenPlan(v), values[u] != nil else { return }
+            if let held = earlierPlans[u]?[i]?[c], held.period > p { return }
+            earlierPlans[u, default: [:]][i, default: [:]][c] = EarlierPlan(period: p, value: v)
         }
         let est = template.estimateColumn?.key ?? "estimate"
         let byPeriod = try store.columnNumbers(template: template.id, column: est, periods: earlier)

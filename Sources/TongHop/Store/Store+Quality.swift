@@ -60,13 +60,14 @@ extension Store {
     }
 
     /// The given columns' values, as written (numbers, bounds, ranges, symbols), of the current
-    /// submissions of some periods of a template: period → unit → indicator → column → value.
-    /// The screening reads the plan columns of a unit's earlier reports of the same year
-    /// with it (a plan "Trên 98" is compared as written, not as a number).
-    public func columnValues(template: String, columns: [String], periods: [Period]) throws -> [Period: [String: [String: [String: ReportedValue]]]] {
-        guard !periods.isEmpty, !columns.isEmpty else { return [:] }
-        return try pool.read { db in
-            var out: [Period: [String: [String: [String: ReportedValue]]]] = [:]
+    /// submissions of some periods of a template, each handed to `body` as (period, unit,
+    /// indicator, column, value) — not held as tables (a national period's plans are some
+    /// 110,000 values). The screening reads the plan columns of a unit's earlier reports of
+    /// the same year with it (a plan "Trên 98" is compared as written, not as a number).
+    public func eachColumnValue(template: String, columns: [String], periods: [Period],
+                                _ body: (Period, String, String, String, ReportedValue) -> Void) throws {
+        guard !periods.isEmpty, !columns.isEmpty else { return }
+        try pool.read { db in
             let pMarks = periods.map { _ in "?" }.joined(separator: ","), cMarks = columns.map { _ in "?" }.joined(separator: ",")
             let stmt = try db.makeStatement(sql: """
                 SELECT s.period, s.unit_code, v.indicator, v.column_key, v.kind, v.number, v.number2, v.strict, v.symbol
@@ -89,10 +90,9 @@ extension Store {
                 guard let p = byText[pt] ?? Period(pt) else { continue }
                 byText[pt] = p
                 let strict = sqlite3_column_type(sp, 7) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(sp, 7))
-                let v = Store.decode(kind: text(4) ?? "", number: real(5), number2: real(6), strict: strict, symbol: text(8))
-                out[p, default: [:]][text(1) ?? "", default: [:]][text(2) ?? "", default: [:]][text(3) ?? ""] = v
+                body(p, text(1) ?? "", text(2) ?? "", text(3) ?? "",
+                     Store.decode(kind: text(4) ?? "", number: real(5), number2: real(6), strict: strict, symbol: text(8)))
             }
-            return out
         }
     }
 }
