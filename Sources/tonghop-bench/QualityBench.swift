@@ -147,14 +147,44 @@ enum QualityBench {
         var file: String
     }
 
-    /// gen-quality DIR [COUNT] [FIRST_YEAR]: forms for FIRST_YEAR…2025 (default 2020), the
+    /// A 9-month report made from the year's figures: flows are the cumulative share of the
+    /// year (about 0,75, drawn per unit, 0,7–0,8 mostly), last year's 9 months likewise; rates
+    /// and stocks stay as the year's; the plan is the year's, unchanged — as a unit's
+    /// 9-month report repeats the plan its HĐND resolution (or the province) fixed.
+    static func nineMonths(_ v: [String: [String: Double]], unit c: Int, year: Int, t: Template) -> [String: [String: Double]] {
+        var out = v
+        var r = Rng(s: UInt64(c) &* 53 &+ UInt64(year) &* 7)
+        let share = min(0.82, max(0.68, 0.75 + 0.025 * r.normal())), before = min(0.82, max(0.68, 0.75 + 0.025 * r.normal()))
+        for ind in t.indicators where YearEndForecast.isFlow(ind) && out[ind.code] != nil {
+            let d = ind.kind == .integer ? 0 : ind.decimals
+            let f = pow(10, Double(d))
+            out[ind.code]!["estimate"] = (v[ind.code]!["estimate"]! * share * f).rounded() / f
+            out[ind.code]!["prev_actual"] = (v[ind.code]!["prev_actual"]! * before * f).rounded() / f
+        }
+        return out
+    }
+
+    /// gen-quality DIR [COUNT] [FIRST_YEAR] [6T|9T]: forms for FIRST_YEAR…2025 (default 2020), the
     /// 2025 ones with one planted slip in every tenth form, DIR/planted.json listing them.
-    static func generate(dir: String, count: Int, firstYear: Int, halfYear: Bool = false) throws {
+    /// `6T`: 6-month reports instead of annual ones. `9T`: annual reports as without it, and
+    /// also 2025's 9-month reports (DIR/forms/2025-9T, no slips, the year's plans), so the
+    /// screening of the 2025 annual reports can compare each plan with the one the unit gave
+    /// three months earlier.
+    static func generate(dir: String, count: Int, firstYear: Int, halfYear: Bool = false, nineMonthsToo: Bool = false) throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let t = try template(dir: dir)
         let units = t.reportingUnits(for: Period(year: 2025)).filter { $0.level == .commune }.sorted { $0.code < $1.code }.prefix(count)
         var slips: [Slip] = []
         let kinds = ["x1000", "percent_as_fraction", "x10", "div10", "plan_actual_swap"]
+        if nineMonthsToo && !halfYear {
+            let folder = dir + "/forms/2025-9T", period = Period(year: 2025, span: .months(9))
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for (c, u) in units.enumerated() {
+                let v = nineMonths(figures(unit: c, year: 2025, t: t), unit: c, year: 2025, t: t)
+                try FormBuilder.writeXLSX(template: t, unit: u, period: period, path: folder + "/" + FormBuilder.fileName(template: t, unit: u, period: period, ext: "xlsx"),
+                                          generatedAt: Date(timeIntervalSince1970: 1_760_000_000), values: v)
+            }
+        }
         for year in firstYear...2025 {
             let folder = dir + "/forms/\(year)" + (halfYear ? "-6T" : "")
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

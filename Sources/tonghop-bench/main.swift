@@ -46,9 +46,9 @@ do {
     case "gen-national":  // gen-national DIR [after|before] [COUNT]
         try National.write(dir: arg(2), communes: args.count > 4 ? Int(args[4])! : .max, era: args.count > 3 ? args[3] : "after")
 
-    case "gen-quality":  // gen-quality DIR [COUNT] [FIRST_YEAR] [6T]
+    case "gen-quality":  // gen-quality DIR [COUNT] [FIRST_YEAR] [6T|9T]
         try QualityBench.generate(dir: arg(2), count: args.count > 3 ? Int(args[3])! : .max, firstYear: args.count > 4 ? Int(args[4])! : 2020,
-                                  halfYear: args.count > 5 && args[5] == "6T")
+                                  halfYear: args.count > 5 && args[5] == "6T", nineMonthsToo: args.count > 5 && args[5] == "9T")
     case "backtest-forecast":  // backtest-forecast [UNITS] [YEARS]
         QualityBench.backtest(units: args.count > 2 ? Int(args[2])! : 3321, years: args.count > 3 ? Int(args[3])! : 8)
 

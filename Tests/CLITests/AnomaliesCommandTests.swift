@@ -148,6 +148,70 @@ final class AnomaliesCommandTests: XCTestCase, TonghopCLI {
         XCTAssertNil(try json(r)["year_end"])
     }
 
+    /// The year's plan is fixed (HĐND resolution, the province's assignment) and the unit
+    /// gave it in its 9-month report: an annual report whose estimate is that plan and whose
+    /// plan is a plausible estimate has the two swapped — named though no statistic fails
+    /// (plan and estimate a few per cent apart look as plausible either way round).
+    func testAPlanSwappedWithTheEstimateIsNamedAgainstTheNineMonthReport() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("t.db").path
+        try store(dir, period: "2024-9T", data: "2024-6T", plants: [], db: db)
+        try store(dir, period: "2024", plants: [
+            Plant(unit: "109", code: "KT10", column: "", expr: "swap"),            // plan 1.026 (950 × 1,08) and estimate 1.045 (950 × 1,1) swapped
+        ], db: db)
+        let list = try anomalies(db, "2024")
+        let swap = try XCTUnwrap(find(list, "109", "KT10", "plan"), "\(list.filter { $0["unit"] as? String == "109" })")
+        XCTAssertEqual(swap["method"] as? String, "slip_plan_actual_swapped")
+        XCTAssertEqual(swap["value"] as? Double, 1045)          // the estimate, written as the plan
+        XCTAssertEqual(swap["suggested"] as? Double, 1026)      // the plan of the 9-month report
+        XCTAssertEqual(swap["expected_low"] as? Double, 1026)
+        let reason = swap["reason"] as! String
+        XCTAssertTrue(reason.contains("đúng bằng kế hoạch 1.026 đơn vị đã báo trong báo cáo 9 tháng năm 2024"), reason)
+        XCTAssertTrue(reason.contains("đổi lại (Kế hoạch năm 2024 1.026, Ước thực hiện năm 2024 1.045)"), reason)
+        XCTAssertNil(find(list, "109", "KT10", "estimate"), "one finding for the swap")
+        // Every other plan is the 9-month one (numbers and "Trên 98,5" alike): no other finding of the kind.
+        XCTAssertEqual(list.filter { ($0["method"] as? String)?.hasPrefix("plan_changed") ?? false }.count, 0, "\(list)")
+        let en = try anomalies(db, "2024", lang: "en")
+        XCTAssertTrue((find(en, "109", "KT10", "plan")!["reason"] as! String).contains("exactly the plan of 1,026 the unit gave in its report for the first 9 months of 2024"))
+        // At import the swap was a named slip (W160) of the stored report.
+        let w160 = try TestSupport.python(["-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT f.code, f.message FROM finding f JOIN submission s ON s.id = f.submission_id WHERE s.unit_code = '109' AND s.period = '2024' AND s.is_current = 1 AND f.indicator = 'KT10' AND f.code LIKE 'W16%'\").fetchall())", db])
+        XCTAssertTrue(w160.out.contains("'W160'") && w160.out.contains("rà soát khi nhập: đổi chỗ kế hoạch và thực hiện"), w160.out + w160.stderr)
+    }
+
+    /// A plan adjusted during the year (a new HĐND resolution) is a finding to confirm — the
+    /// plan of the 9-month report against the 6-month one — but no swap: the estimate is
+    /// not the old plan. A plan written as a bound compares as written.
+    func testAnAdjustedPlanIsFoundButNotTakenForASwap() throws {
+        let dir = try TestSupport.tempDir(self)
+        let db = dir.appendingPathComponent("t.db").path
+        try store(dir, period: "2024-6T", plants: [], db: db)
+        try store(dir, period: "2024-9T", data: "2024-6T", plants: [
+            Plant(unit: "110", code: "KT01", column: "F", expr: "round(v * 1.05, 1)"),   // the plan raised by 5 %
+            Plant(unit: "111", code: "XH07", column: "F", expr: "'Trên 99'"),           // a bound target raised
+        ], db: db)
+        let list = try anomalies(db, "2024-9T")
+        let mine = list.filter { $0["unit"] as? String == "110" && $0["indicator"] as? String == "KT01" }
+        let changed = try XCTUnwrap(find(list, "110", "KT01", "plan"), "\(mine)")
+        XCTAssertEqual(changed["method"] as? String, "plan_changed_within_year")
+        XCTAssertNil(changed["suggested"] as? Double)
+        let old = try XCTUnwrap(changed["expected_low"] as? Double)
+        XCTAssertEqual(changed["expected_high"] as? Double, old)
+        XCTAssertEqual(changed["value"] as! Double, (old * 1.05 * 10).rounded() / 10, accuracy: 1e-9)
+        let reason = changed["reason"] as! String
+        XCTAssertTrue(reason.contains("báo cáo 6 tháng đầu năm 2024"), reason)
+        XCTAssertTrue(reason.contains("đã điều chỉnh kế hoạch hay ghi nhầm"), reason)
+        XCTAssertFalse(mine.contains { $0["method"] as? String == "slip_plan_actual_swapped" }, "\(mine)")
+        let bound = try XCTUnwrap(find(list, "111", "XH07", "plan"), "\(list.filter { $0["unit"] as? String == "111" })")
+        XCTAssertEqual(bound["method"] as? String, "plan_changed_within_year")
+        let boundReason = bound["reason"] as! String
+        XCTAssertTrue(boundReason.contains("ghi Trên 99") && boundReason.contains("khác kế hoạch Trên 9"), boundReason)
+        // The other units' plans are those of the 6-month report.
+        XCTAssertEqual(Set(list.filter { $0["method"] as? String == "plan_changed_within_year" }.map { "\($0["unit"]!) \($0["indicator"]!)" }),
+                       ["110 KT01", "111 XH07"])
+        let en = try anomalies(db, "2024-9T", lang: "en")
+        XCTAssertTrue((find(en, "110", "KT01", "plan")!["reason"] as! String).contains("the unit gave in its report for the first 6 months of 2024"))
+    }
+
     /// Lai Châu's 8 old districts (2024) and 38 new communes (2025) make 4 comparable areas.
     func testSeriesAcrossTheReformRunsOverComparableAreas() throws {
         let dir = try TestSupport.tempDir(self)

@@ -105,6 +105,71 @@ final class QualityStatsTests: XCTestCase {
         XCTAssertEqual(apart.run().filter { $0.indicator == "KT02" }.map(\.unit), [wards[0]], "only the ward far from the wards")
     }
 
+    /// The plan against the plan the same unit gave in its earlier report of the year: a
+    /// swap with the estimate is named (with the values undone) though plan and estimate a
+    /// few per cent apart pass every statistic; an adjusted plan is a finding, not a swap;
+    /// rounding to the indicator's decimals is no change, a bound compares as written.
+    func testPlanAgainstTheEarlierReportOfTheYear() throws {
+        XCTAssertTrue(QualityInput.earlierInYear(Period("2024-9T")!, than: Period("2024")!))
+        XCTAssertTrue(QualityInput.earlierInYear(Period("2024-6T")!, than: Period("2024-9T")!))
+        XCTAssertFalse(QualityInput.earlierInYear(Period("2024-9T")!, than: Period("2024-6T")!))
+        XCTAssertFalse(QualityInput.earlierInYear(Period("2023-9T")!, than: Period("2024")!))
+        XCTAssertFalse(QualityInput.earlierInYear(Period("2024-Q2")!, than: Period("2024")!), "a quarter's plan may be the quarter's")
+        XCTAssertTrue(Screening.samePlan(.number(81), .number(81.04), decimals: 1))
+        XCTAssertTrue(Screening.samePlan(.number(1234.56), .number(1234.6), decimals: 1))
+        XCTAssertFalse(Screening.samePlan(.number(81), .number(81.1), decimals: 1))
+        XCTAssertTrue(Screening.samePlan(.symbol(.none), .number(0), decimals: 0))
+        XCTAssertTrue(Screening.samePlan(.atLeast(98.5, strict: true), .atLeast(98.5, strict: true), decimals: 1))
+        XCTAssertFalse(Screening.samePlan(.atLeast(98.5, strict: true), .atLeast(98.5, strict: false), decimals: 1), "Trên 98,5 is not ≥ 98,5")
+        XCTAssertFalse(Screening.samePlan(.atLeast(98.5, strict: true), .number(98.5), decimals: 1))
+        XCTAssertTrue(Screening.samePlan(.range(8.5, 9), .range(8.5, 9), decimals: 1))
+
+        let t = try Template.load(path: TestSupport.packageRoot.appendingPathComponent("templates/lai-chau-ktxh.yaml").path)
+        let period = Period(year: 2024), nine = Period(year: 2024, span: .months(9))
+        let units = t.reportingUnits(for: period).filter { $0.level == .district }.map(\.code).sorted()
+        XCTAssertEqual(units.count, 8)
+        var values: [String: [String: [String: ReportedValue]]] = [:]
+        var earlier: [String: [String: [String: QualityInput.EarlierPlan]]] = [:]
+        var plans: [Double] = [], estimates: [Double] = []
+        for (i, u) in units.enumerated() {
+            let pop = 40_000 + 5_000 * Double(i), prev = (pop * 0.0015 * (1 + 0.03 * Double(i % 3))).rounded()
+            let plan = (prev * (1.07 + 0.005 * Double(i % 4)) * 10).rounded() / 10
+            let est = (prev * (1.09 - 0.01 * Double(i % 3)) * 10).rounded() / 10
+            plans.append(plan); estimates.append(est)
+            values[u] = ["CS01": ["estimate": .number(pop)],
+                         "KT10": ["prev_actual": .number(prev), "plan": .number(plan), "estimate": .number(est)]]
+            earlier[u] = ["KT10": ["plan": .init(period: nine, value: .number(plan))]]
+        }
+        values[units[3]]!["KT10"]!["plan"] = .number(estimates[3])        // swapped
+        values[units[3]]!["KT10"]!["estimate"] = .number(plans[3])
+        values[units[5]]!["KT10"]!["plan"] = .number(plans[5] * 1.04)      // adjusted
+        values[units[6]]!["KT10"]!["plan"] = .number(plans[6] + 0.04)      // the same, rounded otherwise
+
+        // Without the earlier reports: as before, no finding of the new kind.
+        let before = Screening(input: QualityInput(template: t, period: period, values: values)).run()
+        XCTAssertFalse(before.contains { $0.method == .planChanged })
+
+        let found = Screening(input: QualityInput(template: t, period: period, values: values, earlierPlans: earlier)).run().filter { $0.indicator == "KT10" }
+        let swap = try XCTUnwrap(found.first { $0.unit == units[3] }, "\(found)")
+        XCTAssertEqual(swap.method, .planActualSwap)
+        XCTAssertEqual(swap.column, "plan")
+        XCTAssertEqual(swap.value, estimates[3])
+        XCTAssertEqual(swap.suggested, plans[3])
+        XCTAssertTrue(swap.reasonVI.contains("báo cáo 9 tháng năm 2024"), swap.reasonVI)
+        XCTAssertEqual(found.filter { $0.unit == units[3] }.count, 1)
+        let adjusted = try XCTUnwrap(found.first { $0.unit == units[5] }, "\(found)")
+        XCTAssertEqual(adjusted.method, .planChanged)
+        XCTAssertEqual(adjusted.column, "plan")
+        XCTAssertEqual(adjusted.expectedLow, plans[5])
+        XCTAssertEqual(adjusted.expectedHigh, plans[5])
+        XCTAssertNil(adjusted.suggested)
+        XCTAssertGreaterThanOrEqual(adjusted.score, 3.5)
+        XCTAssertTrue(adjusted.reasonEN.contains("the unit gave in its report for the first 9 months of 2024"), adjusted.reasonEN)
+        XCTAssertFalse(found.contains { $0.unit == units[6] }, "\(found)")
+        XCTAssertEqual(Anomaly.Method.planChanged.rawValue, "plan_changed_within_year")
+        XCTAssertFalse(Anomaly.Method.planChanged.isRecogniser, "a question for the unit (W161), not a named slip")
+    }
+
     /// Identical peers (MAD 0) still flag a different value: the floor, never z = 0.
     func testIdenticalPeersStillFlagAnOutlier() throws {
         let t = try Template.load(path: TestSupport.packageRoot.appendingPathComponent("templates/lai-chau-ktxh.yaml").path)

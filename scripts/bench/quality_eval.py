@@ -12,7 +12,13 @@ import numpy as np
 
 d, db, anomalies_path, import_path = sys.argv[1:5]
 planted = json.load(open(d + "/planted.json"))
-anomalies = json.load(open(anomalies_path))["anomalies"]
+screened = json.load(open(anomalies_path))
+anomalies = screened["anomalies"]
+# Only the screened period's span: with 9-month reports of 2025 in the store beside the
+# annual ones, "2025-9T" must not be read as 2025.
+def span(p):
+    return p.split("-", 1)[1] if "-" in p else ""
+screened_span = span(screened["period"])
 imp = json.load(open(import_path))
 rejected = {f["file"].split("/")[-1] for f in imp["files"] if f["status"] == "rejected"}
 flag = {(a["unit"], a["indicator"], a["column"]): a["method"] for a in anomalies}
@@ -24,6 +30,8 @@ rows = c.execute("""SELECT s.period, s.unit_code, v.indicator, v.column_key, v.n
                     JOIN submission s ON s.id = v.submission_id WHERE s.is_current = 1 AND v.kind = 'number'""").fetchall()
 by = defaultdict(dict)   # (unit, ind, col) -> {year: x}
 for p, u, i, col, x in rows:
+    if span(p) != screened_span:
+        continue
     by[(u, i, col)][int(p.split("-")[0])] = x
 
 def dhis2(key, include_current=True, thr=3.0):

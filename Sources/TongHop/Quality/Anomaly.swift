@@ -15,6 +15,10 @@ public struct Anomaly: Sendable, Equatable {
         case lastYear = "same_period_last_year"
         /// The unit's own earlier periods of the same span, in the store.
         case ownHistory = "own_history"
+        /// The plan differs from the plan the same unit gave for the same year in its earlier
+        /// report of the year (6 or 9 months): the year's plan is fixed (HĐND resolution, the
+        /// province's assignment), so a change is an adjustment to confirm or a slip.
+        case planChanged = "plan_changed_within_year"
         /// Slip: the value is 10ⁿ times what it should be (a digit, nghìn, triệu/tỷ).
         case powerOfTen = "slip_power_of_ten"
         /// Slip: a percentage typed as a fraction (0,529 for 52,9 %).
@@ -39,6 +43,7 @@ public struct Anomaly: Sendable, Equatable {
             case (.columnRelation, .vi): return "quan hệ giữa các cột"
             case (.lastYear, .vi): return "so với cùng kỳ năm trước"
             case (.ownHistory, .vi): return "so với các kỳ trước của đơn vị"
+            case (.planChanged, .vi): return "kế hoạch khác báo cáo trước trong năm"
             case (.powerOfTen, .vi): return "nhầm bậc 10ⁿ"
             case (.percentAsFraction, .vi): return "tỷ lệ ghi dạng thập phân"
             case (.planActualSwap, .vi): return "đổi chỗ kế hoạch và thực hiện"
@@ -48,6 +53,7 @@ public struct Anomaly: Sendable, Equatable {
             case (.columnRelation, .en): return "relation between columns"
             case (.lastYear, .en): return "against the same period last year"
             case (.ownHistory, .en): return "against the unit's earlier periods"
+            case (.planChanged, .en): return "plan differs from an earlier report of the year"
             case (.powerOfTen, .en): return "power-of-ten slip"
             case (.percentAsFraction, .en): return "percentage typed as a fraction"
             case (.planActualSwap, .en): return "plan and actual swapped"

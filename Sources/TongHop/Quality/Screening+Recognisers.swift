@@ -9,9 +9,50 @@ struct Recognised {
     var factor: Double
     /// For a swap: the other column.
     var swappedWith: String?
+    /// The plan the unit gave in an earlier report of the year, when the finding rests on it.
+    var earlier: QualityInput.EarlierPlan? = nil
+    /// The value as written now, when it is not a plain number (a plan "Trên 98").
+    var written: ReportedValue? = nil
 }
 
 extension Screening {
+    /// A plan cell that says something: a number, a bound, a range or "-" (not blank, "..."
+    /// or "x").
+    static func isWrittenPlan(_ v: ReportedValue) -> Bool {
+        switch v {
+        case .empty, .symbol(.missing), .symbol(.notApplicable): return false
+        default: return true
+        }
+    }
+
+    /// Whether two plans are the same as written, a number allowed to differ by rounding to
+    /// the indicator's decimals (1.234,56 and 1.234,6 with one decimal); a bound or a range
+    /// compares as written ("Trên 98" is not 98, nor "≥ 98"). "-" is 0.
+    static func samePlan(_ a: ReportedValue, _ b: ReportedValue, decimals: Int) -> Bool {
+        let unit = pow(10, -Double(max(decimals, 0)))
+        func same(_ x: Double, _ y: Double) -> Bool {
+            abs(x - y) <= 0.5 * unit + 1e-9 * max(abs(x), abs(y)) || (x / unit).rounded() == (y / unit).rounded()
+        }
+        switch (a, b) {
+        case (.number, .number), (.number, .symbol(.none)), (.symbol(.none), .number), (.symbol(.none), .symbol(.none)):
+            return same(a.number!, b.number!)
+        case let (.range(x1, x2), .range(y1, y2)): return same(x1, y1) && same(x2, y2)
+        case let (.atLeast(x, s1), .atLeast(y, s2)), let (.atMost(x, s1), .atMost(y, s2)): return s1 == s2 && same(x, y)
+        default: return a == b
+        }
+    }
+
+    /// The plan as written in an earlier report as an expected range: a number is itself, a
+    /// range its ends, a bound one end.
+    static func expectedRange(_ v: ReportedValue) -> (Double?, Double?) {
+        switch v {
+        case .range(let a, let b): return (a, b)
+        case .atLeast(let x, _): return (x, nil)
+        case .atMost(let x, _): return (nil, x)
+        default: return (v.number, v.number)
+        }
+    }
+
     /// Tries each recogniser on a flagged value: the slip is named when undoing it makes
     /// the value (and, for a swap, both values) pass every check it is part of.
     func recognise(_ u: String, _ c: String, _ x: Double, _ vals: [String: Double], _ p: Profile, periodMonths: Int,
@@ -111,6 +152,16 @@ extension Screening {
                 func spanEN(_ n: Int) -> String { n == 12 ? "the whole year" : "\(n) months" }
                 return ("\(head.vi): có thể là số \(spanVI(typed)) ghi vào báo cáo \(spanVI(m)) — quy về \(spanVI(m)) được khoảng \(num(s ?? 0, .vi)), hợp lý",
                         "\(head.en): probably the figure for \(spanEN(typed)) in a \(spanEN(m)) report — scaled back it is about \(num(s ?? 0, .en)), in line")
+            case .planActualSwap where r.earlier != nil:
+                let o = r.swappedWith ?? "", e = r.earlier!
+                let y = s ?? 0
+                return ("\(head.vi), \(col(o, .vi)) ghi \(num(y, .vi)): \(col(o, .vi)) đúng bằng kế hoạch \(e.value.text(decimals: ind.decimals, .vi)) đơn vị đã báo trong báo cáo \(e.period.label(.vi)) — có thể đã ghi đổi chỗ hai cột; đổi lại (\(col(c, .vi)) \(num(y, .vi)), \(col(o, .vi)) \(num(a.value, .vi))) thì cả hai hợp lý",
+                        "\(head.en), \(col(o, .en)) is \(num(y, .en)): \(col(o, .en)) is exactly the plan of \(e.value.text(decimals: ind.decimals, .en)) the unit gave in its report for the \(e.period.label(.en)) — the two columns look swapped; swapped back (\(col(c, .en)) \(num(y, .en)), \(col(o, .en)) \(num(a.value, .en))) both are in line")
+            case .planChanged:
+                guard let e = r.earlier else { break }
+                let now = r.written ?? .number(a.value)
+                return ("\(col(c, .vi)) ghi \(now.text(decimals: ind.decimals, .vi)) \(unit), khác kế hoạch \(e.value.text(decimals: ind.decimals, .vi)) đơn vị đã báo trong báo cáo \(e.period.label(.vi)): kế hoạch năm thường cố định (nghị quyết HĐND, chỉ tiêu tỉnh giao) — đã điều chỉnh kế hoạch hay ghi nhầm?",
+                        "\(col(c, .en)) is \(now.text(decimals: ind.decimals, .en)) \(unit), not the plan of \(e.value.text(decimals: ind.decimals, .en)) the unit gave in its report for the \(e.period.label(.en)): the year's plan is normally fixed (HĐND resolution, the province's assignment) — adjusted, or mistyped?")
             case .planActualSwap:
                 let o = r.swappedWith ?? ""
                 return ("\(head.vi), \(col(o, .vi)) ghi \(num(s ?? 0, .vi)): có thể đã ghi đổi chỗ hai cột — đổi lại thì cả hai hợp lý so với các đơn vị cùng cấp",

@@ -1,17 +1,29 @@
 import Foundation
 
 extension QualityInput {
-    /// The period's current values, the same period last year and the earlier periods of
-    /// the same span, from the store.
+    /// The period's current values, the same period last year, the earlier periods of
+    /// the same span and the plans of the unit's earlier reports of the same year, from
+    /// the store.
     public static func load(template: Template, period: Period, store: Store) throws -> QualityInput {
         let values = try store.currentReportedValues(template: template.id, period: period)
-        let earlier = try store.periods(template: template.id).filter { $0.span == period.span && $0.year < period.year }
+        let stored = try store.periods(template: template.id)
+        let earlier = stored.filter { $0.span == period.span && $0.year < period.year }
+        // The year's plan in the same unit's earlier reports of the year: the latest report
+        // that gave one wins (a plan adjusted at 6 months and repeated at 9 is the 9-month one).
+        let sameYear = stored.filter { QualityInput.earlierInYear($0, than: period) }
+        var earlierPlans: [String: [String: [String: EarlierPlan]]] = [:]
+        try store.eachColumnValue(template: template.id, columns: template.planColumns.map(\.key), periods: sameYear) { p, u, i, c, v in
+            guard Screening.isWrittenPlan(v), values[u] != nil else { return }
+            if let held = earlierPlans[u]?[i]?[c], held.period > p { return }
+            earlierPlans[u, default: [:]][i, default: [:]][c] = EarlierPlan(period: p, value: v)
+        }
         let est = template.estimateColumn?.key ?? "estimate"
         let byPeriod = try store.columnNumbers(template: template.id, column: est, periods: earlier)
         var history: [String: [String: [Double]]] = [:]
         for p in earlier.sorted() {
             for (u, inds) in byPeriod[p] ?? [:] { for (i, x) in inds { history[u, default: [:]][i, default: []].append(x) } }
         }
-        return QualityInput(template: template, period: period, values: values, lastYear: byPeriod[period.previous] ?? [:], history: history)
+        return QualityInput(template: template, period: period, values: values, lastYear: byPeriod[period.previous] ?? [:], history: history,
+                            earlierPlans: earlierPlans)
     }
 }

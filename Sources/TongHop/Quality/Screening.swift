@@ -12,14 +12,42 @@ public struct QualityInput: Sendable {
     /// unit → indicator → the estimates of earlier periods of the same span, oldest first
     /// (last year's included).
     public var history: [String: [String: [Double]]]
+    /// unit → indicator → plan column → the plan the unit gave in its latest earlier report
+    /// of the same year (the 9-month one for an annual report, else the 6-month one; the
+    /// 6-month one for a 9-month report), as written.
+    public var earlierPlans: [String: [String: [String: EarlierPlan]]]
+
+    /// A plan as the unit wrote it in an earlier report of the same year.
+    public struct EarlierPlan: Sendable, Equatable {
+        public var period: Period
+        public var value: ReportedValue
+        public init(period: Period, value: ReportedValue) {
+            self.period = period
+            self.value = value
+        }
+    }
 
     public init(template: Template, period: Period, values: [String: [String: [String: ReportedValue]]],
-                lastYear: [String: [String: Double]] = [:], history: [String: [String: [Double]]] = [:]) {
+                lastYear: [String: [String: Double]] = [:], history: [String: [String: [Double]]] = [:],
+                earlierPlans: [String: [String: [String: EarlierPlan]]] = [:]) {
         self.template = template
         self.period = period
         self.values = values
         self.lastYear = lastYear
         self.history = history
+        self.earlierPlans = earlierPlans
+    }
+
+    /// The reports of the same year before `period` whose plan is the year's plan: the 3-, 6-
+    /// and 9-month ones (cumulative from January) before an annual or a longer month report.
+    /// Quarters are left out: a quarter's plan column may be the quarter's.
+    public static func earlierInYear(_ p: Period, than period: Period) -> Bool {
+        guard p.year == period.year, case .months(let m) = p.span else { return false }
+        switch period.span {
+        case .year: return m < 12
+        case .months(let n): return m < n
+        case .quarter: return false
+        }
     }
 }
 
@@ -312,10 +340,18 @@ public struct Screening: Sendable {
             return out
         }
         func fails(_ cs: [Check]) -> [Check] { cs.filter { abs($0.z) > threshold } }
-        /// Whether values fit every check of the given columns (at least one check each).
+        /// The plan the unit gave for the year in its latest earlier report of the year.
+        func earlierPlan(_ u: String, _ c: String) -> QualityInput.EarlierPlan? {
+            plans.contains(c) ? input.earlierPlans[u]?[code]?[c] : nil
+        }
+        let decimals = p.indicator.kind == .integer ? 0 : p.indicator.decimals
+        /// Whether values fit every check of the given columns (at least one check each);
+        /// a plan column must also be the plan the unit gave in its earlier report of the
+        /// year, when there is one.
         func fits(_ u: String, _ vals: [String: Double], columns: [String]) -> (Bool, Double) {
             var worst = 0.0
             for c in columns {
+                if let e = earlierPlan(u, c), let x = vals[c], !Screening.samePlan(.number(x), e.value, decimals: decimals) { return (false, .infinity) }
                 let cs = checks(u, c, vals)
                 guard !cs.isEmpty else { return (false, .infinity) }
                 for ch in cs { worst = max(worst, abs(ch.z)) }
@@ -397,12 +433,22 @@ public struct Screening: Sendable {
             }
             let unitName = template.unit(u, for: input.period)?.name ?? u
             var done = Set<String>()
+            // The year's plan as the unit gave it in an earlier report of the year (6 or 9
+            // months), where this report's plan differs from it beyond rounding.
+            var changed: [String: QualityInput.EarlierPlan] = [:]
+            for c in cols {
+                guard let e = earlierPlan(u, c), let now = input.values[u]?[code]?[c], Screening.isWrittenPlan(now),
+                      !Screening.samePlan(now, e.value, decimals: decimals) else { continue }
+                changed[c] = e
+            }
             // Unusual among the peers in every column, yet consistent with itself (its
             // columns agree with each other and with last year as they do elsewhere): a real
             // difference (a city among rural districts) or a unit of measure mistaken in
             // every column. One finding, not one per column; named a slip only when a
             // whole scale (nghìn/triệu/tỷ, % as fraction) undone in every column fits.
-            let ownFail = all.values.contains { cs in cs.contains { $0.method != .crossUnit && abs($0.z) > threshold } }
+            // A plan that differs from the unit's earlier report of the year is not consistent
+            // with itself either: each column is then judged on its own (below).
+            let ownFail = !changed.isEmpty || all.values.contains { cs in cs.contains { $0.method != .crossUnit && abs($0.z) > threshold } }
             let crossFailing = cols.filter { c in (all[c] ?? []).contains { $0.method == .crossUnit && abs($0.z) > threshold } }
             if !ownFail && vals.count >= 2 && !crossFailing.isEmpty {
                 if let a = copied(u, unitName, vals, all) { found.append(a); continue }
@@ -428,8 +474,51 @@ public struct Screening: Sendable {
                 found.append(a)
                 continue
             }
+            // Plan and estimate (or last year's actual) swapped, seen against the plan the unit
+            // gave earlier in the year: the other column holds that plan, and swapped back both
+            // pass every check (the plan then being the earlier one). A swap of a plan and an
+            // estimate a few per cent apart looks as plausible as the truth to the statistics;
+            // this needs no statistic to fail first.
+            for c in cols where changed[c] != nil && !done.contains(c) {
+                guard let e = changed[c], let x = vals[c] else { continue }
+                for o in [est, template.previousColumn?.key].compactMap({ $0 }) where !done.contains(o) {
+                    guard let y = vals[o], y != x, Screening.samePlan(.number(y), e.value, decimals: decimals) else { continue }
+                    var d = vals
+                    d[c] = y
+                    d[o] = x
+                    guard fits(u, d, columns: [c, o]).0 else { continue }
+                    let worst = fails((all[c] ?? []) + (all[o] ?? [])).map { abs($0.z) }.max() ?? 0
+                    let (lo, hi) = Screening.expectedRange(e.value)
+                    var a = Anomaly(unit: u, unitName: unitName, indicator: code, indicatorName: ind.name, column: c, value: x,
+                                    expectedLow: lo, expectedHigh: hi, method: .planActualSwap, reasonVI: "", reasonEN: "",
+                                    score: max(worst, threshold), suggested: y)
+                    (a.reasonVI, a.reasonEN) = Screening.reason(a, ind, template, input.period,
+                                                                Recognised(method: .planActualSwap, value: y, factor: y / x, swappedWith: o, earlier: e), column: c, per: per)
+                    found.append(a)
+                    done.formUnion([c, o])
+                    break
+                }
+            }
             for c in cols {
-                guard let x = vals[c], let bad = blamed[c], !bad.isEmpty, !done.contains(c) else { continue }
+                guard !done.contains(c) else { continue }
+                let bad = blamed[c] ?? []
+                // A changed plan is a finding even when every statistic passes (an adjusted plan
+                // is to be confirmed); a plan written as a bound has no number of its own.
+                if let e = changed[c], bad.isEmpty || vals[c] == nil {
+                    let now = input.values[u]?[code]?[c] ?? .empty
+                    guard let x = vals[c] ?? now.representative else { continue }
+                    let worst = fails(bad).map { abs($0.z) }.max() ?? 0
+                    let (lo, hi) = Screening.expectedRange(e.value)
+                    var a = Anomaly(unit: u, unitName: unitName, indicator: code, indicatorName: ind.name, column: c, value: x,
+                                    expectedLow: lo, expectedHigh: hi, method: .planChanged, reasonVI: "", reasonEN: "",
+                                    score: max(worst, threshold), suggested: nil)
+                    (a.reasonVI, a.reasonEN) = Screening.reason(a, ind, template, input.period,
+                                                                Recognised(method: .planChanged, value: nil, factor: 1, earlier: e, written: now), column: c)
+                    done.insert(c)
+                    found.append(a)
+                    continue
+                }
+                guard let x = vals[c], !bad.isEmpty else { continue }
                 let worst = bad.max { abs($0.z) < abs($1.z) }!
                 var a = Anomaly(unit: u, unitName: unitName, indicator: code, indicatorName: ind.name, column: c, value: x,
                                 expectedLow: worst.low, expectedHigh: worst.high, method: worst.method, reasonVI: "", reasonEN: "",
@@ -439,6 +528,12 @@ public struct Screening: Sendable {
                     a.suggested = r.value
                     if let other = r.swappedWith { done.insert(other) }
                     (a.reasonVI, a.reasonEN) = Screening.reason(a, ind, template, input.period, r, column: c, per: per)
+                } else if let e = changed[c] {
+                    // Unusual and not the plan given earlier in the year, no slip undoing it.
+                    (a.expectedLow, a.expectedHigh) = Screening.expectedRange(e.value)
+                    a.method = .planChanged
+                    (a.reasonVI, a.reasonEN) = Screening.reason(a, ind, template, input.period,
+                                                                Recognised(method: .planChanged, value: nil, factor: 1, earlier: e), column: c)
                 } else {
                     (a.reasonVI, a.reasonEN) = Screening.reason(a, ind, template, input.period, nil, column: c, partner: worst.partner, per: per)
                 }

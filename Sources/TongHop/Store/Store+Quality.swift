@@ -58,4 +58,41 @@ extension Store {
             return out
         }
     }
+
+    /// The given columns' values, as written (numbers, bounds, ranges, symbols), of the current
+    /// submissions of some periods of a template, each handed to `body` as (period, unit,
+    /// indicator, column, value) — not held as tables (a national period's plans are some
+    /// 110,000 values). The screening reads the plan columns of a unit's earlier reports of
+    /// the same year with it (a plan "Trên 98" is compared as written, not as a number).
+    public func eachColumnValue(template: String, columns: [String], periods: [Period],
+                                _ body: (Period, String, String, String, ReportedValue) -> Void) throws {
+        guard !periods.isEmpty, !columns.isEmpty else { return }
+        try pool.read { db in
+            let pMarks = periods.map { _ in "?" }.joined(separator: ","), cMarks = columns.map { _ in "?" }.joined(separator: ",")
+            let stmt = try db.makeStatement(sql: """
+                SELECT s.period, s.unit_code, v.indicator, v.column_key, v.kind, v.number, v.number2, v.strict, v.symbol
+                FROM value v JOIN submission s ON s.id = v.submission_id
+                WHERE s.template_id = ? AND s.is_current = 1 AND v.column_key IN (\(cMarks)) AND s.period IN (\(pMarks))
+                """)
+            try stmt.setArguments(StatementArguments([template] + columns + periods.map(\.description)))
+            let sp = stmt.sqliteStatement
+            defer { sqlite3_reset(sp) }
+            func text(_ i: Int32) -> String? { sqlite3_column_text(sp, i).map { String(cString: $0) } }
+            func real(_ i: Int32) -> Double? { sqlite3_column_type(sp, i) == SQLITE_NULL ? nil : sqlite3_column_double(sp, i) }
+            var byText: [String: Period] = [:]
+            while true {
+                let rc = sqlite3_step(sp)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                let pt = text(0) ?? ""
+                guard let p = byText[pt] ?? Period(pt) else { continue }
+                byText[pt] = p
+                let strict = sqlite3_column_type(sp, 7) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(sp, 7))
+                body(p, text(1) ?? "", text(2) ?? "", text(3) ?? "",
+                     Store.decode(kind: text(4) ?? "", number: real(5), number2: real(6), strict: strict, symbol: text(8)))
+            }
+        }
+    }
 }
