@@ -20,7 +20,11 @@ final class OfficialPaperTests: XCTestCase, TonghopCLI {
         let info = try TestSupport.run("pdfinfo", [pdf])
         let pages = Int(info.out.split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last ?? "") ?? 0
         XCTAssertGreaterThan(pages, 1)
-        XCTAssertLessThanOrEqual(pages, 30, "the whole workbook in a few A4 pages (the printable unit table: 6 pages a block, rows as tall as their wrapped names)")
+        // 34 pages on 2026-12-06: rows as tall as their wrapped text really prints (the
+        // estimate was a line short on long messages), the summary's signature block kept
+        // with rows of the table on its own third page. A sheet printed at 1 pt or a table
+        // across twice the pages still fails.
+        XCTAssertLessThanOrEqual(pages, 36, "the whole workbook in a few A4 pages (the printable unit table: 6 pages a block, rows as tall as their wrapped names)")
         // Page 1: the official head, the table at a readable size (11 pt text scaled ≥ 60 %).
         let bbox = dir.appendingPathComponent("p1.html").path
         XCTAssertEqual(try TestSupport.run("pdftotext", ["-bbox-layout", "-f", "1", "-l", "1", pdf, bbox]).status, 0)

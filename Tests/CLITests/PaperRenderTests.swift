@@ -196,6 +196,28 @@ final class PaperRenderTests: XCTestCase, TonghopCLI {
         }
     }
 
+    /// Item 10: the summary's own page breaks. No page of Tổng hợp ends with a group
+    /// heading, none is only the repeated header, and the signature block has at least
+    /// three rows of the table on its page.
+    func testPageBreaksKeepHeadingsAndTheSignatureWithRows() throws {
+        let groups = ["SỐ LIỆU CƠ SỞ", "KINH TẾ", "NÔNG THÔN MỚI", "XÃ HỘI"]
+        for paper in ["summary-full", "summary-partial"] {
+            let pages = try words(paper)
+            let sig = try XCTUnwrap(pages.firstIndex { $0.contains { $0.text == "LẬP" } }, "\(paper): no signature block")
+            for n in 0...sig {
+                let page = pages[n]
+                let codes = page.filter { $0.text.range(of: #"^[A-Z]{2}\d{2}$"#, options: .regularExpression) != nil }
+                XCTAssertFalse(codes.isEmpty, "\(paper) page \(n + 1): the header with no rows under it")
+                guard n < sig, let bottom = page.map(\.y0).max() else { continue }
+                let lastLine = page.filter { abs($0.y0 - bottom) < 2 }.sorted { $0.x0 < $1.x0 }.map(\.text).joined(separator: " ")
+                XCTAssertFalse(groups.contains { lastLine.hasSuffix($0) }, "\(paper) page \(n + 1) ends with the heading «\(lastLine)»")
+            }
+            let signY = pages[sig].first { $0.text == "LẬP" }!.y0
+            let rowsWithSignature = pages[sig].filter { $0.y0 < signY && $0.text.range(of: #"^[A-Z]{2}\d{2}$"#, options: .regularExpression) != nil }
+            XCTAssertGreaterThanOrEqual(rowsWithSignature.count, 3, "\(paper): the signature with \(rowsWithSignature.count) rows")
+        }
+    }
+
     /// The 6-month summary prints its year-end sheet and its "Diễn biến" table, then the
     /// charts four to a page, each titled with its indicator's name (no chart is cut by a
     /// page break: a chart's title and its axis labels are on one page).

@@ -14,6 +14,8 @@ public final class Worksheet {
     /// Columns with a default format (kept when auto-fit sets their width).
     private var columnFormats: [Int: CellFormat] = [:]
     private var charts: [Chart] = []
+    /// The heights set with ``setRow(_:height:_:hidden:)`` (points), for laying out pages.
+    public private(set) var rowHeights: [Int: Double] = [:]
     /// A streamed sheet's cells until the workbook closes (nil: written straight to libxlsxwriter).
     private var streamed: StreamedCells?
 
@@ -169,6 +171,7 @@ public final class Worksheet {
 
     /// Sets a row's height in points (nil: default) and whether it is hidden.
     public func setRow(_ row: Int, height: Double?, _ format: CellFormat? = nil, hidden: Bool = false) throws {
+        rowHeights[row] = hidden ? 0 : height ?? LXW_DEF_ROW_HEIGHT
         if let s = try buffer(row, 0, "row height") {
             s.addRow(row, height: height ?? LXW_DEF_ROW_HEIGHT, hidden: hidden, format: workbook.format(format))
             return

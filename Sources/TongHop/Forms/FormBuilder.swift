@@ -28,11 +28,11 @@ public enum FormBuilder {
         let w = PaperWords(lang)
         let wb = try XLSXWriter(path: path)
         try wb.setProperties(DocumentProperties(title: "\(template.title) \(period.label().uppercased())",
-                                                subject: unit.name, author: "tonghop", company: template.receiver,
+                                                subject: unit.name, author: "tonghop", company: template.receiver(for: period),
                                                 keywords: "\(template.id) v\(template.version) \(unit.code) \(period)"))
         let ws = try wb.addWorksheet(FormLayout.formSheet)
         try writeTable(ws, template: template, unit: unit, period: period, layout: layout, values: values, planTexts: planTexts, previous: previous, words: w)
-        try writeInstructions(wb, template: template, words: w)
+        try writeInstructions(wb, template: template, period: period, words: w)
         try writeMeta(wb, template: template, unit: unit, period: period, generatedAt: generatedAt)
         ws.activate()
         try wb.close()
@@ -67,9 +67,15 @@ public enum FormBuilder {
         official.issuingOffice = unit.level == .provincePart ? unit.name : ""
         let place = unit.level == .provincePart ? template.official.place : VietFold.withoutAdministrativePrefix(unit.name)
         let formCode = template.formCode.map { w.lang == .vi ? $0 : $0.replacingOccurrences(of: "Biểu số", with: "Form") }
-        try OfficialPaper.writeHead(ws, official, formCode: formCode, dateLine: OfficialPaper.blankDate(place, w),
-                                    last: last, base: base, words: w)
         let widths = layout.columns.map(columnWidth)
+        // "Ban hành kèm theo …" under the form code, over the head's left columns.
+        let issuedWith = template.official.issuedWith.map { text -> (text: String, height: Double) in
+            let shown = w.lang == .vi ? text : "Issued with: " + text
+            let leftWidth = widths.prefix(max(1, min(3, last / 2))).reduce(0, +)
+            return (shown, PaperLayout.rowHeight([((formCode.map { $0 + "\n" } ?? "") + shown, leftWidth, 10)]))
+        }
+        try OfficialPaper.writeHead(ws, official, formCode: formCode, dateLine: OfficialPaper.blankDate(place, w),
+                                    last: last, base: base, words: w, formNote: issuedWith)
         let pageWidth = widths.reduce(0, +)
         let titleText = w("\(template.title) \(period.label().uppercased())", "\(template.title)\n\(period.label(.en).uppercased())")
         try ws.merge(CellRange(first: CellRef(row: 3, column: 0), last: CellRef(row: 3, column: last)), text: titleText, title)
@@ -77,7 +83,7 @@ public enum FormBuilder {
         // Statistical forms name the receiving unit ("Đơn vị nhận báo cáo"; "Nơi nhận" is a
         // letter's list of recipients) and, when there is a deadline, the day it is due.
         var lineParts = [w("Đơn vị báo cáo: ", "Reporting unit: ") + unitTitle(unit), w("Kỳ báo cáo: ", "Period: ") + period.label(w.lang)]
-        if let r = template.receiver { lineParts.append(w("Đơn vị nhận báo cáo: ", "Receiving unit: ") + r) }
+        if let r = template.receiver(for: period) { lineParts.append(w("Đơn vị nhận báo cáo: ", "Receiving unit: ") + r) }
         if let due = template.deadline(for: period) { lineParts.append(w("Ngày nhận báo cáo: ", "Due: ") + UnitStatus.vietDate(due)) }
         let unitLine = lineParts.joined(separator: " — ")
         try ws.merge(CellRange(first: CellRef(row: 4, column: 0), last: CellRef(row: 4, column: last)), text: unitLine, centerItalic.with { $0.wrap = true })
@@ -274,15 +280,15 @@ public enum FormBuilder {
     /// input validation (numbers within the indicator's limits or a statistical symbol),
     /// and that the province checks the file on receipt. Prints on one A4 page width,
     /// each paragraph's row tall enough for its wrapped lines; no internal ids.
-    static func writeInstructions(_ wb: XLSXWriter, template: Template, words w: PaperWords = PaperWords(.vi)) throws {
+    static func writeInstructions(_ wb: XLSXWriter, template: Template, period: Period, words w: PaperWords = PaperWords(.vi)) throws {
         let ws = try wb.addWorksheet(FormLayout.instructionsSheet)
         let base = CellFormat().with { $0.fontName = "Times New Roman"; $0.fontSize = 12; $0.wrap = true; $0.vAlign = .top }
         let bold = base.with { $0.bold = true }
         let width = 92.0
         try ws.setColumns(0, 0, width: 3)
         try ws.setColumns(1, 1, width: width)
-        let receiver = template.receiver.map { " về \($0)" } ?? ""
-        let lines: [(String, Bool)] = w.lang == .en ? englishInstructions(template) : [
+        let receiver = template.receiver(for: period).map { " về \($0)" } ?? ""
+        let lines: [(String, Bool)] = w.lang == .en ? englishInstructions(template, period: period) : [
             ("HƯỚNG DẪN GHI BIỂU", true),
             ("1. Chỉ ghi vào các ô nền vàng. Không sửa, thêm hoặc xoá dòng, cột, mã chỉ tiêu (cột Mã) và không đổi tên, xoá các trang của tệp; trang biểu được khoá để tránh sửa nhầm.", false),
             ("2. Ghi số liệu theo đúng đơn vị tính ở cột ĐVT. Số liệu có đơn vị khác thì quy đổi trước khi ghi: ví dụ 8.200 tấn khi ĐVT là nghìn tấn thì ghi 8,2.", false),
@@ -314,8 +320,8 @@ public enum FormBuilder {
     }
 
     /// The Hướng dẫn sheet's paragraphs in English.
-    static func englishInstructions(_ template: Template) -> [(String, Bool)] {
-        let receiver = template.receiver.map { " to \($0)" } ?? ""
+    static func englishInstructions(_ template: Template, period: Period) -> [(String, Bool)] {
+        let receiver = template.receiver(for: period).map { " to \($0)" } ?? ""
         return [
             ("HOW TO FILL IN THE FORM", true),
             ("1. Write only in the yellow cells. Do not edit, add or delete rows, columns or indicator codes (column Code), and do not rename or delete the sheets of the file; the form sheet is locked against mistakes.", false),

@@ -32,18 +32,23 @@ enum OfficialPaper {
     /// right. Returns the next free row.
     @discardableResult
     static func writeHead(_ ws: Worksheet, _ o: Template.Official, formCode: String?, dateLine: String, last: Int, base: CellFormat,
-                          words w: PaperWords = PaperWords(.vi)) throws -> Int {
+                          words w: PaperWords = PaperWords(.vi), formNote: (text: String, height: Double)? = nil) throws -> Int {
         let split = max(1, min(3, last / 2))
         let left = { (r: Int) in CellRange(first: CellRef(row: r, column: 0), last: CellRef(row: r, column: split - 1)) }
         let right = { (r: Int) in CellRange(first: CellRef(row: r, column: split), last: CellRef(row: r, column: last)) }
         let center = base.with { $0.hAlign = .center; $0.fontSize = 13 }
         try ws.merge(left(0), text: (o.governingBody ?? "").uppercased(), center)
         try ws.merge(left(1), text: (o.issuingOffice ?? "").uppercased(), center.with { $0.bold = true; $0.underline = true })
-        try ws.merge(left(2), text: formCode ?? "", center.with { $0.italic = formCode?.hasPrefix("Số") == false; $0.fontSize = 12 })
+        if let formNote {
+            // A statistical form's code with the act it is issued with under it, small.
+            try ws.merge(left(2), text: (formCode.map { $0 + "\n" } ?? "") + formNote.text, center.with { $0.italic = true; $0.fontSize = 10; $0.wrap = true })
+        } else {
+            try ws.merge(left(2), text: formCode ?? "", center.with { $0.italic = formCode?.hasPrefix("Số") == false; $0.fontSize = 12 })
+        }
         try ws.merge(right(0), text: w(motto, "SOCIALIST REPUBLIC OF VIET NAM"), center.with { $0.bold = true; $0.fontSize = 13 })
         try ws.merge(right(1), text: w(mottoLine2, "Independence - Freedom - Happiness"), center.with { $0.bold = true; $0.underline = true; $0.fontSize = 14 })
         try ws.merge(right(2), text: dateLine, center.with { $0.italic = true })
-        for r in 0...2 { try ws.setRow(r, height: 20) }
+        for r in 0...2 { try ws.setRow(r, height: r == 2 ? max(20, formNote?.height ?? 0) : 20) }
         return 3
     }
 

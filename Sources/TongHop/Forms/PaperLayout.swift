@@ -101,3 +101,77 @@ enum PaperLayout {
             + (more > 0 ? w(" và \(more) đơn vị khác (xem trang Tình hình nộp)", " and \(more) more (see the submissions sheet)") : "")
     }
 }
+
+/// Where a long paper's pages end, decided by us rather than left to the renderer (issue
+/// 26): a group heading never ends a page, the notes and signature block are never split
+/// and never stand alone with a row or two, and no page is only the repeated header.
+///
+/// The sheet prints at an explicit scale (not "fit to width", whose scale Excel and
+/// LibreOffice compute from different column measures) so the rows of a page are the same
+/// in both; the breaks are set where the rows' own heights (set on every row) fill a page,
+/// less a safety margin for the renderer's rounding.
+struct PagePlan {
+    /// Printable height of landscape A4 within the margins (points).
+    static let landscapeHeight = 595.3 - 2 * 72 * PaperLayout.margins.2
+    /// Printable width of landscape A4 within the margins (points).
+    static let landscapeWidth = 841.9 - 72 * (PaperLayout.margins.0 + PaperLayout.margins.1)
+    /// A column unit as LibreOffice prints these workbooks (Tests/Support/paper_setup.py).
+    static let columnUnit = 7.3
+    /// Part of a page the rows may fill.
+    static let fill = 0.93
+
+    /// The scale (per cent) that fits columns `widths` (column units) to the page width.
+    static func scale(widths: [Double]) -> Int {
+        let printed = widths.reduce(0, +) * columnUnit
+        return max(10, min(100, Int((landscapeWidth / printed * 100).rounded(.down))))
+    }
+
+    /// The rows before which a page breaks, for rows 0…`last` of heights `height(row)`
+    /// printed at `scale` per cent; `repeated` rows print again at the top of each later
+    /// page; a row in `keepWithNext` (a group heading) never ends a page; `tail` (notes
+    /// and signatures) stays on one page with at least `withTail` rows before it.
+    static func breaks(last: Int, height: (Int) -> Double, scale: Int, repeated: ClosedRange<Int>?,
+                       keepWithNext: Set<Int>, tail: ClosedRange<Int>?, withTail: Int = 3) -> [Int] {
+        let capacity = landscapeHeight * fill * 100 / Double(scale)
+        let header = repeated.map { $0.reduce(0.0) { $0 + height($1) } } ?? 0
+        var out: [Int] = []
+        var start = 0, used = 0.0
+        var r = 0
+        func breakBefore(_ b: Int) {
+            out.append(b)
+            start = b
+            used = header
+            r = b
+        }
+        while r <= last {
+            if let tail, r == tail.lowerBound {
+                let need = tail.reduce(0.0) { $0 + height($1) }
+                if used + need > capacity, r > start {
+                    // The block on the next page with the last rows before it (never
+                    // past the page's start, and never leaving a heading behind).
+                    var b = max(start + 1, r - withTail)
+                    while b > start + 1, keepWithNext.contains(b - 1) { b -= 1 }
+                    if b <= start { b = r }
+                    breakBefore(b)
+                    continue
+                }
+                used += need
+                r = tail.upperBound + 1
+                continue
+            }
+            let h = height(r)
+            if used + h > capacity, r > start {
+                var b = r
+                while b > start + 1, keepWithNext.contains(b - 1) { b -= 1 }
+                breakBefore(b)
+                // Row b opens the new page.
+                used += height(b)
+                r = b + 1
+                continue
+            }
+            used += h
+            r += 1
+        }
+        return out
+    }
+}

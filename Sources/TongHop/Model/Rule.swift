@@ -1,7 +1,14 @@
 import SheetIO
 /// A cross-indicator rule: left side, operator, right side, checked per value column.
 public struct Rule: Sendable, Hashable {
-    public enum Op: String, Sendable, CaseIterable { case le = "<=", lt = "<", ge = ">=", gt = ">", eq = "==", ne = "!=" }
+    public enum Op: String, Sendable, CaseIterable {
+        case le = "<=", lt = "<", ge = ">=", gt = ">", eq = "==", ne = "!="
+
+        /// As printed: "≤", "<", "≥", ">", "=", "≠".
+        public var symbol: String {
+            switch self { case .le: return "≤"; case .lt: return "<"; case .ge: return "≥"; case .gt: return ">"; case .eq: return "="; case .ne: return "≠" }
+        }
+    }
     public enum Severity: String, Sendable, Codable, Comparable {
         case error, warning, info
         public static func < (a: Severity, b: Severity) -> Bool {

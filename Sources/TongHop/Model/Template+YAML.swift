@@ -401,6 +401,19 @@ struct TemplateLoader {
                         columns: columns, comparisons: comparisons, indicators: indicators, rules: rules, units: units)
         t.cataloguePath = cataloguePath
         t.deadlines = deadlines
+        if let rf = root["receiver_from"] {
+            if case .mapping(let m) = rf {
+                for (k, v) in m {
+                    guard let day = str(k), UnitStatus.dayNumber(day) != nil, let name = str(v) else {
+                        fail(k, "receiver_from: mỗi dòng là \"YYYY-MM-DD\": tên đơn vị nhận báo cáo", "receiver_from: each entry is \"YYYY-MM-DD\": the receiving unit's name")
+                        continue
+                    }
+                    t.receiverChanges.append((day, name))
+                }
+            } else {
+                fail(rf, "receiver_from: phải là danh sách ngày: tên", "receiver_from: must map dates to names")
+            }
+        }
         if let v = root["screening_peers"] {
             if let sp = v.string.flatMap(Template.ScreeningPeers.init) { t.screeningPeers = sp } else {
                 fail(v, "screening_peers: phải là level hoặc urban_rural", "screening_peers: must be level or urban_rural")
@@ -411,6 +424,7 @@ struct TemplateLoader {
             t.official.governingBody = str(o["governing_body"])
             t.official.issuingOffice = str(o["issuing_office"])
             t.official.place = str(o["place"])
+            t.official.issuedWith = str(o["issued_with"])
             let sigs = list(o["signatures"]).compactMap { n -> (title: String, name: String)? in
                 guard let title = str(n["title"]) else { return nil }
                 return (title, str(n["name"]) ?? "")

@@ -9,6 +9,16 @@ public struct Template: Sendable {
     public var formCode: String?
     /// Who receives the reports ("Sở Kế hoạch và Đầu tư tỉnh Lai Châu").
     public var receiver: String?
+    /// Who receives them from a date on (`receiver_from: {"2025-03-01": "Sở Tài chính tỉnh
+    /// Lai Châu"}`: the 2025 reorganisation merged the Sở Kế hoạch và Đầu tư into the Sở
+    /// Tài chính), date "YYYY-MM-DD" → name.
+    public var receiverChanges: [(from: String, name: String)] = []
+
+    /// The receiving unit of a period's reports: the latest change on or before the
+    /// period's end, else `receiver`.
+    public func receiver(for period: Period) -> String? {
+        receiverChanges.filter { $0.from <= period.referenceDate }.max { $0.from < $1.from }?.name ?? receiver
+    }
     public var columns: [ValueColumn]
     public var comparisons: [ComparisonColumn]
     public var indicators: [Indicator]
@@ -54,6 +64,9 @@ public struct Template: Sendable {
         public var issuingOffice: String?
         /// "Lai Châu" (for "Lai Châu, ngày … tháng … năm …").
         public var place: String?
+        /// The act the form is issued with, printed under the form code ("Ban hành kèm theo
+        /// Quyết định số …/QĐ-UBND ngày … của UBND tỉnh Lai Châu").
+        public var issuedWith: String?
         /// Left to right: a title ("NGƯỜI LẬP BIỂU", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC") and a name.
         public var signatures: [(title: String, name: String)] = [("NGƯỜI LẬP BIỂU", ""), ("THỦ TRƯỞNG ĐƠN VỊ", "")]
 

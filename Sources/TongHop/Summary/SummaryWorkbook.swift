@@ -103,11 +103,18 @@ public enum SummaryWorkbook {
 
     /// A4 landscape fitted to the page width, Nghị định 30 margins, the page number top
     /// centre, and on partial data the mark on every page (the page header).
-    static func printSetup(_ ws: Worksheet, repeat rows: ClosedRange<Int>?, _ d: SummaryData, _ w: PaperWords, area: CellRange? = nil, firstPage: Bool = false) throws {
+    static func printSetup(_ ws: Worksheet, repeat rows: ClosedRange<Int>?, _ d: SummaryData, _ w: PaperWords, area: CellRange? = nil, firstPage: Bool = false,
+                           scale: Int? = nil, rowBreaks: [Int] = []) throws {
         var p = PrintSetup()
         p.landscape = true
-        p.fitWidth = 1
-        p.fitHeight = 0
+        if let scale {
+            // Our own pages (``PagePlan``): the same scale and breaks in Excel and LibreOffice.
+            p.scale = scale
+            p.rowBreaks = rowBreaks
+        } else {
+            p.fitWidth = 1
+            p.fitHeight = 0
+        }
         p.repeatRows = rows
         p.printArea = area
         p.header = PaperLayout.header(mark: PaperLayout.partialMark(d, w))
@@ -317,10 +324,12 @@ public enum SummaryWorkbook {
         }
         var group: String? = nil
         var stt = 0
+        var groupRows: Set<Int> = []
         for ind in t.indicators {
             if ind.group != group, let g = ind.group {
                 group = g
                 stt = 0
+                groupRows.insert(row)
                 try FormBuilder.writeGroupRow(ws, row, g, lastColumn: last, SummaryWorkbook.group)
                 try ws.setRow(row, height: PaperLayout.rowHeight([(FormBuilder.splitGroup(g).1, widths[2], 11)], bold: true))
                 row += 1
@@ -430,8 +439,15 @@ public enum SummaryWorkbook {
         let recipient = (t.official.governingBody ?? t.receiver).map { w("\($0) (để báo cáo)", "\($0) (for report)") } ?? w("Như trên", "As above")
         let end = try OfficialPaper.writeSignatures(ws, t.official, row: row + 2, last: printLast, base: base, receiver: recipient, words: w)
         ws.freezePanes(row: hRow + 2, col: 4)
+        // Our own page breaks: no group heading at a page's foot, the notes and signatures
+        // together with at least three rows of the table.
+        let scale = PagePlan.scale(widths: Array(widths.prefix(printLast + 1)))
+        let heights = ws.rowHeights
+        let breaks = PagePlan.breaks(last: end, height: { heights[$0] ?? 15 }, scale: scale, repeated: hRow...(hRow + 1),
+                                     keepWithNext: groupRows, tail: (lastRow + 1)...end)
         try printSetup(ws, repeat: hRow...(hRow + 1), d, w,
-                       area: CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: end, column: printLast)), firstPage: true)
+                       area: CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: end, column: printLast)), firstPage: true,
+                       scale: scale, rowBreaks: breaks)
         return (rowOf, Dictionary(uniqueKeysWithValues: t.columns.map { ($0.key, vIndex($0.key)) }))
     }
 

@@ -142,9 +142,10 @@ public struct Validator: Sendable {
                     let code: FindingCode = rule.severity == .error ? .ruleError : rule.severity == .warning ? .ruleWarning : .ruleInfo
                     let fmt = { (d: Double) in VietNumber.format(d, decimals: 2) }
                     f.append(Finding(code, file: file, sheet: sheet, cell: ref, indicator: leftCode, column: col.key,
-                        value: "\(rule.left) = \(fmt(l))", expected: "\(rule.op.rawValue) \(fmt(r)) (\(rule.right))",
-                        vi: "\(rule.id): \(rule.message) — cột «\(col.label(for: s.period ?? Period(year: 2000)))»: \(rule.left) = \(fmt(l)), \(rule.right) = \(fmt(r))",
-                        en: "\(rule.id): \(rule.text) fails in column \"\(col.label(for: s.period ?? Period(year: 2000), .en))\": \(rule.left) = \(VietNumber.format(l, decimals: 2, .en)), \(rule.right) = \(VietNumber.format(r, decimals: 2, .en))",
+                        // As a paper writes it: "≤ 14 (CS07)", the rule's message first and its id last.
+                        value: "\(rule.left) = \(fmt(l))", expected: "\(rule.op.symbol) \(fmt(r)) (\(rule.right))",
+                        vi: "\(rule.message) — cột «\(col.label(for: s.period ?? Period(year: 2000)))»: \(rule.left) = \(fmt(l)), \(rule.right) = \(fmt(r)) (quy tắc \(rule.id))",
+                        en: "\(rule.left) \(rule.op.symbol) \(rule.right) fails in column \"\(col.label(for: s.period ?? Period(year: 2000), .en))\": \(rule.left) = \(VietNumber.format(l, decimals: 2, .en)), \(rule.right) = \(VietNumber.format(r, decimals: 2, .en)) (rule \(rule.id))",
                         severity: rule.severity))
                 }
             }
