@@ -44,6 +44,8 @@ for ws in wb.worksheets:
         "comments": {c.coordinate: c.comment.text for row in ws.iter_rows() for c in row if c.comment},
         "protected": bool(ws.protection.sheet),
         "orientation": ws.page_setup.orientation, "paper": ws.page_setup.paperSize,
+        "scale": int(ws.page_setup.scale) if ws.page_setup.scale else None,
+        "row_breaks": [b.id for b in ws.row_breaks.brk],
         "fit_to_page": bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage), "fit_height": ws.page_setup.fitToHeight,
         "print_title_rows": ws.print_title_rows, "footer": ws.oddFooter.center.text, "header": ws.oddHeader.center.text,
         "print_area": ws.print_area if isinstance(ws.print_area, str) else (ws.print_area[0] if ws.print_area else None),
