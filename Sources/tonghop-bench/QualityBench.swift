@@ -244,11 +244,14 @@ enum QualityBench {
     /// backtest-forecast [UNITS] [YEARS]: the year-end estimate on synthetic flows whose
     /// 6- and 9-month shares vary by unit (a fixed seasonal profile per unit) and by year
     /// (noise); each year in turn is forecast from the years before it.
-    static func backtest(units: Int, years: Int) {
+    static func backtest(units: Int, years: Int, yearNoise: Double = 0.025) {
         for months in [6, 9] {
             var better = 0, total = 0, right = 0, calls = 0
             var decisive = 0, decisiveRight = 0, risk = 0, riskMissed = 0
             var errF: [Double] = [], errN: [Double] = []
+            // The oracle: the unit's true seasonal profile known exactly (no estimate from
+            // history can do better on average); what it scores bounds every estimator.
+            var oracleBetter = 0, oracleRight = 0
             var bySource: [String: Int] = [:]
             var r = Rng(s: UInt64(months) &* 77)
             // Per unit: base share, annual level path, plan per year.
@@ -260,7 +263,7 @@ enum QualityBench {
                 for _ in 0..<years {
                     let growth = 1 + 0.07 + 0.05 * r.normal()
                     level *= growth
-                    let share = min(0.97, max(0.05, u.share + 0.025 * r.normal()))
+                    let share = min(0.97, max(0.05, u.share + yearNoise * r.normal()))
                     ann[i].append(level)
                     cum[i].append(level * share)
                     plan[i].append(level / growth * (1 + 0.07 + 0.04 * r.normal()))
@@ -279,6 +282,9 @@ enum QualityBench {
                     errF.append(ef); errN.append(en)
                     total += 1
                     if ef < en { better += 1 }
+                    let oracle = cum[i][y] / us[i].share
+                    if abs(oracle - ann[i][y]) / ann[i][y] < en { oracleBetter += 1 }
+                    if (oracle >= plan[i][y]) == (ann[i][y] >= plan[i][y]) { oracleRight += 1 }
                     let u = e.uncertainty
                     if let c = YearEndForecast.call(estimate: e.estimate, low: e.estimate * (1 - u), high: e.estimate * (1 + u), plan: .number(plan[i][y]), direction: .higher) {
                         calls += 1
@@ -290,6 +296,8 @@ enum QualityBench {
             }
             func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(xs.count) }
             func med(_ xs: [Double]) -> Double { RobustStats.median(xs) ?? 0 }
+            print(String(format: "backtest %dT (year-to-year σ of the share %.3f): oracle (true profile share) beats naive in %.1f%%, its met/not-met call right %.1f%%",
+                         months, yearNoise, 100 * Double(oracleBetter) / Double(total), 100 * Double(oracleRight) / Double(total)))
             print(String(format: "backtest %dT: %d unit-years; estimate beats naive in %.1f%%; mean abs error %.2f%% vs naive %.2f%% (median %.2f%% vs %.2f%%); on-track call right %.1f%% of %d (on track vs not met); on-track/unlikely calls right %.1f%% of %d; at-risk %.1f%% of calls, of which %.1f%% did miss; sources %@",
                          months, total, 100 * Double(better) / Double(total), 100 * mean(errF), 100 * mean(errN), 100 * med(errF), 100 * med(errN),
                          100 * Double(right) / Double(max(calls, 1)), calls, 100 * Double(decisiveRight) / Double(max(decisive, 1)), decisive,

@@ -49,8 +49,9 @@ do {
     case "gen-quality":  // gen-quality DIR [COUNT] [FIRST_YEAR] [6T|9T]
         try QualityBench.generate(dir: arg(2), count: args.count > 3 ? Int(args[3])! : .max, firstYear: args.count > 4 ? Int(args[4])! : 2020,
                                   halfYear: args.count > 5 && args[5] == "6T", nineMonthsToo: args.count > 5 && args[5] == "9T")
-    case "backtest-forecast":  // backtest-forecast [UNITS] [YEARS]
-        QualityBench.backtest(units: args.count > 2 ? Int(args[2])! : 3321, years: args.count > 3 ? Int(args[3])! : 8)
+    case "backtest-forecast":  // backtest-forecast [UNITS] [YEARS] [YEAR-NOISE σ, default 0.025]
+        QualityBench.backtest(units: args.count > 2 ? Int(args[2])! : 3321, years: args.count > 3 ? Int(args[3])! : 8,
+                              yearNoise: args.count > 4 ? Double(args[4])! : 0.025)
 
     case "read-xlsx":
         let t0 = now()
