@@ -36,6 +36,9 @@ final class AnnotateInPlaceTests: XCTestCase {
 
     private func cells(_ j: [String: Any]) -> [String: [String: Any]] { j["cells"] as! [String: [String: Any]] }
 
+    /// Our form as a unit saves it with openpyxl (fixtures/make_fixtures.py), which declares
+    /// the relationships namespace on each <sheet> and not on <workbook>: the findings sheet
+    /// added beside them must declare its own (without it the copy did not open).
     func testOurOwnFormIsAnnotatedInPlace() throws {
         let dir = try TestSupport.tempDir(self)
         let j = try check("fixtures/broken/rule-communes-meeting-standard.xlsx", dir, name: "ours")

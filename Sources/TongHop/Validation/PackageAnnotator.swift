@@ -124,8 +124,9 @@ public enum PackageAnnotator {
         while book.sheets.contains(where: { $0.name == title }) { title += " (2)" }
         let sheetIDs = matches(#"sheetId="(\d+)""#, in: workbook).compactMap { Int($0) }
         guard let sheetsEnd = workbook.range(of: "</sheets>") else { return false }
-        workbook.insert(contentsOf: "<sheet name=\"\(xmlEscape(title))\" sheetId=\"\((sheetIDs.max() ?? 0) + 1)\" r:id=\"rIdKiemTraSheet\"/>", at: sheetsEnd.lowerBound)
-        if !workbook.contains("xmlns:r=") { workbook = addNamespace(workbook, root: "workbook") }
+        // The relationships prefix declared on the element itself: openpyxl declares it on
+        // each <sheet>, not on <workbook>, and an undeclared r: makes the package unreadable.
+        workbook.insert(contentsOf: "<sheet xmlns:r=\"\(relNS)\" name=\"\(xmlEscape(title))\" sheetId=\"\((sheetIDs.max() ?? 0) + 1)\" r:id=\"rIdKiemTraSheet\"/>", at: sheetsEnd.lowerBound)
         guard let relsEnd = wbRels.range(of: "</Relationships>", options: .backwards) else { return false }
         wbRels.insert(contentsOf: "<Relationship Id=\"rIdKiemTraSheet\" Type=\"\(relNS)/worksheet\" Target=\"\(relative(findingsPart, from: "xl"))\"/>", at: relsEnd.lowerBound)
         types = addContentType(types, override: "/" + findingsPart, type: "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml")
@@ -272,19 +273,13 @@ public enum PackageAnnotator {
 
     /// `<legacyDrawing>` in its place in the worksheet's element order.
     static func insertLegacyDrawing(_ xml: String, id: String) -> String {
-        var out = xml.contains("xmlns:r=") ? xml : addNamespace(xml, root: "worksheet")
-        let element = "<legacyDrawing r:id=\"\(id)\"/>"
+        var out = xml
+        // Declared on the element (a declaration somewhere else in the sheet need not be in scope).
+        let element = "<legacyDrawing xmlns:r=\"\(relNS)\" r:id=\"\(id)\"/>"
         let after = ["<legacyDrawingHF", "<drawingHF", "<picture", "<oleObjects", "<controls", "<webPublishItems", "<tableParts", "<extLst", "</worksheet>"]
         let positions = after.compactMap { out.range(of: $0)?.lowerBound }
         guard let at = positions.min() else { return xml }
         out.insert(contentsOf: element, at: at)
-        return out
-    }
-
-    static func addNamespace(_ xml: String, root: String) -> String {
-        guard let r = xml.range(of: "<\(root)"), let gt = xml.range(of: ">", range: r.upperBound..<xml.endIndex) else { return xml }
-        var out = xml
-        out.insert(contentsOf: " xmlns:r=\"\(relNS)\"", at: out[gt.lowerBound] == ">" && out[out.index(before: gt.lowerBound)] == "/" ? out.index(before: gt.lowerBound) : gt.lowerBound)
         return out
     }
 
