@@ -105,7 +105,7 @@ struct ValidateCommand: ParsableCommand {
     private func writeAnnotated(_ s: Submission, _ r: FileReport, _ t: Template?, to out: String) throws {
         if s.file.lowercased().hasSuffix(".xlsx"),
            try PackageAnnotator.write(s, report: r, template: t, source: s.file, to: out, lang: common.paperLanguage) { return }
-        try Annotator.write(s, report: r, template: t, to: out)
+        try Annotator.write(s, report: r, template: t, to: out, lang: common.paperLanguage)
     }
 
     private func subsCount(_ a: [(Submission, FileReport, Template?)], _ file: String) -> Int { a.filter { $0.0.file == file }.count }

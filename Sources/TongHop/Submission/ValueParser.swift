@@ -124,7 +124,7 @@ struct ValueParser {
         }
         // Message parts, built only when a finding is made.
         var where_: String { "\(ind.code) «\(ind.name)», cột «\(period.map { column.label(for: $0) } ?? column.label)»" }
-        var whereEN: String { "\(ind.code) \"\(ind.name)\", column \"\(column.key)\"" }
+        var whereEN: String { "\(ind.code) \"\(ind.name)\", column \"\(period.map { column.label(for: $0, .en) } ?? column.key)\"" }
         var expectedText: String { "\(ind.kind == .integer ? "số nguyên" : "số") (\(ind.unitText)) hoặc ký hiệu -, ..., x" }
         var sv = SubmittedValue(ref: ref, written: CellText.csv(cell.value), value: .empty, writtenUnit: nil, conversion: nil, fromFormula: cell.hasFormula)
         switch cell.value {

@@ -4,10 +4,11 @@ import SheetIO
 /// Writes a copy of a submitted table with error cells red and warnings yellow, a
 /// comment on each flagged cell, and a findings sheet.
 public enum Annotator {
-    public static func write(_ s: Submission, report: FileReport, template: Template? = nil, to path: String) throws {
+    public static func write(_ s: Submission, report: FileReport, template: Template? = nil, to path: String, lang: Language = .vi) throws {
+        let w = PaperWords(lang)
         let wb = try XLSXWriter(path: path)
-        try wb.setProperties(DocumentProperties(title: "Kết quả kiểm tra: \((s.file as NSString).lastPathComponent)", author: "tonghop"))
-        let ws = try wb.addWorksheet(String(("Kiểm tra - " + (s.sheet.isEmpty ? "Bảng" : s.sheet)).prefix(31)).replacingOccurrences(of: "/", with: "-"))
+        try wb.setProperties(DocumentProperties(title: w("Kết quả kiểm tra: ", "Check results: ") + (s.file as NSString).lastPathComponent, author: "tonghop"))
+        let ws = try wb.addWorksheet(String((w("Kiểm tra - ", "Checked - ") + (s.sheet.isEmpty ? w("Bảng", "Table") : s.sheet)).prefix(31)).replacingOccurrences(of: "/", with: "-"))
         ws.autofitColumns(min: 5, max: 30)  // the header row wraps; a landscape page holds the table at full size
         var byCell: [String: [Finding]] = [:]
         for f in report.findings { if let c = f.cell, f.sheet == s.sheet || f.sheet == nil { byCell[c, default: []].append(f) } }
@@ -40,7 +41,7 @@ public enum Annotator {
             if !written.contains(a1) {
                 try ws.writeBlank(ref.row, ref.column, worst == .error ? errorFill : worst == .warning ? warnFill : infoFill)
             }
-            let text = fs.map { "\($0.code): \($0.message)" }.joined(separator: "\n")
+            let text = fs.map { "\($0.code): \($0.message(w.lang))" }.joined(separator: "\n")
             try ws.addComment(ref.row, ref.column, text, author: "tonghop", width: 360, height: 120 + 40 * min(fs.count, 6))
         }
         if let h = s.headerRow { ws.freezePanes(row: h + 1, col: 0) }
@@ -50,49 +51,62 @@ public enum Annotator {
         tablePrint.fitWidth = 1
         tablePrint.fitHeight = 0
         if let h = s.headerRow { tablePrint.repeatRows = 0...h }
-        tablePrint.margins = (0.4, 0.4, 0.5, 0.5)
-        tablePrint.footer = "&CTrang &P/&N"
+        tablePrint.margins = PaperLayout.margins
+        tablePrint.centerHorizontally = true
+        // The page number top centre (Nghị định 30), this sheet's own: "&N" counted the findings too.
+        tablePrint.header = PaperLayout.header(mark: nil)
         try ws.setPrint(tablePrint)
 
-        let fsheet = try wb.addWorksheet("Kết quả kiểm tra")
-        let head = base.with { $0.bold = true; $0.fillColor = 0xDDEBF7; $0.border = .thin; $0.wrap = true; $0.vAlign = .center }
-        let cellFmt = base.with { $0.border = .thin; $0.wrap = true; $0.vAlign = .top }
+        // The findings as a paper, as the in-place copy writes them (PackageAnnotator):
+        // "BẢN KIỂM TRA", the verdict, the colour legend (comments do not print), one row a
+        // finding in Times New Roman with borders, landscape one page wide, Nghị định 30's
+        // margins and the page number top centre.
+        let fsheet = try wb.addWorksheet(w("Kết quả kiểm tra", "Check results"))
+        let paper = base.with { $0.fontName = "Times New Roman"; $0.fontSize = 11; $0.vAlign = .center }
+        let head = paper.with { $0.bold = true; $0.fillColor = 0xDDEBF7; $0.border = .thin; $0.wrap = true; $0.hAlign = .center }
+        let body = paper.with { $0.border = .thin; $0.wrap = true; $0.vAlign = .top }
+        let centered = body.with { $0.hAlign = .center }
+        let widths = [7.0, 10, 7, 9, 16, 16, 18, 54]
+        for (c, width) in widths.enumerated() { try fsheet.setColumns(c, c, width: width) }
         try fsheet.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 7)),
-                         text: "KẾT QUẢ KIỂM TRA: \((s.file as NSString).lastPathComponent)", base.with { $0.bold = true; $0.fontSize = 13 })
-        let verdict = report.valid ? "HỢP LỆ" : "KHÔNG HỢP LỆ"
+                         text: w("BẢN KIỂM TRA — KẾT QUẢ KIỂM TRA: ", "CHECKED COPY — CHECK RESULTS: ") + (s.file as NSString).lastPathComponent,
+                         paper.with { $0.bold = true; $0.fontSize = 13 })
+        try fsheet.setRow(0, height: 20)
+        let verdict = report.valid ? w("HỢP LỆ", "VALID") : w("KHÔNG HỢP LỆ", "NOT VALID")
         try fsheet.merge(CellRange(first: CellRef(row: 1, column: 0), last: CellRef(row: 1, column: 7)),
-                         text: "\(verdict): \(report.errors) lỗi, \(report.warnings) cảnh báo, \(report.infos) thông tin", base.with { $0.bold = true })
-        let headers = ["Mã", "Mức", "Ô", "Chỉ tiêu", "Cột", "Giá trị đã ghi", "Cần", "Nội dung"]
-        let widths: [Double] = [7, 10, 8, 10, 14, 18, 22, 80]
-        for (c, h) in headers.enumerated() {
-            try fsheet.write(3, c, text: h, head)
-            try fsheet.setColumns(c, c, width: widths[c])
-        }
+                         text: w("\(verdict): \(report.errors) lỗi, \(report.warnings) cảnh báo, \(report.infos) thông tin",
+                                 "\(verdict): \(report.errors) errors, \(report.warnings) warnings, \(report.infos) notes"), paper.with { $0.bold = true })
+        let legend = w("Trên trang biểu, ô nền đỏ: lỗi; ô nền vàng: cảnh báo; ô nền xanh: thông tin. Lý do của từng ô ghi ở bảng dưới (ghi chú của ô không in ra).",
+                       "On the form, red cells: errors; yellow cells: warnings; blue cells: notes. Each cell's reason is in the table below (cell comments do not print).")
+        try fsheet.merge(CellRange(first: CellRef(row: 2, column: 0), last: CellRef(row: 2, column: 7)), text: legend,
+                         paper.with { $0.italic = true; $0.fontSize = 10; $0.wrap = true })
+        try fsheet.setRow(2, height: PaperLayout.rowHeight([(legend, widths.reduce(0, +), 10)]))
+        let headers = [w("Mã", "Code"), w("Mức", "Level"), w("Ô", "Cell"), w("Chỉ tiêu", "Indicator"), w("Cột", "Column"), w("Giá trị đã ghi", "Value written"),
+                       w("Cần", "Expected"), w("Nội dung", "Message")]
+        for (c, h) in headers.enumerated() { try fsheet.write(3, c, text: h, head) }
+        try fsheet.setRow(3, height: PaperLayout.rowHeight(zip(headers, widths).map { ($0, $1, 11) }, bold: true))
         for (i, f) in report.findings.enumerated() {
             let r = 4 + i
-            let sev = f.severity == .error ? "Lỗi" : f.severity == .warning ? "Cảnh báo" : "Thông tin"
-            let fill = f.severity == .error ? errorFill.with { $0.wrap = true; $0.vAlign = .top } : f.severity == .warning ? warnFill.with { $0.wrap = true; $0.vAlign = .top } : cellFmt
-            try fsheet.write(r, 0, text: f.code, fill)
-            try fsheet.write(r, 1, text: sev, cellFmt)
-            try fsheet.write(r, 2, text: f.cell ?? "", cellFmt)
-            try fsheet.write(r, 3, text: f.indicator ?? "", cellFmt)
+            let sev = f.severity == .error ? w("Lỗi", "Error") : f.severity == .warning ? w("Cảnh báo", "Warning") : w("Thông tin", "Note")
+            let fill = f.severity == .error ? errorFill : f.severity == .warning ? warnFill : infoFill
             // The column by its header on the form, not the template's key.
-            let column = f.column.map { key in template?.column(key)?.label(for: s.period ?? Period(year: 2000)) ?? key } ?? ""
-            try fsheet.write(r, 4, text: column, cellFmt)
-            try fsheet.write(r, 5, text: f.value ?? "", cellFmt)
-            try fsheet.write(r, 6, text: f.expected ?? "", cellFmt)
-            try fsheet.write(r, 7, text: f.message, cellFmt)
+            let column = f.column.map { key in template?.column(key)?.label(for: s.period ?? Period(year: 2000), w.lang) ?? key } ?? ""
+            let values = [f.code, sev, f.cell ?? "", f.indicator ?? "", column, f.value ?? "", f.expected ?? "", f.message(w.lang)]
+            for (c, v) in values.enumerated() {
+                try fsheet.write(r, c, text: v, c == 1 ? fill.with { $0.fontName = "Times New Roman"; $0.fontSize = 11; $0.hAlign = .center; $0.vAlign = .top }
+                                                   : c <= 3 ? centered : body)
+            }
+            try fsheet.setRow(r, height: PaperLayout.rowHeight(zip(values, widths).map { ($0, $1, 11) }))
         }
         fsheet.freezePanes(row: 4, col: 0)
-        if !report.findings.isEmpty {
-            try fsheet.autofilter(CellRange(first: CellRef(row: 3, column: 0), last: CellRef(row: 3 + report.findings.count, column: 7)))
-        }
         var print = PrintSetup()
         print.landscape = true
         print.fitWidth = 1
         print.fitHeight = 0
         print.repeatRows = 3...3
-        print.footer = "&CTrang &P/&N"
+        print.margins = PaperLayout.margins
+        print.centerHorizontally = true
+        print.header = PaperLayout.header(mark: nil)
         try fsheet.setPrint(print)
         try wb.close()
     }
