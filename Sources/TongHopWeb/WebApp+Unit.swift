@@ -301,16 +301,17 @@ extension WebService {
         guard let content = try store.uploadContent(id: u.id), !content.isEmpty, let kind = UploadKind(rawValue: u.kind) else {
             throw PageError(status: .notFound, vi: "Không có tệp này.", en: "No such upload.", back: "/unit")
         }
-        let name = u.fileName
+        let name = u.fileName, lang = context.lang
         let data: Data = try await offload {
             var out = Data()
             _ = try self.check(Array(content), name: name, unit: code, keepSheets: true) { path, t, subs in
                 guard let (s, f) = subs.first(where: { $0.0.sheetData != nil }) else { return }
                 let report = FileReport(file: s.file, unit: s.unit, period: s.period, templateID: t?.id, templateVersion: t?.version, findings: f)
                 let target = (path as NSString).deletingLastPathComponent + "/annotated.xlsx"
-                let inPlace = kind == .xlsx ? try PackageAnnotator.write(s, report: report, template: t, source: path, to: target) : false
+                // In the page's language, as `validate --annotate --lang` writes it.
+                let inPlace = kind == .xlsx ? try PackageAnnotator.write(s, report: report, template: t, source: path, to: target, lang: lang) : false
                 if !inPlace {
-                    try Annotator.write(s, report: report, template: t, to: target)
+                    try Annotator.write(s, report: report, template: t, to: target, lang: lang)
                 }
                 out = try Data(contentsOf: URL(fileURLWithPath: target))
             }
