@@ -198,12 +198,12 @@ final class PaperRenderTests: XCTestCase, TonghopCLI {
         }
     }
 
-    /// Item 10: the summary's own page breaks. No page of Tổng hợp ends with a group
+    /// Item 10: the summary's and the form's own page breaks. No page of Tổng hợp (or of the form) ends with a group
     /// heading, none is only the repeated header, and the signature block has at least
     /// three rows of the table on its page.
     func testPageBreaksKeepHeadingsAndTheSignatureWithRows() throws {
         let groups = ["SỐ LIỆU CƠ SỞ", "KINH TẾ", "NÔNG THÔN MỚI", "XÃ HỘI"]
-        for paper in ["summary-full", "summary-partial"] {
+        for paper in ["summary-full", "summary-partial", "form"] {
             let pages = try words(paper)
             let sig = try XCTUnwrap(pages.firstIndex { $0.contains { $0.text == "LẬP" } }, "\(paper): no signature block")
             for n in 0...sig {
@@ -214,6 +214,10 @@ final class PaperRenderTests: XCTestCase, TonghopCLI {
                 let lastLine = page.filter { abs($0.y0 - bottom) < 2 }.sorted { $0.x0 < $1.x0 }.map(\.text).joined(separator: " ")
                 XCTAssertFalse(groups.contains { lastLine.hasSuffix($0) }, "\(paper) page \(n + 1) ends with the heading «\(lastLine)»")
             }
+            // The width fits: the page after the signature is the next sheet's, not the
+            // table's last columns on pages of their own.
+            let next = pages[sig + 1].map(\.text).joined(separator: " ")
+            XCTAssertTrue(next.contains(paper == "form" ? "HƯỚNG DẪN" : "SỐ LIỆU CỦA CÁC ĐƠN VỊ"), "\(paper) page \(sig + 2): «\(next.prefix(120))»")
             let signY = pages[sig].first { $0.text == "LẬP" }!.y0
             let rowsWithSignature = pages[sig].filter { $0.y0 < signY && $0.text.range(of: #"^[A-Z]{2}\d{2}$"#, options: .regularExpression) != nil }
             XCTAssertGreaterThanOrEqual(rowsWithSignature.count, 3, "\(paper): the signature with \(rowsWithSignature.count) rows")

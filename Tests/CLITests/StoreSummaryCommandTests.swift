@@ -170,7 +170,7 @@ final class StoreSummaryCommandTests: XCTestCase, TonghopCLI {
         // Our own pages (issue 26): an explicit scale that fits the printed columns, and the
         // breaks we planned (Tests/TongHopTests/PagePlanTests and the render tests check where).
         XCTAssertEqual(top["fit_to_page"] as? Bool, false)
-        XCTAssertEqual(top["scale"] as? Int, 71)
+        XCTAssertEqual(top["scale"] as? Int, 68)
         XCTAssertFalse((top["row_breaks"] as? [Int] ?? []).isEmpty)
         XCTAssertEqual(top["print_title_rows"] as? String, "$8:$9")
         XCTAssertEqual(top["freeze"] as? String, "E10")

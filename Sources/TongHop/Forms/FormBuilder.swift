@@ -116,11 +116,13 @@ public enum FormBuilder {
         var row = layout.firstDataRow
         var group: String? = nil
         var stt = 0
+        var groupRows: Set<Int> = []
         let colIndex = { (k: String) in layout.index(of: .value(k)) }
         for ind in template.indicators(for: unit) {
             if ind.group != group, let g = ind.group {
                 group = g
                 stt = 0
+                groupRows.insert(row)
                 try writeGroupRow(ws, row, g, lastColumn: last, groupCell)
                 try ws.setRow(row, height: PaperLayout.rowHeight([(splitGroup(g).1, widths[2], 12)], minimum: 18, bold: true))
                 row += 1
@@ -161,6 +163,7 @@ public enum FormBuilder {
         }
 
         // Signature block: who drew up the form, who checked it, the head of the unit.
+        let lastDataRow = row - 1
         row += 1
         let blocks: [(ClosedRange<Int>, String, String)] = [
             (0...2, w("NGƯỜI LẬP BIỂU", "PREPARED BY"), w("(Ký, ghi rõ họ tên)", "(Signature, full name)")),
@@ -178,8 +181,12 @@ public enum FormBuilder {
         ws.protect()
         var print = PrintSetup()
         print.landscape = true
-        print.fitWidth = 1
-        print.fitHeight = 0
+        // Our own pages (``PagePlan``, as the summary): no group heading at a page's foot, the
+        // signature block (with room to sign) with at least three rows of the table.
+        print.scale = PagePlan.scale(widths: widths)
+        let heights = ws.rowHeights
+        print.rowBreaks = PagePlan.breaks(last: row + 5, height: { heights[$0] ?? 15 }, scale: print.scale!, repeated: layout.headerRow...layout.numberingRow,
+                                          keepWithNext: groupRows, tail: (lastDataRow + 1)...(row + 5))
         print.repeatRows = layout.headerRow...layout.numberingRow
         print.header = PaperLayout.header(mark: nil)
         print.firstPageHeader = PaperLayout.firstPageHeader(mark: nil)

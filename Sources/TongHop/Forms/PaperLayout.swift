@@ -120,10 +120,12 @@ struct PagePlan {
     /// Part of a page the rows may fill.
     static let fill = 0.93
 
-    /// The scale (per cent) that fits columns `widths` (column units) to the page width.
+    /// The scale (per cent) that fits columns `widths` (column units) to the page width,
+    /// with 4 % to spare: LibreOffice rounds each column to whole pixels, and a table
+    /// fitted to the point pushed the form's last column onto pages of its own.
     static func scale(widths: [Double]) -> Int {
         let printed = widths.reduce(0, +) * columnUnit
-        return max(10, min(100, Int((landscapeWidth / printed * 100).rounded(.down))))
+        return max(10, min(100, Int((landscapeWidth * 0.96 / printed * 100).rounded(.down))))
     }
 
     /// The rows before which a page breaks, for rows 0…`last` of heights `height(row)`
