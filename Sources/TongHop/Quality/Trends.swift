@@ -57,10 +57,16 @@ public struct Trends: Sendable {
         let periods = Array(all.suffix(maxPeriods - 1)) + [period]
         guard periods.count >= 2 else { return nil }
         let est = t.estimateColumn?.key ?? "estimate", prev = t.previousColumn?.key
-        // Only the two columns read: a national store holds half a million values a period.
+        // Only the two columns and the headline indicators with what they are computed from
+        // (a ratio's parts, a growth's level, a mean's weights): a national store holds half
+        // a million values a period.
+        var needed = Set(headlines(t).map(\.code)), frontier = Array(needed)
+        while let code = frontier.popLast() {
+            for input in t.indicator(code)?.aggregation.inputs ?? [] where needed.insert(input).inserted { frontier.append(input) }
+        }
         var consolidations: [Period: Consolidation] = [period: current]
         for p in periods where p != period {
-            let grid = try store.currentValueGrid(template: t, period: p, columns: Set([est] + (prev.map { [$0] } ?? [])))
+            let grid = try store.currentValueGrid(template: t, period: p, columns: Set([est] + (prev.map { [$0] } ?? [])), indicators: needed)
             consolidations[p] = Consolidation(template: t, period: p, grid: grid)
         }
         let units = Set(periods.map { p in Set(t.reportingUnits(for: p).map(\.code)) })

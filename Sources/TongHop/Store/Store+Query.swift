@@ -77,25 +77,27 @@ extension Store {
 
     /// The same values straight into a ``ValueGrid`` (the summary's way: no nested tables
     /// of 420,000 values held beside the grid).
-    public func currentValueGrid(template: Template, period: Period, columns: Set<String>? = nil) throws -> ValueGrid {
+    public func currentValueGrid(template: Template, period: Period, columns: Set<String>? = nil, indicators: Set<String>? = nil) throws -> ValueGrid {
         var grid = ValueGrid(template: template)
-        try eachCurrentValue(template: template.id, period: period, columns: columns) { grid.set($0, $1, $2, $3) }
+        try eachCurrentValue(template: template.id, period: period, columns: columns, indicators: indicators) { grid.set($0, $1, $2, $3) }
         return grid
     }
 
     /// Every current value of a template and period (unit, indicator, column, value),
     /// grouped by unit and indicator.
-    func eachCurrentValue(template: String, period: Period, columns: Set<String>? = nil, _ body: (String, String, String, ReportedValue) -> Void) throws {
+    func eachCurrentValue(template: String, period: Period, columns: Set<String>? = nil, indicators: Set<String>? = nil,
+                          _ body: (String, String, String, ReportedValue) -> Void) throws {
         try pool.read { db in
-            let only = columns.map { $0.sorted() } ?? []
-            let filter = columns == nil ? "" : " AND v.column_key IN (\(only.map { _ in "?" }.joined(separator: ",")))"
+            let only = columns.map { $0.sorted() } ?? [], inds = indicators.map { $0.sorted() } ?? []
+            let filter = (columns == nil ? "" : " AND v.column_key IN (\(only.map { _ in "?" }.joined(separator: ",")))")
+                + (indicators == nil ? "" : " AND v.indicator IN (\(inds.map { _ in "?" }.joined(separator: ",")))")
             let stmt = try db.makeStatement(sql: """
                 SELECT s.unit_code, v.indicator, v.column_key, v.kind, v.number, v.number2, v.strict, v.symbol
                 FROM value v JOIN submission s ON s.id = v.submission_id
                 WHERE s.template_id = ? AND s.period = ? AND s.is_current = 1\(filter)
                 ORDER BY s.unit_code, v.indicator
                 """)
-            try stmt.setArguments(StatementArguments([template, period.description] + only))
+            try stmt.setArguments(StatementArguments([template, period.description] + only + inds))
             // Half a million rows in a national summary: read through SQLite's C API (GRDB's
             // row subscripts were most of loading them).
             let sp = stmt.sqliteStatement
