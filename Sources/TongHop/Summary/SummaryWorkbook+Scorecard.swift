@@ -118,17 +118,8 @@ extension SummaryWorkbook {
             lastRow = chartRow + Int((height / 15).rounded(.up)) + 1
         }
         ws.freezePanes(row: 4, col: 0)
-        var print = PrintSetup()
-        print.landscape = true
-        print.fitWidth = 1
-        print.fitHeight = 0
         // The header row repeated on a long table only: over a chart page it stands alone.
-        print.repeatRows = cards.count > 25 ? 3...3 : nil
-        print.rowBreaks = rowBreaks
-        print.printArea = CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: lastRow, column: lastCol))
-        print.header = PaperLayout.header(mark: PaperLayout.partialMark(d, w))
-        print.margins = PaperLayout.margins
-        print.centerHorizontally = true
-        try ws.setPrint(print)
+        try printSetup(ws, repeat: cards.count > 25 ? 3...3 : nil, d, w,
+                       area: CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: lastRow, column: lastCol)), rowBreaks: rowBreaks)
     }
 }

@@ -107,16 +107,7 @@ extension SummaryWorkbook {
         }
         let bands = (charted.count + 1) / 2
         let lastRow = max(tableEnd, chartStart + bands * bandRows)
-        var print = PrintSetup()
-        print.landscape = true
-        print.fitWidth = 1
-        print.fitHeight = 0
-        print.rowBreaks = rowBreaks
-        print.printArea = CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: lastRow, column: last))
-        print.header = PaperLayout.header(mark: PaperLayout.partialMark(d, w))
-        print.margins = PaperLayout.margins
-        print.centerHorizontally = true
-        try ws.setPrint(print)
+        try printSetup(ws, repeat: nil, d, w, area: CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: lastRow, column: last)), rowBreaks: rowBreaks)
     }
 
     /// The "Ước cả năm" sheet of a 6- or 9-month summary: each flow indicator's year-end
@@ -256,14 +247,6 @@ extension SummaryWorkbook {
                 row += 1
             }
         }
-        var print = PrintSetup()
-        print.landscape = true
-        print.fitWidth = 1
-        print.fitHeight = 0
-        print.printArea = CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: max(row - 1, 3), column: last))
-        print.header = PaperLayout.header(mark: PaperLayout.partialMark(d, w))
-        print.margins = PaperLayout.margins
-        print.centerHorizontally = true
-        try ws.setPrint(print)
+        try printSetup(ws, repeat: nil, d, w, area: CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: max(row - 1, 3), column: last)))
     }
 }

@@ -107,10 +107,10 @@ public enum SummaryWorkbook {
                            scale: Int? = nil, rowBreaks: [Int] = []) throws {
         var p = PrintSetup()
         p.landscape = true
+        p.rowBreaks = rowBreaks
         if let scale {
             // Our own pages (``PagePlan``): the same scale and breaks in Excel and LibreOffice.
             p.scale = scale
-            p.rowBreaks = rowBreaks
         } else {
             p.fitWidth = 1
             p.fitHeight = 0
