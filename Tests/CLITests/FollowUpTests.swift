@@ -91,11 +91,12 @@ final class FollowUpTests: XCTestCase, TonghopCLI {
         // The province confirms it; the summary's findings sheet says so, in both languages.
         XCTAssertEqual(try followUp(db, ["--unit", "106", "--indicator", "KT01", "--column", "estimate", "--state", "confirmed",
                                          "--note", "Đã kiểm tra với Cục Thống kê", "--account", "tinh"]).status, 0)
-        for (lang, heading, label) in [("vi", "THEO DÕI SỐ LIỆU BẤT THƯỜNG (1 giá trị)", "Đã xác nhận đúng"), ("en", "FOLLOW-UP OF ANOMALIES (1 values)", "Confirmed correct")] {
+        for (lang, tab, heading, label) in [("vi", "Kết quả kiểm tra", "THEO DÕI SỐ LIỆU BẤT THƯỜNG (1 giá trị)", "Đã xác nhận đúng"),
+                                            ("en", "Findings", "FOLLOW-UP OF ANOMALIES (1 values)", "Confirmed correct")] {
             let book = dir.appendingPathComponent("s-\(lang).xlsx").path
             r = try tonghop(["summary", "--db", db, "--period", "2024", "-o", book, "--lang", lang])
             XCTAssertEqual(r.status, 0, r.stderr)
-            let sheet = try tonghop(["dump", book, "--sheet", "Kết quả kiểm tra"]).out
+            let sheet = try tonghop(["dump", book, "--sheet", tab]).out
             XCTAssertTrue(sheet.contains(heading), sheet)
             XCTAssertTrue(sheet.contains(label) && sheet.contains("Đã kiểm tra với Cục Thống kê") && sheet.contains("KT01"), sheet)
         }

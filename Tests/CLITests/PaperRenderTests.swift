@@ -267,6 +267,18 @@ final class PaperRenderTests: XCTestCase, TonghopCLI {
         XCTAssertTrue(english["form-en"]!.contains("HOW TO FILL IN THE FORM"))
         XCTAssertTrue(english["annotated-en"]!.contains("CHECKED COPY"))
         XCTAssertTrue(english["summary-partial-en"]!.contains("SOCIALIST REPUBLIC OF VIET NAM"))
+        // Its sheets are named in English too, and its formulas follow them.
+        let tabs = try TestSupport.python(["-c", "import openpyxl, sys; print('|'.join(openpyxl.load_workbook(sys.argv[1]).sheetnames))", Self.books["summary-6t-en"]!])
+        XCTAssertEqual(tabs.out.trimmingCharacters(in: .whitespacesAndNewlines),
+                       "Summary|Unit figures|Printable by unit|Scorecard|Year-end estimate|Trends|Findings|Submissions")
+        let recalculated = Self.artefacts.appendingPathComponent("recalc-en")
+        let lo = try TestSupport.run(TestSupport.packageRoot.appendingPathComponent("scripts/lo-recalc").path, [Self.books["summary-6t-en"]!, recalculated.path])
+        XCTAssertEqual(lo.status, 0, lo.stderr)
+        let cmp = try TestSupport.python([TestSupport.support.appendingPathComponent("compare_recalc.py").path, Self.books["summary-6t-en"]!,
+                                          recalculated.appendingPathComponent("summary-6t-en.xlsx").path])
+        let c = try JSONSerialization.jsonObject(with: cmp.stdout) as! [String: Any]
+        XCTAssertGreaterThan(c["formulas"] as! Int, 1000)
+        XCTAssertEqual(c["mismatch_count"] as? Int, 0, "formulas over the English sheet names: \(c["mismatches"]!)")
         // The English form still reads back as the form it is.
         let r = try tonghop(["validate", Self.books["form-en"]!, "--format", "json"])
         let file = ((try JSONSerialization.jsonObject(with: r.stdout) as! [String: Any])["files"] as! [[String: Any]])[0]

@@ -2,8 +2,6 @@ import Foundation
 import SheetIO
 
 extension SummaryWorkbook {
-    static let trendSheet = "Diễn biến"
-    static let yearEndSheet = "Ước cả năm"
 
     /// Pixels of a column `width` characters wide (Excel's default font: 7 px a character
     /// plus 5 px of padding), for sizing charts to the table above them.

@@ -5,13 +5,19 @@ import SheetIO
 /// the unit sheet (SUM, ratio of SUMPRODUCTs, growth from levels), written with the value
 /// our consolidation computes, so it shows right before and after recalculation.
 public enum SummaryWorkbook {
-    static let summarySheet = "Tổng hợp"
-    static let unitSheet = "Số liệu đơn vị"
-    static let scoreSheet = "Chấm điểm"
-    static let levelSheet = "Theo đơn vị cấp trên"
-    static let findingsSheet = "Kết quả kiểm tra"
-    static let statusSheet = "Tình hình nộp"
-    static let printSheet = "Bảng in theo đơn vị"
+    /// The language of the workbook being written: its sheets are named in it, and the
+    /// formulas that refer to them follow (set by ``write(_:to:lang:)`` for its call).
+    @TaskLocal static var language: Language = .vi
+    static func name(_ vi: String, _ en: String) -> String { language == .vi ? vi : en }
+    static var summarySheet: String { name("Tổng hợp", "Summary") }
+    static var unitSheet: String { name("Số liệu đơn vị", "Unit figures") }
+    static var scoreSheet: String { name("Chấm điểm", "Scorecard") }
+    static var levelSheet: String { name("Theo đơn vị cấp trên", "By higher-level unit") }
+    static var findingsSheet: String { name("Kết quả kiểm tra", "Findings") }
+    static var statusSheet: String { name("Tình hình nộp", "Submissions") }
+    static var printSheet: String { name("Bảng in theo đơn vị", "Printable by unit") }
+    static var trendSheet: String { name("Diễn biến", "Trends") }
+    static var yearEndSheet: String { name("Ước cả năm", "Year-end estimate") }
 
     /// Positions on the unit sheet.
     struct UnitLayout {
@@ -55,6 +61,10 @@ public enum SummaryWorkbook {
     /// Writes the workbook in `lang`: every fixed label, header and note in that language;
     /// the template's own texts (indicator names, units, groups) as the template writes them.
     public static func write(_ d: SummaryData, to path: String, lang: Language = .vi) throws {
+        try $language.withValue(lang) { try writeWorkbook(d, to: path, lang: lang) }
+    }
+
+    static func writeWorkbook(_ d: SummaryData, to path: String, lang: Language) throws {
         let wb = try XLSXWriter(path: path)
         let t = d.template
         let w = PaperWords(lang)
