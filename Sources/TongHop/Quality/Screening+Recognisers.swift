@@ -56,10 +56,10 @@ extension Screening {
     /// Tries each recogniser on a flagged value: the slip is named when undoing it makes
     /// the value (and, for a swap, both values) pass every check it is part of.
     /// `k` is the unit's position in the group being screened (``screen(_:_:)``), handed to `fits`.
-    func recognise(_ k: Int, _ c: String, _ x: Double, _ vals: [String: Double], _ p: Profile, periodMonths: Int,
-                   fits: (Int, [String: Double], [String]) -> (Bool, Double)) -> Recognised? {
+    func recognise(_ k: Int, _ c: String, _ x: Double, _ vals: ColumnValues, _ p: Profile, periodMonths: Int,
+                   fits: (Int, ColumnValues, [String]) -> (Bool, Double)) -> Recognised? {
         let ind = p.indicator
-        func with(_ v: Double) -> [String: Double] { var d = vals; d[c] = v; return d }
+        func with(_ v: Double) -> ColumnValues { var d = vals; d[c] = v; return d }
         // 52,9 % typed as 0,529.
         if ind.kind == .percent || ind.unitText.contains("%"), x != 0, abs(x) <= 1.5, fits(k, with(x * 100), [c]).0 {
             return Recognised(method: .percentAsFraction, value: x * 100, factor: 0.01)

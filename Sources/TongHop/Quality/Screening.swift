@@ -329,6 +329,42 @@ public struct Screening: Sendable {
               slots: codes.map { input.earlier.units[$0] })
     }
 
+    /// A unit's numbers in the screened columns, by column key: what a `[String: Double]`
+    /// would hold, kept as an array in `cols` order. The checks read and rewrite these some
+    /// tens of millions of times in a national period (each slip undone is tried through
+    /// every check), and a key is found among the three or four columns faster than hashed.
+    /// Keys iterate in column order (no check depends on the order).
+    struct ColumnValues {
+        let cols: [String]
+        var xs: [Double?]
+
+        init(_ cols: [String]) {
+            self.cols = cols
+            xs = Array(repeating: nil, count: cols.count)
+        }
+
+        subscript(_ c: String) -> Double? {
+            get {
+                for i in cols.indices where cols[i] == c { return xs[i] }
+                return nil
+            }
+            set {
+                for i in cols.indices where cols[i] == c { xs[i] = newValue; return }
+                preconditionFailure("not a screened column: \(c)")
+            }
+        }
+        /// The columns with a number, in column order.
+        var keys: [String] { cols.indices.compactMap { xs[$0] == nil ? nil : cols[$0] } }
+        var values: [Double] { xs.compactMap { $0 } }
+        var count: Int { xs.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+        var isEmpty: Bool { xs.allSatisfy { $0 == nil } }
+        func mapValues(_ f: (Double) -> Double) -> ColumnValues {
+            var out = self
+            out.xs = xs.map { $0.map(f) }
+            return out
+        }
+    }
+
     /// Screens one indicator in one group of units. Units are referred to by their position
     /// `k` in the group: every figure a check needs (the unit's columns, denominators, last
     /// year's estimate, its own history's fit, its earlier plans) is read once per unit into
@@ -442,7 +478,7 @@ public struct Screening: Sendable {
         }
 
         /// Every check of column `c` of unit `k` with its value (or values, for a swap) replaced.
-        func checks(_ k: Int, _ c: String, _ vals: [String: Double]) -> [Check] {
+        func checks(_ k: Int, _ c: String, _ vals: ColumnValues) -> [Check] {
             guard let x = vals[c], let ci = colIndex(c) else { return [] }
             var out: [Check] = []
             // Small counts (2 schools, 3 enterprises) move by whole units: their changes and
@@ -482,7 +518,7 @@ public struct Screening: Sendable {
         /// Whether values fit every check of the given columns (at least one check each);
         /// a plan column must also be the plan the unit gave in its earlier report of the
         /// year, when there is one.
-        func fits(_ k: Int, _ vals: [String: Double], columns: [String]) -> (Bool, Double) {
+        func fits(_ k: Int, _ vals: ColumnValues, columns: [String]) -> (Bool, Double) {
             var worst = 0.0
             for c in columns {
                 if let e = earlierPlan(k, c), let x = vals[c], !Screening.samePlan(.number(x), e.value, decimals: decimals) { return (false, .infinity) }
@@ -516,7 +552,7 @@ public struct Screening: Sendable {
         }()
         /// Last year's figure copied unchanged into the estimate: plausible on its own, so not
         /// caught by the statistics; named when the peers almost never repeat it.
-        func copied(_ u: String, _ unitName: String, _ vals: [String: Double], _ all: [String: [Check]]) -> Anomaly? {
+        func copied(_ u: String, _ unitName: String, _ vals: ColumnValues, _ all: [String: [Check]]) -> Anomaly? {
             // A figure with three significant digits or more (a repeat of "2" is chance), not at
             // a bound (100 % stays 100 %).
             guard let x = vals[est], abs(x) >= 100 * pow(10, -Double(ind.decimals)), let prevKey = template.previousColumn?.key,
@@ -536,7 +572,7 @@ public struct Screening: Sendable {
             return nil
         }
         for (k, u) in units.enumerated() where only?.contains(u) ?? true {
-            var vals: [String: Double] = [:]
+            var vals = ColumnValues(cols)
             for c in cols { if let x = raw(k, c) { vals[c] = x } }
             guard !vals.isEmpty else { continue }
             var all: [String: [Check]] = [:]
@@ -594,7 +630,7 @@ public struct Screening: Sendable {
                 var a = Anomaly(unit: u, unitName: unitName, indicator: code, indicatorName: ind.name, column: c, value: vals[c]!,
                                 expectedLow: worst.low, expectedHigh: worst.high, method: .crossUnit, reasonVI: "", reasonEN: "",
                                 score: abs(worst.z), suggested: nil)
-                func scaled(_ f: Double) -> [String: Double] { vals.mapValues { $0 / f } }
+                func scaled(_ f: Double) -> ColumnValues { vals.mapValues { $0 / f } }
                 var r: Recognised? = nil
                 if ind.kind == .percent, vals.values.allSatisfy({ abs($0) <= 1.5 }), fits(k, scaled(0.01), columns: Array(vals.keys)).0 {
                     r = Recognised(method: .percentAsFraction, value: vals[c]! * 100, factor: 0.01)
