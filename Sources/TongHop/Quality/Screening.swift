@@ -322,11 +322,15 @@ public struct Screening: Sendable {
         var names: [String]
         /// Each unit's position among ``EarlierEstimates/units`` (nil: none).
         var slots: [Int?]
+        /// Each unit's values (indicator → column → value) and earlier plans.
+        var values: [[String: [String: ReportedValue]]?]
+        var earlierPlans: [[String: [String: QualityInput.EarlierPlan]]?]
     }
 
     func group(_ codes: [String]) -> Group {
         Group(codes: codes, names: codes.map { template.unit($0, for: input.period)?.name ?? $0 },
-              slots: codes.map { input.earlier.units[$0] })
+              slots: codes.map { input.earlier.units[$0] }, values: codes.map { input.values[$0] },
+              earlierPlans: codes.map { input.earlierPlans[$0] })
     }
 
     /// A unit's numbers in the screened columns, by column key: what a `[String: Double]`
@@ -389,18 +393,29 @@ public struct Screening: Sendable {
         lastYears.reserveCapacity(n)
         earlierRows.reserveCapacity(n)
         let base = input.earlier.indicatorBase(code)
-        for (k, u) in units.enumerated() {
-            let values = input.values[u]
+        // (A row's few columns are walked rather than each looked up by key.)
+        for k in 0..<n {
+            let values = g.values[k]
             let row = values?[code]
             rows.append(row)
-            numbers.append(cols.map { c in if case .number(let x)? = row?[c] { return x } else { return nil } })
+            var xs = [Double?](repeating: nil, count: cols.count)
+            for (c, v) in row ?? [:] { if case .number(let x) = v, let i = colIndex(c) { xs[i] = x } }
+            numbers.append(xs)
             if let d = p.denominator {
+                // A denominator column missing or not positive falls back to the estimate's.
                 let drow = values?[d]
-                let fallback = drow?[est]?.number.flatMap { $0 > 0 ? $0 : nil }
-                denominators.append(cols.map { c in drow?[c]?.number.flatMap { $0 > 0 ? $0 : nil } ?? fallback })
+                var ds = [Double?](repeating: nil, count: cols.count)
+                var fallback: Double? = nil
+                for (c, v) in drow ?? [:] {
+                    guard let x = v.number, x > 0 else { continue }
+                    if let i = colIndex(c) { ds[i] = x }
+                    if c == est { fallback = x }
+                }
+                if let fallback { for i in ds.indices where ds[i] == nil { ds[i] = fallback } }
+                denominators.append(ds)
             }
             if let base, let slot = g.slots[k] { lastYears.append(input.earlier.lastYear[base + slot]) } else { lastYears.append(nil) }
-            earlierRows.append(input.earlierPlans[u]?[code])
+            earlierRows.append(g.earlierPlans[k]?[code])
         }
         func raw(_ k: Int, _ c: String) -> Double? {
             guard let i = colIndex(c) else { return nil }
