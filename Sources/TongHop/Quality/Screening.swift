@@ -68,7 +68,7 @@ public struct QualityInput: Sendable {
 /// The earlier estimates the screening compares a period's values with, held in flat
 /// arrays indexed by a slot per (indicator, unit) rather than in nested string-keyed tables.
 ///
-/// A national store holds some 800,000 of them (3,321 communes × 122 indicators × 5 earlier
+/// A national store holds some 800,000 of them (3,321 communes × 49 indicators × 5 earlier
 /// years); as `unit → indicator → [Double]` tables, filling them (two string hashes and an
 /// array append a value) and looking them up again for every check was most of the time
 /// `anomalies` spent beyond the period's own values (BENCHMARKS.md, issue 24). Only the

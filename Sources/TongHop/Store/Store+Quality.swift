@@ -65,10 +65,12 @@ extension Store {
     /// ranges and blanks left out).
     ///
     /// The screening's earlier years are some 800,000 values in a national store (3,321
-    /// communes × 122 indicators × 5 years): this is ``columnNumbers`` without the nested
+    /// communes × 49 indicators × 5 years): this is ``columnNumbers`` without the nested
     /// tables, the sort and most of the per-row text. Rows are not ordered (SQLite would
-    /// sort them in a temporary B-tree) but come a submission at a time, so its period and
-    /// unit are read once per submission; the kind and symbol are compared as bytes.
+    /// sort them in a temporary B-tree); the join hands them over a submission at a time,
+    /// and a row's period and unit are read only when its submission differs from the
+    /// previous row's (right in any order, fastest in that one). The kind and symbol are
+    /// compared as bytes.
     public func eachColumnNumber(template: String, column: String, periods: [Period],
                                  _ body: (Int, String, String, Double) -> Void) throws {
         guard !periods.isEmpty else { return }
