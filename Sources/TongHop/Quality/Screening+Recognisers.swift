@@ -55,12 +55,13 @@ extension Screening {
 
     /// Tries each recogniser on a flagged value: the slip is named when undoing it makes
     /// the value (and, for a swap, both values) pass every check it is part of.
-    func recognise(_ u: String, _ c: String, _ x: Double, _ vals: [String: Double], _ p: Profile, periodMonths: Int,
-                   fits: (String, [String: Double], [String]) -> (Bool, Double)) -> Recognised? {
+    /// `k` is the unit's position in the group being screened (``screen(_:_:)``), handed to `fits`.
+    func recognise(_ k: Int, _ c: String, _ x: Double, _ vals: ColumnValues, _ p: Profile, periodMonths: Int,
+                   fits: (Int, ColumnValues, [String]) -> (Bool, Double)) -> Recognised? {
         let ind = p.indicator
-        func with(_ v: Double) -> [String: Double] { var d = vals; d[c] = v; return d }
+        func with(_ v: Double) -> ColumnValues { var d = vals; d[c] = v; return d }
         // 52,9 % typed as 0,529.
-        if ind.kind == .percent || ind.unitText.contains("%"), x != 0, abs(x) <= 1.5, fits(u, with(x * 100), [c]).0 {
+        if ind.kind == .percent || ind.unitText.contains("%"), x != 0, abs(x) <= 1.5, fits(k, with(x * 100), [c]).0 {
             return Recognised(method: .percentAsFraction, value: x * 100, factor: 0.01)
         }
         let est = template.estimateColumn?.key, prev = template.previousColumn?.key
@@ -72,23 +73,23 @@ extension Screening {
             var d = vals
             d[c] = y
             d[o] = x
-            if fits(u, d, [c, o]).0 { return Recognised(method: .planActualSwap, value: y, factor: y / x, swappedWith: o) }
+            if fits(k, d, [c, o]).0 { return Recognised(method: .planActualSwap, value: y, factor: y / x, swappedWith: o) }
         }
         // ×10ⁿ: a digit, nghìn, triệu/tỷ. The power that fits best.
         var best: (Int, Double)? = nil
-        for k in [1, -1, 2, -2, 3, -3, 6, -6] {
-            let v = x / pow(10, Double(k))
-            let (ok, worst) = fits(u, with(v), [c])
-            if ok, best.map({ worst < $0.1 }) ?? true { best = (k, worst) }
+        for power in [1, -1, 2, -2, 3, -3, 6, -6] {
+            let v = x / pow(10, Double(power))
+            let (ok, worst) = fits(k, with(v), [c])
+            if ok, best.map({ worst < $0.1 }) ?? true { best = (power, worst) }
         }
-        if let (k, _) = best { return Recognised(method: .powerOfTen, value: x / pow(10, Double(k)), factor: pow(10, Double(k))) }
+        if let (power, _) = best { return Recognised(method: .powerOfTen, value: x / pow(10, Double(power)), factor: pow(10, Double(power))) }
         // Another span's figure: the year's in a 6-month report, 6 months' in a 9-month one…
         // (Not for small counts: 1 enterprise against 2 is chance, not a span.)
         if p.isFlow, c == est || c == prev, abs(x) >= 50 * pow(10, -Double(ind.kind == .integer ? 0 : ind.decimals)) {
             var bestSpan: (Double, Double)? = nil
             for s in [6, 9, 12] where s != periodMonths && periodMonths >= 6 {
                 let f = Double(s) / Double(periodMonths)
-                let (ok, worst) = fits(u, with(x / f), [c])
+                let (ok, worst) = fits(k, with(x / f), [c])
                 if ok, bestSpan.map({ worst < $0.1 }) ?? true { bestSpan = (f, worst) }
             }
             if let (f, _) = bestSpan { return Recognised(method: .spanMistyped, value: x / f, factor: f) }

@@ -17,13 +17,17 @@ extension QualityInput {
             if let held = earlierPlans[u]?[i]?[c], held.period > p { return }
             earlierPlans[u, default: [:]][i, default: [:]][c] = EarlierPlan(period: p, value: v)
         }
+        // The earlier years' estimates straight into slot arrays, oldest year first (see
+        // ``EarlierEstimates``: the national store's 800,000 of them as nested tables were
+        // most of the load).
         let est = template.estimateColumn?.key ?? "estimate"
-        let byPeriod = try store.columnNumbers(template: template.id, column: est, periods: earlier)
-        var history: [String: [String: [Double]]] = [:]
-        for p in earlier.sorted() {
-            for (u, inds) in byPeriod[p] ?? [:] { for (i, x) in inds { history[u, default: [:]][i, default: []].append(x) } }
+        let ordered = earlier.sorted()
+        var past = EarlierEstimates(template: template, values: values)
+        past.periods = Array(repeating: Array(repeating: nil, count: past.count), count: ordered.count)
+        try store.eachColumnNumber(template: template.id, column: est, periods: ordered) { k, u, i, x in
+            if let s = past.slot(u, i) { past.periods[k][s] = x }
         }
-        return QualityInput(template: template, period: period, values: values, lastYear: byPeriod[period.previous] ?? [:], history: history,
-                            earlierPlans: earlierPlans)
+        if let k = ordered.firstIndex(of: period.previous) { past.lastYear = past.periods[k] }
+        return QualityInput(template: template, period: period, values: values, earlier: past, earlierPlans: earlierPlans)
     }
 }

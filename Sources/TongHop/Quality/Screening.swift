@@ -7,11 +7,17 @@ public struct QualityInput: Sendable {
     public var period: Period
     /// unit → indicator → column → value (the current submissions of the period).
     public var values: [String: [String: [String: ReportedValue]]]
+    /// The estimates of the same period last year and of the earlier periods of the same
+    /// span, by unit and indicator slot (see ``EarlierEstimates``).
+    var earlier: EarlierEstimates
     /// unit → indicator → the estimate of the same period last year (store), if any.
-    public var lastYear: [String: [String: Double]]
+    /// (A table made on request; the screening reads ``earlier``.)
+    public var lastYear: [String: [String: Double]] { earlier.table { earlier.lastYear[$0] } }
     /// unit → indicator → the estimates of earlier periods of the same span, oldest first
-    /// (last year's included).
-    public var history: [String: [String: [Double]]]
+    /// (last year's included). (A table made on request; the screening reads ``earlier``.)
+    public var history: [String: [String: [Double]]] {
+        earlier.table { s in let h = earlier.history(s); return h.isEmpty ? nil : h }
+    }
     /// unit → indicator → plan column → the plan the unit gave in its latest earlier report
     /// of the same year (the 9-month one for an annual report, else the 6-month one; the
     /// 6-month one for a 9-month report), as written.
@@ -33,8 +39,16 @@ public struct QualityInput: Sendable {
         self.template = template
         self.period = period
         self.values = values
-        self.lastYear = lastYear
-        self.history = history
+        self.earlier = EarlierEstimates(template: template, values: values, lastYear: lastYear, history: history)
+        self.earlierPlans = earlierPlans
+    }
+
+    init(template: Template, period: Period, values: [String: [String: [String: ReportedValue]]], earlier: EarlierEstimates,
+         earlierPlans: [String: [String: [String: EarlierPlan]]]) {
+        self.template = template
+        self.period = period
+        self.values = values
+        self.earlier = earlier
         self.earlierPlans = earlierPlans
     }
 
@@ -48,6 +62,84 @@ public struct QualityInput: Sendable {
         case .months(let n): return m < n
         case .quarter: return false
         }
+    }
+}
+
+/// The earlier estimates the screening compares a period's values with, held in flat
+/// arrays indexed by a slot per (indicator, unit) rather than in nested string-keyed tables.
+///
+/// A national store holds some 800,000 of them (3,321 communes × 49 indicators × 5 earlier
+/// years); as `unit → indicator → [Double]` tables, filling them (two string hashes and an
+/// array append a value) and looking them up again for every check was most of the time
+/// `anomalies` spent beyond the period's own values (BENCHMARKS.md, issue 24). Only the
+/// period's own units (those with values) and the template's indicators get a slot: no
+/// other is ever screened. Slots run indicator by indicator, as the screening does.
+struct EarlierEstimates: Sendable {
+    /// The period's units and the template's indicators, each with its position.
+    let units: [String: Int]
+    let indicators: [String: Int]
+    /// slot → the estimate of the same period last year.
+    var lastYear: [Double?]
+    /// The earlier periods of the same span, oldest first: each slot → its estimate. A
+    /// unit's history is the figures it has among them, in that order.
+    var periods: [[Double?]]
+
+    var count: Int { units.count * indicators.count }
+
+    /// No earlier figures, slots for these units and indicators.
+    init(units: [String], indicators: [String]) {
+        var us: [String: Int] = [:], inds: [String: Int] = [:]
+        for u in units where us[u] == nil { us[u] = us.count }
+        for i in indicators where inds[i] == nil { inds[i] = inds.count }
+        self.units = us
+        self.indicators = inds
+        lastYear = Array(repeating: nil, count: us.count * inds.count)
+        periods = []
+    }
+
+    /// The slots of the period's units and the template's indicators.
+    init(template: Template, values: [String: [String: [String: ReportedValue]]]) {
+        self.init(units: values.keys.sorted(), indicators: template.indicators.map(\.code))
+    }
+
+    /// From tables (tests, callers that have them): each unit's history list laid out
+    /// oldest first over as many periods as the longest list.
+    init(template: Template, values: [String: [String: [String: ReportedValue]]],
+         lastYear: [String: [String: Double]], history: [String: [String: [Double]]]) {
+        self.init(template: template, values: values)
+        for (u, inds) in lastYear { for (i, x) in inds { if let s = slot(u, i) { self.lastYear[s] = x } } }
+        let longest = history.values.lazy.flatMap(\.values).map(\.count).max() ?? 0
+        periods = Array(repeating: Array(repeating: nil, count: count), count: longest)
+        for (u, inds) in history {
+            for (i, xs) in inds {
+                guard let s = slot(u, i) else { continue }
+                for (k, x) in xs.enumerated() { periods[k][s] = x }
+            }
+        }
+    }
+
+    /// The slot of a unit's indicator; nil for a unit or an indicator without one.
+    func slot(_ unit: String, _ indicator: String) -> Int? {
+        guard let u = units[unit], let i = indicators[indicator] else { return nil }
+        return i * units.count + u
+    }
+
+    /// The slot of a unit (by position) for an indicator's first slot (``slot(_:_:)`` with
+    /// the indicator looked up once).
+    func indicatorBase(_ indicator: String) -> Int? { indicators[indicator].map { $0 * units.count } }
+
+    /// The estimates of a slot's earlier periods, oldest first.
+    func history(_ slot: Int) -> [Double] { periods.compactMap { $0[slot] } }
+
+    /// unit → indicator → what `get` gives for the slot (nil left out).
+    func table<T>(_ get: (Int) -> T?) -> [String: [String: T]] {
+        var out: [String: [String: T]] = [:]
+        for (u, ui) in units {
+            for (i, ii) in indicators {
+                if let x = get(ii * units.count + ui) { out[u, default: [:]][i] = x }
+            }
+        }
+        return out
     }
 }
 
@@ -207,8 +299,10 @@ public struct Screening: Sendable {
     /// Every anomaly of the period, the strongest first.
     public func run() -> [Anomaly] {
         var out: [Anomaly] = []
-        for group in peerGroups() {
-            for p in profiles() { out += screen(p, units: group) }
+        let ps = profiles()
+        for codes in peerGroups() {
+            let g = group(codes)
+            for p in ps { out += screen(p, g) }
         }
         out.sort { $0.score != $1.score ? $0.score > $1.score : ($0.unit, $0.indicator, $0.column) < ($1.unit, $1.indicator, $1.column) }
         return out
@@ -220,43 +314,127 @@ public struct Screening: Sendable {
         return order.flatMap { r in template.columns.filter { $0.role == r }.map(\.key) }
     }
 
-    func screen(_ p: Profile, units: [String]) -> [Anomaly] {
+    /// A group of comparable units with what screening them needs once, whatever the
+    /// indicator: their names (``Template/unit(_:for:)`` looks up the unit's eras by date)
+    /// and their positions among the earlier estimates' units.
+    struct Group {
+        var codes: [String]
+        var names: [String]
+        /// Each unit's position among ``EarlierEstimates/units`` (nil: none).
+        var slots: [Int?]
+        /// Each unit's values (indicator → column → value) and earlier plans.
+        var values: [[String: [String: ReportedValue]]?]
+        var earlierPlans: [[String: [String: QualityInput.EarlierPlan]]?]
+    }
+
+    func group(_ codes: [String]) -> Group {
+        Group(codes: codes, names: codes.map { template.unit($0, for: input.period)?.name ?? $0 },
+              slots: codes.map { input.earlier.units[$0] }, values: codes.map { input.values[$0] },
+              earlierPlans: codes.map { input.earlierPlans[$0] })
+    }
+
+    /// A unit's numbers in the screened columns, by column key: what a `[String: Double]`
+    /// would hold, kept as an array in `cols` order. The checks read and rewrite these some
+    /// tens of millions of times in a national period (each slip undone is tried through
+    /// every check), and a key is found among the three or four columns faster than hashed.
+    /// Keys iterate in column order (no check depends on the order).
+    struct ColumnValues {
+        let cols: [String]
+        var xs: [Double?]
+
+        init(_ cols: [String]) {
+            self.cols = cols
+            xs = Array(repeating: nil, count: cols.count)
+        }
+
+        subscript(_ c: String) -> Double? {
+            get {
+                for i in cols.indices where cols[i] == c { return xs[i] }
+                return nil
+            }
+            set {
+                for i in cols.indices where cols[i] == c { xs[i] = newValue; return }
+                preconditionFailure("not a screened column: \(c)")
+            }
+        }
+        /// The columns with a number, in column order.
+        var keys: [String] { cols.indices.compactMap { xs[$0] == nil ? nil : cols[$0] } }
+        var values: [Double] { xs.compactMap { $0 } }
+        var count: Int { xs.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+        var isEmpty: Bool { xs.allSatisfy { $0 == nil } }
+        func mapValues(_ f: (Double) -> Double) -> ColumnValues {
+            var out = self
+            out.xs = xs.map { $0.map(f) }
+            return out
+        }
+    }
+
+    /// Screens one indicator in one group of units. Units are referred to by their position
+    /// `k` in the group: every figure a check needs (the unit's columns, denominators, last
+    /// year's estimate, its own history's fit, its earlier plans) is read once per unit into
+    /// arrays before the checks run, and fits are held per column position — the national
+    /// period runs the checks some millions of times (recognisers retry them with each
+    /// slip undone), and string-keyed lookups there were most of the screening's time.
+    func screen(_ p: Profile, _ g: Group) -> [Anomaly] {
+        let units = g.codes
+        let n = units.count
         let code = p.indicator.code
         let cols = screenedColumns
         let est = template.estimateColumn?.key ?? "estimate"
         let plans = Set(template.planColumns.map(\.key))
-        // Each unit's numbers and denominators looked up once (the national period asks for
-        // them some millions of times): unit → per column, in `cols` order.
         func colIndex(_ c: String) -> Int? { cols.firstIndex(of: c) }
-        var numbers: [String: [Double?]] = [:], denominators: [String: [Double?]] = [:]
-        numbers.reserveCapacity(units.count)
-        for u in units {
-            let row = input.values[u]?[code]
-            numbers[u] = cols.map { c in if case .number(let x)? = row?[c] { return x } else { return nil } }
+        let isPlan = cols.map { plans.contains($0) }
+        // Each unit's figures, by its position: the indicator's row as written, its numbers and
+        // denominators per column (in `cols` order), last year's estimate, its earlier plans.
+        var rows: [[String: ReportedValue]?] = [], numbers: [[Double?]] = [], denominators: [[Double?]] = []
+        var lastYears: [Double?] = [], earlierRows: [[String: QualityInput.EarlierPlan]?] = []
+        rows.reserveCapacity(n)
+        numbers.reserveCapacity(n)
+        lastYears.reserveCapacity(n)
+        earlierRows.reserveCapacity(n)
+        let base = input.earlier.indicatorBase(code)
+        // (A row's few columns are walked rather than each looked up by key.)
+        for k in 0..<n {
+            let values = g.values[k]
+            let row = values?[code]
+            rows.append(row)
+            var xs = [Double?](repeating: nil, count: cols.count)
+            for (c, v) in row ?? [:] { if case .number(let x) = v, let i = colIndex(c) { xs[i] = x } }
+            numbers.append(xs)
             if let d = p.denominator {
-                let drow = input.values[u]?[d]
-                let fallback = drow?[est]?.number.flatMap { $0 > 0 ? $0 : nil }
-                denominators[u] = cols.map { c in drow?[c]?.number.flatMap { $0 > 0 ? $0 : nil } ?? fallback }
+                // A denominator column missing or not positive falls back to the estimate's.
+                let drow = values?[d]
+                var ds = [Double?](repeating: nil, count: cols.count)
+                var fallback: Double? = nil
+                for (c, v) in drow ?? [:] {
+                    guard let x = v.number, x > 0 else { continue }
+                    if let i = colIndex(c) { ds[i] = x }
+                    if c == est { fallback = x }
+                }
+                if let fallback { for i in ds.indices where ds[i] == nil { ds[i] = fallback } }
+                denominators.append(ds)
             }
+            if let base, let slot = g.slots[k] { lastYears.append(input.earlier.lastYear[base + slot]) } else { lastYears.append(nil) }
+            earlierRows.append(g.earlierPlans[k]?[code])
         }
-        func raw(_ u: String, _ c: String) -> Double? {
+        func raw(_ k: Int, _ c: String) -> Double? {
             guard let i = colIndex(c) else { return nil }
-            return numbers[u]?[i] ?? nil
+            return numbers[k][i]
         }
-        func denom(_ u: String, _ c: String) -> Double? {
+        func denom(_ k: Int, _ c: String) -> Double? {
             guard p.denominator != nil else { return 1 }
             guard let i = colIndex(c) else { return nil }
-            return denominators[u]?[i] ?? nil
+            return denominators[k][i]
         }
         /// The screened form of a value: log₁₀ of the value per denominator for levels.
-        func form(_ u: String, _ c: String, _ x: Double) -> Double? {
+        func form(_ k: Int, _ c: String, _ x: Double) -> Double? {
             guard p.logScale else { return x }
-            guard x > 0, let d = denom(u, c) else { return nil }
+            guard x > 0, let d = denom(k, c) else { return nil }
             return log10(x / d)
         }
-        func unform(_ u: String, _ c: String, _ t: Double) -> Double? {
+        func unform(_ k: Int, _ c: String, _ t: Double) -> Double? {
             guard p.logScale else { return t }
-            guard let d = denom(u, c) else { return nil }
+            guard let d = denom(k, c) else { return nil }
             return pow(10, t) * d
         }
         func rel(_ a: Double, _ b: Double) -> Double? {
@@ -266,93 +444,100 @@ public struct Screening: Sendable {
         /// The value of `c` that gives relation r with partner value b (a = c's value).
         func fromRel(_ r: Double, partner b: Double) -> Double { p.logScale ? b * pow(10, r) : b + r }
 
-        // Cross-unit fits, per column, and relation fits per pair of columns.
-        var crossFit: [String: RobustStats.Fit] = [:]
-        var scaleFloor: [String: Double] = [:]
-        for c in cols {
-            let xs = units.compactMap { u in raw(u, c).flatMap { form(u, c, $0) } }
+        // Cross-unit fits, per column, and relation fits per pair of columns (by position in
+        // `cols`: relFit[i][j] for i < j).
+        var crossFit = [RobustStats.Fit?](repeating: nil, count: cols.count)
+        var scaleFloor = [Double?](repeating: nil, count: cols.count)
+        for (i, c) in cols.enumerated() {
+            let xs = (0..<n).compactMap { k in raw(k, c).flatMap { form(k, c, $0) } }
             guard xs.count >= minimumPeers else { continue }
             let floor = p.logScale ? logFloor : max(p.linearFloor, 0.02 * abs(RobustStats.median(xs) ?? 0))
-            scaleFloor[c] = floor
-            crossFit[c] = Screening.fit(xs, floor: floor)
+            scaleFloor[i] = floor
+            crossFit[i] = Screening.fit(xs, floor: floor)
         }
-        let linFloor = scaleFloor[est] ?? p.linearFloor
-        var pairs: [(String, String)] = []
-        for (i, a) in cols.enumerated() { for b in cols[(i + 1)...] { pairs.append((a, b)) } }
-        let lyKey = "\u{1}last_year"
-        var relFit: [String: RobustStats.Fit] = [:]
-        func pairKey(_ a: String, _ b: String) -> String { a + "|" + b }
-        for (a, b) in pairs {
-            let xs = units.compactMap { u -> Double? in
-                guard let x = raw(u, a), let y = raw(u, b) else { return nil }
-                return rel(x, y)
+        let estIndex = colIndex(est)
+        let linFloor = estIndex.flatMap { scaleFloor[$0] } ?? p.linearFloor
+        var relFit = [[RobustStats.Fit?]](repeating: [RobustStats.Fit?](repeating: nil, count: cols.count), count: cols.count)
+        for (i, a) in cols.enumerated() {
+            for (j, b) in cols.enumerated() where j > i {
+                let xs = (0..<n).compactMap { k -> Double? in
+                    guard let x = raw(k, a), let y = raw(k, b) else { return nil }
+                    return rel(x, y)
+                }
+                guard xs.count >= minimumPeers else { continue }
+                relFit[i][j] = Screening.fit(xs, floor: p.logScale ? logFloor : linFloor)
             }
-            guard xs.count >= minimumPeers else { continue }
-            relFit[pairKey(a, b)] = Screening.fit(xs, floor: p.logScale ? logFloor : linFloor)
         }
         // The report's columns against the store's figure for the same period last year.
-        for c in cols where !plans.contains(c) {
-            let xs = units.compactMap { u -> Double? in
-                guard let x = raw(u, c), let y = input.lastYear[u]?[code] else { return nil }
+        var lastYearFit = [RobustStats.Fit?](repeating: nil, count: cols.count)
+        for (i, c) in cols.enumerated() where !isPlan[i] {
+            let xs = (0..<n).compactMap { k -> Double? in
+                guard let x = raw(k, c), let y = lastYears[k] else { return nil }
                 return rel(x, y)
             }
             guard xs.count >= minimumPeers else { continue }
-            relFit[pairKey(c, lyKey)] = Screening.fit(xs, floor: p.logScale ? logFloor : linFloor)
+            lastYearFit[i] = Screening.fit(xs, floor: p.logScale ? logFloor : linFloor)
+        }
+        // The unit's own earlier periods: its estimate only (the other columns are plans
+        // or last year's figure, checked above). A few values of one unit say little about
+        // its spread: at least 4 of them, and a floor no finer than the peers' spread (rates)
+        // or ±19 % per σ (levels). Fitted once per unit (the checks are run many times).
+        let historyFloor = p.logScale ? 0.075 : max(2 * linFloor, estIndex.flatMap { crossFit[$0]?.scale } ?? 0)
+        let ownFit: [RobustStats.Fit?] = (0..<n).map { k in
+            guard only?.contains(units[k]) ?? true, let base, let slot = g.slots[k] else { return nil }
+            let h = input.earlier.history(base + slot)
+            guard h.count >= 4 else { return nil }
+            let ts = h.compactMap { p.logScale ? ($0 > 0 ? log10($0) : nil) : $0 }
+            guard ts.count >= 4 else { return nil }
+            return RobustStats.fit(ts, floor: historyFloor)
         }
 
-        /// Every check of column `c` of unit `u` with its value (or values, for a swap) replaced.
-        func checks(_ u: String, _ c: String, _ vals: [String: Double]) -> [Check] {
-            guard let x = vals[c] else { return [] }
+        /// Every check of column `c` of unit `k` with its value (or values, for a swap) replaced.
+        func checks(_ k: Int, _ c: String, _ vals: ColumnValues) -> [Check] {
+            guard let x = vals[c], let ci = colIndex(c) else { return [] }
             var out: [Check] = []
             // Small counts (2 schools, 3 enterprises) move by whole units: their changes and
             // ratios are chance, so only the peers judge them.
             let smallCount = p.indicator.kind == .integer && p.logScale && abs(x) < 20
-            if let f = crossFit[c], let t = form(u, c, x) {
+            if let f = crossFit[ci], let t = form(k, c, x) {
                 let (lo, hi) = f.interval(threshold)
-                out.append(Check(method: .crossUnit, z: f.z(t), low: unform(u, c, lo), high: unform(u, c, hi)))
+                out.append(Check(method: .crossUnit, z: f.z(t), low: unform(k, c, lo), high: unform(k, c, hi)))
             }
-            for other in cols where other != c {
+            for (oi, other) in cols.enumerated() where oi != ci {
                 guard let y = vals[other], !(smallCount && abs(y) < 20) else { continue }
-                let (a, b, flip) = cols.firstIndex(of: c)! < cols.firstIndex(of: other)! ? (c, other, false) : (other, c, true)
-                guard let f = relFit[pairKey(a, b)], let r = flip ? rel(y, x) : rel(x, y) else { continue }
+                let flip = oi < ci
+                guard let f = flip ? relFit[oi][ci] : relFit[ci][oi], let r = flip ? rel(y, x) : rel(x, y) else { continue }
                 let (lo, hi) = f.interval(threshold)
                 // The interval for c's value given the partner as it stands.
                 let bounds = flip ? (p.logScale ? [y / pow(10, hi), y / pow(10, lo)] : [y - hi, y - lo])
                                   : [fromRel(lo, partner: y), fromRel(hi, partner: y)]
                 out.append(Check(method: .columnRelation, z: f.z(r), low: bounds.min(), high: bounds.max(), partner: other))
             }
-            if !smallCount, let ly = input.lastYear[u]?[code], let f = relFit[pairKey(c, lyKey)], let r = rel(x, ly) {
+            if !smallCount, let ly = lastYears[k], let f = lastYearFit[ci], let r = rel(x, ly) {
                 let (lo, hi) = f.interval(threshold)
                 out.append(Check(method: .lastYear, z: f.z(r), low: fromRel(lo, partner: ly), high: fromRel(hi, partner: ly)))
             }
-            // The unit's own earlier periods: its estimate only (the other columns are plans
-            // or last year's figure, checked above).
-            // A few values of one unit say little about its spread: at least 4 of them, and
-            // a floor no finer than the peers' spread (rates) or ±19 % per σ (levels).
-            if c == est, !smallCount, let h = input.history[u]?[code], h.count >= 4 {
-                let ts = h.compactMap { p.logScale ? ($0 > 0 ? log10($0) : nil) : $0 }
-                if ts.count >= 4, let t = p.logScale ? (x > 0 ? log10(x) : nil) : x,
-                   let f = RobustStats.fit(ts, floor: p.logScale ? 0.075 : max(2 * linFloor, crossFit[est]?.scale ?? 0)) {
-                    let (lo, hi) = f.interval(threshold)
-                    out.append(Check(method: .ownHistory, z: f.z(t), low: p.logScale ? pow(10, lo) : lo, high: p.logScale ? pow(10, hi) : hi))
-                }
+            if c == est, !smallCount, let f = ownFit[k], let t = p.logScale ? (x > 0 ? log10(x) : nil) : x {
+                let (lo, hi) = f.interval(threshold)
+                out.append(Check(method: .ownHistory, z: f.z(t), low: p.logScale ? pow(10, lo) : lo, high: p.logScale ? pow(10, hi) : hi))
             }
             return out
         }
         func fails(_ cs: [Check]) -> [Check] { cs.filter { abs($0.z) > threshold } }
         /// The plan the unit gave for the year in its latest earlier report of the year.
-        func earlierPlan(_ u: String, _ c: String) -> QualityInput.EarlierPlan? {
-            plans.contains(c) ? input.earlierPlans[u]?[code]?[c] : nil
+        func earlierPlan(_ k: Int, _ c: String) -> QualityInput.EarlierPlan? {
+            guard let i = colIndex(c), isPlan[i] else { return nil }
+            return earlierRows[k]?[c]
         }
         let decimals = p.indicator.kind == .integer ? 0 : p.indicator.decimals
         /// Whether values fit every check of the given columns (at least one check each);
         /// a plan column must also be the plan the unit gave in its earlier report of the
         /// year, when there is one.
-        func fits(_ u: String, _ vals: [String: Double], columns: [String]) -> (Bool, Double) {
+        func fits(_ k: Int, _ vals: ColumnValues, columns: [String]) -> (Bool, Double) {
             var worst = 0.0
             for c in columns {
-                if let e = earlierPlan(u, c), let x = vals[c], !Screening.samePlan(.number(x), e.value, decimals: decimals) { return (false, .infinity) }
-                let cs = checks(u, c, vals)
+                if let e = earlierPlan(k, c), let x = vals[c], !Screening.samePlan(.number(x), e.value, decimals: decimals) { return (false, .infinity) }
+                let cs = checks(k, c, vals)
                 guard !cs.isEmpty else { return (false, .infinity) }
                 for ch in cs { worst = max(worst, abs(ch.z)) }
             }
@@ -373,8 +558,8 @@ public struct Screening: Sendable {
         let repeatShare: (same: Int, both: Int) = {
             guard let prevKey = template.previousColumn?.key else { return (0, 0) }
             var same = 0, both = 0
-            for u in units {
-                guard let e = raw(u, est), let q = raw(u, prevKey) else { continue }
+            for k in 0..<n {
+                guard let e = raw(k, est), let q = raw(k, prevKey) else { continue }
                 both += 1
                 if e == q { same += 1 }
             }
@@ -382,7 +567,7 @@ public struct Screening: Sendable {
         }()
         /// Last year's figure copied unchanged into the estimate: plausible on its own, so not
         /// caught by the statistics; named when the peers almost never repeat it.
-        func copied(_ u: String, _ unitName: String, _ vals: [String: Double], _ all: [String: [Check]]) -> Anomaly? {
+        func copied(_ u: String, _ unitName: String, _ vals: ColumnValues, _ all: [String: [Check]]) -> Anomaly? {
             // A figure with three significant digits or more (a repeat of "2" is chance), not at
             // a bound (100 % stays 100 %).
             guard let x = vals[est], abs(x) >= 100 * pow(10, -Double(ind.decimals)), let prevKey = template.previousColumn?.key,
@@ -401,12 +586,12 @@ public struct Screening: Sendable {
                 }
             return nil
         }
-        for u in units where only?.contains(u) ?? true {
-            var vals: [String: Double] = [:]
-            for c in cols { if let x = raw(u, c) { vals[c] = x } }
+        for (k, u) in units.enumerated() where only?.contains(u) ?? true {
+            var vals = ColumnValues(cols)
+            for c in cols { if let x = raw(k, c) { vals[c] = x } }
             guard !vals.isEmpty else { continue }
             var all: [String: [Check]] = [:]
-            for c in vals.keys { all[c] = checks(u, c, vals) }
+            for c in vals.keys { all[c] = checks(k, c, vals) }
             // Which columns are to blame: a column failing among its peers; for a failing
             // relation whose two columns both pass among peers, the one with more failing
             // and fewer passing relations, else the newest (estimate, plan, last year's).
@@ -431,13 +616,13 @@ public struct Screening: Sendable {
                     if culprit == c { blamed[c, default: []].append(ch) }
                 }
             }
-            let unitName = template.unit(u, for: input.period)?.name ?? u
+            let unitName = g.names[k]
             var done = Set<String>()
             // The year's plan as the unit gave it in an earlier report of the year (6 or 9
             // months), where this report's plan differs from it beyond rounding.
             var changed: [String: QualityInput.EarlierPlan] = [:]
             for c in cols {
-                guard let e = earlierPlan(u, c), let now = input.values[u]?[code]?[c], Screening.isWrittenPlan(now),
+                guard let e = earlierPlan(k, c), let now = rows[k]?[c], Screening.isWrittenPlan(now),
                       !Screening.samePlan(now, e.value, decimals: decimals) else { continue }
                 changed[c] = e
             }
@@ -460,14 +645,14 @@ public struct Screening: Sendable {
                 var a = Anomaly(unit: u, unitName: unitName, indicator: code, indicatorName: ind.name, column: c, value: vals[c]!,
                                 expectedLow: worst.low, expectedHigh: worst.high, method: .crossUnit, reasonVI: "", reasonEN: "",
                                 score: abs(worst.z), suggested: nil)
-                func scaled(_ f: Double) -> [String: Double] { vals.mapValues { $0 / f } }
+                func scaled(_ f: Double) -> ColumnValues { vals.mapValues { $0 / f } }
                 var r: Recognised? = nil
-                if ind.kind == .percent, vals.values.allSatisfy({ abs($0) <= 1.5 }), fits(u, scaled(0.01), columns: Array(vals.keys)).0 {
+                if ind.kind == .percent, vals.values.allSatisfy({ abs($0) <= 1.5 }), fits(k, scaled(0.01), columns: Array(vals.keys)).0 {
                     r = Recognised(method: .percentAsFraction, value: vals[c]! * 100, factor: 0.01)
                 }
-                for k in [3, -3, 6, -6] where r == nil {
-                    let f = pow(10, Double(k))
-                    if fits(u, scaled(f), columns: Array(vals.keys)).0 { r = Recognised(method: .powerOfTen, value: vals[c]! / f, factor: f) }
+                for power in [3, -3, 6, -6] where r == nil {
+                    let f = pow(10, Double(power))
+                    if fits(k, scaled(f), columns: Array(vals.keys)).0 { r = Recognised(method: .powerOfTen, value: vals[c]! / f, factor: f) }
                 }
                 if let r { a.method = r.method; a.suggested = r.value }
                 (a.reasonVI, a.reasonEN) = Screening.reason(a, ind, template, input.period, r, column: c, per: per, consistent: true)
@@ -486,7 +671,7 @@ public struct Screening: Sendable {
                     var d = vals
                     d[c] = y
                     d[o] = x
-                    guard fits(u, d, columns: [c, o]).0 else { continue }
+                    guard fits(k, d, columns: [c, o]).0 else { continue }
                     let worst = fails((all[c] ?? []) + (all[o] ?? [])).map { abs($0.z) }.max() ?? 0
                     let (lo, hi) = Screening.expectedRange(e.value)
                     var a = Anomaly(unit: u, unitName: unitName, indicator: code, indicatorName: ind.name, column: c, value: x,
@@ -505,7 +690,7 @@ public struct Screening: Sendable {
                 // A changed plan is a finding even when every statistic passes (an adjusted plan
                 // is to be confirmed); a plan written as a bound has no number of its own.
                 if let e = changed[c], bad.isEmpty || vals[c] == nil {
-                    let now = input.values[u]?[code]?[c] ?? .empty
+                    let now = rows[k]?[c] ?? .empty
                     guard let x = vals[c] ?? now.representative else { continue }
                     let worst = fails(bad).map { abs($0.z) }.max() ?? 0
                     let (lo, hi) = Screening.expectedRange(e.value)
@@ -523,7 +708,7 @@ public struct Screening: Sendable {
                 var a = Anomaly(unit: u, unitName: unitName, indicator: code, indicatorName: ind.name, column: c, value: x,
                                 expectedLow: worst.low, expectedHigh: worst.high, method: worst.method, reasonVI: "", reasonEN: "",
                                 score: abs(worst.z), suggested: nil)
-                if let r = recognise(u, c, x, vals, p, periodMonths: periodMonths, fits: fits) {
+                if let r = recognise(k, c, x, vals, p, periodMonths: periodMonths, fits: fits) {
                     a.method = r.method
                     a.suggested = r.value
                     if let other = r.swappedWith { done.insert(other) }

@@ -59,6 +59,62 @@ extension Store {
         }
     }
 
+    /// One column's numbers of the current submissions of some periods, each handed to
+    /// `body` as (index of its period in `periods`, unit, indicator, number), in no
+    /// particular order; numbers as ``columnNumbers`` reads them ("-" counts as 0; symbols,
+    /// ranges and blanks left out).
+    ///
+    /// The screening's earlier years are some 800,000 values in a national store (3,321
+    /// communes × 49 indicators × 5 years): this is ``columnNumbers`` without the nested
+    /// tables, the sort and most of the per-row text. Rows are not ordered (SQLite would
+    /// sort them in a temporary B-tree); the join hands them over a submission at a time,
+    /// and a row's period and unit are read only when its submission differs from the
+    /// previous row's (right in any order, fastest in that one). The kind and symbol are
+    /// compared as bytes.
+    public func eachColumnNumber(template: String, column: String, periods: [Period],
+                                 _ body: (Int, String, String, Double) -> Void) throws {
+        guard !periods.isEmpty else { return }
+        try pool.read { db in
+            let marks = periods.map { _ in "?" }.joined(separator: ",")
+            let stmt = try db.makeStatement(sql: """
+                SELECT s.id, s.period, s.unit_code, v.indicator, v.kind, v.number, v.symbol
+                FROM value v JOIN submission s ON s.id = v.submission_id
+                WHERE s.template_id = ? AND s.is_current = 1 AND v.column_key = ? AND s.period IN (\(marks))
+                """)
+            try stmt.setArguments(StatementArguments([template, column] + periods.map(\.description)))
+            let sp = stmt.sqliteStatement
+            defer { sqlite3_reset(sp) }
+            func text(_ i: Int32) -> String? { sqlite3_column_text(sp, i).map { String(cString: $0) } }
+            /// Whether column i holds exactly these bytes (no String made).
+            func isText(_ i: Int32, _ s: StaticString) -> Bool {
+                guard let p = sqlite3_column_text(sp, i), Int(sqlite3_column_bytes(sp, i)) == s.utf8CodeUnitCount else { return false }
+                return memcmp(p, s.utf8Start, s.utf8CodeUnitCount) == 0
+            }
+            var index: [String: Int] = [:]
+            for (k, p) in periods.enumerated() where index[p.description] == nil { index[p.description] = k }
+            var submission: Int64? = nil, periodIndex: Int? = nil, unit = ""
+            while true {
+                let rc = sqlite3_step(sp)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                let id = sqlite3_column_int64(sp, 0)
+                if id != submission {
+                    submission = id
+                    periodIndex = text(1).flatMap { index[$0] }
+                    unit = text(2) ?? ""
+                }
+                guard let k = periodIndex else { continue }
+                let x: Double
+                if isText(4, "number"), sqlite3_column_type(sp, 5) != SQLITE_NULL { x = sqlite3_column_double(sp, 5) }
+                else if isText(4, "symbol"), isText(6, "-") { x = 0 }
+                else { continue }
+                body(k, unit, text(3) ?? "", x)
+            }
+        }
+    }
+
     /// The given columns' values, as written (numbers, bounds, ranges, symbols), of the current
     /// submissions of some periods of a template, each handed to `body` as (period, unit,
     /// indicator, column, value) — not held as tables (a national period's plans are some
