@@ -321,13 +321,6 @@ public final class Store: @unchecked Sendable {
             CREATE INDEX followup_period ON followup(template_id, period, unit_code);
             """)
         }
-        // The earlier years' estimates for `anomalies` (issue 24): the value table is keyed by
-        // (submission, indicator, column) and carries the text as written and its cell, so
-        // reading one column of a submission walked all its rows and their text. This index
-        // holds only what the screening reads, a submission's rows column by column.
-        m.registerMigration("value-by-column") { db in
-            try db.execute(sql: "CREATE INDEX value_by_column ON value(submission_id, column_key, indicator, kind, number, number2, strict, symbol)")
-        }
         return m
     }
 }
