@@ -141,9 +141,11 @@ extension WebService {
         try store.audit(account: context.account?.name, action: "summary", detail: "\(p) \(format)", remote: remoteAddress(request, context))
         switch format {
         case "xlsx":
+            // In the page's language, as `summary --lang` writes it.
+            let lang = context.lang
             let data: Data = try await offload {
                 try withTemporaryFolder { dir in
-                    try SummaryWorkbook.write(d, to: dir + "/s.xlsx")
+                    try SummaryWorkbook.write(d, to: dir + "/s.xlsx", lang: lang)
                     return try Data(contentsOf: URL(fileURLWithPath: dir + "/s.xlsx"))
                 }
             }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import SheetIO
 import TestSupport
 import TongHop
 @testable import TongHopWeb
@@ -46,6 +47,16 @@ extension WebTests {
             // An annual period has no year-end section.
             page = try await p.request("/province/scorecard?period=2024")
             XCTAssertFalse(p.text(page).contains("Ước cả năm"))
+            // In English: the section, and the summary workbook with its English sheets.
+            _ = try await p.request("/lang?to=en&back=/province")
+            page = try await p.request("/province/scorecard?period=2024-6T")
+            XCTAssertTrue(p.text(page).contains("Year-end estimate for 2024 and on-track call"), p.text(page))
+            let xlsx = try await p.request("/province/summary?period=2024-6T&format=xlsx")
+            let path = self.dir.appendingPathComponent("en.xlsx").path
+            try Data(xlsx.body.readableBytesView).write(to: URL(fileURLWithPath: path))
+            let names = try SpreadsheetDocument(path: path).sheets.map(\.name)
+            XCTAssertEqual(names.first, "Summary", "\(names)")
+            XCTAssertTrue(names.contains("Year-end estimate"), "\(names)")
         }
     }
 }
