@@ -196,14 +196,9 @@ extension WebService {
     func yearEndValues(_ f: YearEndForecast, _ d: SummaryData, _ lang: Language) -> [String: Any] {
         let vi = lang == .vi, t = d.template, m = f.months
         let prov = f.estimates.filter { $0.unit == "province" }
-        let received = d.status.filter(\.received).count
-        let c = f.counts("province")
-        let province = !prov.isEmpty
-            ? (vi ? "Toàn tỉnh: \(c.on) chỉ tiêu dự kiến đạt, \(c.risk) có nguy cơ không đạt, \(c.unlikely) khó đạt kế hoạch"
-                  : "Province: \(c.on) on track, \(c.risk) at risk, \(c.unlikely) unlikely")
-            : received < d.status.count
-                ? (vi ? "Toàn tỉnh: chưa ước, số liệu chưa đầy đủ (\(received)/\(d.status.count) đơn vị)" : "Province: no estimate, incomplete data (\(received) of \(d.status.count) units)")
-                : (vi ? "Toàn tỉnh: không có chỉ tiêu cộng dồn nào có số \(m) tháng" : "Province: no flow indicator has a \(m)-month figure")
+        // The same lines as the summary's "Ước cả năm" sheet.
+        let province = f.provinceLine(lang, plan: t.planColumns.first?.planName ?? (vi ? "kế hoạch" : "plan"),
+                                      received: d.status.filter(\.received).count, expected: d.status.count)
         func num(_ x: Double, _ ind: Indicator) -> String { VietNumber.format(x, decimals: ind.decimals, lang) }
         let lines: [[String: Any]] = prov.compactMap { e in
             guard let ind = t.indicator(e.indicator) else { return nil }
@@ -214,10 +209,7 @@ extension WebService {
         }
         let units: [[String: Any]] = d.reportingUnits.filter { u in f.estimates.contains { $0.unit == u.code } }.map { u in
             let k = f.counts(u.code)
-            let list = f.estimates.filter { $0.unit == u.code }.compactMap { e -> String? in
-                guard let call = e.calls.first, call.call != .onTrack, let ind = t.indicator(e.indicator) else { return nil }
-                return "\(ind.name): \(num(e.estimate, ind)) / \(call.value.text(decimals: ind.decimals, lang)) — \(call.call.label(lang))"
-            }.joined(separator: "; ")
+            let list = f.notOnTrack(u.code, lang)
             return ["name": u.level == .provincePart ? u.name : FormBuilder.unitTitle(u), "on": "\(k.on)", "risk": "\(k.risk)", "unlikely": "\(k.unlikely)", "list": list]
         }
         return ["heading": vi ? "Ước cả năm \(f.period.year) và khả năng đạt kế hoạch (từ số liệu \(m) tháng)" : "Year-end estimate for \(f.period.year) and on-track call (from the \(m)-month figures)",

@@ -4,9 +4,10 @@ extension YearEndForecast {
     /// The forecast of a 6- or 9-month period from the store: earlier years' m-month and
     /// annual figures (last year's actual from the next report's previous-year column where
     /// there is one, else the estimate), and this period's report. nil for other spans.
-    public static func load(template t: Template, period: Period, store: Store) throws -> YearEndForecast? {
+    /// `current`: the period's consolidation when the caller has it (the summary), else read.
+    public static func load(template t: Template, period: Period, store: Store, current: Consolidation? = nil) throws -> YearEndForecast? {
         guard case .months(let m) = period.span, m == 6 || m == 9 else { return nil }
-        let values = try store.currentReportedValues(template: t.id, period: period)
+        let consolidation = try current ?? Consolidation(template: t, period: period, grid: store.currentValueGrid(template: t, period: period))
         let all = try store.periods(template: t.id)
         let mine = all.filter { $0.span == period.span && $0.year <= period.year }
         let years = all.filter { $0.span == .year && $0.year <= period.year }
@@ -20,7 +21,7 @@ extension YearEndForecast {
         for (p, units) in mPrev { for (u, inds) in units { for (i, x) in inds { cumulative[p.year - 1, default: [:]][u, default: [:]][i] = x } } }
         for (p, units) in yEst { annual[p.year] = units }
         for (p, units) in yPrev { for (u, inds) in units { for (i, x) in inds { annual[p.year - 1, default: [:]][u, default: [:]][i] = x } } }
-        return YearEndForecast(template: t, period: period, values: values, cumulative: cumulative, annual: annual)
+        return YearEndForecast(template: t, period: period, consolidation: consolidation, cumulative: cumulative, annual: annual)
     }
 
     /// Counts of calls per unit for the primary plan.
@@ -31,6 +32,30 @@ extension YearEndForecast {
             switch call { case .onTrack: c.on += 1; case .atRisk: c.risk += 1; case .unlikely: c.unlikely += 1 }
         }
         return c
+    }
+
+    /// The province's line as the summary's sheet and the web page give it: its counts against
+    /// `plan`, or why there are none (`received` of `expected` units: partial data).
+    public func provinceLine(_ lang: Language, plan: String, received: Int, expected: Int) -> String {
+        let vi = lang == .vi
+        if estimates.contains(where: { $0.unit == "province" }) {
+            let c = counts("province")
+            return vi ? "Toàn tỉnh: \(c.on) chỉ tiêu dự kiến đạt, \(c.risk) có nguy cơ không đạt, \(c.unlikely) khó đạt \(plan)"
+                      : "Province: \(c.on) on track, \(c.risk) at risk, \(c.unlikely) unlikely against \(plan)"
+        }
+        if received < expected {
+            return vi ? "Toàn tỉnh: chưa ước, số liệu chưa đầy đủ (\(received)/\(expected) đơn vị)."
+                      : "Province: no estimate, incomplete data (\(received) of \(expected) units)."
+        }
+        return vi ? "Toàn tỉnh: không có chỉ tiêu cộng dồn nào có số \(months) tháng để ước." : "Province: no flow indicator has a \(months)-month figure to extrapolate."
+    }
+
+    /// A unit's indicators not on track against its first plan: "name: estimate / plan — call; …".
+    public func notOnTrack(_ unit: String, _ lang: Language) -> String {
+        estimates.filter { $0.unit == unit }.compactMap { e -> String? in
+            guard let call = e.calls.first, call.call != .onTrack, let ind = template.indicator(e.indicator) else { return nil }
+            return "\(ind.name): \(VietNumber.format(e.estimate, decimals: ind.decimals, lang)) / \(call.value.text(decimals: ind.decimals, lang)) — \(call.call.label(lang))"
+        }.joined(separator: "; ")
     }
 
     /// The scorecard's section: the province's line per indicator, then per unit the counts

@@ -105,8 +105,9 @@ public struct YearEndForecast: Sendable {
 
     /// Estimates every flow indicator of every unit and of the province for a 6- or
     /// 9-month period. `cumulative[y]` and `annual[y]` hold the earlier years' figures
-    /// per unit and indicator.
-    public init?(template t: Template, period: Period, values: [String: [String: [String: ReportedValue]]],
+    /// per unit and indicator; `consolidation` is the period's (the summary passes its own,
+    /// so its values are not read twice).
+    public init?(template t: Template, period: Period, consolidation: Consolidation,
                  cumulative: [Int: [String: [String: Double]]], annual: [Int: [String: [String: Double]]]) {
         guard case .months(let m) = period.span, m == 6 || m == 9 else { return nil }
         template = t
@@ -116,7 +117,7 @@ public struct YearEndForecast: Sendable {
         let flows = t.indicators.filter(YearEndForecast.isFlow)
         let years = Set(cumulative.keys).intersection(annual.keys).filter { $0 < period.year }.sorted()
         var out: [Estimate] = []
-        let consolidation = Consolidation(template: t, period: period, values: values)
+        let grid = consolidation.values
         for ind in flows {
             // The province's share, pooled over units and years.
             var pooledCum: [Int: Double] = [:], pooledAnn: [Int: Double] = [:]
@@ -141,10 +142,10 @@ public struct YearEndForecast: Sendable {
                 return Estimate(unit: unit, indicator: ind.code, cumulative: cum, estimate: e.estimate, naive: cum * 12 / Double(m),
                                 share: e.share, source: e.source, low: low, high: high, calls: calls)
             }
-            for u in values.keys.sorted() {
-                guard let cum = values[u]?[ind.code]?[est]?.number else { continue }
+            for u in grid.units.sorted() {
+                guard let cum = grid[u, ind.code, est].number else { continue }
                 var plans: [String: ReportedValue] = [:]
-                for pc in t.planColumns { if let v = values[u]?[ind.code]?[pc.key], v.representative != nil { plans[pc.key] = v } }
+                for pc in t.planColumns where grid[u, ind.code, pc.key].representative != nil { plans[pc.key] = grid[u, ind.code, pc.key] }
                 out.append(make(u, cum: cum, pairs: unitPairs[u] ?? [], plans: plans))
             }
             let a = consolidation.aggregate(ind.code, est)

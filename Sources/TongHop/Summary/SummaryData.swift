@@ -177,7 +177,7 @@ public struct SummaryData: Sendable {
         d.followUps = try store.currentFollowUps(template: t, period: p).values.map(\.latest)
             .sorted { ($0.unit, t.indicatorIndex[$0.indicator] ?? 0, $0.column) < ($1.unit, t.indicatorIndex[$1.indicator] ?? 0, $1.column) }
         d.trends = try Trends.load(template: t, period: p, current: d.consolidation, store: store)
-        d.yearEnd = try YearEndForecast.load(template: t, period: p, store: store)
+        d.yearEnd = try YearEndForecast.load(template: t, period: p, store: store, current: d.consolidation)
         return d
     }
 

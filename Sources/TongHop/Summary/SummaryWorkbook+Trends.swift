@@ -134,20 +134,15 @@ extension SummaryWorkbook {
         var row = 3
         let prov = f.estimates.filter { $0.unit == "province" }
         let received = d.status.filter(\.received).count
+        let provinceLine = f.provinceLine(w.lang, plan: planName, received: received, expected: d.status.count)
         if prov.isEmpty {
-            let text = received == d.status.count
-                ? w("Toàn tỉnh: không có chỉ tiêu cộng dồn nào có số \(m) tháng để ước.", "Province: no flow indicator has a \(m)-month figure to extrapolate.")
-                : w("Toàn tỉnh: chưa ước, số liệu chưa đầy đủ (\(received)/\(d.status.count) đơn vị).", "Province: no estimate, incomplete data (\(received) of \(d.status.count) units).")
-                    + (PaperLayout.missingUnits(d, w, limit: 20).map { "\n" + $0 } ?? "")
+            let text = provinceLine + (received < d.status.count ? PaperLayout.missingUnits(d, w, limit: 20).map { "\n" + $0 } ?? "" : "")
             try ws.merge(CellRange(first: CellRef(row: row, column: 0), last: CellRef(row: row, column: last)), text: text,
                          bold.with { $0.fontColor = 0xC00000; $0.wrap = true })
             try ws.setRow(row, height: PaperLayout.rowHeight([(text, pageWidth, 11)], bold: true))
             row += 2
         } else {
-            let c = f.counts("province")
-            let head = w("Toàn tỉnh: \(c.on) chỉ tiêu dự kiến đạt, \(c.risk) có nguy cơ không đạt, \(c.unlikely) khó đạt \(planName)",
-                         "Province: \(c.on) on track, \(c.risk) at risk, \(c.unlikely) unlikely against \(planName)")
-            try ws.merge(CellRange(first: CellRef(row: row, column: 0), last: CellRef(row: row, column: last)), text: head, bold)
+            try ws.merge(CellRange(first: CellRef(row: row, column: 0), last: CellRef(row: row, column: last)), text: provinceLine, bold)
             row += 1
             for (i, h) in headers.enumerated() { try ws.write(row, i, text: h, header) }
             try ws.setRow(row, height: PaperLayout.rowHeight(zip(headers, widths).map { ($0, $1, 11) }, minimum: 30, bold: true))
@@ -231,10 +226,7 @@ extension SummaryWorkbook {
             for (i, u) in unitRows.enumerated() {
                 let c = f.counts(u.code)
                 let name = u.level == .provincePart ? u.name : FormBuilder.unitTitle(u)
-                let list = f.estimates.filter { $0.unit == u.code }.compactMap { e -> String? in
-                    guard let call = e.calls.first, call.call != .onTrack, let ind = t.indicator(e.indicator) else { return nil }
-                    return "\(ind.name): \(VietNumber.format(e.estimate, decimals: ind.decimals, w.lang)) / \(call.value.text(decimals: ind.decimals, w.lang)) — \(call.call.label(w.lang))"
-                }.joined(separator: "; ")
+                let list = f.notOnTrack(u.code, w.lang)
                 try ws.write(row, 0, number: Double(i + 1), centered)
                 try ws.merge(CellRange(first: CellRef(row: row, column: 1), last: CellRef(row: row, column: 2)), text: name, cell)
                 try ws.write(row, 3, number: Double(c.on), centered)

@@ -66,32 +66,24 @@ public enum Annotator {
         let head = paper.with { $0.bold = true; $0.fillColor = 0xDDEBF7; $0.border = .thin; $0.wrap = true; $0.hAlign = .center }
         let body = paper.with { $0.border = .thin; $0.wrap = true; $0.vAlign = .top }
         let centered = body.with { $0.hAlign = .center }
-        let widths = [7.0, 10, 7, 9, 16, 16, 18, 54]
+        let widths = FindingsPaper.widths
         for (c, width) in widths.enumerated() { try fsheet.setColumns(c, c, width: width) }
-        try fsheet.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 7)),
-                         text: w("BẢN KIỂM TRA — KẾT QUẢ KIỂM TRA: ", "CHECKED COPY — CHECK RESULTS: ") + (s.file as NSString).lastPathComponent,
+        try fsheet.merge(CellRange(first: CellRef(row: 0, column: 0), last: CellRef(row: 0, column: 7)), text: FindingsPaper.title(s, w),
                          paper.with { $0.bold = true; $0.fontSize = 13 })
         try fsheet.setRow(0, height: 20)
-        let verdict = report.valid ? w("HỢP LỆ", "VALID") : w("KHÔNG HỢP LỆ", "NOT VALID")
-        try fsheet.merge(CellRange(first: CellRef(row: 1, column: 0), last: CellRef(row: 1, column: 7)),
-                         text: w("\(verdict): \(report.errors) lỗi, \(report.warnings) cảnh báo, \(report.infos) thông tin",
-                                 "\(verdict): \(report.errors) errors, \(report.warnings) warnings, \(report.infos) notes"), paper.with { $0.bold = true })
-        let legend = w("Trên trang biểu, ô nền đỏ: lỗi; ô nền vàng: cảnh báo; ô nền xanh: thông tin. Lý do của từng ô ghi ở bảng dưới (ghi chú của ô không in ra).",
-                       "On the form, red cells: errors; yellow cells: warnings; blue cells: notes. Each cell's reason is in the table below (cell comments do not print).")
+        try fsheet.merge(CellRange(first: CellRef(row: 1, column: 0), last: CellRef(row: 1, column: 7)), text: FindingsPaper.verdict(report, w),
+                         paper.with { $0.bold = true })
+        let legend = FindingsPaper.legend(w)
         try fsheet.merge(CellRange(first: CellRef(row: 2, column: 0), last: CellRef(row: 2, column: 7)), text: legend,
                          paper.with { $0.italic = true; $0.fontSize = 10; $0.wrap = true })
         try fsheet.setRow(2, height: PaperLayout.rowHeight([(legend, widths.reduce(0, +), 10)]))
-        let headers = [w("Mã", "Code"), w("Mức", "Level"), w("Ô", "Cell"), w("Chỉ tiêu", "Indicator"), w("Cột", "Column"), w("Giá trị đã ghi", "Value written"),
-                       w("Cần", "Expected"), w("Nội dung", "Message")]
+        let headers = FindingsPaper.headers(w)
         for (c, h) in headers.enumerated() { try fsheet.write(3, c, text: h, head) }
         try fsheet.setRow(3, height: PaperLayout.rowHeight(zip(headers, widths).map { ($0, $1, 11) }, bold: true))
         for (i, f) in report.findings.enumerated() {
             let r = 4 + i
-            let sev = f.severity == .error ? w("Lỗi", "Error") : f.severity == .warning ? w("Cảnh báo", "Warning") : w("Thông tin", "Note")
             let fill = f.severity == .error ? errorFill : f.severity == .warning ? warnFill : infoFill
-            // The column by its header on the form, not the template's key.
-            let column = f.column.map { key in template?.column(key)?.label(for: s.period ?? Period(year: 2000), w.lang) ?? key } ?? ""
-            let values = [f.code, sev, f.cell ?? "", f.indicator ?? "", column, f.value ?? "", f.expected ?? "", f.message(w.lang)]
+            let values = FindingsPaper.row(f, s, template, w)
             for (c, v) in values.enumerated() {
                 try fsheet.write(r, c, text: v, c == 1 ? fill.with { $0.fontName = "Times New Roman"; $0.fontSize = 11; $0.hAlign = .center; $0.vAlign = .top }
                                                    : c <= 3 ? centered : body)

@@ -353,29 +353,23 @@ public enum PackageAnnotator {
             let a1 = CellRef(row: row, column: col).a1
             return "<c r=\"\(a1)\" t=\"inlineStr\"\(style.map { " s=\"\($0)\"" } ?? "")><is><t xml:space=\"preserve\">\(xmlEscape(text))</t></is></c>"
         }
-        let widths = [7.0, 10, 7, 9, 16, 16, 18, 54]
+        let widths = FindingsPaper.widths
         func row(_ r: Int, height: Double? = nil, _ cells: String) -> String {
             "<row r=\"\(r + 1)\"\(height.map { " ht=\"\($0)\" customHeight=\"1\"" } ?? "")>\(cells)</row>"
         }
         var rows = ""
-        let verdict = report.valid ? w("HỢP LỆ", "VALID") : w("KHÔNG HỢP LỆ", "NOT VALID")
-        rows += row(0, height: 20, cell(0, 0, w("BẢN KIỂM TRA — KẾT QUẢ KIỂM TRA: ", "CHECKED COPY — CHECK RESULTS: ") + (s.file as NSString).lastPathComponent, style: st.title))
-        rows += row(1, cell(0, 1, w("\(verdict): \(report.errors) lỗi, \(report.warnings) cảnh báo, \(report.infos) thông tin",
-                                   "\(verdict): \(report.errors) errors, \(report.warnings) warnings, \(report.infos) notes"), style: st.bold))
-        let legend = w("Trên trang biểu, ô nền đỏ: lỗi; ô nền vàng: cảnh báo; ô nền xanh: thông tin. Lý do của từng ô ghi ở bảng dưới (ghi chú của ô không in ra).",
-                       "On the form, red cells: errors; yellow cells: warnings; blue cells: notes. Each cell's reason is in the table below (cell comments do not print).")
+        rows += row(0, height: 20, cell(0, 0, FindingsPaper.title(s, w), style: st.title))
+        rows += row(1, cell(0, 1, FindingsPaper.verdict(report, w), style: st.bold))
+        let legend = FindingsPaper.legend(w)
         rows += row(2, height: PaperLayout.rowHeight([(legend, widths.reduce(0, +), 10)]), cell(0, 2, legend, style: st.note))
-        let headers = [w("Mã", "Code"), w("Mức", "Level"), w("Ô", "Cell"), w("Chỉ tiêu", "Indicator"), w("Cột", "Column"), w("Giá trị đã ghi", "Value written"),
-                       w("Cần", "Expected"), w("Nội dung", "Message")]
+        let headers = FindingsPaper.headers(w)
         rows += row(3, height: PaperLayout.rowHeight(zip(headers, widths).map { ($0, $1, 11) }, bold: true),
                     headers.enumerated().map { cell($0.offset, 3, $0.element, style: st.header) }.joined())
         var links = ""
         let sheetRef = "'" + s.sheet.replacingOccurrences(of: "'", with: "''") + "'"
         for (i, f) in report.findings.enumerated() {
             let r = 4 + i
-            let sev = f.severity == .error ? w("Lỗi", "Error") : f.severity == .warning ? w("Cảnh báo", "Warning") : w("Thông tin", "Note")
-            let column = f.column.map { key in template?.column(key)?.label(for: s.period ?? Period(year: 2000), w.lang) ?? key } ?? ""
-            let values = [f.code, sev, f.cell ?? "", f.indicator ?? "", column, f.value ?? "", f.expected ?? "", f.message(w.lang)]
+            let values = FindingsPaper.row(f, s, template, w)
             let styles = [st.centered, st.severity[f.severity] ?? st.centered, st.centered, st.centered, st.body, st.body, st.body, st.body]
             rows += row(r, height: PaperLayout.rowHeight(zip(values, widths).map { ($0, $1, 11) }),
                         values.enumerated().map { cell($0.offset, r, $0.element, style: styles[$0.offset]) }.joined())
